@@ -1,0 +1,1 @@
+"""Adapters: storage, mail, jobs and crypto behind the service ports."""

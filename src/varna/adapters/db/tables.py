@@ -1,0 +1,265 @@
+"""The tables of the business. Every column holding personal data is declared in the
+catalogue (``varna/catalog/default.yaml``); a test fails for any column that is not."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+from varna.adapters.db.types import BigId, DirectIdentifier, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+ORGANISATION_KINDS = ("customer", "supplier", "partner")
+ROLE_KINDS = (
+    "customer_contact",
+    "supplier_contact",
+    "partner_contact",
+    "lead",
+    "newsletter_subscriber",
+    "web_visitor",
+)
+SIM_STATUSES = ("issued", "activated", "suspended", "terminated")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("orgnr", String(11), unique=True),
+    Column("country", String(2), nullable=False, server_default="SE"),
+    Column("address", Text),
+    Column("privacy_contact_email", DirectIdentifier("email")),
+    Column("source", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in("kind", ORGANISATION_KINDS), name="kind"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("full_name", DirectIdentifier("name"), nullable=False),
+    Column("email", DirectIdentifier("email"), index=True),
+    Column("phone", DirectIdentifier("phone"), index=True),
+    Column("address", DirectIdentifier("address")),
+    Column("personnummer", DirectIdentifier("personnummer"), index=True),
+    Column("source", String(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+person_roles = Table(
+    "person_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("role", String(32), nullable=False),
+    Column("title", String(120)),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date),
+    CheckConstraint(_in("role", ROLE_KINDS), name="role"),
+)
+
+quote_requests = Table(
+    "quote_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("company_name", String(200)),
+    Column("message", Text),
+    Column("sim_count", Integer),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("source", String(32), nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("contact_person_id", ForeignKey("people.id"), index=True),
+    Column("quote_request_id", ForeignKey("quote_requests.id")),
+    Column("reference", String(40), nullable=False, unique=True),
+    Column("sim_count", Integer, nullable=False),
+    Column("ordered_at", UTCDateTime, nullable=False),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("order_id", ForeignKey("orders.id")),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("terminated_on", Date),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
+)
+
+sims = Table(
+    "sims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("iccid", String(20), nullable=False, unique=True),
+    Column("imsi", String(15), nullable=False, unique=True),
+    Column("msisdn", String(16), unique=True),
+    Column("status", String(16), nullable=False),
+    Column("customer_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("contract_id", ForeignKey("contracts.id"), index=True),
+    Column("end_user_ref", String(120), index=True),
+    Column("activated_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in("status", SIM_STATUSES), name="status"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sim_id", ForeignKey("sims.id"), index=True),
+    Column("customer_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("imei", String(16), nullable=False, index=True),
+    Column("name", String(120)),
+    Column("ip_address", String(45)),
+)
+
+# Created by the migration with dialect-specific DDL: range-partitioned by month on
+# PostgreSQL (primary key (id, started_at)), a plain rowid table on SQLite.
+usage_records = Table(
+    "usage_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("source_id", BigInteger),
+    Column("sim_id", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=False),
+    Column("bytes_up", BigInteger, nullable=False),
+    Column("bytes_down", BigInteger, nullable=False),
+    Column("mcc", String(3), nullable=False),
+    Column("mnc", String(3), nullable=False),
+    Column("cell_id", BigInteger),
+    Column("lac_tac", Integer),
+    Column("rat", String(8)),
+    Column("traffic_type", String(8), nullable=False),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("contact_person_id", ForeignKey("people.id"), index=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("issued_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("fiscal_year", SmallInteger, nullable=False),
+    Column("billing_address", Text),
+    Column("total_ore", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False, server_default="SEK"),
+    Column("paid_on", Date),
+    Column("disputed", Boolean, nullable=False, server_default="0"),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("sim_id", ForeignKey("sims.id"), index=True),
+    Column("description", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_ore", BigInteger, nullable=False),
+    Column("amount_ore", BigInteger, nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("paid_at", UTCDateTime, nullable=False),
+    Column("amount_ore", BigInteger, nullable=False),
+    Column("method", String(16), nullable=False),
+    # C2: never a full card number; a processor token and the last four digits only.
+    Column("card_token", String(64)),
+    Column("card_last4", String(4)),
+    CheckConstraint("card_last4 IS NULL OR length(card_last4) = 4", name="card_last4_only"),
+)
+
+support_tickets = Table(
+    "support_tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("subject", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+)
+
+ticket_messages = Table(
+    "ticket_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", ForeignKey("support_tickets.id"), nullable=False, index=True),
+    Column("author_person_id", ForeignKey("people.id"), index=True),
+    Column("author_staff", String(64)),
+    Column("body", Text, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+)
+
+web_visits = Table(
+    "web_visits",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("visited_at", UTCDateTime, nullable=False, index=True),
+    Column("path", String(500), nullable=False),
+    Column("ip_address", String(45)),
+    Column("cookie_id", String(64), index=True),
+    Column("user_agent", String(500)),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(64), nullable=False, index=True),
+    Column("target", String(120)),
+    # Ids and counts only: never the personal data itself.
+    Column("details", JSON, nullable=False),
+)
+
+Index("ix_usage_records_sim_started", usage_records.c.sim_id, usage_records.c.started_at)

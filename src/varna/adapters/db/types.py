@@ -1,0 +1,93 @@
+"""Column types shared by every table.
+
+:class:`DirectIdentifier` is the one code path through which every direct identifier
+(name, e-mail, phone, address, personnummer) is written and read. Field encryption and a
+keyed blind index plug in here, through :func:`set_field_codec`, without touching services.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, String, TypeDecorator
+
+
+class FieldCodec(Protocol):
+    """Turns a direct identifier into what is stored, and back."""
+
+    def encode(self, kind: str, value: str) -> str: ...
+
+    def decode(self, kind: str, stored: str) -> str: ...
+
+
+class PlainCodec:
+    """Stores values as they are (the codec until field encryption is switched on)."""
+
+    def encode(self, kind: str, value: str) -> str:
+        return value
+
+    def decode(self, kind: str, stored: str) -> str:
+        return stored
+
+
+_codec: FieldCodec = PlainCodec()
+
+
+def set_field_codec(codec: FieldCodec) -> None:
+    """Install the codec used by every :class:`DirectIdentifier` column."""
+    global _codec
+    _codec = codec
+
+
+def field_codec() -> FieldCodec:
+    return _codec
+
+
+class DirectIdentifier(TypeDecorator[str]):
+    """A direct identifier of a person; ``kind`` is one of name, email, phone, address,
+    personnummer."""
+
+    impl = String
+    cache_ok = True
+
+    KINDS = frozenset({"name", "email", "phone", "address", "personnummer"})
+
+    def __init__(self, kind: str, length: int = 320) -> None:
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown direct identifier kind {kind!r}")
+        super().__init__(length)
+        self.kind = kind
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _codec.encode(self.kind, value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else _codec.decode(self.kind, str(value))
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on both stores (SQLite keeps them as naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; varna stores timezone-aware UTC only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# BIGINT on PostgreSQL; INTEGER on SQLite so that the column aliases the rowid.
+BigId = BigInteger().with_variant(Integer, "sqlite")

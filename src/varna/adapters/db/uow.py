@@ -1,0 +1,52 @@
+"""The unit of work over SQLAlchemy: one connection, one transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from varna.adapters.db.audit import SqlAuditLog
+from varna.adapters.db.usage_postgres import PostgresUsageStore
+from varna.adapters.db.usage_sqlite import SqliteUsageStore
+from varna.services.ports import AuditLog, UsageStore
+
+
+class SqlUnitOfWork:
+    """Use as ``with uow: ...; uow.commit()``; leaving without commit rolls back."""
+
+    connection: Connection
+    audit: AuditLog
+    usage: UsageStore
+
+    def __init__(self, engine: Engine, *, ingest_batch_rows: int = 50_000) -> None:
+        self._engine = engine
+        self._batch_rows = ingest_batch_rows
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        self.audit = SqlAuditLog(self.connection)
+        if self.connection.dialect.name == "postgresql":
+            self.usage = PostgresUsageStore(self.connection)
+        else:
+            self.usage = SqliteUsageStore(self.connection, batch_rows=self._batch_rows)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        self._transaction.rollback()

@@ -1,0 +1,69 @@
+"""One typed Settings object for the whole product (environment prefix ``VARNA_``).
+
+Nothing here does I/O at import time: call :func:`load_settings` (or construct
+:class:`Settings` directly in tests) where the settings are needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder", "xxx"})
+DEFAULT_SQLITE_PATH = Path("varna.db")
+
+
+class PlaceholderSecretError(ValueError):
+    """The secret key is a placeholder outside demo mode."""
+
+
+class Settings(BaseSettings):
+    """Everything varna can be told from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="VARNA_", env_file=None, extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy URL of the store: an SQLite file (embedded default) or PostgreSQL.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("change-me"),
+        description="Key for sessions, tokens and keyed hashes; refused when a placeholder "
+        "outside demo mode.",
+    )
+    demo: bool = Field(default=False, description="Demo mode: synthetic data, relaxed secrets.")
+    host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port of the web server.")
+    catalog_path: Path | None = Field(
+        default=None,
+        description="A catalogue YAML to use instead of the built-in catalog/default.yaml.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Log level of the server and the CLI."
+    )
+    ingest_batch_rows: int = Field(
+        default=50_000, ge=1_000, description="Rows per executemany batch when ingesting on SQLite."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if not self.demo and (secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < 16):
+            raise PlaceholderSecretError(
+                "VARNA_SECRET_KEY is a placeholder or shorter than 16 characters; set a random "
+                "secret (python -c 'import secrets; print(secrets.token_urlsafe(32))') or run "
+                "in demo mode (VARNA_DEMO=true)."
+            )
+        return self
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql", "postgres"))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]

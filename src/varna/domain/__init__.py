@@ -1,0 +1,1 @@
+"""The privacy rules, framework-free: identifiers, clocks, decisions."""

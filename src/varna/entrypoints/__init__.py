@@ -1,0 +1,1 @@
+"""Entry points: HTTP API, web pages, CLI and worker. They only translate."""

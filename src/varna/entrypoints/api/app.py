@@ -1,0 +1,56 @@
+"""FastAPI app factory: the API under /api/v1, the web pages at the root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+import varna
+from varna.bootstrap import Container, build
+from varna.config import Settings
+from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
+from varna.entrypoints.api.routers import system
+from varna.entrypoints.web import pages
+
+
+def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+    """Build the app for ``settings`` (or an already wired ``container``)."""
+    wired = container or build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if container is None:
+                wired.close()
+
+    app = FastAPI(
+        title="varna",
+        version=varna.__version__,
+        summary="The personal-data side of an IoT connectivity business, kept in code.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.container = wired
+
+    @app.exception_handler(VarnaError)
+    async def _domain_error(_: Request, exc: VarnaError) -> JSONResponse:
+        status = 422 if isinstance(exc, InputRefused | InvalidIdentifier) else 409
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    app.include_router(system.router, prefix="/api/v1")
+    app.include_router(pages.router)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(files("varna.entrypoints.web") / "static")),
+        name="static",
+    )
+    return app

@@ -1,0 +1,21 @@
+"""The ``varna`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from varna.entrypoints.cli import db, ingest, serve
+
+app = typer.Typer(
+    name="varna",
+    help="varna: the personal-data side of an IoT connectivity business, kept in code.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(ingest.app, name="ingest")
+app.command("serve")(serve.serve)
+
+
+def run() -> None:
+    app()

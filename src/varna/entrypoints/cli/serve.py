@@ -1,0 +1,28 @@
+"""``varna serve``: the web server (API, privacy center, admin console)."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from varna.config import Settings
+from varna.entrypoints.api.app import create_app
+from varna.entrypoints.cli.common import console, container, load_settings
+
+
+def run_server(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    """Serve ``settings``' database until interrupted."""
+    host = host or settings.host
+    port = port or settings.port
+    with container(settings):
+        pass  # validates settings and catalogue, brings the schema up to date
+    console.print(f"varna is serving on [bold]http://{host}:{port}[/] (Ctrl+C stops it)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
+) -> None:
+    """Serve an existing database (VARNA_DATABASE_URL)."""
+    run_server(load_settings(), host=host, port=port)

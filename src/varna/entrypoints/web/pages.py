@@ -1,0 +1,46 @@
+"""Server-rendered pages: the start page (later: privacy center and admin console)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+import varna
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(files("varna.entrypoints.web") / "templates"))
+
+
+@dataclass(frozen=True)
+class PageLink:
+    href: str
+    title: str
+    description: str
+
+
+# Pages of the product; each capability adds its own here.
+PAGES: list[PageLink] = [
+    PageLink("/api/docs", "API documentation", "Every endpoint, with its schema (OpenAPI)."),
+    PageLink("/api/openapi.json", "OpenAPI document", "The machine-readable API description."),
+    PageLink("/api/v1/stats", "Store contents", "How many rows each table holds right now."),
+    PageLink("/api/v1/health", "Health", "Version, database kind and schema revision."),
+]
+
+
+@router.get("/", response_class=HTMLResponse)
+def start_page(request: Request) -> HTMLResponse:
+    container = request.app.state.container
+    return templates.TemplateResponse(
+        request,
+        "start.html",
+        {
+            "version": varna.__version__,
+            "pages": PAGES,
+            "database": container.engine.dialect.name,
+            "counts": container.row_counts(),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Use cases: one module per capability, one transaction per use case."""

@@ -1,0 +1,77 @@
+"""Run the real ``varna`` command and the real web server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import TEST_SECRET
+
+VARNA = str(Path(sys.executable).parent / "varna")
+
+
+def env_for(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VARNA_")}
+    env.update(VARNA_DATABASE_URL=database_url, VARNA_SECRET_KEY=TEST_SECRET, COLUMNS="200")
+    env.update(extra)
+    return env
+
+
+def varna(database_url: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [VARNA, *args],
+        env=env_for(database_url),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(database_url: str, *args: str) -> Iterator[str]:
+    """``varna serve`` in a child process; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [VARNA, "serve", "--port", str(port), *args],
+        env=env_for(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                raise RuntimeError(f"varna serve did not start: {output[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if process.stdout:
+            process.stdout.close()

@@ -1,0 +1,27 @@
+"""The start page over real HTTP from ``varna serve``."""
+
+from __future__ import annotations
+
+import httpx
+
+from varna.bootstrap import Container
+
+from tests.e2e.helpers import running_server
+from tests.factories import add_customer_with_sims
+
+
+def test_start_page_says_what_varna_is_and_links_the_api_docs(container: Container) -> None:
+    add_customer_with_sims(container.engine, 3)
+    with running_server(container.settings.database_url) as base:
+        page = httpx.get(base + "/")
+        docs = httpx.get(base + "/api/docs")
+        openapi = httpx.get(base + "/api/openapi.json")
+        stats = httpx.get(base + "/api/v1/stats").json()
+
+    assert page.status_code == 200
+    assert "controller" in page.text and "processor" in page.text
+    assert 'href="/api/docs"' in page.text
+    assert docs.status_code == 200
+    assert openapi.json()["info"]["title"] == "varna"
+    assert stats["tables"]["sims"] == 3
+    assert "Set-Cookie" not in page.headers  # C8: no cookie before consent
