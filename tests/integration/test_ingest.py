@@ -12,11 +12,10 @@ from tests.factories import add_customer_with_sims
 from varna.adapters.db.tables import audit_events, usage_records
 from varna.bootstrap import Container
 from varna.domain.errors import InputRefused
+from varna.domain.usage import CSV_COLUMNS
 from varna.services.ingest import ingest_usage
 
-HEADER = (
-    "source_id,iccid,started_at,ended_at,bytes_up,bytes_down,mcc,mnc,cell_id,lac_tac,rat,traffic_type"
-)
+HEADER = ",".join(CSV_COLUMNS)
 
 
 def csv_rows(iccids: list[str], count: int, *, start_id: int = 1, month: int = 10) -> list[str]:
@@ -221,3 +220,70 @@ def test_streamer_bad_field_refuses_the_file(container: Container, tmp_path: Pat
         )
     assert (refused.value.line, refused.value.field) == (4, "volume.rx")
     assert usage_count(container) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ("2026-02-30 10:00:00", "started_at"),
+        ("yesterday", "started_at"),
+        ("01/02/2026 10:00", "started_at"),
+    ],
+)
+def test_impossible_or_ambiguous_timestamps_are_refused(
+    container: Container, tmp_path: Path, value: str, field: str
+) -> None:
+    """PostgreSQL's own parser would take 'yesterday' and day-month guesses; varna does not."""
+    iccids = add_customer_with_sims(container.engine, 1)
+    rows = csv_rows(iccids, 3)
+    fields = rows[2].split(",")
+    fields[2] = value
+    rows[2] = ",".join(fields)
+    with pytest.raises(InputRefused) as refused:
+        ingest_usage(
+            container.uow(),
+            write(tmp_path, "t.csv", [HEADER, *rows]),
+            actor="test",
+            clock=container.clock,
+        )
+    assert (refused.value.line, refused.value.field) == (4, field)
+    assert usage_count(container) == 0
+
+
+def test_duplicate_source_ids_inside_one_file_are_stored_once(
+    container: Container, tmp_path: Path
+) -> None:
+    iccids = add_customer_with_sims(container.engine, 2)
+    rows = csv_rows(iccids, 10)
+    summary = ingest_usage(
+        container.uow(),
+        write(tmp_path, "d.csv", [HEADER, *rows, *rows[:4]]),
+        actor="test",
+        clock=container.clock,
+    )
+    assert summary.rows == 10
+    assert usage_count(container) == 10
+
+
+def test_quoted_fields_and_offsets_take_the_careful_path(
+    container: Container, tmp_path: Path
+) -> None:
+    """Lines outside the canonical form are still read correctly, field by field."""
+    iccids = add_customer_with_sims(container.engine, 1)
+    line = (
+        f'7,"{iccids[0]}",2026-10-02T12:00:00+02:00,2026-10-02 10:30:00Z,'
+        '" 12",0013,240,001,,,NB-IoT,sms'
+    )
+    ingest_usage(
+        container.uow(), write(tmp_path, "q.csv", [HEADER, line]), actor="t", clock=container.clock
+    )
+    with container.engine.connect() as conn:
+        row = conn.execute(select(usage_records)).one()
+    assert row.started_at.isoformat() == "2026-10-02T10:00:00+00:00"
+    assert (row.bytes_up, row.bytes_down, row.mnc, row.cell_id, row.rat) == (
+        12,
+        13,
+        "001",
+        None,
+        "NB-IoT",
+    )

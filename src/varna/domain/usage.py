@@ -1,7 +1,6 @@
 """Usage records (data sessions and SMS per SIM) and the rules every record must meet.
 
-The rules live here once; the SQLite path applies them in Python, the PostgreSQL path
-turns the same constants into set-based SQL.
+The rules live here once and both stores apply them through :mod:`varna.domain.usage_csv`.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ TRAFFIC_TYPES = ("data", "sms", "voice")
 RATS = ("2G", "3G", "4G", "5G", "LTE-M", "NB-IoT")
 MCC_PATTERN = r"^[2-7][0-9]{2}$"
 MNC_PATTERN = r"^[0-9]{2,3}$"
-MAX_BYTES = 1 << 50
+MAX_BYTES = 10**15 - 1  # 15 digits: a petabyte per record is already absurd
 # Streamer traffic type ids (emnify / 1NCE): 5 is data, 6 is SMS.
 STREAMER_TRAFFIC_TYPES = {5: "data", 6: "sms"}
 SQLITE_TIMESTAMP_LEN = 26  # YYYY-MM-DD HH:MM:SS.ffffff
@@ -110,14 +109,17 @@ def parse_optional_int(text: str | None, line: int, field: str) -> int | None:
 
 
 def parse_timestamp(text: str, line: int, field: str) -> datetime:
-    """A UTC timestamp ``YYYY-MM-DD HH:MM:SS`` (``T`` and a ``Z`` or ``+00:00`` suffix allowed)."""
+    """A timestamp ``YYYY-MM-DD HH:MM:SS``, read as UTC unless it carries an offset
+    (``T`` as separator, fractions of a second and ``Z`` or ``+02:00`` suffixes allowed);
+    returned as naive UTC."""
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise refuse(line, field, "not a timestamp of the form YYYY-MM-DD HH:MM:SS") from None
-    if value.utcoffset():
-        raise refuse(line, field, "must be in UTC")
-    return value.replace(tzinfo=None)
+    offset = value.utcoffset()
+    if offset is not None:
+        value = (value - offset).replace(tzinfo=None)
+    return value
 
 
 def check_mcc_mnc(mcc: str, mnc: str, line: int) -> None:
@@ -132,6 +134,12 @@ def check_choice(value: str | None, choices: tuple[str, ...], line: int, field: 
         raise refuse(line, field, f"must be one of {', '.join(choices)}")
 
 
-def check_span(started: datetime, ended: datetime, line: int) -> None:
+def check_span(started: datetime, ended: datetime, line: int, field: str = "ended_at") -> None:
+    if ended < started:
+        raise refuse(line, field, "ends before it starts")
+
+
+def check_span_text(started: str, ended: str, line: int) -> None:
+    """The same check on canonical timestamp text (which sorts as time does)."""
     if ended < started:
         raise refuse(line, "ended_at", "ends before it starts")

@@ -1,7 +1,7 @@
 """business data model
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 04:07:59.701307
 """
 
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-
 
 revision = '0001'
 down_revision = None
