@@ -1,0 +1,357 @@
+"""The catalogue's types: frozen dataclasses with no I/O (promises C2, P4, R1, A1, C5, C6, P1, P7).
+
+The loader (:mod:`varna.catalog.loader`) builds them from YAML and checks every cross
+reference; code that holds a :class:`Catalog` can trust it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from varna.domain.errors import CatalogError
+
+T = TypeVar("T")
+
+
+class UnknownCatalogEntry(CatalogError, LookupError):
+    """A lookup named an id that the catalogue does not declare."""
+
+    def __init__(self, kind: str, entry_id: str) -> None:
+        self.kind = kind
+        self.entry_id = entry_id
+        super().__init__(f"unknown {kind} {entry_id!r}")
+
+
+class Role(StrEnum):
+    CONTROLLER = "controller"
+    PROCESSOR = "processor"
+
+
+class LegalBasis(StrEnum):
+    """Art. 6(1) bases, plus the processor's ground: the controller's documented instruction."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+    PROCESSOR_INSTRUCTION = "processor_instruction"
+
+
+# The article each basis must cite: a purpose's ``article`` text has to contain it.
+LEGAL_BASIS_ARTICLES: Mapping[LegalBasis, str] = {
+    LegalBasis.CONSENT: "6(1)(a)",
+    LegalBasis.CONTRACT: "6(1)(b)",
+    LegalBasis.LEGAL_OBLIGATION: "6(1)(c)",
+    LegalBasis.VITAL_INTERESTS: "6(1)(d)",
+    LegalBasis.PUBLIC_TASK: "6(1)(e)",
+    LegalBasis.LEGITIMATE_INTERESTS: "6(1)(f)",
+    LegalBasis.PROCESSOR_INSTRUCTION: "28(3)(a)",
+}
+
+
+class RecipientKind(StrEnum):
+    PROCESSOR = "processor"  # processes for us where we are controller (P7)
+    SUB_PROCESSOR = "sub_processor"  # processes for us where we are processor (P1)
+    RECIPIENT = "recipient"  # an independent controller (C6)
+    AUTHORITY = "authority"
+
+
+class TransferSafeguard(StrEnum):
+    """The transfer tool for a recipient (R-TRF-01); ``none`` is valid only inside the EU/EEA."""
+
+    NONE = "none"
+    ADEQUACY = "adequacy"  # Art. 45 decision for the country
+    DPF = "dpf"  # EU-US Data Privacy Framework, Decision (EU) 2023/1795
+    SCC_2021_914 = "scc_2021_914"  # Art. 46(2)(c) + transfer impact assessment
+    BCR = "bcr"  # Art. 47
+    DEROGATION_49 = "derogation_49"  # occasional transfers only
+
+
+class StartEvent(StrEnum):
+    """What starts a retention clock."""
+
+    CONTRACT_END = "contract_end"
+    FISCAL_YEAR_END = "fiscal_year_end"
+    TICKET_CLOSED = "ticket_closed"
+    VISIT = "visit"
+    LAST_CONTACT = "last_contact"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    INVOICE_SETTLED = "invoice_settled"
+    RECORD_CREATED = "record_created"
+
+
+class RetentionAction(StrEnum):
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+    KEEP = "keep"
+
+
+class PeriodUnit(StrEnum):
+    DAYS = "days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+class Source(StrEnum):
+    """Where a piece of personal data comes from (Art. 14(2)(f), 15(1)(g))."""
+
+    PROVIDED_BY_SUBJECT = "provided_by_subject"
+    FROM_EMPLOYER = "from_employer"
+    FROM_CONTROLLER = "from_controller"
+    FROM_SUB_PROCESSOR = "from_sub_processor"
+    FROM_THIRD_PARTY = "from_third_party"
+    OBSERVED = "observed"
+    GENERATED = "generated"
+
+
+class LinkKind(StrEnum):
+    """How the rows of a table reach a person or a controller."""
+
+    SELF = "self"  # each row is the subject (people; organisations, a person if a sole trader)
+    PERSON = "person"  # the column holds people.id
+    ORGANISATION = "organisation"  # the column holds organisations.id
+    VIA = "via"  # the column points to a row of another table that links further
+    PSEUDONYM = "pseudonym"  # the column holds a key for a person kept elsewhere
+
+
+LINK_TARGETS: Mapping[LinkKind, str] = {
+    LinkKind.PERSON: "people",
+    LinkKind.ORGANISATION: "organisations",
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    sv: str
+    en: str
+
+    def __call__(self, language: str) -> str:
+        return self.sv if language == "sv" else self.en
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Controller:
+    name: str
+    orgnr: str
+    address: str
+    email: str
+    website: str
+    dpo: Contact
+
+
+@dataclass(frozen=True)
+class SupervisoryAuthority:
+    name: str
+    short_name: str
+    website: str
+    address: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: Label
+    direct_identifier: bool
+    promises: tuple[str, ...]  # the promise ids of the policy that name it (C2, P4)
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    id: str
+    label: Label
+    role: Role
+
+
+@dataclass(frozen=True)
+class Purpose:
+    id: str
+    label: Label
+    description: Label
+    role: Role
+    legal_basis: LegalBasis
+    article: str
+    consent_required: bool
+    lia: str | None  # the stored balancing test, for legitimate interests (R-LB-01)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: str
+    name: str
+    kind: RecipientKind
+    country: str  # ISO 3166-1 alpha-2
+    agreement: str  # DPA reference, or the legal basis of a disclosure to an authority
+    transfer_safeguard: TransferSafeguard
+    tia: str | None  # transfer impact assessment, required with SCCs
+    purposes: tuple[str, ...]
+    categories: tuple[str, ...]
+    description: Label
+    in_eea: bool
+
+
+@dataclass(frozen=True)
+class Period:
+    amount: int
+    unit: PeriodUnit
+
+    def after(self, start: date) -> date:
+        """``start`` plus this period; a day that does not exist becomes the month's last."""
+        if self.unit is PeriodUnit.DAYS:
+            return date.fromordinal(start.toordinal() + self.amount)
+        months = self.amount * (12 if self.unit is PeriodUnit.YEARS else 1)
+        index = start.year * 12 + start.month - 1 + months
+        year, month = divmod(index, 12)
+        day = min(start.day, calendar.monthrange(year, month + 1)[1])
+        return date(year, month + 1, day)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit.value}"
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    id: str
+    start_event: StartEvent
+    period: Period
+    until_end_of_year: bool
+    action: RetentionAction
+    legal_source: str
+    description: Label
+    controller_instruction: bool  # the controller's DPA may set another period (A2)
+    pack: str | None  # the policy pack this rule belongs to
+    otherwise: str | None  # the rule that applies while that pack is switched off
+
+    def due(self, start: date) -> date | None:
+        """The day the action falls due for a clock started on ``start``; None for ``keep``."""
+        if self.action is RetentionAction.KEEP:
+            return None
+        end = self.period.after(start)
+        return date(end.year, 12, 31) if self.until_end_of_year else end
+
+
+@dataclass(frozen=True)
+class SubjectLink:
+    kind: LinkKind
+    column: str | None  # None for ``self``
+    to: str | None  # the table the column points to (people, organisations or a ``via`` table)
+
+
+@dataclass(frozen=True)
+class ColumnEntry:
+    """One column that holds personal data."""
+
+    table: str
+    column: str
+    category: str
+    subjects: tuple[str, ...]
+    role: Role
+    retention: tuple[tuple[str, str], ...]  # (subject type, retention rule id)
+    purposes: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+    def retention_for(self, subject: str) -> str:
+        for subject_id, rule_id in self.retention:
+            if subject_id == subject:
+                return rule_id
+        raise UnknownCatalogEntry(f"subject of {self.table}.{self.column}", subject)
+
+    @property
+    def retention_rules(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(rule_id for _, rule_id in self.retention))
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    name: str
+    role: Role
+    controller_column: str | None  # for processor data: the column leading to the controller
+    subject_link: tuple[SubjectLink, ...]
+    personal: Mapping[str, ColumnEntry]
+    other: tuple[str, ...]
+    retention: str | None  # a rule for the rows themselves, where one applies
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.personal, *self.other)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: int
+    controller: Controller
+    supervisory_authority: SupervisoryAuthority
+    packs: Mapping[str, bool]
+    categories: Mapping[str, Category]
+    subjects: Mapping[str, SubjectType]
+    purposes: Mapping[str, Purpose]
+    recipients: Mapping[str, Recipient]
+    retention_rules: Mapping[str, RetentionRule]
+    tables: Mapping[str, TableEntry]
+
+    def category(self, category_id: str) -> Category:
+        return _lookup(self.categories, "category", category_id)
+
+    def subject(self, subject_id: str) -> SubjectType:
+        return _lookup(self.subjects, "subject type", subject_id)
+
+    def purpose(self, purpose_id: str) -> Purpose:
+        return _lookup(self.purposes, "purpose", purpose_id)
+
+    def recipient(self, recipient_id: str) -> Recipient:
+        return _lookup(self.recipients, "recipient", recipient_id)
+
+    def retention_rule(self, rule_id: str) -> RetentionRule:
+        return _lookup(self.retention_rules, "retention rule", rule_id)
+
+    def effective_retention(self, rule_id: str) -> RetentionRule:
+        """The rule in force for ``rule_id``: its ``otherwise`` rule while its pack is off."""
+        rule = self.retention_rule(rule_id)
+        while rule.pack is not None and not self.packs[rule.pack] and rule.otherwise:
+            rule = self.retention_rule(rule.otherwise)
+        return rule
+
+    def table(self, name: str) -> TableEntry:
+        return _lookup(self.tables, "table", name)
+
+    def personal_columns(self) -> Iterator[tuple[str, str, ColumnEntry]]:
+        for table in self.tables.values():
+            for column, entry in table.personal.items():
+                yield table.name, column, entry
+
+    def columns_of_category(self, category_id: str) -> tuple[ColumnEntry, ...]:
+        self.category(category_id)
+        return tuple(e for _, _, e in self.personal_columns() if e.category == category_id)
+
+    def columns_of_subject(self, subject_id: str) -> tuple[ColumnEntry, ...]:
+        self.subject(subject_id)
+        return tuple(e for _, _, e in self.personal_columns() if subject_id in e.subjects)
+
+    def consent_purposes(self) -> tuple[Purpose, ...]:
+        return tuple(p for p in self.purposes.values() if p.consent_required)
+
+    def recipients_outside_eea(self) -> tuple[Recipient, ...]:
+        return tuple(r for r in self.recipients.values() if not r.in_eea)
+
+    def sub_processors(self) -> tuple[Recipient, ...]:
+        return tuple(r for r in self.recipients.values() if r.kind is RecipientKind.SUB_PROCESSOR)
+
+
+def _lookup(entries: Mapping[str, T], kind: str, entry_id: str) -> T:
+    try:
+        return entries[entry_id]
+    except KeyError:
+        raise UnknownCatalogEntry(kind, entry_id) from None
