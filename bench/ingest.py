@@ -128,10 +128,10 @@ def raw_postgres(url: str, path: Path) -> None:
         conn.execute("DROP TABLE IF EXISTS raw_usage")
         conn.execute(f"CREATE TABLE raw_usage ({RAW_COLUMNS})")
         conn.commit()
-        with conn.cursor() as cur, path.open("rb") as handle:
-            with cur.copy("COPY raw_usage FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
+        statement = "COPY raw_usage FROM STDIN WITH (FORMAT csv, HEADER true)"
+        with conn.cursor() as cur, path.open("rb") as handle, cur.copy(statement) as copy:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
         conn.commit()
 
 

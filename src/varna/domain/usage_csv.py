@@ -7,7 +7,7 @@ field is wrong and why.
 
 A canonical row is ``(source_id, sim_id, started_at, ended_at, bytes_up, bytes_down, mcc,
 mnc, cell_id, lac_tac, rat, traffic_type)``: numbers as decimal text, timestamps as naive UTC
-text ``YYYY-MM-DD HH:MM:SS.ffffff``, ``None`` for an empty optional field.
+text ``YYYY-MM-DD HH:MM:SS`` (usage is kept to the second), ``None`` for an empty optional field.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 
 from varna.domain import usage as rules
 from varna.domain.errors import InputRefused
@@ -23,114 +22,111 @@ from varna.domain.usage import UsageRecord
 
 Row = tuple[str | None, str, str, str, str, str, str, str, str | None, str | None, str | None, str]
 
-_DAY = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+# Real calendar dates only (30 February and 29 February 2026 do not match).
+_LEAP = r"(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29"
+_DAY = (
+    r"(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))|" + _LEAP + ")"
+)
 _TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
-_FAST = {
-    "source_id": r"(\d{1,18})?",
-    "iccid": r"(\d{18,20})",
-    "started_at": rf"({_DAY} {_TIME})",
-    "ended_at": rf"({_DAY} {_TIME})",
-    "bytes_up": r"(\d{1,15})",
-    "bytes_down": r"(\d{1,15})",
-    "mcc": r"([2-7]\d\d)",
-    "mnc": r"(\d{2,3})",
-    "cell_id": r"(\d{1,18})?",
-    "lac_tac": r"(\d{1,9})?",
-    "rat": "(" + "|".join(re.escape(r) for r in rules.RATS) + ")?",
-    "traffic_type": "(" + "|".join(rules.TRAFFIC_TYPES) + ")",
+_FIELD = {
+    "source_id": r"\d{0,18}",
+    "iccid": r"\d{18,20}",
+    "started_at": f"{_DAY} {_TIME}",
+    "ended_at": f"{_DAY} {_TIME}",
+    "bytes_up": r"\d{1,15}",
+    "bytes_down": r"\d{1,15}",
+    "mcc": r"[2-7]\d\d",
+    "mnc": r"\d{2,3}",
+    "cell_id": r"\d{0,18}",
+    "lac_tac": r"\d{0,9}",
+    "rat": "(?:" + "|".join(re.escape(r) for r in rules.RATS) + ")?",
+    "traffic_type": "(?:" + "|".join(rules.TRAFFIC_TYPES) + ")",
 }
-MICROS = ".000000"
 UNKNOWN_SIM = "no SIM with this ICCID is registered"
 
 
-class CalendarDays:
-    """Remembers which ``YYYY-MM-DD`` strings are real dates (30 February is not)."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, bool] = {}
-
-    def real(self, day: str) -> bool:
-        known = self._known.get(day)
-        if known is None:
-            try:
-                date.fromisoformat(day)
-                known = True
-            except ValueError:
-                known = False
-            self._known[day] = known
-        return known
+def _line_pattern(names: list[str], *, capture: bool) -> str:
+    parts = []
+    for name in names:
+        field = _FIELD[name]
+        if capture and name in ("iccid", "started_at"):
+            field = f"(?P<{name}>{field})"
+        parts.append(field)
+    return ",".join(parts)
 
 
 class UsageCsvReader:
-    """Turns the lines of one usage CSV file into canonical rows; refuses at the first bad
-    line, naming line and field. ``sim_ids`` maps each registered ICCID to its SIM id."""
+    """Checks the lines of one usage CSV file and turns them into rows to load; refuses at
+    the first bad line, naming line and field. ``sim_ids`` maps each registered ICCID to its
+    SIM id (as text).
+
+    Two ways through a file: whole blocks of canonical lines are checked by one pattern
+    match each (:meth:`canonical_block`, :meth:`with_sim_ids`); anything else goes line by
+    line through :meth:`rows`, which accepts every valid form and says what is wrong with
+    the rest. Both agree on every line the block pattern accepts."""
 
     def __init__(self, header_line: str, sim_ids: Mapping[str, str]) -> None:
         header = next(csv.reader([header_line]), [])
         if not header:
             raise InputRefused("the file is empty; a header line is required", line=1)
         self._positions = rules.check_header(header)
-        self._names = sorted(self._positions, key=self._positions.__getitem__)
+        self.names = sorted(self._positions, key=self._positions.__getitem__)
         self._width = len(header)
         self._sim_ids = sim_ids
-        self._days = CalendarDays()
-        self._fast = re.compile(",".join(_FAST[name] for name in self._names))
+        self._line = re.compile(_line_pattern(self.names, capture=True))
+        self._block = re.compile(f"(?:{_line_pattern(self.names, capture=False)}\n)*")
+        self._multiline = re.compile(f"^{_line_pattern(self.names, capture=True)}$", re.MULTILINE)
+
+    def canonical_block(self, block: str) -> bool:
+        """True when every line of ``block`` (which ends with a newline) is canonical."""
+        return self._block.fullmatch(block) is not None
+
+    def with_sim_ids(self, block: str, months: set[str]) -> str | None:
+        """The canonical ``block`` with each ICCID replaced by its SIM id, adding the months
+        (``YYYY-MM``) its records start in to ``months``; ``None`` when a line is not
+        canonical or names an unknown SIM (the careful path then says which)."""
+        sim_ids = self._sim_ids
+        add_month = months.add
+
+        def replace(match: re.Match[str]) -> str:
+            sim_id = sim_ids.get(match.group("iccid"))
+            if sim_id is None:
+                raise _NotCanonical
+            add_month(match.group("started_at")[:7])
+            line = match.group(0)
+            offset = match.start()
+            return (
+                line[: match.start("iccid") - offset] + sim_id + line[match.end("iccid") - offset :]
+            )
+
+        try:
+            text, count = self._multiline.subn(replace, block)
+        except _NotCanonical:
+            return None
+        return text if count == block.count("\n") and self.canonical_block(block) else None
 
     def rows(self, lines: Iterable[str], *, first_line: int = 2) -> Iterator[tuple[int, Row]]:
-        pos = {name: index for index, name in enumerate(self._names)}
-        get = pos.get
-        i_src, i_iccid, i_start, i_end = (
-            get("source_id"),
-            pos["iccid"],
-            pos["started_at"],
-            pos["ended_at"],
-        )
-        i_up, i_down, i_mcc, i_mnc = pos["bytes_up"], pos["bytes_down"], pos["mcc"], pos["mnc"]
-        i_cell, i_lac, i_rat, i_tt = get("cell_id"), get("lac_tac"), get("rat"), pos["traffic_type"]
-        fast = self._fast.fullmatch
-        sim_ids = self._sim_ids
-        real_day = self._days.real
+        """Line by line: the canonical row of each line, in canonical column order."""
         line_no = first_line - 1
         for line in lines:
             line_no += 1
-            match = fast(line.rstrip("\r\n"))
-            if match is None:
-                if line.strip():
-                    yield line_no, self._slow(line, line_no)
+            if not line.strip():
                 continue
-            g = match.groups()
-            sim_id = sim_ids.get(g[i_iccid])
-            start, end = g[i_start], g[i_end]
-            if sim_id is None or end < start or not (real_day(start[:10]) and real_day(end[:10])):
-                yield line_no, self._slow(line, line_no)
-                continue
-            yield (
-                line_no,
-                (
-                    g[i_src] if i_src is not None else None,
-                    sim_id,
-                    start + MICROS,
-                    end + MICROS,
-                    g[i_up],
-                    g[i_down],
-                    g[i_mcc],
-                    g[i_mnc],
-                    g[i_cell] if i_cell is not None else None,
-                    g[i_lac] if i_lac is not None else None,
-                    g[i_rat] if i_rat is not None else None,
-                    g[i_tt],
-                ),
-            )
+            yield line_no, self._row(line, line_no)
 
-    def _slow(self, line: str, line_no: int) -> Row:
-        """Field-by-field checks: the canonical row, or the reason the line is refused."""
+    def _row(self, line: str, line_no: int) -> Row:
         fields = next(csv.reader([line]), [])
         if len(fields) != self._width:
             raise InputRefused(
                 f"has {len(fields)} fields, the header has {self._width}", line=line_no
             )
-        values = dict(zip(self._names, fields, strict=True))
+        values = dict(zip(self.names, fields, strict=True))
         return canonical_row(values, self._sim_ids, line_no)
+
+
+class _NotCanonical(Exception):
+    """A block leaves the fast path."""
 
 
 _OPTIONAL_MAX = {"source_id": 10**18 - 1, "cell_id": 10**18 - 1, "lac_tac": 2**31 - 1}
@@ -201,8 +197,8 @@ def record_row(record: UsageRecord, sim_ids: Mapping[str, str], line: int) -> Ro
     return (
         text(record.source_id),
         sim_id,
-        record.started_at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds"),
-        record.ended_at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds"),
+        record.started_at.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
+        record.ended_at.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
         str(record.bytes_up),
         str(record.bytes_down),
         record.mcc,

@@ -55,7 +55,7 @@ organisations = Table(
     Column("name", String(200), nullable=False),
     Column("orgnr", String(11), unique=True),
     Column("country", String(2), nullable=False, server_default="SE"),
-    Column("address", Text),
+    Column("address", DirectIdentifier("address")),
     Column("privacy_contact_email", DirectIdentifier("email")),
     Column("source", String(32), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -170,6 +170,7 @@ usage_records = Table(
     Column("lac_tac", Integer),
     Column("rat", String(8)),
     Column("traffic_type", String(8), nullable=False),
+    CheckConstraint("ended_at >= started_at", name="span"),
 )
 
 invoices = Table(
@@ -182,7 +183,7 @@ invoices = Table(
     Column("issued_on", Date, nullable=False),
     Column("due_on", Date, nullable=False),
     Column("fiscal_year", SmallInteger, nullable=False),
-    Column("billing_address", Text),
+    Column("billing_address", DirectIdentifier("address")),
     Column("total_ore", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False, server_default="SEK"),
     Column("paid_on", Date),

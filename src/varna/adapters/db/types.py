@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import BigInteger, DateTime, Dialect, Integer, String, TypeDecorator
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeEngine
 
 
 class FieldCodec(Protocol):
@@ -66,11 +68,21 @@ class DirectIdentifier(TypeDecorator[str]):
         return None if value is None else _codec.decode(self.kind, str(value))
 
 
+SQLITE_TIMESTAMP = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d"
+
+
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC timestamps on both stores (SQLite keeps them as naive UTC text)."""
+    """Timezone-aware UTC timestamps on both stores. SQLite keeps naive UTC text to the
+    second (``YYYY-MM-DD HH:MM:SS``), the form the bulk loaders write, so that stored and
+    bound values compare as text."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sqlite.DATETIME(storage_format=SQLITE_TIMESTAMP))  # type: ignore[no-untyped-call]
+        return dialect.type_descriptor(DateTime(timezone=True))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -78,7 +90,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetime given; varna stores timezone-aware UTC only")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.replace(tzinfo=None, microsecond=0) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

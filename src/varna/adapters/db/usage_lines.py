@@ -1,36 +1,37 @@
-"""Reading a usage file line by line while telling a progress hook how far it got."""
+"""Reading a usage file in blocks of whole lines, telling a progress hook how far it got."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
+from typing import TextIO
 
 from varna.services.ports import ProgressHook
 
-REPORT_EVERY = 65_536
+BLOCK_CHARS = 1 << 20
 
 
-class CountingLines:
-    """Iterates the lines of a text file; every ``REPORT_EVERY`` lines it reports the
-    characters read since the last report."""
-
-    def __init__(self, handle: io.TextIOBase, progress: ProgressHook | None) -> None:
-        self._handle = handle
-        self._progress = progress
-
-    def __iter__(self) -> Iterator[str]:
-        progress = self._progress
-        if progress is None:
-            for line in self._handle:  # not ``yield from``: closing this must not close the file
-                yield line
+def blocks(
+    handle: TextIO, progress: ProgressHook | None, *, first_line: int = 2
+) -> Iterator[tuple[int, str]]:
+    """``(number of its first line, text)`` for blocks of whole lines, each ending in a
+    newline. Open the file with universal newlines, so every line ends in ``\\n``."""
+    line_no = first_line
+    rest = ""
+    while True:
+        chunk = handle.read(BLOCK_CHARS)
+        if not chunk:
+            if rest:
+                yield line_no, rest + "\n"
+                if progress is not None:
+                    progress(len(rest))
             return
-        chars = 0
-        count = 0
-        for line in self._handle:
-            chars += len(line)
-            count += 1
-            if count == REPORT_EVERY:
-                progress(chars)
-                chars = count = 0
-            yield line
-        progress(chars)
+        chunk = rest + chunk
+        cut = chunk.rfind("\n") + 1
+        if cut == 0:
+            rest = chunk
+            continue
+        block, rest = chunk[:cut], chunk[cut:]
+        yield line_no, block
+        line_no += block.count("\n")
+        if progress is not None:
+            progress(len(block))

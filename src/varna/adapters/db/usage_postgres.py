@@ -1,16 +1,19 @@
-"""Usage records on PostgreSQL: canonical rows from ``domain.usage_csv`` streamed by COPY
-straight into the monthly partitions, in the caller's transaction.
+"""Usage records on PostgreSQL: COPY straight into the monthly partitions, in the caller's
+transaction.
 
-Fast path: one COPY (restarted only to create a month partition that a row needs). When a
-row's source id is already stored (the streamers replay), the fast path's savepoint is
+Blocks of canonical lines are streamed as they are, with each ICCID replaced by its SIM id;
+other lines go through the careful path and are streamed as canonical rows. A COPY is
+restarted only to create a month partition that the next block needs. When a record's
+source id is already stored (the streamers replay), the savepoint of the fast path is
 rolled back and the file goes through a staging table and ``INSERT ... ON CONFLICT DO
-NOTHING`` instead, so each record is stored once. A bad line refuses the whole file.
+NOTHING``, so each record is stored once. When a table constraint refuses a record, the
+file is read again line by line to name the line and field.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,17 +23,15 @@ from sqlalchemy import Connection, func, select, text
 
 from varna.adapters.db.partitions import ensure_partitions, existing_months
 from varna.adapters.db.tables import usage_records
-from varna.adapters.db.usage_lines import CountingLines
-from varna.adapters.db.usage_sqlite import sim_ids
+from varna.adapters.db.usage_lines import blocks
+from varna.adapters.db.usage_sqlite import CANONICAL, refuse_precisely, sim_ids
 from varna.domain.usage import UsageRecord
 from varna.domain.usage_csv import Row, UsageCsvReader, record_row
 from varna.services.ports import ProgressHook
 
-COLUMNS = (
-    "source_id, sim_id, started_at, ended_at, bytes_up, bytes_down, mcc, mnc, cell_id, lac_tac,"
-    " rat, traffic_type"
-)
-FLUSH_ROWS = 8_192
+# (columns in the order of the text, CSV text of whole lines, months the records start in)
+Piece = tuple[tuple[str, ...], str, set[str]]
+Pieces = Callable[[ProgressHook | None], Iterator[Piece]]
 
 
 def _csv_line(row: Row) -> str:
@@ -39,6 +40,54 @@ def _csv_line(row: Row) -> str:
         f"{src or ''},{sim},{start},{end},{up},{down},{mcc},{mnc},"
         f"{cell or ''},{lac or ''},{rat or ''},{traffic}\n"
     )
+
+
+def _canonical_piece(rows: Iterable[Row]) -> Piece:
+    lines, months = [], set()
+    for row in rows:
+        months.add(row[2][:7])
+        lines.append(_csv_line(row))
+    return CANONICAL, "".join(lines), months
+
+
+class _Copier:
+    """One COPY at a time into a table, restarted when the column order changes or when
+    :meth:`close` is called (to run DDL between two COPY statements)."""
+
+    def __init__(self, raw: psycopg.Connection[Any], table: str) -> None:
+        self._table = table
+        self._columns: tuple[str, ...] | None = None
+        self._stack: ExitStack | None = None
+        self._copy: Any = None
+        self._cursor = raw.cursor()
+        self.rows = 0
+
+    def write(self, columns: tuple[str, ...], data: str) -> None:
+        if columns != self._columns:
+            self.close()
+        if self._stack is None:
+            self._stack = ExitStack()
+            statement = f"COPY {self._table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+            self._copy = self._stack.enter_context(self._cursor.copy(statement))
+            self._columns = columns
+        self._copy.write(data)
+
+    def finish(self) -> None:
+        self.close()
+        self._cursor.close()
+
+    def close(self) -> None:
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            stack.close()
+            self.rows += max(self._cursor.rowcount, 0)
+            self._columns = None
+
+    def abort(self, exc: BaseException) -> None:
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            stack.__exit__(type(exc), exc, exc.__traceback__)
+        self._cursor.close()
 
 
 class PostgresUsageStore:
@@ -52,104 +101,98 @@ class PostgresUsageStore:
 
     def load_csv_file(self, path: Path, *, progress: ProgressHook | None = None) -> int:
         known = sim_ids(self._connection)
+        with path.open(encoding="utf-8") as handle:
+            reader = UsageCsvReader(handle.readline(), known)
+        fast_columns = tuple("sim_id" if n == "iccid" else n for n in reader.names)
 
-        def rows(report: ProgressHook | None) -> Iterator[tuple[int, Row]]:
-            with path.open("r", encoding="utf-8", newline="") as handle:
-                reader = UsageCsvReader(handle.readline(), known)
-                yield from reader.rows(CountingLines(handle, report))
+        def pieces(report: ProgressHook | None) -> Iterator[Piece]:
+            with path.open(encoding="utf-8") as handle:
+                handle.readline()
+                for first, block in blocks(handle, report):
+                    months: set[str] = set()
+                    mapped = reader.with_sim_ids(block, months)
+                    if mapped is not None:
+                        yield fast_columns, mapped, months
+                    else:
+                        rows = reader.rows(block.splitlines(), first_line=first)
+                        yield _canonical_piece(row for _, row in rows)
 
-        return self._load(rows, progress)
+        try:
+            return self._load(pieces, progress)
+        except psycopg.errors.IntegrityError as exc:
+            refuse_precisely(path, reader, exc)
 
     def load_records(
         self, records: Iterable[tuple[int, UsageRecord]], *, progress: ProgressHook | None = None
     ) -> int:
         known = sim_ids(self._connection)
-        cached: list[tuple[int, Row]] = []
+        rows = [record_row(record, known, line) for line, record in records]
 
-        def rows(_: ProgressHook | None) -> Iterator[tuple[int, Row]]:
-            if cached:
-                yield from cached
-                return
-            for line, record in records:
-                row = (line, record_row(record, known, line))
-                cached.append(row)
-                yield row
+        def pieces(_: ProgressHook | None) -> Iterator[Piece]:
+            for start in range(0, len(rows), 10_000):
+                yield _canonical_piece(rows[start : start + 10_000])
 
-        return self._load(rows, progress)
+        return self._load(pieces, progress)
 
-    def _load(self, rows: Any, progress: ProgressHook | None) -> int:
+    def _load(self, pieces: Pieces, progress: ProgressHook | None) -> int:
         self._connection.execute(text("SET LOCAL TimeZone = 'UTC'"))
         savepoint = self._connection.begin_nested()
         try:
-            stored = self._copy_into_partitions(rows(progress))
+            stored = self._copy_into_partitions(pieces(progress))
         except psycopg.errors.UniqueViolation:
             savepoint.rollback()
-            return self._copy_through_staging(rows(None))
+            return self._copy_through_staging(pieces(None))
         savepoint.commit()
         return stored
 
-    def _copy_into_partitions(self, rows: Iterator[tuple[int, Row]]) -> int:
+    def _copy_into_partitions(self, pieces: Iterator[Piece]) -> int:
         months = existing_months(self._connection)
-        raw = self._raw()
-        statement = f"COPY usage_records ({COLUMNS}) FROM STDIN WITH (FORMAT csv)"
-        stored = 0
-        pending: Iterator[tuple[int, Row]] | None = rows
-        while pending is not None:
-            source, pending = pending, None
-            with raw.cursor() as cursor:
-                with cursor.copy(statement) as copy:
-                    buffer: list[str] = []
-                    for line, row in source:
-                        if row[2][:7] not in months:
-                            pending = itertools.chain([(line, row)], source)
-                            break
-                        buffer.append(_csv_line(row))
-                        if len(buffer) >= FLUSH_ROWS:
-                            copy.write("".join(buffer))
-                            buffer.clear()
-                    if buffer:
-                        copy.write("".join(buffer))
-                stored += max(cursor.rowcount, 0)
-            if pending is not None:
-                first = next(pending)
-                month = first[1][2][:7]
-                ensure_partitions(self._connection, [date.fromisoformat(f"{month}-01")])
-                months.add(month)
-                pending = itertools.chain([first], pending)
-        return stored
+        copier = _Copier(self._raw(), "usage_records")
+        try:
+            for columns, data, piece_months in pieces:
+                new = piece_months - months
+                if new:
+                    copier.close()
+                    ensure_partitions(
+                        self._connection, [date.fromisoformat(f"{m}-01") for m in new]
+                    )
+                    months |= new
+                copier.write(columns, data)
+            copier.finish()
+        except BaseException as exc:
+            copier.abort(exc)
+            raise
+        return copier.rows
 
-    def _copy_through_staging(self, rows: Iterator[tuple[int, Row]]) -> int:
+    def _copy_through_staging(self, pieces: Iterator[Piece]) -> int:
         """The replay path: stage every row, then insert those not stored yet."""
+        columns = ", ".join(CANONICAL)
         self._connection.execute(
             text(
                 "CREATE TEMPORARY TABLE usage_staging ON COMMIT DROP AS"
-                f" SELECT {COLUMNS} FROM usage_records WITH NO DATA"  # noqa: S608 - constants
+                f" SELECT {columns} FROM usage_records WITH NO DATA"  # noqa: S608 - constants
             )
         )
-        raw = self._raw()
         months: set[str] = set()
-        statement = f"COPY usage_staging ({COLUMNS}) FROM STDIN WITH (FORMAT csv)"
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            buffer: list[str] = []
-            for _, row in rows:
-                months.add(row[2][:7])
-                buffer.append(_csv_line(row))
-                if len(buffer) >= FLUSH_ROWS:
-                    copy.write("".join(buffer))
-                    buffer.clear()
-            if buffer:
-                copy.write("".join(buffer))
+        copier = _Copier(self._raw(), "usage_staging")
+        try:
+            for piece_columns, data, piece_months in pieces:
+                months |= piece_months
+                copier.write(piece_columns, data)
+            copier.finish()
+        except BaseException as exc:
+            copier.abort(exc)
+            raise
         ensure_partitions(self._connection, [date.fromisoformat(f"{m}-01") for m in months])
         result = self._connection.execute(
             text(
-                f"INSERT INTO usage_records ({COLUMNS}) SELECT {COLUMNS} FROM usage_staging"  # noqa: S608
-                " ON CONFLICT DO NOTHING"
+                f"INSERT INTO usage_records ({columns}) SELECT {columns}"  # noqa: S608 - constants
+                " FROM usage_staging ON CONFLICT DO NOTHING"
             )
         )
         self._connection.execute(text("DROP TABLE usage_staging"))
         return int(result.rowcount)
 
     def count(self) -> int:
-        return int(
-            self._connection.execute(select(func.count()).select_from(usage_records)).scalar_one()
-        )
+        statement = select(func.count()).select_from(usage_records)
+        return int(self._connection.execute(statement).scalar_one())

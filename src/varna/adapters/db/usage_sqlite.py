@@ -1,31 +1,79 @@
-"""Usage records on SQLite: canonical rows from ``domain.usage_csv`` and executemany in
-the caller's transaction. Never one INSERT statement per row."""
+"""Usage records on SQLite: executemany in the caller's transaction, never one INSERT
+statement per row.
+
+Blocks of canonical lines go to SQLite as the csv module reads them; SQLite itself looks
+up each SIM by ICCID and turns empty optional fields into NULL. The table's constraints
+(a known SIM, an end not before the start) back the block check; when one fires, the file
+is read again line by line to say which line and field are wrong.
+"""
 
 from __future__ import annotations
 
+import csv
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Connection, func, select
 
 from varna.adapters.db.tables import sims, usage_records
-from varna.adapters.db.usage_lines import CountingLines
+from varna.adapters.db.usage_lines import blocks
+from varna.domain.errors import InputRefused
 from varna.domain.usage import UsageRecord
 from varna.domain.usage_csv import Row, UsageCsvReader, record_row
 from varna.services.ports import ProgressHook
 
-INSERT = (
-    "INSERT OR IGNORE INTO usage_records (source_id, sim_id, started_at, ended_at, bytes_up,"
-    " bytes_down, mcc, mnc, cell_id, lac_tac, rat, traffic_type)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+CANONICAL = (
+    "source_id",
+    "sim_id",
+    "started_at",
+    "ended_at",
+    "bytes_up",
+    "bytes_down",
+    "mcc",
+    "mnc",
+    "cell_id",
+    "lac_tac",
+    "rat",
+    "traffic_type",
 )
+ON_REPLAY = " ON CONFLICT (source_id) WHERE source_id IS NOT NULL DO NOTHING"
+INSERT_CANONICAL = (
+    f"INSERT INTO usage_records ({', '.join(CANONICAL)}) VALUES ({', '.join('?' * 12)})" + ON_REPLAY
+)
+_EMPTY_IS_NULL = frozenset({"source_id", "cell_id", "lac_tac", "rat"})
+
+
+def insert_for_header(names: list[str]) -> str:
+    """An INSERT taking the fields of a canonical line in file order."""
+    columns, values = [], []
+    for name in names:
+        if name == "iccid":
+            columns.append("sim_id")
+            values.append("(SELECT id FROM sims WHERE iccid = ?)")
+        else:
+            columns.append(name)
+            values.append("NULLIF(?, '')" if name in _EMPTY_IS_NULL else "?")
+    return (
+        f"INSERT INTO usage_records ({', '.join(columns)}) VALUES ({', '.join(values)})" + ON_REPLAY
+    )
 
 
 def sim_ids(connection: Connection) -> dict[str, str]:
     """Every registered ICCID with its SIM id (as text, as canonical rows carry it)."""
-    return {
-        iccid: str(sim_id) for iccid, sim_id in connection.execute(select(sims.c.iccid, sims.c.id))
-    }
+    rows = connection.execute(select(sims.c.iccid, sims.c.id))
+    return {iccid: str(sim_id) for iccid, sim_id in rows}
+
+
+def refuse_precisely(path: Path, reader_for: UsageCsvReader, cause: Exception) -> NoReturn:
+    """Read ``path`` line by line to name the line the database refused; the careful path
+    raises :class:`InputRefused` for it."""
+    with path.open(encoding="utf-8") as handle:
+        handle.readline()
+        for _ in reader_for.rows(handle):
+            pass
+    raise InputRefused(f"the database refused a record ({type(cause).__name__})") from None
 
 
 class SqliteUsageStore:
@@ -33,40 +81,50 @@ class SqliteUsageStore:
         self._connection = connection
         self._batch_rows = batch_rows
 
-    def _executemany(self, rows: Iterable[tuple[int, Row]]) -> int:
-        dbapi = self._connection.connection.driver_connection
-        assert dbapi is not None
-        cursor = dbapi.cursor()
-        before = dbapi.total_changes
-        batch: list[Row] = []
-        size = self._batch_rows
-        for _, row in rows:
-            batch.append(row)
-            if len(batch) >= size:
-                cursor.executemany(INSERT, batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(INSERT, batch)
-        cursor.close()
-        return int(dbapi.total_changes - before)
+    def _driver(self) -> sqlite3.Connection:
+        driver = self._connection.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
 
     def load_csv_file(self, path: Path, *, progress: ProgressHook | None = None) -> int:
-        with path.open("r", encoding="utf-8", newline="") as handle:
+        driver = self._driver()
+        before = driver.total_changes
+        with path.open(encoding="utf-8") as handle:
             reader = UsageCsvReader(handle.readline(), sim_ids(self._connection))
-            return self._executemany(reader.rows(CountingLines(handle, progress)))
+            fast = insert_for_header(reader.names)
+            cursor = driver.cursor()
+            try:
+                for first, block in blocks(handle, progress):
+                    lines = block.splitlines()
+                    if reader.canonical_block(block):
+                        cursor.executemany(fast, csv.reader(lines))
+                    else:
+                        rows = reader.rows(lines, first_line=first)
+                        cursor.executemany(INSERT_CANONICAL, (row for _, row in rows))
+            except sqlite3.IntegrityError as exc:
+                refuse_precisely(path, reader, exc)
+            finally:
+                cursor.close()
+        return int(driver.total_changes - before)
 
     def load_records(
         self, records: Iterable[tuple[int, UsageRecord]], *, progress: ProgressHook | None = None
     ) -> int:
         known = sim_ids(self._connection)
 
-        def rows() -> Iterator[tuple[int, Row]]:
+        def rows() -> Iterator[Row]:
             for line, record in records:
-                yield line, record_row(record, known, line)
+                yield record_row(record, known, line)
 
-        return self._executemany(rows())
+        driver = self._driver()
+        before = driver.total_changes
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(INSERT_CANONICAL, rows())
+        finally:
+            cursor.close()
+        return int(driver.total_changes - before)
 
     def count(self) -> int:
-        return int(
-            self._connection.execute(select(func.count()).select_from(usage_records)).scalar_one()
-        )
+        statement = select(func.count()).select_from(usage_records)
+        return int(self._connection.execute(statement).scalar_one())
