@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from operator import itemgetter
 
 from varna.domain import usage as rules
 from varna.domain.errors import InputRefused
@@ -46,14 +47,30 @@ _FIELD = {
 UNKNOWN_SIM = "no SIM with this ICCID is registered"
 
 
-def _line_pattern(names: list[str], *, capture: bool) -> str:
-    parts = []
-    for name in names:
-        field = _FIELD[name]
-        if capture and name in ("iccid", "started_at"):
-            field = f"(?P<{name}>{field})"
-        parts.append(field)
-    return ",".join(parts)
+def _line_pattern(names: list[str]) -> str:
+    return ",".join(_FIELD[name] for name in names)
+
+
+def _split_pattern(names: list[str]) -> tuple[re.Pattern[str], tuple[int, int, int, int]]:
+    """A multi-line pattern for canonical lines with groups for the text before the ICCID,
+    the ICCID, the text after it and the month of started_at (read by a lookahead); returns
+    it with the positions of those four groups in a ``findall`` tuple."""
+    parts = [_FIELD[name] for name in names]
+    start = names.index("started_at")
+    parts[start] = r"(?=(?P<month>\d{4}-\d\d))" + parts[start]
+    at = names.index("iccid")
+    before = "".join(f"{part}," for part in parts[:at])
+    after = "".join(f",{part}" for part in parts[at + 1 :])
+    compiled = re.compile(
+        f"^(?P<before>{before})(?P<iccid>{parts[at]})(?P<after>{after})$", re.MULTILINE
+    )
+    index = compiled.groupindex
+    return compiled, (
+        index["before"] - 1,
+        index["iccid"] - 1,
+        index["after"] - 1,
+        index["month"] - 1,
+    )
 
 
 class UsageCsvReader:
@@ -74,9 +91,8 @@ class UsageCsvReader:
         self.names = sorted(self._positions, key=self._positions.__getitem__)
         self._width = len(header)
         self._sim_ids = sim_ids
-        self._line = re.compile(_line_pattern(self.names, capture=True))
-        self._block = re.compile(f"(?:{_line_pattern(self.names, capture=False)}\n)*")
-        self._multiline = re.compile(f"^{_line_pattern(self.names, capture=True)}$", re.MULTILINE)
+        self._block = re.compile(f"(?:{_line_pattern(self.names)}\n)*")
+        self._split, self._groups = _split_pattern(self.names)
 
     def canonical_block(self, block: str) -> bool:
         """True when every line of ``block`` (which ends with a newline) is canonical."""
@@ -86,25 +102,16 @@ class UsageCsvReader:
         """The canonical ``block`` with each ICCID replaced by its SIM id, adding the months
         (``YYYY-MM``) its records start in to ``months``; ``None`` when a line is not
         canonical or names an unknown SIM (the careful path then says which)."""
-        sim_ids = self._sim_ids
-        add_month = months.add
-
-        def replace(match: re.Match[str]) -> str:
-            sim_id = sim_ids.get(match.group("iccid"))
-            if sim_id is None:
-                raise _NotCanonical
-            add_month(match.group("started_at")[:7])
-            line = match.group(0)
-            offset = match.start()
-            return (
-                line[: match.start("iccid") - offset] + sim_id + line[match.end("iccid") - offset :]
-            )
-
-        try:
-            text, count = self._multiline.subn(replace, block)
-        except _NotCanonical:
+        found = self._split.findall(block)
+        if len(found) != block.count("\n"):
             return None
-        return text if count == block.count("\n") and self.canonical_block(block) else None
+        b, i, a, m = self._groups
+        months.update(map(itemgetter(m), found))
+        sim_ids = self._sim_ids
+        try:
+            return "".join([f"{t[b]}{sim_ids[t[i]]}{t[a]}\n" for t in found])
+        except KeyError:
+            return None
 
     def rows(self, lines: Iterable[str], *, first_line: int = 2) -> Iterator[tuple[int, Row]]:
         """Line by line: the canonical row of each line, in canonical column order."""
