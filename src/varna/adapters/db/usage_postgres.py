@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, func, select, text
 
 from varna.adapters.db.partitions import ensure_partitions, existing_months
@@ -68,7 +69,9 @@ class _Copier:
         if self._stack is None:
             self._stack = ExitStack()
             statement = f"COPY {self._table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
-            self._copy = self._stack.enter_context(self._cursor.copy(statement))
+            # A writer thread sends while this thread checks the next block.
+            writer = QueuedLibpqWriter(self._cursor)
+            self._copy = self._stack.enter_context(self._cursor.copy(statement, writer=writer))
             self._columns = columns
         self._copy.write(data)
 
@@ -119,7 +122,7 @@ class PostgresUsageStore:
 
         try:
             return self._load(pieces, progress)
-        except psycopg.errors.IntegrityError as exc:
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as exc:
             refuse_precisely(path, reader, exc)
 
     def load_records(

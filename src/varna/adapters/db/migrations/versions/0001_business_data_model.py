@@ -489,10 +489,13 @@ def _create_usage_records() -> None:
             " PARTITION BY RANGE (started_at)"
         )
     else:
+        # SQLite keeps timestamps as text: the checks keep them real moments in one form.
         op.execute(
             "CREATE TABLE usage_records (id INTEGER NOT NULL,"
             + USAGE_COLUMNS.format(ts="DATETIME")
-            + ", CONSTRAINT pk_usage_records PRIMARY KEY (id))"
+            + ", CONSTRAINT pk_usage_records PRIMARY KEY (id),"
+            " CONSTRAINT ck_usage_records_started_at CHECK (started_at = datetime(julianday(started_at))),"
+            " CONSTRAINT ck_usage_records_ended_at CHECK (ended_at = datetime(julianday(ended_at))))"
         )
         op.execute(
             "CREATE UNIQUE INDEX uq_usage_records_source_id ON usage_records (source_id)"
