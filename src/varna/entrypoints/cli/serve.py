@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
 from varna.config import Settings
-from varna.entrypoints.api.app import create_app
 from varna.entrypoints.cli.common import console, container, load_settings
 
 
 def run_server(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
     """Serve ``settings``' database until interrupted."""
+    import uvicorn  # the web stack loads only for the commands that serve
+
+    from varna.entrypoints.api.app import create_app
+
     host = host or settings.host
     port = port or settings.port
     with container(settings):
