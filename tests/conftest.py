@@ -9,8 +9,8 @@ server cannot be reached the PostgreSQL tests skip with a loud reason, except in
 from __future__ import annotations
 
 import os
+import sys
 import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +43,7 @@ def pg_database_url() -> Iterator[str]:
         reason = f"PostgreSQL not reachable at {make_url(admin_url).render_as_string()}: {exc}"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and {reason}", pytrace=False)
-        warnings.warn(f"SKIPPING ALL POSTGRESQL TESTS: {reason}", stacklevel=1)
+        sys.__stderr__.write(f"\n*** SKIPPING ALL POSTGRESQL TESTS: {reason}\n")
         pytest.skip(f"SKIPPING ALL POSTGRESQL TESTS: {reason}")
     name = f"varna_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from varna.bootstrap import Container
-
 from tests.e2e.helpers import varna
 from tests.factories import add_customer_with_sims
 from tests.integration.test_ingest import HEADER, csv_rows, streamer_line
+from varna.bootstrap import Container
 
 
 def test_ingest_usage_json_summary_and_replay(container: Container, tmp_path: Path) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from varna.bootstrap import Container
-
 from tests.e2e.helpers import running_server
 from tests.factories import add_customer_with_sims
+from varna.bootstrap import Container
 
 
 def test_start_page_says_what_varna_is_and_links_the_api_docs(container: Container) -> None:
