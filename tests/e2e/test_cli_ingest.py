@@ -29,10 +29,21 @@ def test_ingest_ndjson_format_option(container: Container, tmp_path: Path) -> No
     iccids = add_customer_with_sims(container.engine, 1)
     path = tmp_path / "stream.txt"
     path.write_text("\n".join(streamer_line(n, iccids[0]) for n in range(1, 4)) + "\n")
-    result = varna(container.settings.database_url, "ingest", "usage", str(path),
-                   "--format", "ndjson", "--json")
+    result = varna(
+        container.settings.database_url,
+        "ingest",
+        "usage",
+        str(path),
+        "--format",
+        "ndjson",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"rows": 3, "format": "ndjson", "file_bytes": path.stat().st_size}
+    assert json.loads(result.stdout) == {
+        "rows": 3,
+        "format": "ndjson",
+        "file_bytes": path.stat().st_size,
+    }
 
 
 def test_bad_file_exits_1_naming_line_and_field(container: Container, tmp_path: Path) -> None:
