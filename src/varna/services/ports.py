@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -64,6 +64,46 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+# A usage record as the demo writes it: (sim_id, started_at, ended_at as seconds since the
+# Unix epoch in UTC, bytes_up, bytes_down, mcc, mnc, cell_id, lac_tac, rat, traffic_type).
+UsageRow = tuple[int, int, int, int, int, str, str, int | None, int | None, str | None, str]
+
+
+class DemoStore(Protocol):
+    """Writes the synthetic demo data set (``varna demo``) in the current transaction."""
+
+    def holds_business_data(self) -> bool:
+        """True when any business table has a row."""
+        ...
+
+    def empty_business_tables(self) -> None:
+        """Delete every row of the business tables."""
+        ...
+
+    def insert(self, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Insert rows (with their ids) into a business table in batches; return the count."""
+        ...
+
+    def load_usage(self, rows: Iterable[UsageRow], *, first_day: date, last_day: date) -> int:
+        """Bulk-load usage records known to be valid (COPY on PostgreSQL, executemany on
+        SQLite), all started between ``first_day`` and ``last_day``; return the count."""
+        ...
+
+    def finish(self) -> None:
+        """Make the stores' id generators continue after the ids the demo wrote."""
+        ...
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per business table."""
+        ...
+
+
+class DemoUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that can also write the demo data set."""
+
+    demo: DemoStore
 
 
 class UnitOfWorkFactory(Protocol):

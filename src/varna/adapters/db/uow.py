@@ -7,9 +7,10 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from varna.adapters.db.audit import SqlAuditLog
+from varna.adapters.db.demo_store import SqlDemoStore
 from varna.adapters.db.usage_postgres import PostgresUsageStore
 from varna.adapters.db.usage_sqlite import SqliteUsageStore
-from varna.services.ports import AuditLog, UsageStore
+from varna.services.ports import AuditLog, DemoStore, UsageStore
 
 
 class SqlUnitOfWork:
@@ -18,6 +19,7 @@ class SqlUnitOfWork:
     connection: Connection
     audit: AuditLog
     usage: UsageStore
+    demo: DemoStore
 
     def __init__(self, engine: Engine, *, ingest_batch_rows: int = 50_000) -> None:
         self._engine = engine
@@ -27,6 +29,7 @@ class SqlUnitOfWork:
         self.connection = self._engine.connect()
         self._transaction = self.connection.begin()
         self.audit = SqlAuditLog(self.connection)
+        self.demo = SqlDemoStore(self.connection)
         if self.connection.dialect.name == "postgresql":
             self.usage = PostgresUsageStore(self.connection)
         else:

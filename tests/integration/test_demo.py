@@ -1,0 +1,96 @@
+"""``varna demo`` on SQLite and PostgreSQL: builds, is deterministic, refuses a second build."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from varna.adapters.db.demo_store import BUSINESS_TABLES
+from varna.adapters.db.tables import organisations, payments, people, sims
+from varna.bootstrap import Container
+from varna.entrypoints.cli.main import app
+from varna.services.demo.build import DemoCommand, DemoRefused, DemoResult, build_demo
+
+AS_OF = date(2026, 3, 1)
+CLI_ARGS = ["demo", "--size", "small", "--seed", "5", "--as-of", "2026-03-01", "--no-serve",
+            "--json"]
+
+
+def _build(container: Container, *, seed: int = 3, reset: bool = False) -> DemoResult:
+    return build_demo(
+        container.uow(), DemoCommand("small", seed, AS_OF, reset=reset), actor="test",
+        clock=container.clock,
+    )
+
+
+def test_small_build_fills_every_business_table(container: Container) -> None:
+    result = _build(container)
+    assert set(result.tables) == {table.name for table in BUSINESS_TABLES}
+    assert all(rows > 0 for rows in result.tables.values()), result.tables
+    with container.engine.connect() as conn:
+        for table in BUSINESS_TABLES:
+            stored = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            assert stored == result.tables[table.name]
+
+
+def test_samples_exist_in_the_database(container: Container) -> None:
+    samples = _build(container).samples
+    assert all(len(values) == 5 for values in (samples.emails, samples.iccids, samples.msisdns))
+    assert samples.customers
+    with container.engine.connect() as conn:
+        stored_emails = set(conn.execute(select(people.c.email)).scalars())
+        stored_sims = {row.iccid: row.msisdn for row in conn.execute(select(sims))}
+        names = set(conn.execute(select(organisations.c.name)).scalars())
+        cards = conn.execute(select(payments.c.card_last4).where(payments.c.method == "card"))
+        last4 = list(cards.scalars())
+    assert set(samples.emails) <= stored_emails
+    assert set(samples.iccids) <= stored_sims.keys()
+    assert set(samples.msisdns) <= set(stored_sims.values())
+    assert set(samples.customers) <= names
+    assert last4 and all(re.fullmatch(r"\d{4}", value) for value in last4)
+
+
+def test_a_second_build_is_refused_and_reset_rebuilds_the_same(container: Container) -> None:
+    first = _build(container)
+    with pytest.raises(DemoRefused):
+        _build(container)
+    assert _build(container, reset=True) == first
+
+    # After the build, the stores hand out ids after the demo's own.
+    with container.engine.begin() as conn:
+        new_id = conn.execute(
+            organisations.insert()
+            .values(kind="customer", name="Ny Kund AB", source="crm",
+                    created_at=datetime(2026, 3, 2, tzinfo=UTC))
+            .returning(organisations.c.id)
+        ).scalar_one()
+    assert new_id == first.tables["organisations"] + 1
+
+
+def test_cli_prints_the_documented_json_and_refuses_a_second_build(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VARNA_DATABASE_URL", container.settings.database_url)
+    runner = CliRunner()
+    result = runner.invoke(app, CLI_ARGS)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) >= {"tables", "samples"}
+    assert set(report["samples"]) == {"emails", "iccids", "msisdns", "customers"}
+    assert all(report["tables"][table.name] > 0 for table in BUSINESS_TABLES)
+
+    again = runner.invoke(app, CLI_ARGS)
+    assert again.exit_code == 1
+    assert "already holds business data" in again.stderr
+    assert again.stdout == ""
+
+    rebuilt = runner.invoke(app, [*CLI_ARGS, "--reset"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    again_report = json.loads(rebuilt.stdout)
+    assert again_report["samples"] == report["samples"]
+    assert again_report["tables"] == report["tables"]
