@@ -19,7 +19,14 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
     with container(settings):
         pass  # validates settings and catalogue, brings the schema up to date
     console.print(f"varna is serving on [bold]http://{host}:{port}[/] (Ctrl+C stops it)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    # No access log: request paths and query strings can carry identifiers (personal data).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        access_log=False,
+    )
 
 
 def serve(
