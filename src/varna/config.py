@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     ingest_batch_rows: int = Field(
         default=50_000, ge=1_000, description="Rows per executemany batch when ingesting on SQLite."
     )
+    scan_special_policy: Literal["refuse", "redact"] = Field(
+        default="redact",
+        description="What the intake guard does with special-category content in free text "
+        "(promise C3): refuse the whole message, or store it with those words redacted.",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

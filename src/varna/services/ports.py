@@ -124,3 +124,62 @@ def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyEventRecord:
+    """What the intake guard or the sweep saw or did, and where; never the content."""
+
+    kind: str
+    finding_type: str
+    source_table: str
+    record_id: int | None
+    actor: str
+    details: Mapping[str, Any]
+
+
+class TextStore(Protocol):
+    """Stored free text: set-based reads for the sweep, guarded writes for intake."""
+
+    def iter_column(self, table: str, column: str, *, batch_rows: int) -> Iterator[tuple[int, str]]:
+        """(record id, text) for every non-empty value of ``table.column``, streamed in
+        batches of ``batch_rows`` (server-side cursor on PostgreSQL)."""
+        ...
+
+    def ticket_exists(self, ticket_id: int) -> bool: ...
+
+    def add_ticket_message(
+        self,
+        ticket_id: int,
+        body: str,
+        *,
+        sent_at: datetime,
+        author_person_id: int | None,
+        author_staff: str | None,
+    ) -> int:
+        """Store a message (already guarded) and return its id."""
+        ...
+
+    def add_quote_request(
+        self,
+        message: str,
+        *,
+        received_at: datetime,
+        source: str,
+        company_name: str | None,
+        sim_count: int | None,
+        person_id: int | None,
+        organisation_id: int | None,
+    ) -> int:
+        """Store a quote request (message already guarded) and return its id."""
+        ...
+
+    def record_privacy_events(self, events: Iterable[PrivacyEventRecord], *, at: datetime) -> int:
+        """Insert the events in one statement; return how many."""
+        ...
+
+
+class TextUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that reads and writes free text."""
+
+    text: TextStore

@@ -264,3 +264,18 @@ audit_events = Table(
 )
 
 Index("ix_usage_records_sim_started", usage_records.c.sim_id, usage_records.c.started_at)
+
+# What the intake guard and the sweep saw or did (promises C2, C3, C4, P4): the kind of event,
+# the finding type and where (source table, record id). Never the content.
+privacy_events = Table(
+    "privacy_events",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("finding_type", String(40), nullable=False),
+    Column("source_table", String(64), nullable=False),
+    Column("record_id", BigInteger),
+    Column("actor", String(120), nullable=False),
+    Column("details", JSON, nullable=False),
+)

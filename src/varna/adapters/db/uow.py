@@ -8,9 +8,10 @@ from sqlalchemy import Connection, Engine
 
 from varna.adapters.db.audit import SqlAuditLog
 from varna.adapters.db.demo_store import SqlDemoStore
+from varna.adapters.db.text_store import SqlTextStore
 from varna.adapters.db.usage_postgres import PostgresUsageStore
 from varna.adapters.db.usage_sqlite import SqliteUsageStore
-from varna.services.ports import AuditLog, DemoStore, UsageStore
+from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
 
 
 class SqlUnitOfWork:
@@ -20,6 +21,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     usage: UsageStore
     demo: DemoStore
+    text: TextStore
 
     def __init__(self, engine: Engine, *, ingest_batch_rows: int = 50_000) -> None:
         self._engine = engine
@@ -30,6 +32,7 @@ class SqlUnitOfWork:
         self._transaction = self.connection.begin()
         self.audit = SqlAuditLog(self.connection)
         self.demo = SqlDemoStore(self.connection)
+        self.text = SqlTextStore(self.connection)
         if self.connection.dialect.name == "postgresql":
             self.usage = PostgresUsageStore(self.connection)
         else:

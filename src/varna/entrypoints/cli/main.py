@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from varna.entrypoints.cli import db, demo, ingest, serve
+from varna.entrypoints.cli import db, demo, ingest, scan, serve
 
 app = typer.Typer(
     name="varna",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(ingest.app, name="ingest")
 app.command("serve")(serve.serve)
+app.command("scan")(scan.scan)
 app.command("demo")(demo.demo)
 
 
