@@ -31,7 +31,11 @@ class Container:
     clock: SystemClock = field(default_factory=SystemClock)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, ingest_batch_rows=self.settings.ingest_batch_rows)
+        return SqlUnitOfWork(
+            self.engine,
+            ingest_batch_rows=self.settings.ingest_batch_rows,
+            catalog=self.catalog,
+        )
 
     def upgrade_schema(self) -> None:
         migrate.upgrade(self.engine)

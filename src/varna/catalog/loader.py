@@ -223,7 +223,13 @@ def _retention_rules(section: Node, packs: Mapping[str, bool]) -> dict[str, Rete
     for rule_id, node in section.items():
         node.keys(
             required=("start_event", "period", "action", "legal_source", "sv", "en"),
-            optional=("until_end_of_year", "controller_instruction", "pack", "otherwise"),
+            optional=(
+                "until_end_of_year",
+                "controller_instruction",
+                "pack",
+                "otherwise",
+                "exception",
+            ),
         )
         pack_node, otherwise_node = node.optional("pack"), node.optional("otherwise")
         if pack_node is not None:
@@ -243,6 +249,7 @@ def _retention_rules(section: Node, packs: Mapping[str, bool]) -> dict[str, Rete
             controller_instruction=instruction.boolean() if instruction else False,
             pack=pack_node.text() if pack_node else None,
             otherwise=otherwise_node.text() if otherwise_node else None,
+            exception=_exception(node.optional("exception")),
         )
     for rule_id, rule in rules.items():
         if rule.otherwise is None:
@@ -252,6 +259,21 @@ def _retention_rules(section: Node, packs: Mapping[str, bool]) -> dict[str, Rete
         if rules[rule.otherwise].pack is not None:
             raise node.error("the otherwise rule must not itself belong to a pack")
     return rules
+
+
+ERASURE_EXCEPTIONS = ("bookkeeping", "legal_obligation", "evidence")
+
+
+def _exception(node: Node | None) -> str | None:
+    """D4: only an Art. 17(3) ground keeps data through erasure; legitimate interest is none."""
+    if node is None:
+        return None
+    value = node.text()
+    if value not in ERASURE_EXCEPTIONS:
+        raise node.error(
+            f"unknown erasure exception {value!r}; expected one of {', '.join(ERASURE_EXCEPTIONS)}"
+        )
+    return value
 
 
 def _recipient(

@@ -109,6 +109,27 @@ class Source(StrEnum):
     FROM_THIRD_PARTY = "from_third_party"
     OBSERVED = "observed"
     GENERATED = "generated"
+    INFERRED = "inferred"  # derived by us (a score, a segment): never portable (Art. 20)
+
+
+class ErasureMethod(StrEnum):
+    """What erasing a table's rows for a person does (D4)."""
+
+    DELETE = "delete"  # the rows go
+    ANONYMISE = "anonymise"  # the rows stay, their links to the person are cut, ``clear`` emptied
+
+
+class LookupKind(StrEnum):
+    """The identifiers a person can be looked up by; a column declares which one it holds."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    PERSONNUMMER = "personnummer"
+    ICCID = "iccid"
+    IMSI = "imsi"
+    MSISDN = "msisdn"
+    END_USER_REF = "end_user_ref"
+    EMAIL_HMAC = "email_hmac"  # the keyed hash kept on the suppression list (D8)
 
 
 class LinkKind(StrEnum):
@@ -234,6 +255,9 @@ class RetentionRule:
     controller_instruction: bool  # the controller's DPA may set another period (A2)
     pack: str | None  # the policy pack this rule belongs to
     otherwise: str | None  # the rule that applies while that pack is switched off
+    # The Art. 17(3) exception this rule carries: data under it is kept through an erasure
+    # request until the rule's due date (bookkeeping, legal_obligation, evidence). None: none.
+    exception: str | None = None
 
     def due(self, start: date) -> date | None:
         """The day the action falls due for a clock started on ``start``; None for ``keep``."""
@@ -241,6 +265,12 @@ class RetentionRule:
             return None
         end = self.period.after(start)
         return date(end.year, 12, 31) if self.until_end_of_year else end
+
+
+@dataclass(frozen=True)
+class Erasure:
+    method: ErasureMethod
+    clear: tuple[str, ...]  # anonymise: personal columns emptied (NULL, or a placeholder)
 
 
 @dataclass(frozen=True)
@@ -262,6 +292,9 @@ class ColumnEntry:
     retention: tuple[tuple[str, str], ...]  # (subject type, retention rule id)
     purposes: tuple[str, ...]
     sources: tuple[Source, ...]
+    lookup: LookupKind | None = None  # the identifier this column holds, for finding a person
+    search_text: bool = False  # free text searched for mentions of a person's identifiers
+    redact_in_extract: bool = False  # about someone else (a staff member): redacted (15(4))
 
     def retention_for(self, subject: str) -> str:
         for subject_id, rule_id in self.retention:
@@ -283,6 +316,8 @@ class TableEntry:
     personal: Mapping[str, ColumnEntry]
     other: tuple[str, ...]
     retention: str | None  # a rule for the rows themselves, where one applies
+    erasure: Erasure | None = None  # how a person's rows are erased (D4)
+    clock_column: str | None = None  # the column that starts the retention clock of a row
 
     @property
     def columns(self) -> tuple[str, ...]:

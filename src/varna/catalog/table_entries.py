@@ -11,7 +11,10 @@ from varna.catalog.model import (
     LINK_TARGETS,
     Category,
     ColumnEntry,
+    Erasure,
+    ErasureMethod,
     LinkKind,
+    LookupKind,
     Purpose,
     RetentionRule,
     Role,
@@ -34,7 +37,7 @@ def load_tables(
     for name, node in section.items():
         node.keys(
             required=("role", "subject_link", "other"),
-            optional=("controller_column", "personal", "retention"),
+            optional=("controller_column", "personal", "retention", "erasure", "clock"),
         )
         role = choice(node.key("role"), Role, "role")
         other_node = node.key("other")
@@ -54,6 +57,9 @@ def load_tables(
                 "a table with personal columns must say how its rows reach a person"
             )
         retention_node = node.optional("retention")
+        clock_node = node.optional("clock")
+        if clock_node is not None and clock_node.text() not in columns:
+            raise clock_node.error(f"{clock_node.text()!r} is not a column of {name}")
         tables[name] = TableEntry(
             name=name,
             role=role,
@@ -64,6 +70,8 @@ def load_tables(
             retention=reference(retention_node, rules, "retention rule")
             if retention_node
             else None,
+            erasure=_erasure(node.optional("erasure"), personal),
+            clock_column=clock_node.text() if clock_node else None,
         )
     _check_link_targets(section, tables)
     return tables
@@ -80,7 +88,8 @@ def _column(
     rules: Mapping[str, RetentionRule],
 ) -> ColumnEntry:
     node.keys(
-        required=("category", "subject", "retention", "purposes", "source"), optional=("role",)
+        required=("category", "subject", "retention", "purposes", "source"),
+        optional=("role", "lookup", "search_text", "extract"),
     )
     role_node = node.optional("role")
     role = choice(role_node, Role, "role") if role_node else table_role
@@ -92,6 +101,7 @@ def _column(
                 f"{subject_id!r} is a subject of {subjects[subject_id].role.value} data; "
                 f"this column's role is {role.value} (A1)"
             )
+    lookup_node, search_node = node.optional("lookup"), node.optional("search_text")
     purposes_node = node.key("purposes")
     purpose_ids = references(purposes_node, purposes, "purpose")
     for purpose_id in purpose_ids:
@@ -109,7 +119,33 @@ def _column(
         retention=_retention(node.key("retention"), subject_ids, rules),
         purposes=purpose_ids,
         sources=choices(node.key("source"), Source, "source"),
+        lookup=choice(lookup_node, LookupKind, "lookup kind") if lookup_node else None,
+        search_text=search_node.boolean() if search_node else False,
+        redact_in_extract=_redacted(node.optional("extract")),
     )
+
+
+def _redacted(node: Node | None) -> bool:
+    if node is None:
+        return False
+    if node.text() != "redact":
+        raise node.error("the only extract option is redact (data about someone else, 15(4))")
+    return True
+
+
+def _erasure(node: Node | None, personal: Mapping[str, ColumnEntry]) -> Erasure | None:
+    """``erasure: delete`` or ``erasure: {method: anonymise, clear: [columns]}`` (D4)."""
+    if node is None:
+        return None
+    if isinstance(node.value, str):
+        return Erasure(method=choice(node, ErasureMethod, "erasure method"), clear=())
+    node.keys(required=("method",), optional=("clear",))
+    clear_node = node.optional("clear")
+    clear = clear_node.texts(allow_empty=True) if clear_node else ()
+    for column in clear:
+        if column not in personal:
+            raise node.error(f"clear names {column!r}, which is not a personal column")
+    return Erasure(method=choice(node.key("method"), ErasureMethod, "erasure method"), clear=clear)
 
 
 def _retention(

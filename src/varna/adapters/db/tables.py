@@ -265,6 +265,132 @@ audit_events = Table(
 
 Index("ix_usage_records_sim_started", usage_records.c.sim_id, usage_records.c.started_at)
 
+
+# -- subject rights (issue 3): restriction, objection, suppression, rectification history,
+# legal holds, disclosure log, notice outbox, erasure runs, requests routed to controllers.
+# Created by migration 0003; declared in the catalogue like every other table.
+
+restrictions = Table(
+    "restrictions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("restricted_at", UTCDateTime, nullable=False),
+    Column("lifted_at", UTCDateTime),
+    Column("lift_reason", Text),
+)
+
+objections = Table(
+    "objections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("purpose", String(64), nullable=False),
+    Column("objected_at", UTCDateTime, nullable=False),
+    Column("overriding_reason", Text),
+    Column("decided_at", UTCDateTime),
+)
+
+# D8: only a keyed hash (HMAC-SHA256 with the secret key) of the normalised e-mail address.
+marketing_suppressions = Table(
+    "marketing_suppressions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email_hmac", String(64), nullable=False, unique=True),
+)
+
+rectifications = Table(
+    "rectifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("record_table", String(64), nullable=False),
+    Column("record_column", String(64), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("old_value", Text),
+    Column("statement", Text),
+    Column("rectified_at", UTCDateTime, nullable=False),
+)
+
+HOLD_KINDS = ("legal_hold", "evidence")
+HOLD_SCOPES = ("person", "organisation", "table")
+
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("reference", String(120), nullable=False),
+    Column("owner", String(120), nullable=False),
+    Column("review_date", Date, nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("scope_table", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("released_at", UTCDateTime),
+    CheckConstraint(_in("kind", HOLD_KINDS), name="kind"),
+    CheckConstraint(_in("scope", HOLD_SCOPES), name="scope"),
+)
+
+disclosures = Table(
+    "disclosures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recipient", String(64), nullable=False),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("categories", JSON, nullable=False),
+    Column("disclosed_at", UTCDateTime, nullable=False),
+    Column("reference", String(120)),
+)
+
+# Notices waiting to be sent: Art. 19 notices to recipients, a notice to the person when a
+# restriction is lifted, requests routed to a controller. ``details`` holds ids only.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("recipient", String(64)),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("details", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+)
+
+erasure_runs = Table(
+    "erasure_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("controller_instruction", String(120)),
+    Column("actor", String(120), nullable=False),
+    Column("ran_at", UTCDateTime, nullable=False),
+    Column("outcome", JSON, nullable=False),
+)
+
+CONTROLLER_REQUEST_STATUSES = ("routed", "executed")
+
+controller_requests = Table(
+    "controller_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("kind", String(16), nullable=False),
+    Column("sim_ids", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("instruction_ref", String(120)),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("executed_at", UTCDateTime),
+    CheckConstraint(_in("status", CONTROLLER_REQUEST_STATUSES), name="status"),
+)
+
+
 # What the intake guard and the sweep saw or did (promises C2, C3, C4, P4): the kind of event,
 # the finding type and where (source table, record id). Never the content.
 privacy_events = Table(

@@ -8,10 +8,14 @@ from sqlalchemy import Connection, Engine
 
 from varna.adapters.db.audit import SqlAuditLog
 from varna.adapters.db.demo_store import SqlDemoStore
+from varna.adapters.db.subjects.rights import SqlRightsStore
+from varna.adapters.db.subjects.store import SqlSubjectStore
 from varna.adapters.db.text_store import SqlTextStore
 from varna.adapters.db.usage_postgres import PostgresUsageStore
 from varna.adapters.db.usage_sqlite import SqliteUsageStore
+from varna.catalog import Catalog, load_catalog
 from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
+from varna.services.subjects.ports import RightsStore, SubjectStore
 
 
 class SqlUnitOfWork:
@@ -22,10 +26,15 @@ class SqlUnitOfWork:
     usage: UsageStore
     demo: DemoStore
     text: TextStore
+    subjects: SubjectStore
+    rights: RightsStore
 
-    def __init__(self, engine: Engine, *, ingest_batch_rows: int = 50_000) -> None:
+    def __init__(
+        self, engine: Engine, *, ingest_batch_rows: int = 50_000, catalog: Catalog | None = None
+    ) -> None:
         self._engine = engine
         self._batch_rows = ingest_batch_rows
+        self._catalog = catalog
 
     def __enter__(self) -> SqlUnitOfWork:
         self.connection = self._engine.connect()
@@ -33,6 +42,8 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self.connection)
         self.demo = SqlDemoStore(self.connection)
         self.text = SqlTextStore(self.connection)
+        self.subjects = SqlSubjectStore(self.connection, self._catalog or load_catalog())
+        self.rights = SqlRightsStore(self.connection)
         if self.connection.dialect.name == "postgresql":
             self.usage = PostgresUsageStore(self.connection)
         else:

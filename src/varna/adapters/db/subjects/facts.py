@@ -1,0 +1,168 @@
+"""What an erasure decision needs to know beyond the catalogue: running contracts, active
+holds, the retention clocks of the person's rows, and the controllers of their processor data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from varna.adapters.db.subjects.walker import PEOPLE, Walk
+from varna.adapters.db.tables import contracts, legal_holds, metadata, people, person_roles
+from varna.catalog.model import LinkKind
+from varna.domain.subjects.erasure import Hold
+from varna.services.subjects.ports import ErasureFacts
+
+
+def _organisations(connection: Connection, walk: Walk, today: date) -> list[int]:
+    """The organisations the person currently has a role at."""
+    if not walk.person_ids:
+        return []
+    query = select(person_roles.c.organisation_id).where(
+        person_roles.c.person_id.in_(walk.person_ids),
+        person_roles.c.organisation_id.is_not(None),
+        or_(person_roles.c.ended_on.is_(None), person_roles.c.ended_on >= today),
+    )
+    return sorted({row for row in connection.execute(query).scalars() if row is not None})
+
+
+def _running_contract(connection: Connection, organisations: list[int], today: date) -> bool:
+    if not organisations:
+        return False
+    query = select(contracts.c.id).where(
+        contracts.c.organisation_id.in_(organisations),
+        contracts.c.terminated_on.is_(None),
+        or_(contracts.c.end_date.is_(None), contracts.c.end_date >= today),
+        contracts.c.start_date <= today,
+    )
+    return connection.execute(query.limit(1)).first() is not None
+
+
+def _holds(
+    connection: Connection, walk: Walk, organisations: list[int], today: date
+) -> tuple[Hold, ...]:
+    """Holds not released and not past review (an expired hold lapses, R-RET-06)."""
+    applies = [legal_holds.c.scope == "table"]
+    if walk.person_ids:
+        applies.append(
+            and_(legal_holds.c.scope == "person", legal_holds.c.person_id.in_(walk.person_ids))
+        )
+    if organisations:
+        applies.append(
+            and_(
+                legal_holds.c.scope == "organisation",
+                legal_holds.c.organisation_id.in_(organisations),
+            )
+        )
+    query = select(
+        legal_holds.c.id,
+        legal_holds.c.kind,
+        legal_holds.c.review_date,
+        legal_holds.c.scope,
+        legal_holds.c.scope_table,
+    ).where(
+        legal_holds.c.released_at.is_(None),
+        legal_holds.c.review_date >= today,
+        or_(*applies),
+    )
+    return tuple(
+        Hold(row.id, row.kind, row.review_date, row.scope, row.scope_table)
+        for row in connection.execute(query.order_by(legal_holds.c.id))
+    )
+
+
+def _clock(value: Any) -> date | None:
+    if isinstance(value, int):
+        return date(value, 12, 31)  # a fiscal year that is the calendar year: its last day
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _clocks(connection: Connection, walk: Walk) -> dict[str, date | None]:
+    clocks: dict[str, date | None] = {}
+    for name in walk.tables():
+        entry, condition = walk.entry(name), walk.condition(name)
+        if entry.clock_column and condition is not None:
+            table = metadata.tables[name]
+            query = select(func.max(table.c[entry.clock_column])).where(condition)
+            clocks[name] = _clock(connection.execute(query).scalar_one())
+    for name in walk.tables():  # rows reached through another table run on its clock
+        if name not in clocks:
+            for link in walk.entry(name).subject_link:
+                if link.kind is LinkKind.VIA and link.to in clocks:
+                    clocks[name] = clocks[link.to]
+    return clocks
+
+
+def _controllers(connection: Connection, walk: Walk) -> dict[int, tuple[int, ...]]:
+    """Organisation id -> ids of the person's rows in the processor table that names it
+    directly and that other processor tables hang on (the SIMs)."""
+    found: dict[int, list[int]] = {}
+    for name in walk.tables():
+        entry = walk.entry(name)
+        link = next(
+            (link for link in entry.subject_link if link.column == entry.controller_column),
+            None,
+        )
+        condition = walk.condition(name)
+        if (
+            link is None
+            or link.kind is not LinkKind.ORGANISATION
+            or name not in walk.via_targets
+            or condition is None
+        ):
+            continue
+        table = metadata.tables[name]
+        query = select(table.c[link.column or "id"], table.c.id).where(condition)
+        for organisation_id, row_id in connection.execute(query):
+            found.setdefault(organisation_id, []).append(row_id)
+    return {org: tuple(sorted(ids)) for org, ids in sorted(found.items())}
+
+
+def erasure_facts(connection: Connection, walk: Walk, today: date) -> ErasureFacts:
+    organisations = _organisations(connection, walk, today)
+    return ErasureFacts(
+        running_contract=_running_contract(connection, organisations, today),
+        holds=_holds(connection, walk, organisations, today),
+        clocks=_clocks(connection, walk),
+        controllers=_controllers(connection, walk),
+    )
+
+
+def other_names(connection: Connection, walk: Walk) -> set[str]:
+    """Names of the other people at the person's organisations and in the person's cases."""
+    if not walk.person_ids:
+        return set()
+    colleagues = select(person_roles.c.person_id).where(
+        person_roles.c.organisation_id.in_(
+            select(person_roles.c.organisation_id).where(
+                person_roles.c.person_id.in_(walk.person_ids)
+            )
+        )
+    )
+    related = [people.c.id.in_(colleagues)]
+    for name in walk.tables():
+        context = walk.context(name)
+        if context is None:
+            continue
+        table = metadata.tables[name]
+        for link in walk.entry(name).subject_link:
+            if link.kind is LinkKind.PERSON and link.column:
+                related.append(people.c.id.in_(select(table.c[link.column]).where(context)))
+    for name in walk.via_targets:
+        condition = walk.condition(name) if name in walk.tables() else None
+        if condition is None:
+            continue
+        table = metadata.tables[name]
+        for link in walk.entry(name).subject_link:
+            if link.kind is LinkKind.PERSON and link.column:
+                related.append(people.c.id.in_(select(table.c[link.column]).where(condition)))
+    query = select(people.c.full_name).where(or_(*related), people.c.id.not_in(walk.person_ids))
+    return {name for name in connection.execute(query).scalars() if name}
+
+
+__all__ = ["PEOPLE", "erasure_facts", "other_names"]

@@ -1,0 +1,309 @@
+"""The subject store: resolution, counts, rows, erasure and mention removal over every
+catalogued table, through :class:`~varna.adapters.db.subjects.walker.Walk` (set-based SQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, String, Text, and_, func, or_, select, update
+from sqlalchemy import delete as sql_delete
+
+from varna.adapters.db.subjects.facts import erasure_facts, other_names
+from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
+from varna.adapters.db.tables import metadata
+from varna.catalog.model import Catalog
+from varna.domain.subjects.erasure import TablePlan
+from varna.domain.subjects.keys import PERSON_ID, PERSONAL_KINDS, SubjectKey, text_forms
+from varna.domain.subjects.redaction import REDACTED
+from varna.services.subjects.ports import ErasureFacts, SubjectScope, TableCount, TableRows
+
+ERASED_MARKER = "[erased]"  # what a required text column holds once its content is erased
+PERSON_VALUE_KINDS = ("email", "phone", "personnummer")
+
+
+class SqlSubjectStore:
+    def __init__(self, connection: Connection, catalog: Catalog) -> None:
+        self._connection = connection
+        self._catalog = catalog
+        self._walked: tuple[SubjectScope, Walk] | None = None
+
+    def _walk(self, scope: SubjectScope) -> Walk:
+        """One walk per scope while nothing changes (an erasure starts afresh)."""
+        if self._walked is None or self._walked[0] is not scope:
+            self._walked = (scope, Walk(self._connection, self._catalog, scope))
+        return self._walked[1]
+
+    # -- resolution ---------------------------------------------------------------------
+
+    def resolve(
+        self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
+    ) -> SubjectScope:
+        values: dict[str, set[str]] = {}
+        given_ids: set[int] = set()
+        for key in keys:
+            if key.kind == PERSON_ID:
+                given_ids.add(int(key.value))
+            else:
+                values.setdefault(key.kind, set()).add(key.value)
+        people = metadata.tables[PEOPLE]
+        lookups = {
+            column: entry.lookup.value
+            for column, entry in self._catalog.table(PEOPLE).personal.items()
+            if entry.lookup is not None
+        }
+        matches = [people.c[c].in_(sorted(values[k])) for c, k in lookups.items() if k in values]
+        if given_ids:
+            matches.append(people.c.id.in_(sorted(given_ids)))
+        person_ids: list[int] = []
+        names: list[str] = []
+        if matches:
+            query = select(people.c.id, people.c.full_name, *(people.c[c] for c in lookups))
+            for row in self._connection.execute(query.where(or_(*matches)).order_by(people.c.id)):
+                person_ids.append(row.id)
+                if row.full_name and row.full_name != ERASED_MARKER:
+                    names.append(row.full_name)
+                for column, kind in lookups.items():
+                    if getattr(row, column):
+                        values.setdefault(kind, set()).add(getattr(row, column))
+        own = {v for kind in PERSON_VALUE_KINDS for v in values.get(kind, ())}
+        if own:
+            values.setdefault("end_user_ref", set()).update(own)
+        for address in values.get("email", ()):
+            values.setdefault("email_hmac", set()).add(email_hash(address))
+        terms = sorted(
+            {
+                form.lower()
+                for kind in PERSONAL_KINDS - {PERSON_ID}
+                for value in values.get(kind, ())
+                for form in text_forms(SubjectKey(kind, value))
+            }
+        )
+        scope = SubjectScope(
+            keys=tuple(keys),
+            person_ids=tuple(person_ids),
+            anchors={},
+            values={kind: tuple(sorted(v)) for kind, v in values.items()},
+            names=tuple(names),
+            mention_terms=tuple(terms),
+        )
+        anchors = self._anchors(scope)
+        return SubjectScope(
+            keys=scope.keys,
+            person_ids=scope.person_ids,
+            anchors=anchors,
+            values=scope.values,
+            names=scope.names,
+            mention_terms=scope.mention_terms,
+        )
+
+    def _anchors(self, scope: SubjectScope) -> dict[str, tuple[int, ...]]:
+        """Rows outside ``people`` matched by a lookup column of a given identifier."""
+        given = {key.kind for key in scope.keys}
+        anchors: dict[str, tuple[int, ...]] = {}
+        for name, entry in self._catalog.tables.items():
+            if name == PEOPLE or name not in metadata.tables:
+                continue
+            table = metadata.tables[name]
+            parts = [
+                table.c[column].in_(list(scope.values[declared.lookup.value]))
+                for column, declared in entry.personal.items()
+                if declared.lookup is not None
+                and declared.lookup.value in scope.values
+                and (declared.lookup.value in given or scope.person_ids)
+            ]
+            if parts:
+                ids = self._connection.execute(select(table.c.id).where(or_(*parts))).scalars()
+                found = tuple(ids)
+                if found:
+                    anchors[name] = found
+        return anchors
+
+    # -- reading ------------------------------------------------------------------------
+
+    def counts(self, scope: SubjectScope) -> list[TableCount]:
+        walk = self._walk(scope)
+        counts: list[TableCount] = []
+        for name in walk.tables():
+            condition = walk.condition(name)
+            if condition is not None:
+                rows = self._count(name, condition)
+                if rows:
+                    counts.append(TableCount(name, rows))
+        for name, column in walk.mention_columns():
+            condition = walk.mention(name, column)
+            if condition is not None:
+                rows = self._count(name, condition)
+                if rows:
+                    counts.append(TableCount(name, rows, column))
+        return counts
+
+    def _count(self, name: str, condition: Any) -> int:
+        table = metadata.tables[name]
+        query = select(func.count()).select_from(table).where(condition)
+        return int(self._connection.execute(query).scalar_one())
+
+    def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        walk = self._walk(scope)
+        condition = walk.condition(table)
+        selected = ("id", *(c for c in columns if c != "id"))
+        if condition is None:
+            return TableRows(table, selected, [])
+        sql_table = metadata.tables[table]
+        query = select(*(sql_table.c[c] for c in selected)).where(condition)
+        # fetchall in one go: row-by-row iteration costs a driver call per row
+        rows: list[Any] = list(self._connection.execute(query.order_by(sql_table.c.id)).all())
+        return TableRows(table, selected, rows)
+
+    def mentions(self, scope: SubjectScope) -> list[TableRows]:
+        walk = self._walk(scope)
+        found: list[TableRows] = []
+        for name, column in walk.mention_columns():
+            condition = walk.mention(name, column)
+            if condition is None:
+                continue
+            table = metadata.tables[name]
+            query = select(table.c.id, table.c[column]).where(condition).order_by(table.c.id)
+            rows = [tuple(row) for row in self._connection.execute(query)]
+            if rows:
+                found.append(TableRows(name, ("id", column), rows, mention_column=column))
+        return found
+
+    def other_names(self, scope: SubjectScope) -> set[str]:
+        return other_names(self._connection, self._walk(scope))
+
+    def owns(self, scope: SubjectScope, table: str, record_id: int) -> bool:
+        condition = self._walk(scope).condition(table)
+        if condition is None:
+            return False
+        sql_table = metadata.tables[table]
+        query = select(sql_table.c.id).where(and_(condition, sql_table.c.id == record_id))
+        return self._connection.execute(query).first() is not None
+
+    def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts:
+        return erasure_facts(self._connection, self._walk(scope), today)
+
+    # -- writing ------------------------------------------------------------------------
+
+    def erase(
+        self,
+        scope: SubjectScope,
+        plans: Sequence[TablePlan],
+        *,
+        on_step: Callable[[str], None] | None = None,
+    ) -> dict[str, int]:
+        walk = self._walk(scope)
+        self._walked = None  # rows change from here on
+        by_table = {plan.table: plan for plan in plans}
+        changed: dict[str, int] = {}
+        for name in order_for_erasure(walk, list(by_table)):
+            plan = by_table[name]
+            condition = walk.condition(name)
+            if condition is None or plan.action == "none":
+                continue
+            table = metadata.tables[name]
+            values = _changes(walk, plan)
+            if plan.action == "delete":
+                result = self._connection.execute(sql_delete(table).where(condition))
+            elif values:
+                pending = and_(condition, _still_set(table, values))
+                result = self._connection.execute(update(table).where(pending).values(values))
+            else:
+                continue
+            if result.rowcount > 0:
+                changed[name] = result.rowcount
+            if on_step is not None:
+                on_step(name)
+        return changed
+
+    def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
+        walk = self._walk(scope)
+        found: dict[str, int] = {}
+        for plan in plans:
+            condition = walk.condition(plan.table)
+            if condition is None or plan.action == "none":
+                continue
+            values = _changes(walk, plan)
+            if plan.action != "delete":
+                if not values:
+                    continue
+                condition = and_(condition, _still_set(metadata.tables[plan.table], values))
+            rows = self._count(plan.table, condition)
+            if rows:
+                found[plan.table] = rows
+        return found
+
+    def erase_mentions(self, scope: SubjectScope) -> dict[str, int]:
+        walk = self._walk(scope)
+        forms = sorted(
+            {
+                form
+                for kind in PERSON_VALUE_KINDS
+                for value in scope.values.get(kind, ())
+                for form in (*text_forms(SubjectKey(kind, value)), value)
+            }
+            | set(scope.names),
+            key=len,
+            reverse=True,
+        )
+        changed: dict[str, int] = {}
+        for name, column in walk.mention_columns():
+            table = metadata.tables[name]
+            parts = [c for c in (walk.mention(name, column), walk.context(name)) if c is not None]
+            if not parts or not forms:
+                continue
+            target = table.c[column]
+            if self._catalog.table(name).personal[column].category == "free_text":
+                replaced: Any = target
+                for form in forms:
+                    replaced = func.replace(replaced, form, REDACTED)
+                statement = update(table).where(or_(*parts)).values({column: replaced})
+            else:
+                lowered = [form.lower() for form in forms]
+                statement = (
+                    update(table)
+                    .where(and_(or_(*parts), func.lower(target).in_(lowered)))
+                    .values({column: None})
+                )
+            result = self._connection.execute(statement)
+            if result.rowcount:
+                changed[f"{name}.{column}"] = result.rowcount
+        return changed
+
+    def rectify(self, table: str, column: str, record_id: int, value: str | None) -> Any:
+        sql_table = metadata.tables[table]
+        where = sql_table.c.id == record_id
+        old = self._connection.execute(select(sql_table.c[column]).where(where)).scalar_one()
+        self._connection.execute(update(sql_table).where(where).values({column: value}))
+        return old
+
+
+def _changes(walk: Walk, plan: TablePlan) -> dict[str, str | None]:
+    """The new values of an anonymise or clear: emptied columns, and cut person links."""
+    table = metadata.tables[plan.table]
+    values = {column: _empty(table, column) for column in plan.clear}
+    if plan.action == "anonymise":
+        for link in walk.entry(plan.table).subject_link:
+            if link.kind.value == "person" and link.column:
+                values[link.column] = None
+    return values
+
+
+def _still_set(table: Any, values: dict[str, str | None]) -> Any:
+    """Rows where at least one of the columns does not hold its new value yet."""
+    return or_(
+        *(table.c[c].is_not(None) if v is None else table.c[c] != v for c, v in values.items())
+    )
+
+
+def _empty(table: Any, column: str) -> str | None:
+    sql_column = table.c[column]
+    if sql_column.nullable:
+        return None
+    if isinstance(sql_column.type, String | Text) or hasattr(sql_column.type, "impl"):
+        return ERASED_MARKER
+    raise ValueError(f"{table.name}.{column} is required and not text: it cannot be cleared")
+
+
+__all__ = ["SqlSubjectStore"]

@@ -1,0 +1,158 @@
+"""Follow the catalogue's ``subject_link`` declarations from a person to every row that links
+to them, as SQL conditions built with SQLAlchemy Core from the table metadata (D1, D4).
+
+* ``person`` links: the column holds one of the person's ids;
+* ``self`` (people): the row is the person;
+* ``via`` links: the column points at a row of the target table that is the person's (the
+  target's ids are read first: SIMs, invoices, cases are few; the large tables are reached
+  through them by index, never scanned);
+* a column that declares a ``lookup`` kind matches the person's identifiers of that kind
+  (a SIM by ICCID or end-user reference, the suppression entry by its keyed hash);
+* ``organisation`` links are not followed: a contact is not the company.
+
+A row whose own person link names someone else (a colleague's message in the person's case) is
+that other person's row, not this person's. Free-text columns marked ``search_text`` are
+searched for mentions of the person's identifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, false, func, or_, select
+
+from varna.adapters.db.tables import metadata
+from varna.catalog.model import LINK_TARGETS, Catalog, LinkKind, TableEntry
+from varna.services.subjects.ports import SubjectScope
+
+PEOPLE = LINK_TARGETS[LinkKind.PERSON]
+
+
+class Walk:
+    """The rows of one person in every catalogued table. Ids of ``via`` targets are read once,
+    when the walk is made, so the conditions stay valid while an erasure changes links."""
+
+    def __init__(self, connection: Connection, catalog: Catalog, scope: SubjectScope) -> None:
+        self._connection = connection
+        self.catalog = catalog
+        self.scope = scope
+        self.person_ids = list(scope.person_ids)
+        self._conditions: dict[str, ColumnElement[bool] | None] = {}
+        self._ids: dict[str, list[int]] = {}
+        self.via_targets = {
+            link.to
+            for entry in catalog.tables.values()
+            for link in entry.subject_link
+            if link.kind is LinkKind.VIA and link.to is not None
+        }
+        for name in self.tables():
+            self.condition(name)
+
+    def tables(self) -> list[str]:
+        """Catalogued tables with personal data that exist in the schema."""
+        return [
+            name
+            for name, entry in self.catalog.tables.items()
+            if entry.personal and name in metadata.tables
+        ]
+
+    @staticmethod
+    def table(name: str) -> Table:
+        return metadata.tables[name]
+
+    def entry(self, name: str) -> TableEntry:
+        return self.catalog.table(name)
+
+    def condition(self, name: str) -> ColumnElement[bool] | None:
+        """The person's rows of ``name``, or None when the table cannot hold any."""
+        if name not in self._conditions:
+            self._conditions[name] = None  # guards against a loop in via links
+            self._conditions[name] = self._build(name)
+        return self._conditions[name]
+
+    def ids(self, name: str) -> list[int]:
+        if name not in self._ids:
+            condition = self.condition(name)
+            table = self.table(name)
+            self._ids[name] = (
+                []
+                if condition is None
+                else list(self._connection.execute(select(table.c.id).where(condition)).scalars())
+            )
+        return self._ids[name]
+
+    def _build(self, name: str) -> ColumnElement[bool] | None:
+        table, entry = self.table(name), self.entry(name)
+        parts: list[ColumnElement[bool]] = []
+        for column, declared in entry.personal.items():
+            values = self.scope.values.get(declared.lookup.value) if declared.lookup else None
+            if values and not (name == PEOPLE and self.person_ids):
+                parts.append(table.c[column].in_(list(values)))
+        if name == PEOPLE and self.person_ids:
+            parts.append(table.c.id.in_(self.person_ids))
+        for link in entry.subject_link:
+            if link.kind is LinkKind.PERSON and link.column and self.person_ids:
+                parts.append(table.c[link.column].in_(self.person_ids))
+            elif link.kind is LinkKind.VIA and link.column and link.to:
+                target_ids = self.ids(link.to)
+                if target_ids:
+                    parts.append(table.c[link.column].in_(target_ids))
+        if not parts:
+            return None
+        condition = or_(*parts) if len(parts) > 1 else parts[0]
+        for link in entry.subject_link:
+            if link.kind is LinkKind.PERSON and link.column:
+                linked = table.c[link.column]
+                mine = linked.in_(self.person_ids) if self.person_ids else false()
+                condition = and_(condition, or_(linked.is_(None), mine))
+        return condition
+
+    def context(self, name: str) -> ColumnElement[bool] | None:
+        """Rows that hang on the person's rows through a ``via`` link, whoever wrote them (the
+        other messages of the person's cases): where their names may be mentioned."""
+        table = self.table(name)
+        parts = [
+            table.c[link.column].in_(self.ids(link.to))
+            for link in self.entry(name).subject_link
+            if link.kind is LinkKind.VIA and link.column and link.to and self.ids(link.to)
+        ]
+        return or_(*parts) if parts else None
+
+    def mention_columns(self) -> list[tuple[str, str]]:
+        return [
+            (name, column)
+            for name in self.tables()
+            for column, declared in self.entry(name).personal.items()
+            if declared.search_text
+        ]
+
+    def mention(self, name: str, column: str) -> ColumnElement[bool] | None:
+        """Rows whose ``column`` mentions the person and that are not already the person's."""
+        terms = self.scope.mention_terms
+        if not terms:
+            return None
+        table = self.table(name)
+        lowered = func.lower(table.c[column])
+        found = or_(*(lowered.contains(term, autoescape=True) for term in terms))
+        own = self.condition(name)
+        if own is None:
+            return found
+        return and_(found, table.c.id.not_in(select(table.c.id).where(own)))
+
+
+def order_for_erasure(walk: Walk, names: Sequence[str]) -> list[str]:
+    """Children before the rows they point at; the people rows last."""
+
+    def depth(name: str, seen: tuple[str, ...] = ()) -> int:
+        children = [
+            child
+            for child in walk.tables()
+            if child not in seen
+            and any(
+                link.kind is LinkKind.VIA and link.to == name
+                for link in walk.entry(child).subject_link
+            )
+        ]
+        return 1 + max((depth(child, (*seen, name)) for child in children), default=0)
+
+    return sorted(names, key=lambda name: (name == PEOPLE, depth(name), name))

@@ -1,0 +1,49 @@
+"""Shared by the subject use cases: resolving identifiers into a scope, and the plan of an
+erasure (which find also uses to say what is still erasable)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from varna.catalog import Catalog
+from varna.domain.errors import VarnaError
+from varna.domain.subjects.erasure import ErasureContext, TablePlan, plan_erasure
+from varna.domain.subjects.keys import SubjectKey, keyed_hash
+from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableCount
+
+
+class SubjectRefused(VarnaError):
+    """A request about a person was refused; the message names no personal data."""
+
+
+def resolve(uow: SubjectUnitOfWork, keys: Sequence[SubjectKey], *, secret: bytes) -> SubjectScope:
+    return uow.subjects.resolve(keys, email_hash=lambda address: keyed_hash(address, secret))
+
+
+def linked_tables(counts: Sequence[TableCount]) -> list[str]:
+    return sorted({c.table for c in counts if c.mention_column is None and c.rows})
+
+
+def plan(
+    uow: SubjectUnitOfWork,
+    catalog: Catalog,
+    scope: SubjectScope,
+    tables: Sequence[str],
+    *,
+    today: date,
+    controller_instruction: bool = False,
+) -> tuple[TablePlan, ...]:
+    facts = uow.subjects.erasure_facts(scope, today)
+    context = ErasureContext(
+        today=today,
+        running_contract=facts.running_contract,
+        holds=facts.holds,
+        clocks=facts.clocks,
+        controller_instruction=controller_instruction,
+    )
+    return plan_erasure(catalog, tables, context)
+
+
+def person_id_of(scope: SubjectScope) -> int | None:
+    return scope.person_ids[0] if len(scope.person_ids) == 1 else None

@@ -1,0 +1,194 @@
+"""Erasure (Art. 17, D4, R4, R6, A3), in one transaction with its audit events.
+
+Everything the person's rows hold is erased or anonymised unless an exception keeps it; the
+answer says, category by category, what was erased, anonymised, or kept (with the exception and
+the date until which it is kept). Recipients in the disclosure log are told through the outbox
+(Art. 19). Processor data (a SIM's usage) is not the person's to erase: the request is recorded
+and routed to the controller, and varna executes that controller's instruction for the SIMs it
+names (``controller_instruction``). A crash leaves the person untouched; running it again is
+harmless (notices are queued once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from varna.catalog import Catalog, Role
+from varna.domain.subjects.erasure import CategoryOutcome, Outcome, TablePlan, by_category
+from varna.domain.subjects.keys import SubjectKey
+from varna.services.ports import AuditEvent, Clock
+from varna.services.subjects.common import SubjectRefused, linked_tables, plan, resolve
+from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork
+
+SIM_KINDS = frozenset({"iccid", "imsi", "msisdn"})
+
+
+@dataclass(frozen=True, slots=True)
+class EraseCommand:
+    keys: tuple[SubjectKey, ...]
+    dry_run: bool = False
+    controller_instruction: str | None = None  # the controller's reference (A3)
+
+
+@dataclass(frozen=True, slots=True)
+class EraseResult:
+    run_id: int | None
+    dry_run: bool
+    person_ids: tuple[int, ...]
+    categories: tuple[CategoryOutcome, ...]
+    changed: dict[str, int] = field(default_factory=dict)
+    notices: int = 0
+    routed: dict[int, tuple[int, ...]] = field(default_factory=dict)  # controller -> SIM ids
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "dry_run": self.dry_run,
+            "found": bool(self.categories),
+            "person_ids": list(self.person_ids),
+            "categories": [c.as_dict() for c in self.categories],
+            "changed": self.changed,
+            "notices_queued": self.notices,
+            "routed_to_controllers": [
+                {"organisation_id": org, "sim_ids": list(sims)} for org, sims in self.routed.items()
+            ],
+        }
+
+
+def erase_subject(
+    uow: SubjectUnitOfWork,
+    catalog: Catalog,
+    command: EraseCommand,
+    *,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+    on_step: Callable[[str], None] | None = None,
+) -> EraseResult:
+    """Erase what may be erased. ``on_step`` is called after each table is changed, inside
+    the transaction (a failure injection point: raising there rolls everything back)."""
+    instruction = command.controller_instruction
+    if instruction is not None and not {k.kind for k in command.keys} <= SIM_KINDS:
+        raise SubjectRefused(
+            "a controller's instruction names SIMs: give only --iccid, --imsi or --msisdn"
+        )
+    now = clock.now()
+    with uow:
+        scope = resolve(uow, command.keys, secret=secret)
+        tables = linked_tables(uow.subjects.counts(scope))
+        if instruction is not None:
+            tables = [t for t in tables if _is_processor(catalog, t)]
+        plans = plan(
+            uow,
+            catalog,
+            scope,
+            tables,
+            today=now.date(),
+            controller_instruction=instruction is not None,
+        )
+        outcome = by_category(plans)
+        facts = uow.subjects.erasure_facts(scope, now.date())
+        routed = dict(facts.controllers) if _routes(plans) else {}
+        if command.dry_run or not scope.found:
+            return EraseResult(None, command.dry_run, scope.person_ids, outcome, routed=routed)
+        # Mentions first: the walk that finds the person's cases needs their links intact.
+        changed = {} if instruction is not None else uow.subjects.erase_mentions(scope)
+        changed.update(uow.subjects.erase(scope, plans, on_step=_audited(uow, actor, now, on_step)))
+        notices = _notify_recipients(uow, scope, actor, now)
+        notices += _route(uow, scope, facts.controllers, plans, instruction, now)
+        person_id = scope.person_ids[0] if len(scope.person_ids) == 1 else None
+        summary = {
+            "categories": [c.as_dict() for c in outcome],
+            "changed": changed,
+            "person_ids": list(scope.person_ids),
+        }
+        run_id = uow.rights.record_erasure_run(person_id, actor, now, summary, instruction)
+        uow.audit.record(
+            AuditEvent(
+                actor=actor,
+                action="subject.erase",
+                target=f"erasure_run:{run_id}",
+                details={**summary, "notices": notices, "instruction": instruction},
+            ),
+            at=now,
+        )
+        uow.commit()
+    return EraseResult(run_id, False, scope.person_ids, outcome, changed, notices, routed)
+
+
+def _is_processor(catalog: Catalog, table: str) -> bool:
+    return any(e.role is Role.PROCESSOR for e in catalog.table(table).personal.values())
+
+
+def _routes(plans: Sequence[TablePlan]) -> bool:
+    return any(d.outcome is Outcome.ROUTED for p in plans for d in p.decisions)
+
+
+def _audited(
+    uow: SubjectUnitOfWork, actor: str, now: Any, on_step: Callable[[str], None] | None
+) -> Callable[[str], None]:
+    def step(table: str) -> None:
+        uow.audit.record(
+            AuditEvent(actor=actor, action="subject.erase.table", target=table, details={}),
+            at=now,
+        )
+        if on_step is not None:
+            on_step(table)
+
+    return step
+
+
+def _notify_recipients(uow: SubjectUnitOfWork, scope: SubjectScope, actor: str, now: Any) -> int:
+    """Art. 19: one notice per recipient and person, queued once however often this runs."""
+    queued = 0
+    for recipient, people in uow.rights.recipients_of(scope.person_ids).items():
+        for person_id in people:
+            queued += uow.rights.enqueue(
+                kind="art19_erasure",
+                dedupe_key=f"art19_erasure:{recipient}:{person_id}",
+                recipient=recipient,
+                person_id=person_id,
+                details={"person_id": person_id, "actor": actor},
+                at=now,
+            )
+    return queued
+
+
+def _route(
+    uow: SubjectUnitOfWork,
+    scope: SubjectScope,
+    controllers: dict[int, tuple[int, ...]] | Any,
+    plans: Sequence[TablePlan],
+    instruction: str | None,
+    now: Any,
+) -> int:
+    """A3: record the request for each controller; executed when acting on its instruction."""
+    if instruction is None and not _routes(plans):
+        return 0
+    person_id = scope.person_ids[0] if len(scope.person_ids) == 1 else None
+    queued = 0
+    for organisation_id, sim_ids in controllers.items():
+        status = "executed" if instruction else "routed"
+        sims = ",".join(str(s) for s in sim_ids)
+        fresh = uow.rights.enqueue(
+            kind="controller_erasure_done" if instruction else "controller_erasure_request",
+            dedupe_key=f"controller_erasure:{status}:{organisation_id}:{person_id}:{sims}"[:200],
+            organisation_id=organisation_id,
+            person_id=person_id,
+            details={"sim_ids": list(sim_ids), "instruction": instruction},
+            at=now,
+        )
+        if fresh:  # the same request twice is one request
+            uow.rights.record_controller_request(
+                organisation_id=organisation_id,
+                person_id=person_id,
+                kind="erasure",
+                sim_ids=sim_ids,
+                status=status,
+                instruction_ref=instruction,
+                at=now,
+            )
+            queued += 1
+    return queued

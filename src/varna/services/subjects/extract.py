@@ -1,0 +1,199 @@
+"""The register extract (Art. 15, D1, D7): the person's data grouped by category, plus
+everything LEGAL.md section 4 lists, as a bundle with the versioned schema ``varna.extract/v1``
+(docs/subjects.md). Data about other people in the same records is redacted (15(4))."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from operator import itemgetter
+from typing import Any
+
+from varna.catalog import Catalog, ColumnEntry
+from varna.domain.subjects.article15 import article15
+from varna.domain.subjects.keys import SubjectKey
+from varna.domain.subjects.redaction import REDACTED, redact_text
+from varna.services.ports import AuditEvent, Clock
+from varna.services.subjects.common import resolve
+from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableRows
+
+EXTRACT_SCHEMA = "varna.extract/v1"
+FREE_TEXT = "free_text"
+
+
+@dataclass(frozen=True, slots=True)
+class Extract:
+    """The bundle; ``data`` maps category -> blocks of rows (see docs/subjects.md)."""
+
+    bundle: dict[str, Any]
+
+    @property
+    def data(self) -> dict[str, list[dict[str, Any]]]:
+        result: dict[str, list[dict[str, Any]]] = self.bundle["data"]
+        return result
+
+
+def build_extract(
+    uow: SubjectUnitOfWork,
+    catalog: Catalog,
+    keys: Sequence[SubjectKey],
+    *,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+    language: str = "sv",
+    column_filter: Callable[[ColumnEntry], bool] | None = None,
+    schema: str = EXTRACT_SCHEMA,
+) -> Extract:
+    """Collect the person's data; ``column_filter`` narrows it (portability)."""
+    now = clock.now()
+    with uow:
+        scope = resolve(uow, keys, secret=secret)
+        counts = uow.subjects.counts(scope)
+        others = uow.subjects.other_names(scope) if scope.person_ids else set()
+        own = {v.lower() for values in scope.values.values() for v in values}
+        redactor = _Redactor(own=own, others=others)
+        blocks: dict[str, list[dict[str, Any]]] = {}
+        found: list[ColumnEntry] = []
+        for count in counts:
+            if count.mention_column is not None:
+                continue
+            entry = catalog.table(count.table)
+            columns = [
+                c for c, e in entry.personal.items() if column_filter is None or column_filter(e)
+            ]
+            if not columns:
+                continue
+            rows = uow.subjects.fetch(scope, count.table, columns)
+            found.extend(entry.personal[c] for c in columns)
+            _add_blocks(catalog, blocks, rows, "linked", redactor)
+        for rows in uow.subjects.mentions(scope):
+            column = rows.mention_column or ""
+            declared = catalog.table(rows.table).personal[column]
+            if column_filter is not None and not column_filter(declared):
+                continue
+            found.append(declared)
+            _add_blocks(catalog, blocks, rows, "mention", redactor)
+        uow.audit.record(
+            AuditEvent(
+                actor=actor,
+                action="subject.extract" if schema == EXTRACT_SCHEMA else "subject.portability",
+                target=",".join(f"person:{p}" for p in scope.person_ids)[:120] or None,
+                details={
+                    "categories": sorted(blocks),
+                    "rows": sum(len(b["rows"]) for bs in blocks.values() for b in bs),
+                    "redactions": redactor.count,
+                },
+            ),
+            at=now,
+        )
+        uow.commit()
+    bundle = {
+        "schema": schema,
+        "generated_at": now.isoformat(),
+        "language": language,
+        "subject": _subject(scope),
+        "processing": bool(blocks),
+        "data": dict(sorted(blocks.items())),
+        **article15(catalog, found),
+        "redactions": redactor.count,
+    }
+    return Extract(bundle)
+
+
+class _Redactor:
+    def __init__(self, *, own: set[str], others: set[str]) -> None:
+        self.own = own
+        self.others = others
+        self.count = 0
+
+    def text(self, value: str) -> str:
+        redacted = redact_text(value, own=self.own, other_names=self.others)
+        if redacted != value:
+            self.count += 1
+        return redacted
+
+    def whole(self, value: Any) -> Any:
+        if value is None:
+            return None
+        self.count += 1
+        return REDACTED
+
+
+def _add_blocks(
+    catalog: Catalog,
+    blocks: dict[str, list[dict[str, Any]]],
+    rows: TableRows,
+    match: str,
+    redactor: _Redactor,
+) -> None:
+    entry = catalog.table(rows.table)
+    by_category: dict[str, list[int]] = {}
+    for index, column in enumerate(rows.columns):
+        if column != "id":
+            by_category.setdefault(entry.personal[column].category, []).append(index)
+    for category, indexes in by_category.items():
+        fields = [rows.columns[i] for i in indexes]
+        cleaners = [_cleaner(entry.personal[f], redactor) for f in fields]
+        if any(clean is not plain for clean in cleaners):
+            data = [
+                [row[0], *(clean(row[i]) for clean, i in zip(cleaners, indexes, strict=True))]
+                for row in rows.rows
+            ]
+        else:
+            data = _plain_rows(rows.rows, indexes)
+        blocks.setdefault(category, []).append(
+            {
+                "table": rows.table,
+                "match": match,
+                "role": entry.personal[fields[0]].role.value,
+                "fields": ["id", *fields],
+                "rows": data,
+            }
+        )
+
+
+def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[list[Any]]:
+    """The id and the columns at ``indexes`` of every row, with dates in ISO 8601: the fast
+    path for the large tables (usage records), one pass without per-value dispatch."""
+    pick = itemgetter(0, *indexes)
+    temporal = [
+        position
+        for position, index in enumerate(indexes, start=1)
+        if any(isinstance(row[index], datetime | date) for row in rows[:50])
+    ]
+    if not temporal:
+        return [list(pick(row)) for row in rows]
+    result: list[list[Any]] = []
+    for row in rows:
+        values = list(pick(row))
+        for position in temporal:
+            value = values[position]
+            if value is not None:
+                values[position] = value.isoformat()
+        result.append(values)
+    return result
+
+
+def _cleaner(declared: ColumnEntry, redactor: _Redactor) -> Callable[[Any], Any]:
+    if declared.redact_in_extract:
+        return redactor.whole
+    if declared.category == FREE_TEXT:
+        return lambda value: redactor.text(value) if isinstance(value, str) else plain(value)
+    return plain
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: dates and times in ISO 8601, everything else as it is."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _subject(scope: SubjectScope) -> dict[str, Any]:
+    return {
+        "identified_by": sorted({key.kind for key in scope.keys}),
+        "person_ids": list(scope.person_ids),
+        "found": scope.found,
+    }

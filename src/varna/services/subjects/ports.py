@@ -1,0 +1,202 @@
+"""The Protocols the subject use cases depend on; ``varna.adapters.db.subjects`` implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from varna.domain.subjects.erasure import Hold, TablePlan
+from varna.domain.subjects.keys import SubjectKey
+from varna.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectScope:
+    """Who the person is, as the store found them: their people rows, the rows a lookup
+    column matched (SIMs by ICCID, the suppression entry by its keyed hash), every identifier
+    value known for them, and the text forms searched for in free text. No SQL."""
+
+    keys: tuple[SubjectKey, ...]
+    person_ids: tuple[int, ...]
+    anchors: Mapping[str, tuple[int, ...]]
+    values: Mapping[str, tuple[str, ...]]  # lookup kind -> canonical values (given and found)
+    names: tuple[str, ...]  # the person's own names, for removing mentions on erasure
+    mention_terms: tuple[str, ...]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.person_ids) or any(self.anchors.values())
+
+
+@dataclass(frozen=True, slots=True)
+class TableCount:
+    table: str
+    rows: int
+    mention_column: str | None = None  # set for rows found by a mention in free text
+
+
+@dataclass(frozen=True, slots=True)
+class TableRows:
+    table: str
+    columns: tuple[str, ...]  # ``id`` first
+    rows: list[tuple[Any, ...]]
+    mention_column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureFacts:
+    running_contract: bool
+    holds: tuple[Hold, ...]
+    clocks: Mapping[str, date | None]
+    controllers: Mapping[int, tuple[int, ...]]  # organisation id -> its SIM ids in scope
+
+
+class SubjectStore(Protocol):
+    """The catalogue-driven walker over every table (set-based SQL, no loop over rows)."""
+
+    def resolve(
+        self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
+    ) -> SubjectScope: ...
+
+    def counts(self, scope: SubjectScope) -> list[TableCount]: ...
+
+    def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows: ...
+
+    def mentions(self, scope: SubjectScope) -> list[TableRows]: ...
+
+    def other_names(self, scope: SubjectScope) -> set[str]:
+        """Names of other people linked to the same organisations and cases."""
+        ...
+
+    def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts: ...
+
+    def erase(
+        self,
+        scope: SubjectScope,
+        plans: Sequence[TablePlan],
+        *,
+        on_step: Callable[[str], None] | None = None,
+    ) -> dict[str, int]:
+        """Apply the plans (children before parents); return rows changed per table."""
+        ...
+
+    def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
+        """Rows per table that the plans would still change (0 once erased)."""
+        ...
+
+    def erase_mentions(self, scope: SubjectScope) -> dict[str, int]:
+        """Replace the person's identifiers and names in other people's free text."""
+        ...
+
+    def owns(self, scope: SubjectScope, table: str, record_id: int) -> bool: ...
+
+    def rectify(self, table: str, column: str, record_id: int, value: str | None) -> Any:
+        """Set one column of one row; return the old value."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    id: int
+    purpose: str
+    objected_at: datetime
+    overriding_reason: str | None
+
+
+class RightsStore(Protocol):
+    """The records of rights in use: restrictions, objections, suppressions, history, holds,
+    disclosures, the notice outbox, erasure runs and requests routed to controllers."""
+
+    def restrict(self, person_id: int, reason: str, at: datetime) -> int: ...
+
+    def active_restriction(self, person_id: int) -> int | None: ...
+
+    def lift(self, person_id: int, reason: str, at: datetime) -> int | None: ...
+
+    def add_objection(
+        self, person_id: int, purpose: str, at: datetime, overriding_reason: str | None
+    ) -> int: ...
+
+    def objections(self, person_id: int) -> list[Objection]: ...
+
+    def record_overriding_reason(self, objection_id: int, reason: str, at: datetime) -> None: ...
+
+    def suppress(self, email_hmac: str) -> int: ...
+
+    def is_suppressed(self, email_hmac: str) -> bool: ...
+
+    def record_rectification(
+        self,
+        person_id: int,
+        table: str,
+        column: str,
+        record_id: int,
+        old_value: str | None,
+        statement: str | None,
+        at: datetime,
+    ) -> int: ...
+
+    def add_hold(
+        self,
+        *,
+        kind: str,
+        reason: str,
+        reference: str,
+        owner: str,
+        review_date: date,
+        scope: str,
+        person_id: int | None,
+        organisation_id: int | None,
+        scope_table: str | None,
+        at: datetime,
+    ) -> int: ...
+
+    def record_disclosure(
+        self, recipient: str, person_id: int, categories: Sequence[str], at: datetime
+    ) -> int: ...
+
+    def recipients_of(self, person_ids: Sequence[int]) -> dict[str, list[int]]:
+        """Recipient id -> the people among ``person_ids`` it received data about."""
+        ...
+
+    def enqueue(
+        self,
+        *,
+        kind: str,
+        dedupe_key: str,
+        details: Mapping[str, Any],
+        at: datetime,
+        recipient: str | None = None,
+        person_id: int | None = None,
+        organisation_id: int | None = None,
+    ) -> bool:
+        """Queue a notice once per ``dedupe_key``; False when it was already queued."""
+        ...
+
+    def record_erasure_run(
+        self,
+        person_id: int | None,
+        actor: str,
+        at: datetime,
+        outcome: Mapping[str, Any],
+        instruction: str | None,
+    ) -> int: ...
+
+    def record_controller_request(
+        self,
+        *,
+        organisation_id: int,
+        person_id: int | None,
+        kind: str,
+        sim_ids: Sequence[int],
+        status: str,
+        instruction_ref: str | None,
+        at: datetime,
+    ) -> int: ...
+
+
+class SubjectUnitOfWork(UnitOfWork, Protocol):
+    subjects: SubjectStore
+    rights: RightsStore

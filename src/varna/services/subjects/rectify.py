@@ -1,0 +1,100 @@
+"""Rectification (Art. 16, D3): correct one value of one of the person's records; the old value
+goes to the rectification history (itself personal data, declared in the catalogue), and every
+recipient in the disclosure log is told (Art. 19)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from varna.catalog import Catalog
+from varna.domain.errors import InvalidIdentifier
+from varna.domain.subjects.keys import SubjectKey, normalise
+from varna.services.ports import AuditEvent, Clock
+from varna.services.subjects.common import SubjectRefused, resolve
+from varna.services.subjects.ports import SubjectUnitOfWork
+
+PEOPLE = "people"
+
+
+@dataclass(frozen=True, slots=True)
+class RectifyCommand:
+    keys: tuple[SubjectKey, ...]
+    column: str
+    value: str | None
+    table: str = PEOPLE
+    record_id: int | None = None  # default: the person's own row
+    statement: str | None = None  # a supplementary statement (Art. 16)
+
+
+@dataclass(frozen=True, slots=True)
+class RectifyResult:
+    person_id: int
+    history_id: int
+    notices: int
+
+
+def rectify(
+    uow: SubjectUnitOfWork,
+    catalog: Catalog,
+    command: RectifyCommand,
+    *,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+) -> RectifyResult:
+    declared = catalog.table(command.table).personal.get(command.column)
+    if declared is None:
+        raise SubjectRefused(
+            f"{command.table}.{command.column} is not a personal column of the catalogue"
+        )
+    value = command.value
+    if value is not None and declared.lookup is not None:
+        try:
+            value = normalise(declared.lookup.value, value).value
+        except InvalidIdentifier as exc:
+            raise SubjectRefused(f"the new value is refused: {exc}") from None
+    now = clock.now()
+    with uow:
+        scope = resolve(uow, command.keys, secret=secret)
+        if len(scope.person_ids) != 1:
+            raise SubjectRefused(
+                "the identifiers must match exactly one person "
+                f"(they match {len(scope.person_ids)}); nothing was changed"
+            )
+        person_id = scope.person_ids[0]
+        record_id = command.record_id or (person_id if command.table == PEOPLE else None)
+        if record_id is None or not uow.subjects.owns(scope, command.table, record_id):
+            raise SubjectRefused(
+                f"record {command.table}:{record_id} is not one of person {person_id}'s records"
+            )
+        old = uow.subjects.rectify(command.table, command.column, record_id, value)
+        history_id = uow.rights.record_rectification(
+            person_id,
+            command.table,
+            command.column,
+            record_id,
+            None if old is None else str(old),
+            command.statement,
+            now,
+        )
+        notices = 0
+        for recipient in uow.rights.recipients_of([person_id]):
+            notices += uow.rights.enqueue(
+                kind="art19_rectification",
+                dedupe_key=f"art19_rectification:{recipient}:{history_id}",
+                recipient=recipient,
+                person_id=person_id,
+                details={"rectification_id": history_id, "column": command.column},
+                at=now,
+            )
+        uow.audit.record(
+            AuditEvent(
+                actor,
+                "subject.rectify",
+                f"{command.table}:{record_id}",
+                {"column": command.column, "rectification_id": history_id, "notices": notices},
+            ),
+            at=now,
+        )
+        uow.commit()
+    return RectifyResult(person_id, history_id, notices)

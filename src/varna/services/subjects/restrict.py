@@ -1,0 +1,102 @@
+"""Restriction of processing (Art. 18, D3): a flag that stops every processing of the person
+except storage. :func:`is_restricted` is the one central check that marketing sends, analytics
+and disclosures to recipients ask before they run. Lifting it queues a notice to the person."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from varna.domain.subjects.keys import SubjectKey
+from varna.services.ports import AuditEvent, Clock
+from varna.services.subjects.common import SubjectRefused, resolve
+from varna.services.subjects.ports import SubjectUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictionResult:
+    person_ids: tuple[int, ...]
+    restriction_ids: tuple[int, ...]
+    notices: int
+
+
+def is_restricted(uow: SubjectUnitOfWork, person_id: int) -> bool:
+    """True while the person's processing is restricted: only storage may go on (D3)."""
+    return uow.rights.active_restriction(person_id) is not None
+
+
+def restrict(
+    uow: SubjectUnitOfWork,
+    keys: Sequence[SubjectKey],
+    *,
+    reason: str,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+) -> RestrictionResult:
+    now = clock.now()
+    with uow:
+        people = _people(uow, keys, secret)
+        ids = tuple(uow.rights.restrict(p, reason, now) for p in people)
+        notices = 0
+        for recipient, persons in uow.rights.recipients_of(people).items():
+            for person_id in persons:  # Art. 19: recipients are told of the restriction
+                notices += uow.rights.enqueue(
+                    kind="art19_restriction",
+                    dedupe_key=f"art19_restriction:{recipient}:{person_id}:{ids[people.index(person_id)]}",
+                    recipient=recipient,
+                    person_id=person_id,
+                    details={"person_id": person_id},
+                    at=now,
+                )
+        for person_id, restriction_id in zip(people, ids, strict=True):
+            uow.audit.record(
+                AuditEvent(actor, "subject.restrict", f"person:{person_id}",
+                           {"restriction_id": restriction_id}),
+                at=now,
+            )  # fmt: skip
+        uow.commit()
+    return RestrictionResult(tuple(people), ids, notices)
+
+
+def unrestrict(
+    uow: SubjectUnitOfWork,
+    keys: Sequence[SubjectKey],
+    *,
+    reason: str,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+) -> RestrictionResult:
+    """Lift the restriction; the person is told (a notice in the outbox), as Art. 18(3) asks."""
+    now = clock.now()
+    with uow:
+        people = _people(uow, keys, secret)
+        lifted: list[int] = []
+        notices = 0
+        for person_id in people:
+            restriction_id = uow.rights.lift(person_id, reason, now)
+            if restriction_id is None:
+                continue
+            lifted.append(restriction_id)
+            notices += uow.rights.enqueue(
+                kind="restriction_lifted",
+                dedupe_key=f"restriction_lifted:{restriction_id}",
+                person_id=person_id,
+                details={"restriction_id": restriction_id},
+                at=now,
+            )
+            uow.audit.record(
+                AuditEvent(actor, "subject.unrestrict", f"person:{person_id}",
+                           {"restriction_id": restriction_id}),
+                at=now,
+            )  # fmt: skip
+        uow.commit()
+    return RestrictionResult(tuple(people), tuple(lifted), notices)
+
+
+def _people(uow: SubjectUnitOfWork, keys: Sequence[SubjectKey], secret: bytes) -> list[int]:
+    scope = resolve(uow, keys, secret=secret)
+    if not scope.person_ids:
+        raise SubjectRefused("no person matches the identifiers given; nothing was restricted")
+    return list(scope.person_ids)

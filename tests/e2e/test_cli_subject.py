@@ -1,0 +1,63 @@
+"""``varna subject`` through the real binary (D1, D4, A3): JSON output, exit codes, files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers import varna
+from tests.subject_factories import build_world
+from varna.bootstrap import Container
+
+pytestmark = pytest.mark.e2e
+
+
+def test_d1_d4_cli_find_export_erase(container: Container, tmp_path: Path) -> None:
+    url = container.settings.database_url
+    world = build_world(container)
+    found = varna(url, "subject", "find", "--email", "Anna.Berg@Example.com", "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["person_ids"] == [world.anna_id]
+
+    out = tmp_path / "extract"
+    export = varna(url, "subject", "export", "--phone", "0701234567", "--out", str(out),
+                   "--json")  # fmt: skip
+    assert export.returncode == 0, export.stderr
+    bundle = json.loads((out / "extract.json").read_text(encoding="utf-8"))
+    assert bundle["schema"] == "varna.extract/v1" and bundle["complaint"]["short_name"] == "IMY"
+    with zipfile.ZipFile(out / "extract-csv.zip") as archive:
+        assert "email.csv" in archive.namelist()
+    assert (out / "extract.sv.pdf").read_bytes().startswith(b"%PDF")
+    assert "Integritetsskyddsmyndigheten" in (out / "extract.sv.html").read_text("utf-8")
+
+    dry = varna(url, "subject", "erase", "--email", "anna.berg@example.com", "--dry-run", "--json")
+    assert dry.returncode == 0 and json.loads(dry.stdout)["run_id"] is None
+    erased = varna(url, "subject", "erase", "--email", "anna.berg@example.com", "--json")
+    outcome = json.loads(erased.stdout)
+    kept = [c for c in outcome["categories"] if c["exception"] == "bookkeeping"]
+    assert kept and kept[0]["until"] == "2032-12-31"  # R4
+
+
+def test_cli_refuses_a_malformed_identifier_without_echoing_it(container: Container) -> None:
+    url = container.settings.database_url
+    result = varna(url, "subject", "find", "--personnummer", "19850412-1231")
+    assert result.returncode == 1
+    assert "personnummer" in result.stderr and "check digit" in result.stderr
+    assert "19850412" not in result.stderr
+    empty = varna(url, "subject", "find", "--email", "nobody@example.com", "--json")
+    assert empty.returncode == 0 and json.loads(empty.stdout)["found"] is False
+
+
+def test_a3_cli_executes_a_controller_instruction(container: Container) -> None:
+    url = container.settings.database_url
+    world = build_world(container)
+    result = varna(url, "subject", "erase", "--iccid", world.anna_iccids[0],
+                   "--controller-instruction", "DPA-ORDER-7", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["changed"]["usage_records"] == world.usage_per_sim
+    refused = varna(url, "subject", "erase", "--email", "anna.berg@example.com",
+                    "--controller-instruction", "X")  # fmt: skip
+    assert refused.returncode == 1 and "names SIMs" in refused.stderr

@@ -1,0 +1,248 @@
+"""A small synthetic world for the subject engine: one customer company with two contacts who
+share a support case, invoices, web visits, SIMs whose end-user reference names one contact,
+and their usage. Fictional names, example.com addresses, test-range ICCIDs and MSISDNs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert
+from stdnum import luhn
+
+from tests.factories import test_iccid
+from varna.adapters.db.tables import (
+    contracts,
+    invoice_lines,
+    invoices,
+    organisations,
+    payments,
+    people,
+    person_roles,
+    sims,
+    support_tickets,
+    ticket_messages,
+    web_visits,
+)
+from varna.bootstrap import Container
+from varna.domain.usage import UsageRecord
+
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+def personnummer(birth: str, serial: str) -> str:
+    """A valid 12-digit personnummer for ``birth`` (YYYYMMDD) and a 3-digit serial."""
+    ten = birth[2:] + serial
+    return birth + serial + luhn.calc_check_digit(ten)
+
+
+ANNA_PNR = personnummer("19850412", "123")
+BO_PNR = personnummer("19790301", "456")
+
+
+@dataclass(frozen=True)
+class World:
+    company_id: int
+    anna_id: int
+    bo_id: int
+    anna_ticket_id: int
+    bo_ticket_id: int
+    invoice_id: int
+    sim_ids: tuple[int, ...]
+    anna_sims: tuple[int, ...]
+    anna_iccids: tuple[str, ...]
+    usage_per_sim: int
+
+
+def build_world(
+    container: Container,
+    *,
+    contract_running: bool = False,
+    fiscal_year: int = 2025,
+    usage_per_sim: int = 5,
+) -> World:
+    """Anna Berg and Bo Ek, contacts at Testbolaget AB; Anna's case names Bo, Bo's case
+    mentions Anna's e-mail; two of the company's three SIMs carry Anna's e-mail as end-user
+    reference. The contract ended on 2025-12-31 unless ``contract_running``."""
+    with container.engine.begin() as conn:
+
+        def add(table: object, **values: object) -> int:
+            return int(conn.execute(insert(table).values(**values)).inserted_primary_key[0])  # type: ignore[arg-type]
+
+        company = add(
+            organisations,
+            kind="customer",
+            name="Testbolaget AB",
+            orgnr="556677-8899",
+            source="test",
+            created_at=NOW,
+        )
+        anna = add(
+            people,
+            full_name="Anna Berg",
+            email="anna.berg@example.com",
+            phone="+46701234567",
+            address="Provgatan 1, 111 22 Stockholm",
+            personnummer=ANNA_PNR,
+            source="test",
+            created_at=NOW,
+        )
+        bo = add(
+            people,
+            full_name="Bo Ek",
+            email="bo.ek@example.com",
+            phone="+46701112233",
+            personnummer=BO_PNR,
+            source="test",
+            created_at=NOW,
+        )
+        for person in (anna, bo):
+            add(
+                person_roles,
+                person_id=person,
+                organisation_id=company,
+                role="customer_contact",
+                title="Inköpare",
+                started_on=date(2023, 1, 1),
+            )
+        add(
+            contracts,
+            organisation_id=company,
+            start_date=date(2023, 1, 1),
+            end_date=None if contract_running else date(2025, 12, 31),
+        )
+        anna_ticket = add(
+            support_tickets,
+            organisation_id=company,
+            person_id=anna,
+            subject="SIM-kort utan täckning",
+            status="closed",
+            opened_at=NOW - timedelta(days=40),
+            closed_at=NOW - timedelta(days=30),
+        )
+        add(
+            ticket_messages,
+            ticket_id=anna_ticket,
+            author_person_id=anna,
+            body="Hej, min kollega Bo Ek (bo.ek@example.com) ser samma fel.",
+            sent_at=NOW - timedelta(days=40),
+        )
+        add(
+            ticket_messages,
+            ticket_id=anna_ticket,
+            author_staff="Support Sara",
+            body="Tack Anna Berg, vi felsöker.",
+            sent_at=NOW - timedelta(days=39),
+        )
+        add(
+            ticket_messages,
+            ticket_id=anna_ticket,
+            author_person_id=bo,
+            body="Bo här: samma problem som Anna Berg beskrev.",
+            sent_at=NOW - timedelta(days=38),
+        )
+        bo_ticket = add(
+            support_tickets,
+            organisation_id=company,
+            person_id=bo,
+            subject="Faktura",
+            status="open",
+            opened_at=NOW - timedelta(days=5),
+        )
+        add(
+            ticket_messages,
+            ticket_id=bo_ticket,
+            author_person_id=bo,
+            body="Skicka fakturan till anna.berg@example.com eller ring 070-123 45 67.",
+            sent_at=NOW - timedelta(days=5),
+        )
+        invoice = add(
+            invoices,
+            organisation_id=company,
+            contact_person_id=anna,
+            number="F-2025-0001",
+            issued_on=date(fiscal_year, 6, 30),
+            due_on=date(fiscal_year, 7, 30),
+            fiscal_year=fiscal_year,
+            billing_address="Provgatan 1, 111 22 Stockholm",
+            total_ore=125_000,
+            paid_on=date(fiscal_year, 7, 20),
+        )
+        add(
+            invoice_lines,
+            invoice_id=invoice,
+            description="Månadsavgift 3 SIM",
+            quantity=3,
+            unit_price_ore=41_667,
+            amount_ore=125_000,
+        )
+        add(
+            payments,
+            invoice_id=invoice,
+            paid_at=datetime(fiscal_year, 7, 20, tzinfo=UTC),
+            amount_ore=125_000,
+            method="card",
+            card_token="tok_test_123",
+            card_last4="4242",
+        )
+        for n in range(3):
+            add(
+                web_visits,
+                person_id=anna,
+                visited_at=NOW - timedelta(days=n),
+                path="/priser",
+                ip_address="192.0.2.10",
+                cookie_id=f"c-anna-{n}",
+                user_agent="TestBrowser/1.0",
+            )
+        iccids = [test_iccid(900 + n) for n in range(3)]
+        sim_ids = tuple(
+            add(
+                sims,
+                iccid=iccid,
+                imsi=f"24099{900 + n:010d}",
+                msisdn=f"+4670174{900 + n:04d}",
+                status="activated",
+                customer_id=company,
+                end_user_ref="anna.berg@example.com" if n < 2 else "fleet-3",
+                created_at=NOW,
+            )
+            for n, iccid in enumerate(iccids)
+        )
+    records = [
+        (
+            line,
+            UsageRecord(
+                source_id=None,
+                iccid=iccid,
+                started_at=NOW - timedelta(hours=k + 1),
+                ended_at=NOW - timedelta(hours=k + 1) + timedelta(minutes=5),
+                bytes_up=100 * k,
+                bytes_down=1000 * k,
+                mcc="240",
+                mnc="01",
+                cell_id=1000 + k,
+                lac_tac=17,
+                rat="LTE",
+                traffic_type="data",
+            ),
+        )
+        for line, (iccid, k) in enumerate(
+            ((iccid, k) for iccid in iccids for k in range(usage_per_sim)), start=1
+        )
+    ]
+    with container.uow() as uow:
+        uow.usage.load_records(records)
+        uow.commit()
+    return World(
+        company,
+        anna,
+        bo,
+        anna_ticket,
+        bo_ticket,
+        invoice,
+        sim_ids,
+        sim_ids[:2],
+        tuple(iccids[:2]),
+        usage_per_sim,
+    )
