@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -12,8 +13,12 @@ from varna.adapters.db import migrate
 from varna.adapters.db.counts import row_counts
 from varna.adapters.db.engine import make_engine
 from varna.adapters.db.uow import SqlUnitOfWork
+from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
 from varna.config import Settings
+from varna.services.consent.gate import ConsentGate
+from varna.services.consent.links import AccessLinks
+from varna.services.consent.ports import ProcessingVeto
 
 
 class SystemClock:
@@ -37,6 +42,30 @@ class Container:
             catalog=self.catalog,
         )
 
+    # -- consent (issue 5) ---------------------------------------------------------------
+    @cached_property
+    def consent_gate(self) -> ConsentGate:
+        """The one consent gate of the process, with the vetoes of the subject engine."""
+        return ConsentGate(self.catalog, vetoes=consent_vetoes())
+
+    @cached_property
+    def access_links(self) -> AccessLinks:
+        return AccessLinks(self.settings.secret_key.get_secret_value().encode("utf-8"))
+
+    def mailer(self) -> SmtpMailer | None:
+        """SMTP when VARNA_SMTP_HOST is set; None keeps messages in the mail outbox."""
+        s = self.settings
+        if not s.smtp_host:
+            return None
+        return SmtpMailer(
+            s.smtp_host,
+            s.smtp_port,
+            sender=s.mail_from,
+            starttls=s.smtp_starttls,
+            user=s.smtp_user,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+        )
+
     def upgrade_schema(self) -> None:
         migrate.upgrade(self.engine)
 
@@ -49,6 +78,12 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def consent_vetoes() -> list[ProcessingVeto]:
+    """Restriction, objection and the suppression list (issue 3) stop consent-based
+    processing; their checks are wired here as they land."""
+    return []
 
 
 def build(

@@ -52,6 +52,25 @@ class Settings(BaseSettings):
         description="What the intake guard does with special-category content in free text "
         "(promise C3): refuse the whole message, or store it with those words redacted.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people reach varna at; links in messages (unsubscribe, "
+        "privacy center) start with it.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for outgoing mail; unset, messages stay in the mail_outbox "
+        "table (the demo default).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection (STARTTLS)."
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP user name, when it needs one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    mail_from: str = Field(
+        default="no-reply@example.com", description="Sender address of outgoing mail."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

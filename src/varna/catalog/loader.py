@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from varna.catalog import geography
+from varna.catalog.cookies import load_cookies
 from varna.catalog.model import (
     LEGAL_BASIS_ARTICLES,
     Catalog,
@@ -88,7 +89,7 @@ def build_catalog(root: Node) -> Catalog:
             "retention_rules",
             "tables",
         ),
-        optional=("packs",),
+        optional=("packs", "cookies"),
     )
     version_node = root.key("version")
     if version_node.integer() != SUPPORTED_VERSION:
@@ -103,6 +104,8 @@ def build_catalog(root: Node) -> Catalog:
         k: _recipient(k, n, purposes, categories) for k, n in root.key("recipients").items()
     }
     tables = load_tables(root.key("tables"), categories, subjects, purposes, rules)
+    cookies_node = root.optional("cookies")
+    cookies = load_cookies(cookies_node, purposes, recipients) if cookies_node else None
     return Catalog(
         version=SUPPORTED_VERSION,
         controller=_controller(root.key("controller")),
@@ -114,6 +117,7 @@ def build_catalog(root: Node) -> Catalog:
         recipients=MappingProxyType(recipients),
         retention_rules=MappingProxyType(rules),
         tables=MappingProxyType(tables),
+        cookies=cookies if cookies is not None else MappingProxyType({}),
     )
 
 

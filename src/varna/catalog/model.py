@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeVar
 
 from varna.domain.errors import CatalogError
+
+if TYPE_CHECKING:
+    from varna.catalog.cookies import CookieCategory
 
 T = TypeVar("T")
 
@@ -336,6 +340,8 @@ class Catalog:
     recipients: Mapping[str, Recipient]
     retention_rules: Mapping[str, RetentionRule]
     tables: Mapping[str, TableEntry]
+    # The cookie categories of our websites, in banner order (C8); see catalog/cookies.py.
+    cookies: Mapping[str, CookieCategory] = field(default_factory=lambda: MappingProxyType({}))
 
     def category(self, category_id: str) -> Category:
         return _lookup(self.categories, "category", category_id)

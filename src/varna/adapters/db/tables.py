@@ -391,6 +391,80 @@ controller_requests = Table(
 )
 
 
+# -- consent (issue 5): the append-only ledger, the notice versions it points to, the mail
+# outbox of marketing sends and the one-click unsubscribe tokens. Created by migration 0004.
+
+CONSENT_EVENT_KINDS = ("given", "refused", "withdrawn", "expired")
+CONSENT_CHANNELS = ("banner", "privacy_center", "api", "import", "gpc", "unsubscribe")
+
+# C7, R-LB-02: one row per decision, never updated; the subject is a person or an anonymous
+# browser id. Never the raw IP address.
+consent_events = Table(
+    "consent_events",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("person_id", ForeignKey("people.id")),
+    Column("browser_id", String(64)),
+    Column("purpose", String(64), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("notice_version", String(32), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    CheckConstraint(_in("event", CONSENT_EVENT_KINDS), name="event"),
+    CheckConstraint(_in("channel", CONSENT_CHANNELS), name="channel"),
+    CheckConstraint("(person_id IS NULL) <> (browser_id IS NULL)", name="one_subject"),
+)
+Index(
+    "ix_consent_events_person_purpose",
+    consent_events.c.person_id,
+    consent_events.c.purpose,
+    consent_events.c.at,
+)
+Index(
+    "ix_consent_events_browser_purpose",
+    consent_events.c.browser_id,
+    consent_events.c.purpose,
+    consent_events.c.at,
+)
+
+notice_versions = Table(
+    "notice_versions",
+    metadata,
+    Column("version", String(32), primary_key=True),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("item_hashes", JSON, nullable=False),  # purpose or cookie category -> SHA-256
+    Column("text_hashes", JSON, nullable=False),  # language -> SHA-256 of the text shown
+)
+
+# Messages of marketing sends when no SMTP server is configured (the demo default). The
+# address stays in people (one copy of each direct identifier); a row names the person by id.
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("purpose", String(64), nullable=False),
+    Column("mail_subject", String(200), nullable=False),
+    Column("message_body", Text, nullable=False),
+    Column("unsubscribe_url", String(300), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    Column("sent_at", UTCDateTime),
+)
+
+# D6: the link in every message withdraws that purpose in one action, without login. Only the
+# SHA-256 of the token is stored.
+unsubscribe_tokens = Table(
+    "unsubscribe_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("purpose", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+)
+
 # What the intake guard and the sweep saw or did (promises C2, C3, C4, P4): the kind of event,
 # the finding type and where (source table, record id). Never the content.
 privacy_events = Table(

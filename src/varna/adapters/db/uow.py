@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from varna.adapters.db.audit import SqlAuditLog
+from varna.adapters.db.consent_store import SqlConsentStore
 from varna.adapters.db.demo_store import SqlDemoStore
 from varna.adapters.db.subjects.rights import SqlRightsStore
 from varna.adapters.db.subjects.store import SqlSubjectStore
@@ -14,6 +15,7 @@ from varna.adapters.db.text_store import SqlTextStore
 from varna.adapters.db.usage_postgres import PostgresUsageStore
 from varna.adapters.db.usage_sqlite import SqliteUsageStore
 from varna.catalog import Catalog, load_catalog
+from varna.services.consent.ports import ConsentStore
 from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
 from varna.services.subjects.ports import RightsStore, SubjectStore
 
@@ -24,6 +26,7 @@ class SqlUnitOfWork:
     connection: Connection
     audit: AuditLog
     usage: UsageStore
+    consent: ConsentStore
     demo: DemoStore
     text: TextStore
     subjects: SubjectStore
@@ -40,6 +43,7 @@ class SqlUnitOfWork:
         self.connection = self._engine.connect()
         self._transaction = self.connection.begin()
         self.audit = SqlAuditLog(self.connection)
+        self.consent = SqlConsentStore(self.connection)
         self.demo = SqlDemoStore(self.connection)
         self.text = SqlTextStore(self.connection)
         self.subjects = SqlSubjectStore(self.connection, self._catalog or load_catalog())

@@ -14,7 +14,7 @@ import varna
 from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
-from varna.entrypoints.api.routers import system
+from varna.entrypoints.api.routers import consent, system
 from varna.entrypoints.web import pages
 
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     app.include_router(system.router, prefix="/api/v1")
+    consent.install(app)
     app.include_router(pages.router)
     app.mount(
         "/static",

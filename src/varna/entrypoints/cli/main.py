@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from varna.entrypoints.cli import db, demo, ingest, scan, serve, subject
+from varna.entrypoints.cli import db, demo, ingest, marketing, scan, serve, subject
 
 app = typer.Typer(
     name="varna",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(subject.app, name="subject")
+app.add_typer(marketing.app, name="marketing")
 app.command("serve")(serve.serve)
 app.command("scan")(scan.scan)
 app.command("demo")(demo.demo)

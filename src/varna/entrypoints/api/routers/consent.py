@@ -1,0 +1,225 @@
+"""Consent: the notice the banner shows, banner decisions, a person's consents and receipt.
+
+The banner endpoints answer any origin (the banner is embeddable on the company's other
+sites with one script tag); they take no credentials and set no cookie.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from varna.bootstrap import Container
+from varna.domain.consent import Channel, ConsentState, ConsentSubject
+from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.schemas.consent import (
+    BannerDecision,
+    ConsentStatePublic,
+    ConsentStatesPublic,
+    CookieCategoryPublic,
+    CookiePublic,
+    Language,
+    NoticePublic,
+    PersonDecision,
+    PurposePublic,
+)
+from varna.services.consent.decisions import (
+    Decisions,
+    InvalidLink,
+    UnknownSubject,
+    consent_states,
+    record_decisions,
+)
+from varna.services.consent.notice import cookie_key
+from varna.services.consent.receipt import consent_receipt
+
+router = APIRouter(prefix="/consent", tags=["consent"])
+ContainerDep = Annotated[Container, Depends(get_container)]
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def notice_public(container: Container, language: Language, *, gpc: bool) -> NoticePublic:
+    gate, catalog = container.consent_gate, container.catalog
+    notice = gate.notice
+    return NoticePublic(
+        version=notice.version,
+        language=language,
+        text_hash=notice.text_hash(language),
+        preamble=notice.preamble[language],
+        gpc=gpc,
+        purposes=[
+            PurposePublic(key=p.id, label=p.label(language), description=p.description(language))
+            for p in catalog.consent_purposes()
+        ],
+        cookie_categories=[
+            CookieCategoryPublic(
+                id=c.id,
+                key=cookie_key(c.id),
+                label=c.label(language),
+                description=c.description(language),
+                necessary=c.necessary,
+                purposes=list(c.purposes),
+                cookies=[
+                    CookiePublic(
+                        name=k.name,
+                        storage=k.storage.value,
+                        set_by=k.set_by,
+                        purpose=k.purpose(language),
+                        lifetime=k.lifetime(language),
+                        recipients=[catalog.recipient(r).name for r in k.recipients],
+                    )
+                    for k in c.cookies
+                ],
+            )
+            for c in catalog.cookies.values()
+        ],
+    )
+
+
+def states_public(version: str, states: dict[str, ConsentState]) -> ConsentStatesPublic:
+    return ConsentStatesPublic(
+        notice_version=version,
+        states=[
+            ConsentStatePublic(
+                key=key,
+                status=state.status.value,
+                granted=state.granted,
+                given_at=state.given_at.isoformat() if state.given_at else None,
+                notice_version=state.last_event.notice_version if state.last_event else None,
+                channel=state.last_event.channel.value if state.last_event else None,
+            )
+            for key, state in states.items()
+        ],
+    )
+
+
+@router.options("/notice", include_in_schema=False)
+@router.options("/banner", include_in_schema=False)
+def preflight() -> Response:
+    return Response(status_code=204, headers=CORS)
+
+
+@router.get("/notice", response_model=NoticePublic)
+def notice(
+    container: ContainerDep,
+    response: Response,
+    lang: Language = "en",
+    sec_gpc: Annotated[str | None, Header()] = None,
+) -> NoticePublic:
+    """The current notice: consent purposes, cookie categories with every cookie (who sets
+    it, purpose, lifetime, recipients), its version and the hash of its text."""
+    response.headers.update(CORS)
+    response.headers["Vary"] = "Sec-GPC"
+    return notice_public(container, lang, gpc=sec_gpc == "1")
+
+
+@router.post("/banner", response_model=ConsentStatesPublic)
+def banner_decision(
+    body: BannerDecision, container: ContainerDep, response: Response
+) -> ConsentStatesPublic:
+    """Log one banner decision (C8, R-CK-02): one event per non-essential category."""
+    response.headers.update(CORS)
+    gate = container.consent_gate
+    states = record_decisions(
+        container.uow(),
+        Decisions(
+            subject=ConsentSubject.browser(body.browser_id),
+            choices={cookie_key(k): v for k, v in body.choices.items()},
+            channel=Channel.GPC if body.gpc else Channel.BANNER,
+            language=body.language,
+            notice_version=body.notice_version,
+            age_confirmed=body.age_confirmed,
+        ),
+        gate=gate,
+        actor="browser",
+        at=container.clock.now(),
+    )
+    return states_public(gate.notice.version, states)
+
+
+def _person(container: Container, link: str) -> ConsentSubject:
+    person_id = container.access_links.verify(link, at=container.clock.now())
+    return ConsentSubject.person(person_id)
+
+
+@router.get("/people/{link}", response_model=ConsentStatesPublic)
+def person_consents(link: str, container: ContainerDep) -> ConsentStatesPublic:
+    """The consents of the person the privacy-center link belongs to."""
+    subject = _person(container, link)
+    gate = container.consent_gate
+    states = consent_states(container.uow(), subject, gate=gate, at=container.clock.now())
+    return states_public(gate.notice.version, states)
+
+
+@router.post("/people/{link}", response_model=ConsentStatesPublic)
+def change_person_consents(
+    link: str, body: PersonDecision, container: ContainerDep
+) -> ConsentStatesPublic:
+    """Give or withdraw consents, per purpose (C7, D6)."""
+    subject = _person(container, link)
+    gate = container.consent_gate
+    states = record_decisions(
+        container.uow(),
+        Decisions(
+            subject=subject,
+            choices=body.choices,
+            channel=Channel.API,
+            language=body.language,
+            notice_version=body.notice_version,
+            age_confirmed=body.age_confirmed,
+            birth_date=body.birth_date,
+            personnummer=body.personnummer,
+        ),
+        gate=gate,
+        actor=subject.reference,
+        at=container.clock.now(),
+    )
+    return states_public(gate.notice.version, states)
+
+
+@router.get("/people/{link}/receipt")
+def receipt(
+    link: str, container: ContainerDep, download: Annotated[bool, Query()] = True
+) -> Response:
+    """A consent receipt (Kantara Consent Receipt v1.1 fields) as a JSON download."""
+    subject = _person(container, link)
+    gate, now = container.consent_gate, container.clock.now()
+    states = consent_states(container.uow(), subject, gate=gate, at=now)
+    body: dict[str, Any] = consent_receipt(
+        container.catalog,
+        subject,
+        states,
+        notice_version=gate.notice.version,
+        policy_url=f"{container.settings.public_url.rstrip('/')}/cookies",
+        at=now,
+    )
+    headers = {"Content-Disposition": 'attachment; filename="consent-receipt.json"'}
+    return Response(
+        json.dumps(body, indent=2, ensure_ascii=False),
+        media_type="application/json",
+        headers=headers if download else None,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Add the consent API and the consent pages to ``app``."""
+    from varna.entrypoints.web import consent_pages
+
+    @app.exception_handler(InvalidLink)
+    async def _invalid_link(_: Request, exc: InvalidLink) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(UnknownSubject)
+    async def _unknown_subject(_: Request, exc: UnknownSubject) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    app.include_router(router, prefix="/api/v1")
+    app.include_router(consent_pages.router)

@@ -1,0 +1,233 @@
+"""Server-rendered consent pages that work without JavaScript: a person's consents in the
+privacy center, the one-click unsubscribe page, and the cookie page (C7, C8, D6)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+import varna
+from varna.bootstrap import Container
+from varna.domain.consent import Channel, ConsentSubject
+from varna.domain.consent.events import BROWSER_ID
+from varna.domain.errors import InputRefused
+from varna.entrypoints.web.consent_text import TEXT, language_of
+from varna.entrypoints.web.pages import templates
+from varna.services.consent.decisions import (
+    Decisions,
+    InvalidLink,
+    consent_states,
+    record_decisions,
+    unsubscribe,
+)
+from varna.services.consent.notice import cookie_key
+
+router = APIRouter(include_in_schema=False)
+CONSENT_COOKIE = "varna_consent"
+CONSENT_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _page(
+    request: Request, name: str, lang: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"lang": lang, "t": TEXT[lang], "version": varna.__version__, **context},
+        status_code=status,
+    )
+
+
+# -- the privacy center: a person's consents ---------------------------------------------------
+
+
+@router.get("/privacy/consents/{link}", response_class=HTMLResponse)
+def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0) -> Response:
+    lang = language_of(lang)
+    container = _container(request)
+    now = container.clock.now()
+    try:
+        person_id = container.access_links.verify(link, at=now)
+    except InvalidLink:
+        return _page(request, "consent_invalid.html", lang, status=404)
+    gate = container.consent_gate
+    states = consent_states(container.uow(), ConsentSubject.person(person_id), gate=gate, at=now)
+    purposes = [{"purpose": p, "state": states[p.id]} for p in container.catalog.consent_purposes()]
+    return _page(
+        request,
+        "consent_center.html",
+        lang,
+        link=link,
+        purposes=purposes,
+        notice_version=gate.notice.version,
+        preamble=gate.notice.preamble[lang],
+        saved=bool(saved),
+        error=None,
+    )
+
+
+@router.post("/privacy/consents/{link}", response_class=HTMLResponse)
+async def save_consents(request: Request, link: str) -> Response:
+    form = await _form(request)
+    lang = language_of(form.get("lang", "sv"))
+    container = _container(request)
+    now = container.clock.now()
+    try:
+        person_id = container.access_links.verify(link, at=now)
+    except InvalidLink:
+        return _page(request, "consent_invalid.html", lang, status=404)
+    choices = {
+        p.id: form.get(f"consent_{p.id}") == "yes" for p in container.catalog.consent_purposes()
+    }
+    try:
+        record_decisions(
+            container.uow(),
+            Decisions(
+                subject=ConsentSubject.person(person_id),
+                choices=choices,
+                channel=Channel.PRIVACY_CENTER,
+                language=lang,
+                notice_version=form.get("notice_version", ""),
+                age_confirmed=form.get("age_confirmed") == "yes",
+            ),
+            gate=container.consent_gate,
+            actor=f"person:{person_id}",
+            at=now,
+        )
+    except InputRefused as exc:
+        return _page(
+            request,
+            "consent_error.html",
+            lang,
+            status=422,
+            message=str(exc),
+            back=f"/privacy/consents/{link}?lang={lang}",
+        )
+    return RedirectResponse(f"/privacy/consents/{link}?lang={lang}&saved=1", status_code=303)
+
+
+# -- one-click unsubscribe ---------------------------------------------------------------------
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str, lang: str = "sv") -> Response:
+    return _page(request, "unsubscribe.html", language_of(lang), token=token, done=None)
+
+
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+async def unsubscribe_now(request: Request, token: str, lang: str = "sv") -> Response:
+    """One action withdraws (D6); also the RFC 8058 one-click POST of mail clients."""
+    form = await _form(request)
+    lang = language_of(form.get("lang", lang))
+    container = _container(request)
+    try:
+        purpose = unsubscribe(
+            container.uow(),
+            token,
+            gate=container.consent_gate,
+            language=lang,
+            at=container.clock.now(),
+        )
+    except InvalidLink:
+        return _page(request, "consent_invalid.html", lang, status=404)
+    label = container.catalog.purpose(purpose).label(lang)
+    return _page(request, "unsubscribe.html", lang, token=token, done=label)
+
+
+# -- the cookie page (and the banner's settings without JavaScript) ---------------------------
+
+
+def read_consent_cookie(value: str | None) -> tuple[str, str, set[str]] | None:
+    """(notice version, browser id, granted categories) from the consent cookie."""
+    if not value:
+        return None
+    parts = value.split(".")
+    if len(parts) < 3 or not BROWSER_ID.match(parts[1]):
+        return None
+    return parts[0], parts[1], {c for c in parts[2].split(":") if c}
+
+
+@router.get("/cookies", response_class=HTMLResponse)
+def cookies_page(request: Request, lang: str = "sv", saved: int = 0) -> Response:
+    lang = language_of(lang)
+    container = _container(request)
+    stored = read_consent_cookie(request.cookies.get(CONSENT_COOKIE))
+    current = stored is not None and stored[0] == container.consent_gate.notice.version
+    granted = stored[2] if stored is not None and current else set()
+    return _page(
+        request,
+        "cookies.html",
+        lang,
+        categories=list(container.catalog.cookies.values()),
+        granted=granted,
+        notice_version=container.consent_gate.notice.version,
+        preamble=container.consent_gate.notice.preamble[lang],
+        saved=bool(saved),
+        recipient_names={r.id: r.name for r in container.catalog.recipients.values()},
+    )
+
+
+@router.post("/cookies", response_class=HTMLResponse)
+async def save_cookie_choice(request: Request) -> Response:
+    form = await _form(request)
+    lang = language_of(form.get("lang", "sv"))
+    container = _container(request)
+    gate = container.consent_gate
+    stored = read_consent_cookie(request.cookies.get(CONSENT_COOKIE))
+    browser_id = stored[1] if stored else secrets.token_urlsafe(16)
+    action = form.get("action", "save")
+    optional = [c.id for c in container.catalog.cookies.values() if not c.necessary]
+    if action in ("accept", "reject"):
+        choices = dict.fromkeys(optional, action == "accept")
+    else:
+        choices = {c: form.get(f"cookie_{c}") == "yes" for c in optional}
+    try:
+        record_decisions(
+            container.uow(),
+            Decisions(
+                subject=ConsentSubject.browser(browser_id),
+                choices={cookie_key(c): v for c, v in choices.items()},
+                channel=Channel.BANNER,
+                language=lang,
+                notice_version=form.get("notice_version", ""),
+                age_confirmed=True,  # the page states that choosing yes confirms 13+ (C4)
+            ),
+            gate=gate,
+            actor="browser",
+            at=container.clock.now(),
+        )
+    except InputRefused as exc:
+        return _page(
+            request, "consent_error.html", lang, status=422, message=str(exc),
+            back=f"/cookies?lang={lang}",
+        )  # fmt: skip
+    granted = ":".join(c for c, yes in choices.items() if yes)
+    response = RedirectResponse(f"/cookies?lang={lang}&saved=1", status_code=303)
+    response.set_cookie(
+        CONSENT_COOKIE,
+        f"{gate.notice.version}.{browser_id}.{granted}",
+        max_age=CONSENT_COOKIE_MAX_AGE,
+        path="/",
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    for category in container.catalog.cookies.values():
+        if not category.necessary and not choices[category.id]:
+            for cookie in category.cookies:
+                if cookie.storage.value == "cookie":
+                    response.delete_cookie(cookie.name, path="/")
+    return response
