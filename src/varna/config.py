@@ -52,6 +52,29 @@ class Settings(BaseSettings):
         description="What the intake guard does with special-category content in free text "
         "(promise C3): refuse the whole message, or store it with those words redacted.",
     )
+    # -- retention (issue 6) ---------------------------------------------------------------
+    retention_k: int = Field(
+        default=5,
+        ge=2,
+        description="k for anonymised usage totals: a per-customer, per-day, per-country group "
+        "with fewer SIMs is suppressed (R-RET-05).",
+    )
+    retention_batch_rows: int = Field(
+        default=50_000,
+        ge=1,
+        description="Rows per batch of the retention sweep; each batch is one transaction.",
+    )
+    retention_usage_totals: bool = Field(
+        default=True,
+        description="Anonymise due usage into daily totals before dropping the raw rows; "
+        "false deletes them without totals.",
+    )
+    retention_pause_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        description="Pause between sweep batches (to spread load; the interruption tests).",
+    )
+
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The address people reach varna at; links in messages (unsubscribe, "

@@ -81,7 +81,11 @@ def test_personal_columns_and_columns_of_category(catalog: Catalog) -> None:
     triples = {(table, column) for table, column, _ in catalog.personal_columns()}
     assert {("people", "email"), ("sims", "iccid"), ("ticket_messages", "body")} <= triples
     emails = {(e.table, e.column) for e in catalog.columns_of_category("email")}
-    assert emails == {("people", "email"), ("organisations", "privacy_contact_email")}
+    assert emails == {
+        ("people", "email"),
+        ("organisations", "privacy_contact_email"),
+        ("subject_requests", "email"),
+    }
     with pytest.raises(UnknownCatalogEntry):
         catalog.columns_of_category("contct")
 

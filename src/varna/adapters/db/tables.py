@@ -479,3 +479,216 @@ privacy_events = Table(
     Column("actor", String(120), nullable=False),
     Column("details", JSON, nullable=False),
 )
+
+
+# -- retention (issue 6): sweep runs and their batches (the progress of a run lives here, so a
+# killed run resumes), legitimate-interest decisions (R3), the evidence vault and its read log
+# (R6), and the anonymised daily usage totals. Created by migration 0005.
+
+RETENTION_RUN_STATUSES = ("running", "finished")
+
+retention_runs = Table(
+    "retention_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("as_of", Date, nullable=False, index=True),
+    Column("actor", String(120), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("due_rows", BigInteger, nullable=False),  # the backlog when the run started
+    Column("plan", JSON, nullable=False),  # due rows per target at the start: counts only
+    CheckConstraint(_in("status", RETENTION_RUN_STATUSES), name="status"),
+)
+
+# One row per batch, written in the batch's own transaction: totals are sums of these rows.
+retention_batches = Table(
+    "retention_batches",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("run_id", ForeignKey("retention_runs.id"), nullable=False, index=True),
+    Column("target", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("rows", BigInteger, nullable=False),
+    Column("subjects", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("details", JSON, nullable=False),  # counts and ids of units (a day, a partition)
+)
+
+legitimate_interest_decisions = Table(
+    "legitimate_interest_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("category", String(64), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("decided_by", String(120), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+# R6: the one store of evidence. ``payload`` holds the rows moved out of the operational
+# tables; it is read only through the vault service, which checks the role and logs the read.
+evidence_vault = Table(
+    "evidence_vault",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hold_id", ForeignKey("legal_holds.id"), index=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("source_table", String(64), nullable=False),
+    Column("record_ids", JSON, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("moved_at", UTCDateTime, nullable=False),
+    Column("end_date", Date, nullable=False, index=True),
+    Column("run_id", ForeignKey("retention_runs.id")),
+)
+
+evidence_vault_reads = Table(
+    "evidence_vault_reads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, nullable=False, index=True),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("allowed", Boolean, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+# Anonymised usage: per customer, per day, per country (MCC); no SIM, no cell, no time of day.
+# A group with fewer than k SIMs is not written (``VARNA_RETENTION_K``).
+usage_daily_totals = Table(
+    "usage_daily_totals",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("customer_id", Integer, nullable=False, index=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("mcc", String(3), nullable=False),
+    Column("sessions", BigInteger, nullable=False),
+    Column("sims", Integer, nullable=False),
+    Column("bytes_up", BigInteger, nullable=False),
+    Column("bytes_down", BigInteger, nullable=False),
+    Column("run_id", Integer),
+)
+
+
+# -- data-subject requests (issue 4; D1-D8, G3, A3): the requests, their timeline, the one-time
+# codes and download tokens, the job queue, staff accounts and sessions. Migration 0006.
+
+REQUEST_KINDS = (
+    "access", "portability", "rectification", "restriction", "erasure", "objection",
+    "consent_withdrawal", "marketing_objection",
+)  # fmt: skip
+REQUEST_STATES = (
+    "received", "verified", "in_progress", "extended", "completed", "refused", "forwarded",
+)  # fmt: skip
+JOB_STATES = ("queued", "running", "done", "failed")
+STAFF_ROLES = ("privacy_officer", "support")
+
+subject_requests = Table(
+    "subject_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("email", DirectIdentifier("email"), nullable=False),
+    Column("email_hmac", String(64), nullable=False, index=True),
+    Column("identifiers", JSON, nullable=False),  # further identifiers, normal forms
+    Column("details", Text),  # the person's free text; never a required reason
+    Column("language", String(2), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("due_date", Date, nullable=False, index=True),
+    Column("extension_months", SmallInteger, nullable=False, default=0),
+    Column("extension_reason", Text),
+    Column("refusal_ground", String(32)),
+    Column("refusal_reason", Text),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("controller_id", ForeignKey("organisations.id")),
+    Column("outcome", JSON),
+    Column("verified_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    CheckConstraint(_in("kind", REQUEST_KINDS), name="kind"),
+    CheckConstraint(_in("state", REQUEST_STATES), name="state"),
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("subject_requests.id"), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("note", Text),
+)
+
+request_codes = Table(
+    "request_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("subject_requests.id"), nullable=False, index=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("attempts", SmallInteger, nullable=False, default=0),
+    Column("used_at", UTCDateTime),
+)
+
+download_tokens = Table(
+    "download_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("subject_requests.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+)
+
+# Rate limiting of intake: keyed hashes of the address and identifiers, and when.
+request_intake_log = Table(
+    "request_intake_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hmac", String(64), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+# A job is only a wake-up; the state it acts on lives in its own tables.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("task", String(64), nullable=False),
+    Column("job_key", String(160), nullable=False, unique=True),
+    Column("request_id", Integer),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("run_after", UTCDateTime, nullable=False),
+    Column("locked_by", String(120)),
+    Column("locked_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("last_error", Text),
+    CheckConstraint(_in("state", JOB_STATES), name="state"),
+    Index("ix_jobs_state_run_after", "state", "run_after"),
+)
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(120), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime),
+    CheckConstraint(_in("role", STAFF_ROLES), name="role"),
+)
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", ForeignKey("staff_accounts.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)

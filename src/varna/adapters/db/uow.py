@@ -9,14 +9,19 @@ from sqlalchemy import Connection, Engine
 from varna.adapters.db.audit import SqlAuditLog
 from varna.adapters.db.consent_store import SqlConsentStore
 from varna.adapters.db.demo_store import SqlDemoStore
+from varna.adapters.db.requests_store import SqlRequestStore, SqlStaffStore
+from varna.adapters.db.retention.store import SqlRetentionStore
 from varna.adapters.db.subjects.rights import SqlRightsStore
 from varna.adapters.db.subjects.store import SqlSubjectStore
 from varna.adapters.db.text_store import SqlTextStore
 from varna.adapters.db.usage_postgres import PostgresUsageStore
 from varna.adapters.db.usage_sqlite import SqliteUsageStore
+from varna.adapters.jobs import SqlJobQueue
 from varna.catalog import Catalog, load_catalog
 from varna.services.consent.ports import ConsentStore
 from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
+from varna.services.requests.ports import JobQueue, RequestStore, StaffStore
+from varna.services.retention.ports import RetentionStore
 from varna.services.subjects.ports import RightsStore, SubjectStore
 
 
@@ -31,6 +36,10 @@ class SqlUnitOfWork:
     text: TextStore
     subjects: SubjectStore
     rights: RightsStore
+    retention: RetentionStore
+    requests: RequestStore
+    jobs: JobQueue
+    staff: StaffStore
 
     def __init__(
         self, engine: Engine, *, ingest_batch_rows: int = 50_000, catalog: Catalog | None = None
@@ -48,6 +57,10 @@ class SqlUnitOfWork:
         self.text = SqlTextStore(self.connection)
         self.subjects = SqlSubjectStore(self.connection, self._catalog or load_catalog())
         self.rights = SqlRightsStore(self.connection)
+        self.retention = SqlRetentionStore(self.connection, self._catalog or load_catalog())
+        self.requests = SqlRequestStore(self.connection)
+        self.jobs = SqlJobQueue(self.connection)
+        self.staff = SqlStaffStore(self.connection)
         if self.connection.dialect.name == "postgresql":
             self.usage = PostgresUsageStore(self.connection)
         else:

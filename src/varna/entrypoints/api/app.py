@@ -14,8 +14,9 @@ import varna
 from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
-from varna.entrypoints.api.routers import consent, system
-from varna.entrypoints.web import pages
+from varna.entrypoints.api.routers import consent, requests, system
+from varna.entrypoints.requests_wiring import start_embedded_worker
+from varna.entrypoints.web import pages, requests_pages, retention_pages
 
 
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
@@ -24,9 +25,14 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Embedded default (SQLite): the server runs request jobs itself; on PostgreSQL
+        # `varna worker` processes do (issue 4).
+        stop_jobs = None if wired.settings.is_postgres else start_embedded_worker(wired)
         try:
             yield
         finally:
+            if stop_jobs is not None:
+                stop_jobs()
             if container is None:
                 wired.close()
 
@@ -47,8 +53,11 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     app.include_router(system.router, prefix="/api/v1")
+    app.include_router(requests.router, prefix="/api/v1")
     consent.install(app)
     app.include_router(pages.router)
+    app.include_router(requests_pages.router)
+    app.include_router(retention_pages.router)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("varna.entrypoints.web") / "static")),

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from varna.entrypoints.cli import db, demo, ingest, marketing, scan, serve, subject
+from varna.entrypoints.cli import (
+    db,
+    demo,
+    ingest,
+    marketing,
+    requests,
+    retention,
+    scan,
+    serve,
+    subject,
+)
 
 app = typer.Typer(
     name="varna",
@@ -16,6 +26,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(subject.app, name="subject")
 app.add_typer(marketing.app, name="marketing")
+app.add_typer(retention.app, name="retention")
+app.add_typer(requests.app, name="requests")
+app.add_typer(requests.admin_app, name="admin")
+app.command("worker")(requests.worker)
 app.command("serve")(serve.serve)
 app.command("scan")(scan.scan)
 app.command("demo")(demo.demo)

@@ -28,12 +28,23 @@ PAGES: list[PageLink] = [
     PageLink("/api/openapi.json", "OpenAPI document", "The machine-readable API description."),
     PageLink("/api/v1/stats", "Store contents", "How many rows each table holds right now."),
     PageLink("/api/v1/health", "Health", "Version, database kind and schema revision."),
+    PageLink(
+        "/admin/retention",
+        "Retention",
+        "What is due per rule, held data, the evidence vault, last runs and the backlog.",
+    ),
     PageLink("/cookies", "Cookies", "Every cookie, who sets it and why; change your choice."),
     PageLink(
         "/api/v1/consent/notice",
         "Consent notice",
         "The notice version, consent purposes and cookie categories the banner shows.",
     ),
+    PageLink(
+        "/privacy/requests",
+        "Your rights: make a request",
+        "Access, portability, rectification, restriction, erasure, objection (sv/en).",
+    ),
+    PageLink("/admin/requests", "Request queue", "Staff: requests by due date, with timelines."),
 ]
 
 

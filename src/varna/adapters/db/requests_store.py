@@ -1,0 +1,315 @@
+"""Storage of data-subject requests (issue 4): requests and their timeline, one-time codes,
+download tokens, the intake log for rate limiting, and the SIMs' controllers (A3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+
+from varna.adapters.db.tables import (
+    download_tokens,
+    organisations,
+    request_codes,
+    request_events,
+    request_intake_log,
+    sims,
+    staff_accounts,
+    staff_sessions,
+    subject_requests,
+)
+from varna.domain.requests.codes import StoredCode
+from varna.services.requests.ports import (
+    Controller,
+    NewRequest,
+    RequestEvent,
+    RequestRecord,
+    StaffAccount,
+)
+
+
+def _record(row: RowMapping) -> RequestRecord:
+    return RequestRecord(
+        id=int(row["id"]),
+        kind=row["kind"],
+        state=row["state"],
+        email=row["email"],
+        identifiers=dict(row["identifiers"] or {}),
+        details=row["details"],
+        language=row["language"],
+        received_at=row["received_at"],
+        due_date=row["due_date"],
+        extension_months=int(row["extension_months"]),
+        extension_reason=row["extension_reason"],
+        refusal_ground=row["refusal_ground"],
+        refusal_reason=row["refusal_reason"],
+        person_id=row["person_id"],
+        controller_id=row["controller_id"],
+        outcome=row["outcome"],
+        verified_at=row["verified_at"],
+        closed_at=row["closed_at"],
+    )
+
+
+class SqlRequestStore:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, request: NewRequest) -> int:
+        key = self._connection.execute(
+            insert(subject_requests).values(
+                kind=request.kind,
+                state="received",
+                email=request.email,
+                email_hmac=request.email_hmac,
+                identifiers=dict(request.identifiers),
+                details=request.details,
+                language=request.language,
+                received_at=request.received_at,
+                due_date=request.due_date,
+                extension_months=0,
+            )
+        ).inserted_primary_key
+        assert key is not None
+        request_id = int(key[0])
+        self._event(request_id, "received", "subject", request.received_at, None)
+        return request_id
+
+    def _event(
+        self, request_id: int, state: str, actor: str, at: datetime, note: str | None
+    ) -> None:
+        self._connection.execute(
+            insert(request_events).values(
+                request_id=request_id, state=state, actor=actor, at=at, note=note
+            )
+        )
+
+    def get(self, request_id: int) -> RequestRecord | None:
+        row = (
+            self._connection.execute(
+                select(subject_requests).where(subject_requests.c.id == request_id)
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else _record(row)
+
+    def change_state(
+        self,
+        request_id: int,
+        *,
+        from_states: Sequence[str],
+        to_state: str,
+        actor: str,
+        at: datetime,
+        note: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> bool:
+        values: dict[str, Any] = {"state": to_state, **(fields or {})}
+        changed = self._connection.execute(
+            update(subject_requests)
+            .where(subject_requests.c.id == request_id, subject_requests.c.state.in_(from_states))
+            .values(**values)
+        ).rowcount
+        if changed != 1:
+            return False
+        self._event(request_id, to_state, actor, at, note)
+        return True
+
+    def events(self, request_id: int) -> list[RequestEvent]:
+        rows = self._connection.execute(
+            select(request_events)
+            .where(request_events.c.request_id == request_id)
+            .order_by(request_events.c.id)
+        ).mappings()
+        return [RequestEvent(r["state"], r["actor"], r["at"], r["note"]) for r in rows]
+
+    def listing(
+        self, *, states: Sequence[str] = (), kinds: Sequence[str] = (), due_before: date | None
+    ) -> list[RequestRecord]:
+        query = select(subject_requests).order_by(
+            subject_requests.c.due_date, subject_requests.c.id
+        )
+        if states:
+            query = query.where(subject_requests.c.state.in_(states))
+        if kinds:
+            query = query.where(subject_requests.c.kind.in_(kinds))
+        if due_before is not None:
+            query = query.where(subject_requests.c.due_date < due_before)
+        return [_record(r) for r in self._connection.execute(query).mappings()]
+
+    # -- one-time codes -------------------------------------------------------------------
+
+    def add_code(self, request_id: int, code_hash: str, expires_at: datetime) -> None:
+        self._connection.execute(
+            insert(request_codes).values(
+                request_id=request_id, code_hash=code_hash, expires_at=expires_at, attempts=0
+            )
+        )
+
+    def latest_code(self, request_id: int) -> tuple[int, StoredCode] | None:
+        row = (
+            self._connection.execute(
+                select(request_codes)
+                .where(request_codes.c.request_id == request_id)
+                .order_by(request_codes.c.id.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        stored = StoredCode(row["code_hash"], row["expires_at"], int(row["attempts"]),
+                            row["used_at"])  # fmt: skip
+        return int(row["id"]), stored
+
+    def count_wrong_try(self, code_id: int) -> None:
+        self._connection.execute(
+            update(request_codes)
+            .where(request_codes.c.id == code_id)
+            .values(attempts=request_codes.c.attempts + 1)
+        )
+
+    def use_code(self, code_id: int, at: datetime) -> None:
+        self._connection.execute(
+            update(request_codes).where(request_codes.c.id == code_id).values(used_at=at)
+        )
+
+    # -- download tokens ------------------------------------------------------------------
+
+    def add_token(self, request_id: int, token_hash: str, expires_at: datetime) -> None:
+        self._connection.execute(
+            insert(download_tokens).values(
+                request_id=request_id, token_hash=token_hash, expires_at=expires_at
+            )
+        )
+
+    def use_token(self, token_hash: str, at: datetime) -> int | None:
+        row = self._connection.execute(
+            select(download_tokens.c.id, download_tokens.c.request_id).where(
+                download_tokens.c.token_hash == token_hash,
+                download_tokens.c.used_at.is_(None),
+                download_tokens.c.expires_at > at,
+            )
+        ).first()
+        if row is None:
+            return None
+        used = self._connection.execute(
+            update(download_tokens)
+            .where(download_tokens.c.id == row.id, download_tokens.c.used_at.is_(None))
+            .values(used_at=at)
+        ).rowcount
+        return int(row.request_id) if used == 1 else None
+
+    # -- rate limiting --------------------------------------------------------------------
+
+    def log_intake(self, key_hmacs: Sequence[str], at: datetime) -> None:
+        if key_hmacs:
+            self._connection.execute(
+                insert(request_intake_log), [{"key_hmac": k, "at": at} for k in key_hmacs]
+            )
+
+    def intake_count(self, key_hmac: str, since: datetime) -> int:
+        return int(
+            self._connection.execute(
+                select(func.count()).where(
+                    request_intake_log.c.key_hmac == key_hmac, request_intake_log.c.at >= since
+                )
+            ).scalar_one()
+        )
+
+    # -- processor data (A3) --------------------------------------------------------------
+
+    def controllers_of_sims(self, identifiers: Mapping[str, str]) -> list[Controller]:
+        conditions = [
+            getattr(sims.c, kind) == value
+            for kind, value in identifiers.items()
+            if kind in ("iccid", "imsi", "msisdn")
+        ]
+        if not conditions:
+            return []
+        found: dict[int, list[int]] = {}
+        for sim_id, customer_id in self._connection.execute(
+            select(sims.c.id, sims.c.customer_id)
+            .where(*conditions[:1])
+            .union(*(select(sims.c.id, sims.c.customer_id).where(c) for c in conditions[1:]))
+            if len(conditions) > 1
+            else select(sims.c.id, sims.c.customer_id).where(conditions[0])
+        ):
+            found.setdefault(int(customer_id), []).append(int(sim_id))
+        if not found:
+            return []
+        rows = self._connection.execute(
+            select(organisations.c.id, organisations.c.name, organisations.c.privacy_contact_email)
+            .where(organisations.c.id.in_(found))
+            .order_by(organisations.c.id)
+        )
+        return [
+            Controller(int(r.id), r.name, r.privacy_contact_email, tuple(sorted(found[int(r.id)])))
+            for r in rows
+        ]
+
+
+class SqlStaffStore:
+    """Staff accounts (privacy officer, support) and their sessions (hashed tokens)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add_account(self, login: str, role: str, password_hash: str, at: datetime) -> int:
+        key = self._connection.execute(
+            insert(staff_accounts).values(
+                login=login, role=role, password_hash=password_hash, created_at=at
+            )
+        ).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def account(self, login: str) -> StaffAccount | None:
+        row = (
+            self._connection.execute(
+                select(staff_accounts).where(
+                    staff_accounts.c.login == login, staff_accounts.c.disabled_at.is_(None)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return StaffAccount(int(row["id"]), row["login"], row["role"], row["password_hash"])
+
+    def add_session(
+        self, account_id: int, token_hash: str, at: datetime, expires: datetime
+    ) -> None:
+        self._connection.execute(
+            insert(staff_sessions).values(
+                account_id=account_id, token_hash=token_hash, created_at=at, expires_at=expires
+            )
+        )
+
+    def session_account(self, token_hash: str, at: datetime) -> StaffAccount | None:
+        row = (
+            self._connection.execute(
+                select(staff_accounts)
+                .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
+                .where(
+                    staff_sessions.c.token_hash == token_hash,
+                    staff_sessions.c.expires_at > at,
+                    staff_accounts.c.disabled_at.is_(None),
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return StaffAccount(int(row["id"]), row["login"], row["role"], row["password_hash"])
+
+    def end_session(self, token_hash: str) -> None:
+        self._connection.execute(
+            delete(staff_sessions).where(staff_sessions.c.token_hash == token_hash)
+        )

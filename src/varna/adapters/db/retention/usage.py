@@ -1,0 +1,246 @@
+"""Usage records (R-RET-04, R-RET-05, A2): which customers' usage is due up to when, and the
+set-based sweeps over it.
+
+The cut-off is per customer (the controller). Under the LEK traffic rules usage is due once
+the invoices that bill it are paid, undisputed and the rule's period has passed: usage started
+before the issue day of the customer's latest such invoice, and before the issue day of its
+first invoice that is not. Under the processor rule (pack off) all usage of a customer is due
+a year after its last contract ended. Any other rule runs on the record's own start.
+
+Batches: deleting works through the rows by id (``id <= the last id of the next batch``);
+anonymising works day by day, so a day's per-country totals are whole and k is applied to
+whole groups however often the sweep is interrupted. Cell-level columns are emptied in id
+batches. PostgreSQL months that are due as a whole go partition by partition (see
+:mod:`varna.adapters.db.retention.partitions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from varna.adapters.db.tables import contracts, invoices, sims, usage_daily_totals, usage_records
+from varna.catalog.model import StartEvent
+from varna.domain.retention.clocks import day_after, start_of_day
+from varna.domain.retention.targets import Action, Target
+from varna.services.retention.ports import BatchResult, DueCount, SweepContext
+
+EVERYTHING = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCutoff:
+    """Usage of these customers' SIMs started before ``before`` is due."""
+
+    before: datetime
+    customers: tuple[int, ...]
+
+    def condition(self) -> ColumnElement[bool]:
+        sim_ids = select(sims.c.id).where(sims.c.customer_id.in_(self.customers))
+        return and_(usage_records.c.started_at < self.before, usage_records.c.sim_id.in_(sim_ids))
+
+
+def _settled_cutoffs(connection: Connection, threshold: date) -> dict[int, datetime]:
+    settled = and_(
+        invoices.c.paid_on.is_not(None),
+        invoices.c.disputed.is_(False),
+        invoices.c.paid_on <= threshold,
+    )
+    query = select(
+        invoices.c.organisation_id,
+        func.max(case((settled, invoices.c.issued_on), else_=None)),
+        func.min(case((settled, None), else_=invoices.c.issued_on)),
+    ).group_by(invoices.c.organisation_id)
+    found = {}
+    for organisation, last_settled, first_open in connection.execute(query):
+        if last_settled is None:
+            continue
+        day = min(last_settled, first_open) if first_open is not None else last_settled
+        found[int(organisation)] = start_of_day(day)
+    return found
+
+
+def _ended_cutoffs(connection: Connection, threshold: date) -> dict[int, datetime]:
+    ended = func.coalesce(contracts.c.terminated_on, contracts.c.end_date)
+    query = (
+        select(contracts.c.organisation_id)
+        .group_by(contracts.c.organisation_id)
+        .having(and_(func.count() == func.count(ended), func.max(ended) <= threshold))
+    )
+    return {int(org): EVERYTHING for org in connection.execute(query).scalars()}
+
+
+def customer_cutoffs(
+    connection: Connection, target: Target, ctx: SweepContext
+) -> list[CustomerCutoff]:
+    """Groups of customers with the same cut-off; held customers are left out."""
+    threshold = ctx.cutoffs.get(target.key)
+    if threshold is None or ctx.legal.covers_table(target.table):
+        return []
+    event = target.rule.start_event
+    if event is StartEvent.INVOICE_SETTLED:
+        per_customer = _settled_cutoffs(connection, threshold)
+    elif event is StartEvent.CONTRACT_END:
+        per_customer = _ended_cutoffs(connection, threshold)
+    else:
+        every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
+        per_customer = {int(c): start_of_day(day_after(threshold)) for c in every}
+    held = ctx.legal.organisation_ids | ctx.evidence.organisation_ids
+    groups: dict[datetime, list[int]] = {}
+    for customer, before in sorted(per_customer.items()):
+        if customer not in held:
+            groups.setdefault(before, []).append(customer)
+    return [CustomerCutoff(before, tuple(ids)) for before, ids in sorted(groups.items())]
+
+
+def due_condition(groups: list[CustomerCutoff]) -> ColumnElement[bool]:
+    return or_(false(), *(group.condition() for group in groups))
+
+
+def count_usage(connection: Connection, target: Target, ctx: SweepContext) -> DueCount:
+    groups = customer_cutoffs(connection, target, ctx)
+    if not groups:
+        return DueCount(target.key, 0, 0, None)
+    condition = due_condition(groups)
+    if target.columns:
+        condition = and_(condition, _still_set(target))
+    rows, oldest = connection.execute(
+        select(func.count(), func.min(usage_records.c.started_at)).where(condition)
+    ).one()
+    customers = sum(len(group.customers) for group in groups) if rows else 0
+    return DueCount(target.key, int(rows), customers, oldest.date() if oldest else None)
+
+
+def _next_last_id(connection: Connection, condition: Any, batch_rows: int) -> int | None:
+    ids = (
+        select(usage_records.c.id)
+        .where(condition)
+        .order_by(usage_records.c.id)
+        .limit(batch_rows)
+        .subquery()
+    )
+    last = connection.execute(select(func.max(ids.c.id))).scalar()
+    return None if last is None else int(last)
+
+
+def delete_batch(
+    connection: Connection, target: Target, groups: list[CustomerCutoff], batch_rows: int
+) -> list[BatchResult]:
+    condition = due_condition(groups)
+    last = _next_last_id(connection, condition, batch_rows)
+    if last is None:
+        return []
+    batch = and_(condition, usage_records.c.id <= last)
+    deleted = connection.execute(delete(usage_records).where(batch)).rowcount
+    return [BatchResult(target.key, Action.DELETE.value, deleted, 0, {"last_id": last})]
+
+
+def aggregate_into_totals(
+    connection: Connection, source: Any, where: Any, k: int, run_id: int | None
+) -> None:
+    """Insert per-customer, per-day, per-MCC totals of the rows of ``source`` that match
+    ``where``, groups of at least ``k`` SIMs only (smaller groups are suppressed)."""
+    day = (
+        func.date(source.c.started_at)
+        if connection.dialect.name == "sqlite"
+        else func.date(func.timezone("UTC", source.c.started_at))
+    )
+    grouped = (
+        select(
+            sims.c.customer_id,
+            day.label("day"),
+            source.c.mcc,
+            func.count().label("sessions"),
+            func.count(func.distinct(source.c.sim_id)).label("sims"),
+            func.sum(source.c.bytes_up),
+            func.sum(source.c.bytes_down),
+            literal(run_id).label("run_id"),
+        )
+        .select_from(source.join(sims, sims.c.id == source.c.sim_id))
+        .where(where)
+        .group_by(sims.c.customer_id, day, source.c.mcc)
+        .having(func.count(func.distinct(source.c.sim_id)) >= k)
+    )
+    columns = ["customer_id", "day", "mcc", "sessions", "sims", "bytes_up", "bytes_down", "run_id"]
+    connection.execute(insert(usage_daily_totals).from_select(columns, grouped))
+
+
+def _day_of(value: datetime) -> date:
+    return value.astimezone(UTC).date() if value.tzinfo else value.date()
+
+
+def anonymise_days(
+    connection: Connection,
+    target: Target,
+    groups: list[CustomerCutoff],
+    ctx: SweepContext,
+    batch_rows: int,
+) -> list[BatchResult]:
+    """Aggregate the earliest due whole days (about ``batch_rows`` rows, at least one day) into
+    totals, then drop their rows. Days are never split, so k applies to whole groups."""
+    condition = due_condition(groups)
+    started = usage_records.c.started_at
+    first = connection.execute(select(func.min(started)).where(condition)).scalar()
+    if first is None:
+        return []
+    day = _day_of(first)
+    beyond = connection.execute(
+        select(started).where(condition).order_by(started).offset(batch_rows).limit(1)
+    ).scalar()
+    end = max(_day_of(beyond), day + timedelta(days=1)) if beyond else date.max
+    in_days = and_(condition, started >= start_of_day(day))
+    if end != date.max:
+        in_days = and_(in_days, started < start_of_day(end))
+    before = connection.execute(
+        select(func.coalesce(func.max(usage_daily_totals.c.id), 0))
+    ).scalar_one()
+    aggregate_into_totals(connection, usage_records, in_days, ctx.k, ctx.run_id)
+    kept_rows, kept_groups = connection.execute(
+        select(func.coalesce(func.sum(usage_daily_totals.c.sessions), 0), func.count()).where(
+            usage_daily_totals.c.id > before
+        )
+    ).one()
+    deleted = connection.execute(delete(usage_records).where(in_days)).rowcount
+    details = {
+        "first_day": day.isoformat(),
+        "groups": int(kept_groups),
+        "suppressed_rows": deleted - int(kept_rows),
+        "k": ctx.k,
+    }
+    return [BatchResult(target.key, Action.ANONYMISE.value, deleted, 0, details)]
+
+
+def _still_set(target: Target) -> ColumnElement[bool]:
+    return or_(*(usage_records.c[column].is_not(None) for column in target.columns))
+
+
+def clear_batch(
+    connection: Connection, target: Target, groups: list[CustomerCutoff], batch_rows: int
+) -> list[BatchResult]:
+    """Empty the cell-level columns of due rows (R-RET-05): country and operator remain."""
+    condition = and_(due_condition(groups), _still_set(target))
+    last = _next_last_id(connection, condition, batch_rows)
+    if last is None:
+        return []
+    changed = connection.execute(
+        update(usage_records)
+        .where(condition, usage_records.c.id <= last)
+        .values(dict.fromkeys(target.columns))
+    ).rowcount
+    return [BatchResult(target.key, Action.CLEAR.value, changed, 0, {"last_id": last})]

@@ -1,0 +1,211 @@
+"""What a sweep works through, derived from the catalogue (R1, R2, R4, R5, P6).
+
+* ``rows``: tables whose rows carry their own clock column (invoices by fiscal year, tickets by
+  closure, web visits, leads by last contact, records of rights): a due row is deleted with the
+  rows that hang on it through a ``via`` link (an invoice's lines and payments, a ticket's
+  messages). A row that another table still points at (a lead that became an order) stays.
+* ``subjects``: people whose relationship ended (post-contract rule, R2): erased through the
+  subject engine's decisions (what an exception keeps is kept).
+* ``usage``: usage records, on the rule in force for traffic data (the LEK pack, or the
+  processor rule when it is switched off): deleted, or anonymised into daily totals.
+* ``columns``: columns with a shorter rule than their row (cell id and LAC/TAC, R-RET-05):
+  emptied in place.
+* ``vault``: evidence vault entries past their own end date (R6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from varna.catalog.model import (
+    Catalog,
+    LinkKind,
+    RetentionAction,
+    RetentionRule,
+    StartEvent,
+    TableEntry,
+)
+
+
+class TargetKind(StrEnum):
+    ROWS = "rows"
+    SUBJECTS = "subjects"
+    USAGE = "usage"
+    COLUMNS = "columns"
+    VAULT = "vault"
+
+
+class Action(StrEnum):
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+    CLEAR = "clear"  # columns emptied, the row stays
+    MOVE = "move"  # to the evidence vault (R6)
+    HOLD = "hold"  # kept: a legal hold or a legitimate-interest decision
+
+
+# Clocks for tables whose catalogue entry names none: the column that starts the clock.
+DEFAULT_CLOCKS = {"quote_requests": "received_at", "mail_outbox": "created_at"}
+ROW_CLOCK_EVENTS = frozenset(
+    {
+        StartEvent.FISCAL_YEAR_END,
+        StartEvent.TICKET_CLOSED,
+        StartEvent.VISIT,
+        StartEvent.LAST_CONTACT,
+        StartEvent.RECORD_CREATED,
+    }
+)
+# Never swept as rows: holds end by release, not by age; the vault has its own end date;
+# the subject engine handles people.
+NOT_ROW_TARGETS = frozenset({"legal_holds", "evidence_vault", "people", "usage_records"})
+PEOPLE = "people"
+USAGE = "usage_records"
+VAULT = "evidence_vault"
+POST_CONTRACT = "post_contract"
+USAGE_TRAFFIC = "usage_traffic"
+USAGE_LOCATION = "usage_location"
+VAULT_RULE = "evidence_vault"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    key: str
+    kind: TargetKind
+    table: str
+    rule: RetentionRule  # the rule in force (packs applied)
+    categories: tuple[str, ...]
+    action: Action
+    clock_column: str | None = None
+    children: tuple[tuple[str, str], ...] = ()  # (table, column pointing at this table's id)
+    columns: tuple[str, ...] = ()  # for ``columns`` targets: the columns emptied
+
+    @property
+    def fiscal_clock(self) -> bool:
+        return self.rule.start_event is StartEvent.FISCAL_YEAR_END
+
+
+def _row_rule(catalog: Catalog, entry: TableEntry, clock: str) -> RetentionRule | None:
+    if clock in entry.personal and len(entry.personal[clock].retention_rules) == 1:
+        rule_id = entry.personal[clock].retention_rules[0]
+    elif entry.retention is not None:
+        rule_id = entry.retention
+    else:
+        rules = {r for column in entry.personal.values() for r in column.retention_rules}
+        if len(rules) != 1:
+            return None
+        rule_id = rules.pop()
+    rule = catalog.effective_retention(rule_id)
+    if rule.start_event not in ROW_CLOCK_EVENTS or rule.action is RetentionAction.KEEP:
+        return None
+    return rule
+
+
+def _categories(entry: TableEntry, columns: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    chosen = entry.personal.values() if columns is None else (entry.personal[c] for c in columns)
+    return tuple(sorted({column.category for column in chosen}))
+
+
+def _children(catalog: Catalog, table: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, link.column)
+        for name, entry in sorted(catalog.tables.items())
+        for link in entry.subject_link
+        if link.kind is LinkKind.VIA and link.to == table and link.column
+    )
+
+
+def row_targets(catalog: Catalog) -> list[Target]:
+    found = []
+    for name, entry in sorted(catalog.tables.items()):
+        clock = entry.clock_column or DEFAULT_CLOCKS.get(name)
+        if name in NOT_ROW_TARGETS or clock is None or not entry.personal:
+            continue
+        rule = _row_rule(catalog, entry, clock)
+        if rule is None:
+            continue
+        found.append(
+            Target(
+                key=name,
+                kind=TargetKind.ROWS,
+                table=name,
+                rule=rule,
+                categories=_categories(entry),
+                action=Action.DELETE,
+                clock_column=clock,
+                children=_children(catalog, name),
+            )
+        )
+    return found
+
+
+def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
+    """Usage records on the traffic rule in force, and cell-level columns on the location rule
+    while it is shorter than the row's (R-RET-04, R-RET-05; the LEK pack, on by default)."""
+    if USAGE not in catalog.tables:
+        return []
+    entry = catalog.table(USAGE)
+    traffic = catalog.effective_retention(USAGE_TRAFFIC)
+    anonymise = totals or traffic.action is RetentionAction.ANONYMISE
+    found = [
+        Target(
+            key=USAGE,
+            kind=TargetKind.USAGE,
+            table=USAGE,
+            rule=traffic,
+            categories=_categories(entry),
+            action=Action.ANONYMISE if anonymise else Action.DELETE,
+            clock_column="started_at",
+        )
+    ]
+    location = catalog.effective_retention(USAGE_LOCATION)
+    columns = tuple(
+        column
+        for column, declared in entry.personal.items()
+        if USAGE_LOCATION in declared.retention_rules
+    )
+    if location.start_event is StartEvent.RECORD_CREATED and columns:
+        found.append(
+            Target(
+                key=f"{USAGE}.cell_level",
+                kind=TargetKind.COLUMNS,
+                table=USAGE,
+                rule=location,
+                categories=_categories(entry, columns),
+                action=Action.CLEAR,
+                clock_column="started_at",
+                columns=columns,
+            )
+        )
+    return found
+
+
+def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Target, ...]:
+    """Every target, in the order a sweep runs them: people first (their rows of other tables
+    go with them), then rows, usage, cell-level columns, and the vault."""
+    found: list[Target] = []
+    if PEOPLE in catalog.tables and POST_CONTRACT in catalog.retention_rules:
+        found.append(
+            Target(
+                key=PEOPLE,
+                kind=TargetKind.SUBJECTS,
+                table=PEOPLE,
+                rule=catalog.effective_retention(POST_CONTRACT),
+                categories=_categories(catalog.table(PEOPLE)),
+                action=Action.ANONYMISE,
+            )
+        )
+    found.extend(row_targets(catalog))
+    found.extend(usage_targets(catalog, totals=usage_totals))
+    if VAULT in catalog.tables and VAULT_RULE in catalog.retention_rules:
+        found.append(
+            Target(
+                key=VAULT,
+                kind=TargetKind.VAULT,
+                table=VAULT,
+                rule=catalog.effective_retention(VAULT_RULE),
+                categories=_categories(catalog.table(VAULT)),
+                action=Action.DELETE,
+                clock_column="end_date",
+            )
+        )
+    return tuple(found)

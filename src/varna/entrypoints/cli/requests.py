@@ -1,0 +1,149 @@
+"""``varna requests``, ``varna admin`` and ``varna worker`` (issue 4; D1-D8, G3, A3)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from varna.adapters.passwords import Argon2Passwords
+from varna.bootstrap import Container
+from varna.domain.requests.kinds import OPEN_STATES
+from varna.entrypoints.cli.common import container, fail, print_json
+from varna.entrypoints.worker import run_worker
+from varna.services.requests.intake import receipt_date
+from varna.services.requests.ports import RequestRecord
+from varna.services.requests.staff import create_account
+
+app = typer.Typer(help="Data-subject requests: the queue and each request's timeline.",
+                  no_args_is_help=True)  # fmt: skip
+admin_app = typer.Typer(help="Staff accounts of the admin console.", no_args_is_help=True)
+stdout = Console()
+
+
+def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
+    overdue = record.state in OPEN_STATES and today > record.due_date
+    return {
+        "id": record.id, "kind": record.kind, "state": record.state,
+        "received_at": record.received_at.isoformat(), "due_date": record.due_date.isoformat(),
+        "overdue": overdue, "extension_months": record.extension_months,
+    }  # fmt: skip
+
+
+@app.command("list")
+def list_requests(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only open requests past due.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Requests sorted by due date (ids, kinds and clocks only; no personal data)."""
+    with container() as wired:
+        today = receipt_date(wired.clock)
+        with wired.uow() as uow:
+            records = uow.requests.listing(
+                states=[s.value for s in OPEN_STATES] if overdue else [],
+                due_before=today if overdue else None,
+            )  # fmt: skip
+        rows = [_summary(r, today) for r in records]
+    if json_output:
+        print_json(rows)
+        return
+    table = Table("id", "kind", "state", "received", "due", title="Requests")
+    for row in rows:
+        due = f"[red]{row['due_date']} (overdue)[/]" if row["overdue"] else row["due_date"]
+        table.add_row(str(row["id"]), row["kind"], row["state"], row["received_at"][:10], due)
+    stdout.print(table)
+
+
+@app.command("show")
+def show_request(
+    request_id: Annotated[int, typer.Argument(help="The request id.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """One request with its timeline (every state change with actor and time)."""
+    with container() as wired:
+        today = receipt_date(wired.clock)
+        with wired.uow() as uow:
+            record = uow.requests.get(request_id)
+            if record is None:
+                fail(f"no request {request_id}")
+            events = uow.requests.events(request_id)
+    data = _summary(record, today) | {
+        "extension_reason": record.extension_reason,
+        "refusal_ground": record.refusal_ground,
+        "refusal_reason": record.refusal_reason,
+        "controller_id": record.controller_id,
+        "timeline": [
+            {"state": e.state, "actor": e.actor, "at": e.at.isoformat(), "note": e.note}
+            for e in events
+        ],
+    }
+    if json_output:
+        print_json(data)
+        return
+    stdout.print(f"request {record.id}: {record.kind}, {record.state}, due {record.due_date}")
+    for event in data["timeline"]:
+        stdout.print(
+            f"  {event['at']}  {event['state']:<12} {event['actor']}  {event['note'] or ''}"
+        )
+
+
+def create_staff(wired: Container, login: str, role: str, password: str) -> int:
+    """Create a staff account (also used by the demo to create a privacy officer)."""
+    return create_account(
+        wired.uow(), login, role, password, passwords=Argon2Passwords(), actor="cli",
+        clock=wired.clock,
+    )  # fmt: skip
+
+
+def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") -> str:
+    """For ``varna demo``: create a privacy officer with a random password; returns the
+    lines that tell how to log in."""
+    import secrets
+
+    password = secrets.token_urlsafe(12)
+    with wired.uow() as uow:
+        exists = uow.staff.account(login) is not None
+    if exists:
+        return f"Request queue: {wired.settings.public_url}/admin/requests (login {login})"
+    create_staff(wired, login, "privacy_officer", password)
+    return (
+        f"Request queue: {wired.settings.public_url}/admin/login\n"
+        f"  privacy officer login: {login}\n  password: {password}"
+    )
+
+
+@admin_app.command("create")
+def admin_create(
+    login: Annotated[str, typer.Argument(help="The staff member's login (an e-mail address).")],
+    role: Annotated[str, typer.Option(help="privacy_officer or support.")] = "support",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a staff account; the password is hashed with argon2."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with container() as wired:
+        account_id = create_staff(wired, login, role, password)
+    print_json({"id": account_id, "role": role})
+
+
+def worker(
+    name: Annotated[str | None, typer.Option(help="Worker name (default host:pid).")] = None,
+    poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
+    lease: Annotated[float, typer.Option(help="Seconds before a stuck job is taken over.")] = 300,
+    once: Annotated[bool, typer.Option("--once", help="Run queued jobs, then stop.")] = False,
+) -> None:
+    """Run jobs (request execution, answers) from the database; start as many as needed."""
+    with container() as wired:
+        done = run_worker(wired, name=name, poll_seconds=poll, lease_seconds=lease, once=once)
+    if once:
+        print_json({"jobs": done})

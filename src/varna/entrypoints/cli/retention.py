@@ -1,0 +1,215 @@
+"""``varna retention``: the sweep (R1-R6, P6), the evidence vault (R6), legitimate-interest
+decisions (R3) and legal-hold re-approval (R-RET-06)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from varna.bootstrap import Container
+from varna.domain.errors import VarnaError
+from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.services.retention.interest import decide_legitimate_interest, reapprove_hold
+from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
+from varna.services.retention.vault import list_vault, read_vault_entry
+
+app = typer.Typer(
+    help="Retention: sweep what is due, the evidence vault, legitimate-interest decisions.",
+    no_args_is_help=True,
+)
+vault_app = typer.Typer(help="The evidence vault (R6): list entries; read one as privacy officer.")
+app.add_typer(vault_app, name="vault")
+stdout = Console()
+ACTOR = "cli"
+JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date (YYYY-MM-DD)", code=EXIT_USAGE)
+
+
+def _secret(wired: Container) -> bytes:
+    return wired.settings.secret_key.get_secret_value().encode("utf-8")
+
+
+def _summary(report: SweepReport) -> None:
+    title = "due on" if report.dry_run else "swept on"
+    table = Table(title=f"Retention {title} {report.as_of.isoformat()}")
+    for column in ("target", "rule", "categories", "due", "subjects", "oldest", "held"):
+        table.add_column(column)
+    if not report.dry_run:
+        for column in ("deleted", "anonymised", "cleared", "moved"):
+            table.add_column(column, justify="right")
+    for line in report.lines:
+        cells = [
+            line.target,
+            line.rule,
+            ", ".join(line.categories),
+            str(line.due_rows),
+            str(line.subjects),
+            line.oldest.isoformat() if line.oldest else "-",
+            f"{line.held_rows} ({line.held_reason})" if line.held_rows else "0",
+        ]
+        if not report.dry_run:
+            cells += [
+                str(line.done.get(action, 0)) for action in ("delete", "anonymise", "clear", "move")
+            ]
+        table.add_row(*cells)
+    stdout.print(table)
+    if report.released_holds:
+        stdout.print(f"Released holds past their review date: {report.released_holds}")
+    if report.resumed:
+        stdout.print(f"Resumed run {report.run_id}.")
+
+
+@app.command("run")
+def run(
+    as_of: str | None = typer.Option(None, "--as-of", help="Sweep as of this day (YYYY-MM-DD)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what is due; change nothing."),
+    batch_rows: int | None = typer.Option(
+        None, "--batch-rows", min=1, help="Rows per batch (default VARNA_RETENTION_BATCH_ROWS)."
+    ),
+    target: list[str] | None = typer.Option(  # noqa: B008
+        None, "--target", help="Sweep only this target (repeatable), e.g. usage_records."
+    ),
+    json_output: bool = JSON,
+) -> None:
+    """Delete, anonymise or move to the vault what its retention rule says is due; legal
+    holds are skipped and lapsed holds released. Interrupted runs resume where they stopped."""
+    with container() as wired:
+        settings = wired.settings
+        day = _date(as_of, "--as-of") or wired.clock.now().date()
+        command = SweepCommand(
+            as_of=day,
+            dry_run=dry_run,
+            batch_rows=batch_rows or settings.retention_batch_rows,
+            k=settings.retention_k,
+            usage_totals=settings.retention_usage_totals,
+            only=frozenset(target) if target else None,
+            pause_seconds=settings.retention_pause_seconds,
+        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=json_output or dry_run,
+        ) as progress:
+            task: list[Any] = []
+
+            def planned(report: SweepReport) -> None:
+                task.append(progress.add_task("sweeping", total=max(report.due_rows, 1)))
+
+            def advanced(key: str, rows: int) -> None:
+                progress.update(task[0], advance=rows, description=f"sweeping {key}")
+
+            report = run_sweep(
+                wired.uow,
+                wired.catalog,
+                command,
+                actor=ACTOR,
+                clock=wired.clock,
+                secret=_secret(wired),
+                on_progress=advanced,
+                on_plan=planned,
+            )
+        if json_output:
+            print_json(report.as_dict())
+        else:
+            _summary(report)
+
+
+@app.command("decide-interest")
+def decide_interest(
+    category: str = typer.Option(..., "--category", help="Catalogue data category id."),
+    reason: str = typer.Option(..., "--reason", help="The security or economic interest."),
+    end_date: str = typer.Option(..., "--end-date", help="Keep until this day (YYYY-MM-DD)."),
+    json_output: bool = JSON,
+) -> None:
+    """Record a decision to keep a category on legitimate interest (R3), with its end date."""
+    with container() as wired:
+        decision_id = decide_legitimate_interest(
+            wired.uow(),
+            wired.catalog,
+            category=category,
+            reason=reason,
+            end_date=_date(end_date, "--end-date"),
+            actor=ACTOR,
+            clock=wired.clock,
+        )
+    if json_output:
+        print_json({"decision_id": decision_id})
+    else:
+        stdout.print(f"Recorded legitimate-interest decision {decision_id}.")
+
+
+@app.command("reapprove-hold")
+def reapprove(
+    hold_id: int = typer.Argument(..., help="The legal hold's id."),
+    review_date: str = typer.Option(..., "--review-date", help="Next review (YYYY-MM-DD)."),
+) -> None:
+    """Re-approve a legal hold at review: it stays until its new review date (R-RET-06)."""
+    day = _date(review_date, "--review-date")
+    assert day is not None
+    with container() as wired:
+        reapprove_hold(wired.uow(), hold_id, review_date=day, actor=ACTOR, clock=wired.clock)
+    stdout.print(f"Hold {hold_id} re-approved until {day.isoformat()}.")
+
+
+@vault_app.command("list")
+def vault_list(json_output: bool = JSON) -> None:
+    """What the vault holds: tables, row counts, end dates; never the content."""
+    with container() as wired:
+        entries = list_vault(wired.uow())
+    rows = [
+        {
+            "id": e.id,
+            "source_table": e.source_table,
+            "rows": e.rows,
+            "hold_id": e.hold_id,
+            "moved_at": e.moved_at.isoformat(),
+            "end_date": e.end_date.isoformat(),
+        }
+        for e in entries
+    ]
+    if json_output:
+        print_json(rows)
+        return
+    table = Table(title="Evidence vault")
+    for column in ("id", "source_table", "rows", "hold_id", "moved_at", "end_date"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    stdout.print(table)
+
+
+@vault_app.command("read")
+def vault_read(
+    entry_id: int = typer.Argument(..., help="The vault entry's id."),
+    role: str = typer.Option(..., "--role", help="Your role; only privacy_officer may read."),
+    actor: str = typer.Option(ACTOR, "--actor", help="Who reads (recorded in the read log)."),
+) -> None:
+    """Read one entry (privacy officer only); every attempt is recorded."""
+    with container() as wired:
+        try:
+            payload = read_vault_entry(
+                wired.uow(),
+                entry_id,
+                actor=actor,
+                role=role,
+                clock=wired.clock,
+            )
+        except VarnaError as exc:
+            fail(str(exc))
+    print_json(payload)

@@ -1,0 +1,285 @@
+"""Privacy center request pages (G3: the contact point for rights, Swedish and English) and
+the staff request queue in the admin console (login, queue, timeline, decisions). Works
+without JavaScript; staff forms carry a CSRF token derived from the session."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+import varna
+from varna.adapters.passwords import Argon2Passwords
+from varna.bootstrap import Container
+from varna.domain.errors import VarnaError
+from varna.domain.requests.kinds import OPEN_STATES, RequestKind, RequestState
+from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
+from varna.entrypoints.requests_wiring import request_context
+from varna.entrypoints.web.pages import templates
+from varna.services.requests.decisions import complete_request, extend_request, refuse_request
+from varna.services.requests.execute import download
+from varna.services.requests.intake import (
+    CodeRejected,
+    IntakeCommand,
+    RateLimited,
+    receipt_date,
+    submit_request,
+    verify_request,
+)
+from varna.services.requests.messages import IMY, KIND_NAMES
+from varna.services.requests.ports import StaffAccount
+from varna.services.requests.staff import (
+    LoginRefused,
+    csrf_token,
+    log_in,
+    log_out,
+    session_account,
+)
+
+router = APIRouter(include_in_schema=False)
+SESSION_COOKIE = "varna_staff"
+TEXT = {
+    "sv": {
+        "title": "Begäran om dina personuppgifter", "kind": "Vad vill du göra?",
+        "email": "Din e-postadress", "optional": "Om du vill (hjälper oss hitta dina uppgifter)",
+        "phone": "Telefonnummer", "personnummer": "Personnummer", "iccid": "SIM-kortets ICCID",
+        "msisdn": "SIM-kortets telefonnummer (MSISDN)", "details": "Något du vill lägga till",
+        "no_reason": "Du behöver inte ange något skäl.", "send": "Skicka",
+        "received": "Tack. Om adressen är din får du strax en kod via e-post. Ange koden här.",
+        "code": "Kod från e-postmeddelandet", "verify": "Bekräfta",
+        "verified": "Tack, din begäran är bekräftad. Du får svaret via e-post inom en månad.",
+        "language": "In English", "rate": "För många förfrågningar just nu. Försök senare.",
+        "due": "Vi svarar senast",
+    },
+    "en": {
+        "title": "A request about your personal data", "kind": "What do you want to do?",
+        "email": "Your e-mail address", "optional": "Optional (helps us find your data)",
+        "phone": "Phone number", "personnummer": "Swedish personal identity number",
+        "iccid": "The SIM card's ICCID", "msisdn": "The SIM card's phone number (MSISDN)",
+        "details": "Anything you want to add", "no_reason": "You do not need to give a reason.",
+        "send": "Send",
+        "received": "Thank you. If the address is yours, a code is on its way by e-mail. "
+        "Enter it here.",
+        "code": "Code from the e-mail", "verify": "Confirm",
+        "verified": "Thank you, your request is confirmed. You will get the answer by e-mail "
+        "within one month.",
+        "language": "På svenska", "rate": "Too many requests right now. Please try later.",
+        "due": "We answer by",
+    },
+}  # fmt: skip
+
+
+def _lang(value: str | None) -> str:
+    return value if value in TEXT else "sv"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = context.pop("lang", "sv")
+    return templates.TemplateResponse(
+        request, name,
+        {"lang": lang, "t": TEXT[lang], "imy": IMY[lang], "kinds": KIND_NAMES[lang],
+         "version": varna.__version__, **context},
+        status_code=status,
+    )  # fmt: skip
+
+
+def _container(request: Request) -> Container:
+    wired: Container = request.app.state.container
+    return wired
+
+
+def _secret(wired: Container) -> bytes:
+    return wired.settings.secret_key.get_secret_value().encode("utf-8")
+
+
+# -- privacy center --------------------------------------------------------------------------
+
+
+@router.get("/privacy/requests", response_class=HTMLResponse)
+def request_form(request: Request, lang: str = "sv") -> HTMLResponse:
+    return _render(request, "requests_form.html", lang=_lang(lang), error=None)
+
+
+@router.post("/privacy/requests", response_class=HTMLResponse)
+async def request_submit(request: Request) -> HTMLResponse:
+    wired = _container(request)
+    form = await _form(request)
+    lang = _lang(form.get("lang"))
+    identifiers = {k: form[k] for k in ("phone", "personnummer", "iccid", "msisdn")
+                   if form.get(k, "").strip()}  # fmt: skip
+    try:
+        receipt = submit_request(
+            wired.uow(),
+            IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
+                          form.get("details"), lang),
+            actor="privacy_center", clock=wired.clock, secret=_secret(wired),
+            mailer=wired.mailer(),
+            verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
+        )  # fmt: skip
+    except RateLimited:
+        return _render(request, "requests_form.html", 429, lang=lang, error=TEXT[lang]["rate"])
+    except VarnaError as exc:
+        return _render(request, "requests_form.html", 422, lang=lang, error=str(exc))
+    return _render(
+        request, "requests_verify.html", lang=lang, request_id=receipt.request_id,
+        due=receipt.due_date.isoformat(), message=RECEIVED_MESSAGE, error=None,
+    )  # fmt: skip
+
+
+@router.get("/privacy/requests/verify", response_class=HTMLResponse)
+def verify_form(request: Request, lang: str = "sv", request_id: int = 0) -> HTMLResponse:
+    rid = int(request.query_params.get("request", request_id) or 0)
+    return _render(request, "requests_verify.html", lang=_lang(lang), request_id=rid, due=None,
+                   message=None, error=None)  # fmt: skip
+
+
+@router.post("/privacy/requests/verify", response_class=HTMLResponse)
+async def verify_submit(request: Request) -> HTMLResponse:
+    wired = _container(request)
+    form = await _form(request)
+    lang = _lang(form.get("lang"))
+    request_id = int(form.get("request_id", "0") or 0)
+    try:
+        verify_request(wired.uow(), request_id, form.get("code", ""), clock=wired.clock,
+                       secret=_secret(wired))  # fmt: skip
+    except CodeRejected as exc:
+        return _render(request, "requests_verify.html", 400, lang=lang, request_id=request_id,
+                       due=None, message=None, error=str(exc))  # fmt: skip
+    return _render(request, "requests_done.html", lang=lang, request_id=request_id)
+
+
+@router.get("/privacy/requests/download/{token}")
+def download_page(request: Request, token: str) -> Response:
+    extract = download(request_context(_container(request)), token)
+    if extract is None:
+        return HTMLResponse("<p>This link has expired or was used. / Länken har gått ut eller "
+                            "har redan använts.</p>", status_code=410)  # fmt: skip
+    return Response(
+        json.dumps(extract, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="extract.json"'},
+    )
+
+
+# -- staff: login, queue, timeline, decisions ------------------------------------------------
+
+
+def _staff(request: Request) -> tuple[StaffAccount, str] | None:
+    wired = _container(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    account = session_account(wired.uow(), token, clock=wired.clock, secret=_secret(wired))
+    return None if account is None else (account, token)
+
+
+@router.get("/admin/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return _render(request, "admin_login.html", lang="en", error=None)
+
+
+@router.post("/admin/login", response_model=None)
+async def login_submit(request: Request) -> Response:
+    wired = _container(request)
+    form = await _form(request)
+    try:
+        session = log_in(
+            wired.uow(), form.get("login", ""), form.get("password", ""),
+            passwords=Argon2Passwords(), clock=wired.clock, secret=_secret(wired),
+        )  # fmt: skip
+    except LoginRefused as exc:
+        return _render(request, "admin_login.html", 401, lang="en", error=str(exc))
+    response = RedirectResponse("/admin/requests", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
+                        secure=wired.settings.public_url.startswith("https"),
+                        max_age=8 * 3600)  # fmt: skip
+    return response
+
+
+@router.post("/admin/logout", response_model=None)
+async def logout(request: Request) -> Response:
+    staff = _staff(request)
+    form = await _form(request)
+    if staff is not None and _csrf_ok(request, staff[1], form):
+        log_out(_container(request).uow(), staff[1], secret=_secret(_container(request)))
+    response = RedirectResponse("/admin/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _csrf_ok(request: Request, token: str, form: dict[str, str]) -> bool:
+    expected = csrf_token(token, secret=_secret(_container(request)))
+    return hmac.compare_digest(expected, form.get("csrf", ""))
+
+
+@router.get("/admin/requests", response_model=None)
+def queue(request: Request, kind: str = "", state: str = "") -> Response:
+    staff = _staff(request)
+    if staff is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    wired = _container(request)
+    today = receipt_date(wired.clock)
+    with wired.uow() as uow:
+        records = uow.requests.listing(states=[state] if state else [],
+                                       kinds=[kind] if kind else [], due_before=None)  # fmt: skip
+    rows = [{"r": r, "overdue": r.state in OPEN_STATES and today > r.due_date} for r in records]
+    return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff[0],
+                   kind=kind, state=state, all_kinds=[k.value for k in RequestKind],
+                   all_states=[s.value for s in RequestState],
+                   csrf=csrf_token(staff[1], secret=_secret(wired)))  # fmt: skip
+
+
+@router.get("/admin/requests/{request_id}", response_model=None)
+def request_detail(request: Request, request_id: int) -> Response:
+    staff = _staff(request)
+    if staff is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    wired = _container(request)
+    with wired.uow() as uow:
+        record = uow.requests.get(request_id)
+        events = uow.requests.events(request_id) if record else []
+    if record is None:
+        return HTMLResponse("<p>No such request.</p>", status_code=404)
+    today = receipt_date(wired.clock)
+    return _render(request, "admin_request.html", lang="en", r=record, events=events,
+                   staff=staff[0], overdue=record.state in OPEN_STATES and today > record.due_date,
+                   csrf=csrf_token(staff[1], secret=_secret(wired)), error=None)  # fmt: skip
+
+
+@router.post("/admin/requests/{request_id}/{action}", response_model=None)
+async def decide(request: Request, request_id: int, action: str) -> Response:
+    staff = _staff(request)
+    if staff is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    form = await _form(request)
+    if not _csrf_ok(request, staff[1], form):
+        return HTMLResponse("<p>Invalid form token; reload the page.</p>", status_code=403)
+    wired = _container(request)
+    actor = f"staff:{staff[0].id}"
+    try:
+        if action == "extend":
+            extend_request(wired.uow(), request_id, months=int(form.get("months", "1") or 1),
+                           reason=form.get("reason", ""), actor=actor, clock=wired.clock,
+                           mailer=wired.mailer())  # fmt: skip
+        elif action == "refuse":
+            refuse_request(wired.uow(), request_id, ground=form.get("ground"),
+                           reason=form.get("reason"), actor=actor, clock=wired.clock,
+                           mailer=wired.mailer())  # fmt: skip
+        elif action == "complete":
+            complete_request(wired.uow(), request_id, note=form.get("note") or None,
+                             actor=actor, clock=wired.clock)  # fmt: skip
+        else:
+            return HTMLResponse("<p>Unknown action.</p>", status_code=404)
+    except VarnaError as exc:
+        return HTMLResponse(f"<p>Refused: {exc}</p><p><a href='/admin/requests/{request_id}'>"
+                            "Back</a></p>", status_code=409)  # fmt: skip
+    return RedirectResponse(f"/admin/requests/{request_id}", status_code=303)

@@ -1,0 +1,68 @@
+"""The retention dashboard of the admin console (R2, R3, R6): due per rule, held data, the
+evidence vault, the last runs and a server-rendered SVG chart of the backlog (no JavaScript,
+no CDN). Staff login does not exist yet: the page is open, as the rest of the demo console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+import varna
+from varna.bootstrap import Container
+from varna.entrypoints.web.pages import templates
+from varna.services.retention.dashboard import retention_dashboard
+
+router = APIRouter(include_in_schema=False)
+WIDTH, HEIGHT, PAD = 640, 200, 36
+
+
+@dataclass(frozen=True)
+class Chart:
+    points: str  # the polyline's "x,y x,y" text
+    dots: list[tuple[float, float, str]]  # x, y, title
+    max_rows: int
+    first: str
+    last: str
+
+
+def backlog_chart(series: list[tuple[date, int]]) -> Chart | None:
+    """Scale (day, rows due) into the SVG box; None without runs."""
+    if not series:
+        return None
+    top = max(max(rows for _, rows in series), 1)
+    span = max((series[-1][0] - series[0][0]).days, 1)
+    dots = []
+    for day, rows in series:
+        x = PAD + (WIDTH - 2 * PAD) * ((day - series[0][0]).days / span if len(series) > 1 else 0.5)
+        y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * rows / top
+        dots.append((round(x, 1), round(y, 1), f"{day.isoformat()}: {rows} rows due"))
+    points = " ".join(f"{x},{y}" for x, y, _ in dots)
+    return Chart(points, dots, top, series[0][0].isoformat(), series[-1][0].isoformat())
+
+
+@router.get("/admin/retention", response_class=HTMLResponse)
+def retention_page(request: Request) -> HTMLResponse:
+    container: Container = request.app.state.container
+    settings = container.settings
+    board = retention_dashboard(
+        container.uow(),
+        container.catalog,
+        clock=container.clock,
+        k=settings.retention_k,
+        usage_totals=settings.retention_usage_totals,
+    )
+    return templates.TemplateResponse(
+        request,
+        "retention.html",
+        {
+            "version": varna.__version__,
+            "board": board,
+            "chart": backlog_chart(board.backlog),
+            "width": WIDTH,
+            "height": HEIGHT,
+            "pad": PAD,
+        },
+    )

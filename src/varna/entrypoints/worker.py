@@ -1,0 +1,33 @@
+"""``varna worker``: runs jobs from the database until stopped (many may run at once)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import timedelta
+from types import FrameType
+
+from varna.bootstrap import Container
+from varna.entrypoints.requests_wiring import make_worker
+
+
+def run_worker(
+    container: Container, *, name: str | None = None, poll_seconds: float = 1.0,
+    lease_seconds: float = 300, once: bool = False,
+) -> int:  # fmt: skip
+    """Run until SIGTERM/SIGINT (or, with ``once``, until the queue is empty)."""
+    worker = make_worker(container, name=name, lease=timedelta(seconds=lease_seconds))
+    if once:
+        done = 0
+        while worker.run_once():
+            done += 1
+        return done
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    worker.run(stop, poll_seconds=poll_seconds)
+    return 0

@@ -1,0 +1,113 @@
+"""Staff decisions on a request (R-DSR-01/02, Art. 12(3)-(5)): extend with a reason and a
+notice inside the first month, refuse only on a recorded ground with reasons (the notice names
+IMY and the courts), complete by hand (rectification, objection, withdrawal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from varna.domain.errors import VarnaError
+from varna.domain.requests.deadlines import extend
+from varna.domain.requests.kinds import OPEN_STATES, RequestState
+from varna.domain.requests.lifecycle import check_refusal, check_transition
+from varna.services.consent.ports import OutgoingMail
+from varna.services.ports import AuditEvent, Clock
+from varna.services.requests.intake import STOCKHOLM, receipt_date
+from varna.services.requests.messages import extension_mail, refusal_mail
+from varna.services.requests.ports import Mailer, RequestRecord, RequestUnitOfWork
+
+
+class RequestNotFound(VarnaError):
+    def __init__(self, request_id: int) -> None:
+        super().__init__(f"no request {request_id}")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    request_id: int
+    state: str
+    due_date: str
+
+
+def _open(uow: RequestUnitOfWork, request_id: int) -> RequestRecord:
+    record = uow.requests.get(request_id)
+    if record is None:
+        raise RequestNotFound(request_id)
+    return record
+
+
+def extend_request(
+    uow: RequestUnitOfWork, request_id: int, *, months: int, reason: str, actor: str,
+    clock: Clock, mailer: Mailer | None,
+) -> Decision:  # fmt: skip
+    now = clock.now()
+    with uow:
+        record = _open(uow, request_id)
+        check_transition(record.state, RequestState.EXTENDED)
+        if record.extension_months:
+            raise VarnaError(f"request {request_id} has already been extended")
+        received = record.received_at.astimezone(STOCKHOLM).date()
+        extension = extend(received, months=months, reason=reason, notice_on=receipt_date(clock))
+        uow.requests.change_state(
+            request_id, from_states=[record.state], to_state=RequestState.EXTENDED, actor=actor,
+            at=now, note=extension.reason,
+            fields={"extension_months": months, "extension_reason": extension.reason,
+                    "due_date": extension.new_due},
+        )  # fmt: skip
+        uow.audit.record(AuditEvent(actor, "request.extended", f"request:{request_id}",
+                                    {"months": months}), at=now)  # fmt: skip
+        uow.commit()
+    if mailer is not None:
+        subject, body = extension_mail(record.language, request_id=request_id,
+                                       reason=extension.reason,
+                                       new_due=extension.new_due.isoformat())  # fmt: skip
+        mailer.send(OutgoingMail(record.email, subject, body, {}))
+    return Decision(request_id, RequestState.EXTENDED.value, extension.new_due.isoformat())
+
+
+def refuse_request(
+    uow: RequestUnitOfWork, request_id: int, *, ground: str | None, reason: str | None,
+    actor: str, clock: Clock, mailer: Mailer | None,
+) -> Decision:  # fmt: skip
+    parsed = check_refusal(ground, reason)
+    text = (reason or "").strip()
+    now = clock.now()
+    with uow:
+        record = _open(uow, request_id)
+        check_transition(record.state, RequestState.REFUSED)
+        uow.requests.change_state(
+            request_id, from_states=[record.state], to_state=RequestState.REFUSED, actor=actor,
+            at=now, note=f"{parsed.value}: {text}",
+            fields={"refusal_ground": parsed.value, "refusal_reason": text, "closed_at": now},
+        )  # fmt: skip
+        uow.audit.record(AuditEvent(actor, "request.refused", f"request:{request_id}",
+                                    {"ground": parsed.value}), at=now)  # fmt: skip
+        uow.commit()
+    if mailer is not None:
+        subject, body = refusal_mail(record.language, request_id=request_id, kind=record.kind,
+                                     ground=parsed.value, reason=text)  # fmt: skip
+        mailer.send(OutgoingMail(record.email, subject, body, {}))
+    return Decision(request_id, RequestState.REFUSED.value, record.due_date.isoformat())
+
+
+def complete_request(
+    uow: RequestUnitOfWork, request_id: int, *, note: str | None, actor: str, clock: Clock
+) -> Decision:
+    now = clock.now()
+    with uow:
+        record = _open(uow, request_id)
+        check_transition(record.state, RequestState.COMPLETED)
+        outcome = dict(record.outcome or {})
+        if note:
+            outcome["staff_note"] = note
+        moved = uow.requests.change_state(
+            request_id, from_states=[s.value for s in OPEN_STATES if s != RequestState.RECEIVED],
+            to_state=RequestState.COMPLETED, actor=actor, at=now, note=note,
+            fields={"outcome": outcome, "closed_at": now},
+        )  # fmt: skip
+        if moved:
+            uow.jobs.enqueue("send_result", f"result:{request_id}", request_id=request_id, at=now)
+            uow.audit.record(AuditEvent(actor, "request.completed", f"request:{request_id}", {}),
+                             at=now)  # fmt: skip
+        uow.commit()
+    return Decision(request_id, RequestState.COMPLETED.value, record.due_date.isoformat())

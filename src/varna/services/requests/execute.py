@@ -1,0 +1,236 @@
+"""Executing a verified request by job (D1-D5, D8, A3), and sending its answer.
+
+Both handlers are idempotent: the request's state says what is left to do, and the final
+state change is conditional, so a job that runs twice (a worker killed mid-request, its lease
+taken over) completes the request once. The subject engine (``services.subjects``) does the
+work in its own transactions; it is safe to run again (an extract is read-only, an erasure
+that ran already finds nothing left to change).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from varna.catalog import Catalog
+from varna.domain.requests.codes import hash_secret, new_token
+from varna.domain.requests.kinds import RequestKind, RequestState
+from varna.domain.subjects.keys import SubjectKey
+from varna.services.consent.ports import OutgoingMail
+from varna.services.ports import AuditEvent, Clock
+from varna.services.requests.messages import controller_mail, forwarded_mail, result_mail
+from varna.services.requests.ports import Mailer, RequestRecord, RequestUnitOfWork
+from varna.services.subjects.erase import EraseCommand, erase_subject
+from varna.services.subjects.extract import build_extract
+from varna.services.subjects.objection import object_to
+from varna.services.subjects.portability import build_portable
+from varna.services.subjects.restrict import restrict
+
+ACTOR = "worker"
+RESULT_TASK = "send_result"
+DOWNLOAD_LIFETIME = timedelta(days=7)
+SIM_KINDS = ("iccid", "imsi", "msisdn")
+PERSONAL_KINDS = ("phone", "personnummer")
+WORKING = (RequestState.VERIFIED, RequestState.IN_PROGRESS, RequestState.EXTENDED)
+# Kinds a person at varna decides on (rectification needs the new value checked, an objection
+# to legitimate interests needs the balancing, withdrawal goes through the consent center):
+# the job moves them to in_progress and they wait in the staff queue.
+STAFF_KINDS = frozenset(
+    {RequestKind.RECTIFICATION, RequestKind.OBJECTION, RequestKind.CONSENT_WITHDRAWAL}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """What the handlers need, wired by the composition root."""
+
+    uow: Callable[[], RequestUnitOfWork]
+    catalog: Catalog
+    clock: Clock
+    secret: bytes
+    mailer: Mailer | None
+    public_url: str
+
+
+def _keys(record: RequestRecord) -> tuple[SubjectKey, ...]:
+    keys = [SubjectKey("email", record.email)]
+    keys += [SubjectKey(k, v) for k, v in sorted(record.identifiers.items())
+             if k in PERSONAL_KINDS]  # fmt: skip
+    return tuple(keys)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready (dates as ISO text) for the JSON column."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def execute_request(ctx: RequestContext, request_id: int | None) -> None:
+    if request_id is None:
+        return
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        record = uow.requests.get(request_id)
+        if record is None or record.state not in WORKING:
+            return
+        if record.state == RequestState.VERIFIED:
+            uow.requests.change_state(
+                request_id, from_states=[RequestState.VERIFIED],
+                to_state=RequestState.IN_PROGRESS, actor=ACTOR, at=now,
+            )  # fmt: skip
+        sims = {k: v for k, v in record.identifiers.items() if k in SIM_KINDS}
+        controllers = uow.requests.controllers_of_sims(sims) if sims else []
+        if controllers:  # A3: the SIM's end-user data belongs to the customer
+            for controller in controllers:
+                uow.rights.record_controller_request(
+                    organisation_id=controller.organisation_id, person_id=None,
+                    kind=record.kind[:16], sim_ids=controller.sim_ids, status="routed",
+                    instruction_ref=f"request:{request_id}", at=now,
+                )  # fmt: skip
+            outcome = {"forwarded_to": [
+                {"organisation_id": c.organisation_id, "name": c.name,
+                 "privacy_contact": c.privacy_contact, "sim_ids": list(c.sim_ids)}
+                for c in controllers
+            ]}  # fmt: skip
+            _close(uow, request_id, RequestState.FORWARDED, outcome, now=now,
+                   controller_id=controllers[0].organisation_id)  # fmt: skip
+            uow.commit()
+            return
+        uow.commit()
+    if RequestKind(record.kind) in STAFF_KINDS:
+        return
+    outcome = _run(ctx, record)
+    with ctx.uow() as uow:
+        _close(uow, request_id, RequestState.COMPLETED, outcome, now=ctx.clock.now())
+        uow.commit()
+
+
+def _run(ctx: RequestContext, record: RequestRecord) -> dict[str, Any]:
+    actor, clock, secret = f"request:{record.id}", ctx.clock, ctx.secret
+    keys = _keys(record)
+    kind = RequestKind(record.kind)
+    if kind is RequestKind.ACCESS:
+        bundle = build_extract(
+            ctx.uow(), ctx.catalog, keys, actor=actor, clock=clock, secret=secret,
+            language=record.language,
+        )  # fmt: skip
+        return {"extract": _plain(bundle.bundle)}
+    if kind is RequestKind.PORTABILITY:
+        portable = build_portable(
+            ctx.uow(), ctx.catalog, keys, actor=actor, clock=clock, secret=secret
+        )
+        return {"extract": _plain(portable.bundle)}
+    if kind is RequestKind.ERASURE:
+        result = erase_subject(
+            ctx.uow(), ctx.catalog, EraseCommand(keys), actor=actor, clock=clock, secret=secret
+        )
+        return {"erasure": _plain(result.as_dict())}
+    if kind is RequestKind.RESTRICTION:
+        reason = record.details or "the person contests the accuracy or lawfulness"
+        restricted = restrict(
+            ctx.uow(), keys, reason=reason, actor=actor, clock=clock, secret=secret
+        )
+        return {"restriction": {"people": len(restricted.person_ids)}}
+    objection = object_to(
+        ctx.uow(), ctx.catalog, keys, purpose="direct_marketing", actor=actor, clock=clock,
+        secret=secret,
+    )  # fmt: skip
+    return {
+        "marketing_objection": {
+            "objections": len(objection.objection_ids), "suppressed": objection.suppressed,
+        }
+    }  # fmt: skip
+
+
+def _close(
+    uow: RequestUnitOfWork,
+    request_id: int,
+    state: RequestState,
+    outcome: dict[str, Any],
+    *,
+    now: Any,
+    controller_id: int | None = None,
+) -> None:
+    fields: dict[str, Any] = {"outcome": outcome, "closed_at": now}
+    if controller_id is not None:
+        fields["controller_id"] = controller_id
+    moved = uow.requests.change_state(
+        request_id, from_states=list(WORKING), to_state=state, actor=ACTOR, at=now,
+        fields=fields,
+    )  # fmt: skip
+    if moved:  # only the run that closed the request sends the answer
+        uow.jobs.enqueue(RESULT_TASK, f"result:{request_id}", request_id=request_id, at=now)
+        uow.audit.record(
+            AuditEvent(ACTOR, f"request.{state.value}", f"request:{request_id}", {}), at=now
+        )
+
+
+def send_result(ctx: RequestContext, request_id: int | None) -> None:
+    """Mail the answer: a single-use download link, the per-category erasure outcome, or who
+    the controller is; every answer names IMY (D7)."""
+    if request_id is None:
+        return
+    now = ctx.clock.now()
+    download_url = None
+    with ctx.uow() as uow:
+        record = uow.requests.get(request_id)
+        if record is None or record.state not in (RequestState.COMPLETED, RequestState.FORWARDED):
+            return
+        outcome = record.outcome or {}
+        if record.state == RequestState.COMPLETED and "extract" in outcome:
+            token = new_token()
+            uow.requests.add_token(
+                request_id, hash_secret(token, key=ctx.secret, purpose="download"),
+                now + DOWNLOAD_LIFETIME,
+            )  # fmt: skip
+            download_url = f"{ctx.public_url.rstrip('/')}/privacy/requests/download/{token}"
+        uow.commit()
+    if ctx.mailer is None:
+        return
+    if record.state == RequestState.FORWARDED:
+        forwarded = outcome.get("forwarded_to", [])
+        subject, body = forwarded_mail(
+            record.language, request_id=request_id,
+            controllers=[(c["name"], c.get("privacy_contact")) for c in forwarded],
+        )  # fmt: skip
+        ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
+        for controller in forwarded:
+            if controller.get("privacy_contact"):
+                c_subject, c_body = controller_mail(
+                    request_id=request_id, kind=record.kind, sim_ids=tuple(controller["sim_ids"])
+                )
+                ctx.mailer.send(OutgoingMail(controller["privacy_contact"], c_subject, c_body, {}))
+        return
+    subject, body = result_mail(
+        record.language, request_id=request_id, kind=record.kind,
+        outcome=outcome.get("erasure", {}), download_url=download_url,
+    )  # fmt: skip
+    ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
+
+
+def download(ctx: RequestContext, token: str) -> dict[str, Any] | None:
+    """The extract behind a download link; the link works once and until it expires."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        request_id = uow.requests.use_token(
+            hash_secret(token, key=ctx.secret, purpose="download"), now
+        )
+        record = uow.requests.get(request_id) if request_id is not None else None
+        if record is None:
+            return None
+        uow.audit.record(
+            AuditEvent("subject", "request.download", f"request:{request_id}", {}), at=now
+        )
+        uow.commit()
+    extract: dict[str, Any] | None = (record.outcome or {}).get("extract")
+    return extract
+
+
+def handlers(ctx: RequestContext) -> dict[str, Callable[[int | None], None]]:
+    """The job tasks of requests, for the worker."""
+    return {
+        "execute_request": lambda request_id: execute_request(ctx, request_id),
+        RESULT_TASK: lambda request_id: send_result(ctx, request_id),
+    }

@@ -1,0 +1,157 @@
+"""What the request use cases need from storage, the job queue and the mailer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from varna.domain.requests.codes import StoredCode
+from varna.services.consent.ports import OutgoingMail
+from varna.services.subjects.ports import SubjectUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    id: int
+    kind: str
+    state: str
+    email: str
+    identifiers: dict[str, str]
+    details: str | None
+    language: str
+    received_at: datetime
+    due_date: date
+    extension_months: int
+    extension_reason: str | None
+    refusal_ground: str | None
+    refusal_reason: str | None
+    person_id: int | None
+    controller_id: int | None
+    outcome: dict[str, Any] | None
+    verified_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    state: str
+    actor: str
+    at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Controller:
+    """The customer registered as payer of SIMs: the controller of their end users' data (A3)."""
+
+    organisation_id: int
+    name: str
+    privacy_contact: str | None
+    sim_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    kind: str
+    email: str
+    email_hmac: str
+    identifiers: Mapping[str, str]
+    details: str | None
+    language: str
+    received_at: datetime
+    due_date: date
+
+
+class RequestStore(Protocol):
+    def add(self, request: NewRequest) -> int: ...
+
+    def get(self, request_id: int) -> RequestRecord | None: ...
+
+    def change_state(
+        self,
+        request_id: int,
+        *,
+        from_states: Sequence[str],
+        to_state: str,
+        actor: str,
+        at: datetime,
+        note: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Move the request and write its timeline event, only from ``from_states``; False
+        when the request was not in one of them (someone else moved it first)."""
+        ...
+
+    def events(self, request_id: int) -> list[RequestEvent]: ...
+
+    def listing(
+        self, *, states: Sequence[str] = (), kinds: Sequence[str] = (), due_before: date | None
+    ) -> list[RequestRecord]:
+        """Requests sorted by due date; ``due_before`` keeps those due before that day."""
+        ...
+
+    def add_code(self, request_id: int, code_hash: str, expires_at: datetime) -> None: ...
+
+    def latest_code(self, request_id: int) -> tuple[int, StoredCode] | None: ...
+
+    def count_wrong_try(self, code_id: int) -> None: ...
+
+    def use_code(self, code_id: int, at: datetime) -> None: ...
+
+    def add_token(self, request_id: int, token_hash: str, expires_at: datetime) -> None: ...
+
+    def use_token(self, token_hash: str, at: datetime) -> int | None:
+        """Mark an unused, unexpired token used; its request id, or None."""
+        ...
+
+    def log_intake(self, key_hmacs: Sequence[str], at: datetime) -> None: ...
+
+    def intake_count(self, key_hmac: str, since: datetime) -> int: ...
+
+    def controllers_of_sims(self, identifiers: Mapping[str, str]) -> list[Controller]: ...
+
+
+class JobQueue(Protocol):
+    def enqueue(self, task: str, key: str, *, request_id: int | None, at: datetime) -> bool:
+        """Add a wake-up once per ``key`` in the caller's transaction; False if it exists."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    id: int
+    login: str
+    role: str
+    password_hash: str
+
+
+class StaffStore(Protocol):
+    def add_account(self, login: str, role: str, password_hash: str, at: datetime) -> int: ...
+
+    def account(self, login: str) -> StaffAccount | None: ...
+
+    def add_session(
+        self, account_id: int, token_hash: str, at: datetime, expires: datetime
+    ) -> None: ...
+
+    def session_account(self, token_hash: str, at: datetime) -> StaffAccount | None: ...
+
+    def end_session(self, token_hash: str) -> None: ...
+
+
+class RequestUnitOfWork(SubjectUnitOfWork, Protocol):
+    requests: RequestStore
+    jobs: JobQueue
+    staff: StaffStore
+
+
+class Passwords(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class Mailer(Protocol):
+    def send(self, mail: OutgoingMail) -> None: ...

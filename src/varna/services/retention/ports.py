@@ -1,0 +1,147 @@
+"""The Protocol the retention use cases depend on; ``varna.adapters.db.retention`` implements it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from varna.domain.retention.holds import HeldScopes, HoldScope
+from varna.domain.retention.interest import InterestDecision
+from varna.domain.retention.targets import Target
+from varna.services.subjects.ports import SubjectUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class SweepContext:
+    """What one sweep day knows: its date, the cut-off per target (data whose clock started
+    on or before it is due), the active holds, k for usage totals, and the run."""
+
+    as_of: date
+    now: datetime
+    cutoffs: Mapping[str, date | None]
+    legal: HeldScopes
+    evidence: HeldScopes
+    evidence_holds: tuple[HoldScope, ...]
+    k: int
+    run_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueCount:
+    target: str
+    rows: int
+    subjects: int
+    oldest: date | None
+    held_rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    target: str
+    action: str  # delete | anonymise | clear | move
+    rows: int
+    subjects: int = 0
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    as_of: date
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    due_rows: int
+    plan: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class VaultEntry:
+    id: int
+    source_table: str
+    rows: int
+    person_id: int | None
+    organisation_id: int | None
+    hold_id: int | None
+    moved_at: datetime
+    end_date: date
+
+
+class RetentionStore(Protocol):
+    # -- holds (the subject engine's legal_holds table) ---------------------------------
+    def holds(self) -> list[HoldScope]:
+        """Holds not released."""
+        ...
+
+    def release_holds(self, hold_ids: Sequence[int], at: datetime) -> int: ...
+
+    def reapprove_hold(self, hold_id: int, review_date: date) -> bool: ...
+
+    # -- legitimate interest (R3) -------------------------------------------------------
+    def interest_decisions(self) -> list[InterestDecision]: ...
+
+    def add_interest_decision(
+        self, *, category: str, reason: str, end_date: date, decided_by: str, at: datetime
+    ) -> int: ...
+
+    # -- runs ---------------------------------------------------------------------------
+    def open_run(self, as_of: date) -> RunRecord | None:
+        """The unfinished run of ``as_of``, if a run was interrupted."""
+        ...
+
+    def start_run(
+        self, *, as_of: date, actor: str, at: datetime, plan: Mapping[str, Any], due_rows: int
+    ) -> int: ...
+
+    def record_batch(self, run_id: int, batch: BatchResult, at: datetime) -> None: ...
+
+    def finish_run(self, run_id: int, at: datetime) -> None: ...
+
+    def run_totals(self, run_id: int) -> list[tuple[str, str, int, int]]:
+        """(target, action, rows, subjects) summed over the run's batches."""
+        ...
+
+    def runs(self, limit: int) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        ...
+
+    # -- the work -----------------------------------------------------------------------
+    def count_due(self, target: Target, ctx: SweepContext) -> DueCount: ...
+
+    def sweep_batch(self, target: Target, ctx: SweepContext, batch_rows: int) -> list[BatchResult]:
+        """Do one bounded batch of ``target`` in the current transaction; [] when none is due.
+        Not for ``subjects`` targets (the service erases people through the subject engine)."""
+        ...
+
+    def due_people(self, ctx: SweepContext, limit: int) -> list[int]:
+        """People whose relationship ended on or before the post-contract cut-off and that no
+        retention run has erased yet, skipping those under a legal hold."""
+        ...
+
+    def evidence_hold_of_person(self, person_id: int, ctx: SweepContext) -> HoldScope | None: ...
+
+    # -- the evidence vault (R6) --------------------------------------------------------
+    def put_in_vault(
+        self,
+        *,
+        hold: HoldScope,
+        source_table: str,
+        rows: Sequence[Mapping[str, Any]],
+        ctx: SweepContext,
+        person_id: int | None,
+        organisation_id: int | None,
+    ) -> int: ...
+
+    def vault_entries(self, limit: int) -> list[VaultEntry]: ...
+
+    def vault_payload(self, entry_id: int) -> Mapping[str, Any] | None: ...
+
+    def log_vault_read(
+        self, entry_id: int, *, actor: str, role: str, allowed: bool, at: datetime
+    ) -> None: ...
+
+
+class RetentionUnitOfWork(SubjectUnitOfWork, Protocol):
+    retention: RetentionStore

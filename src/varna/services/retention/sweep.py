@@ -1,0 +1,269 @@
+"""The retention sweep (R1-R6, P6): a dry run says what is due per rule and category (rows,
+subjects, oldest item); a run works in bounded batches, each ONE transaction with its batch
+record and audit event. The run's progress is those batch records, keyed by the run of the
+sweep day, so a run killed at any moment resumes where it stopped: what a committed batch did
+is counted once, and what an uncommitted batch did never happened."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from varna.catalog import Catalog
+from varna.domain.retention.targets import Action, Target, TargetKind
+from varna.services.ports import AuditEvent, Clock
+from varna.services.retention.context import SweepDay, sweep_day, with_run
+from varna.services.retention.people import erase_people_batch
+from varna.services.retention.ports import BatchResult, DueCount, RetentionUnitOfWork
+
+Progress = Callable[[str, int], None]
+UowFactory = Callable[[], RetentionUnitOfWork]
+PEOPLE_PER_BATCH_DIVISOR = 100  # a person's erasure touches many tables: fewer per batch
+
+
+@dataclass(frozen=True, slots=True)
+class SweepCommand:
+    as_of: date
+    dry_run: bool = False
+    batch_rows: int = 50_000
+    k: int = 5
+    usage_totals: bool = True
+    only: frozenset[str] | None = None  # target keys; None: every target
+    pause_seconds: float = 0.0  # between batches (operations; the interruption tests)
+
+
+@dataclass(slots=True)
+class TargetLine:
+    target: str
+    rule: str
+    categories: tuple[str, ...]
+    action: str
+    due_rows: int
+    subjects: int
+    oldest: date | None
+    held_rows: int
+    held_reason: str | None = None
+    done: dict[str, int] = field(default_factory=dict)  # action -> rows
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "rule": self.rule,
+            "categories": list(self.categories),
+            "action": self.action,
+            "due_rows": self.due_rows,
+            "subjects": self.subjects,
+            "oldest": self.oldest.isoformat() if self.oldest else None,
+            "held_rows": self.held_rows,
+            "held_reason": self.held_reason,
+            "done": self.done,
+        }
+
+
+@dataclass(slots=True)
+class SweepReport:
+    as_of: date
+    dry_run: bool
+    lines: list[TargetLine]
+    run_id: int | None = None
+    resumed: bool = False
+    released_holds: list[int] = field(default_factory=list)
+
+    def total(self, action: str) -> int:
+        return sum(line.done.get(action, 0) for line in self.lines)
+
+    @property
+    def due_rows(self) -> int:
+        return sum(line.due_rows for line in self.lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            "resumed": self.resumed,
+            "released_holds": self.released_holds,
+            "due_rows": self.due_rows,
+            "totals": {a.value: self.total(a.value) for a in Action if a is not Action.HOLD}
+            | {"held": sum(line.held_rows for line in self.lines)},
+            "targets": [line.as_dict() for line in self.lines],
+        }
+
+
+def _line(target: Target, count: DueCount, day: SweepDay) -> TargetLine:
+    decision = day.interest.get(target.key)
+    line = TargetLine(
+        target=target.key,
+        rule=target.rule.id,
+        categories=target.categories,
+        action=target.action.value,
+        due_rows=count.rows,
+        subjects=count.subjects,
+        oldest=count.oldest,
+        held_rows=count.held_rows,
+        held_reason="legal_hold" if count.held_rows else None,
+    )
+    if decision is not None and count.rows:
+        line.held_rows += count.rows
+        line.held_reason = f"legitimate_interest:{decision.id}:{decision.end_date.isoformat()}"
+        line.due_rows = 0
+    return line
+
+
+def plan_sweep(
+    uow: RetentionUnitOfWork, catalog: Catalog, command: SweepCommand, *, clock: Clock
+) -> tuple[SweepDay, list[TargetLine]]:
+    """What is due on ``command.as_of`` per target; changes nothing."""
+    day = sweep_day(
+        uow,
+        catalog,
+        as_of=command.as_of,
+        now=clock.now(),
+        k=command.k,
+        usage_totals=command.usage_totals,
+        only=command.only,
+    )
+    return day, [_line(t, uow.retention.count_due(t, day.ctx), day) for t in day.targets]
+
+
+def _batch(
+    uow: RetentionUnitOfWork,
+    catalog: Catalog,
+    target: Target,
+    day: SweepDay,
+    command: SweepCommand,
+    secret: bytes,
+) -> list[BatchResult]:
+    if target.kind is TargetKind.SUBJECTS:
+        limit = max(1, command.batch_rows // PEOPLE_PER_BATCH_DIVISOR)
+        return erase_people_batch(uow, catalog, target, day.ctx, limit=limit, secret=secret)
+    return uow.retention.sweep_batch(target, day.ctx, command.batch_rows)
+
+
+def run_sweep(
+    uow_factory: UowFactory,
+    catalog: Catalog,
+    command: SweepCommand,
+    *,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+    on_progress: Progress | None = None,
+    on_plan: Callable[[SweepReport], None] | None = None,
+) -> SweepReport:
+    """Plan, then (unless a dry run) release lapsed holds and sweep every target in batches."""
+    with uow_factory() as uow:
+        day, lines = plan_sweep(uow, catalog, command, clock=clock)
+        report = SweepReport(command.as_of, command.dry_run, lines)
+        if on_plan is not None:
+            on_plan(report)
+        if command.dry_run:
+            return report
+        now = clock.now()
+        lapsed = [h.id for h in day.lapsed]
+        if lapsed and uow.retention.release_holds(lapsed, now):
+            for hold_id in lapsed:
+                uow.audit.record(
+                    AuditEvent(
+                        actor,
+                        "retention.hold_released",
+                        f"legal_hold:{hold_id}",
+                        {"reason": "review_date_passed", "as_of": command.as_of.isoformat()},
+                    ),
+                    at=now,
+                )
+        report.released_holds = lapsed
+        run = uow.retention.open_run(command.as_of)
+        if run is None:
+            plan = {line.target: line.as_dict() for line in lines}
+            run_id = uow.retention.start_run(
+                as_of=command.as_of, actor=actor, at=now, plan=plan, due_rows=report.due_rows
+            )
+            uow.audit.record(
+                AuditEvent(
+                    actor,
+                    "retention.run_started",
+                    f"retention_run:{run_id}",
+                    {"as_of": command.as_of.isoformat(), "due_rows": report.due_rows},
+                ),
+                at=now,
+            )
+        else:
+            run_id, report.resumed = run.id, True
+        uow.commit()
+    report.run_id = run_id
+    day = with_run(day, run_id)
+    for target in day.targets:
+        if target.key in day.interest:
+            continue  # kept on a recorded legitimate-interest decision (R3)
+        while _one_batch(
+            uow_factory, catalog, target, day, command, actor, clock, secret, on_progress
+        ):
+            if command.pause_seconds:
+                time.sleep(command.pause_seconds)
+    with uow_factory() as uow:
+        now = clock.now()
+        uow.retention.finish_run(run_id, now)
+        totals = uow.retention.run_totals(run_id)
+        uow.audit.record(
+            AuditEvent(
+                actor,
+                "retention.run_finished",
+                f"retention_run:{run_id}",
+                {
+                    "as_of": command.as_of.isoformat(),
+                    "rows": {f"{t}.{a}": r for t, a, r, _ in totals},
+                },
+            ),
+            at=now,
+        )
+        uow.commit()
+    by_target = {line.target: line for line in report.lines}
+    for target_key, action, rows, _ in totals:
+        if target_key in by_target:
+            by_target[target_key].done[action] = rows
+    return report
+
+
+def _one_batch(
+    uow_factory: UowFactory,
+    catalog: Catalog,
+    target: Target,
+    day: SweepDay,
+    command: SweepCommand,
+    actor: str,
+    clock: Clock,
+    secret: bytes,
+    on_progress: Progress | None,
+) -> bool:
+    """One batch in one transaction; False when the target has nothing left."""
+    assert day.ctx.run_id is not None
+    with uow_factory() as uow:
+        results = _batch(uow, catalog, target, day, command, secret)
+        if not results:
+            return False
+        now = clock.now()
+        for result in results:
+            uow.retention.record_batch(day.ctx.run_id, result, now)
+            uow.audit.record(
+                AuditEvent(
+                    actor,
+                    f"retention.{result.action}",
+                    f"retention_run:{day.ctx.run_id}",
+                    {
+                        "target": result.target,
+                        "rule": target.rule.id,
+                        "rows": result.rows,
+                        "subjects": result.subjects,
+                        **dict(result.details),
+                    },
+                ),
+                at=now,
+            )
+        uow.commit()
+    if on_progress is not None:
+        on_progress(target.key, sum(r.rows for r in results))
+    return True

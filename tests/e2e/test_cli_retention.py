@@ -1,0 +1,165 @@
+"""``varna retention run`` through the real binary (R2, R6): killed with SIGKILL between
+batches and run again, it ends in the same state as an uninterrupted run on a copy, with
+nothing lost and nothing counted twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from tests.conftest import TEST_SECRET
+from tests.e2e.helpers import VARNA, env_for, varna
+from tests.retention_factories import (
+    add_customer,
+    add_invoice,
+    add_sims,
+    add_visits,
+    load_usage,
+    usage_rows,
+)
+from varna.adapters.db.engine import make_engine
+from varna.bootstrap import build
+from varna.config import Settings
+
+AS_OF = "2026-06-01"
+
+
+def _world(url: str) -> None:
+    container = build(Settings(database_url=url, secret_key=TEST_SECRET))  # type: ignore[arg-type]
+    container.upgrade_schema()
+    try:
+        for n in range(1, 4):
+            customer = add_customer(
+                container, n, terminated_on=date(2025, 1, 10) if n == 3 else None
+            )
+            sim_ids = add_sims(container, customer, 6 + n, first=100 * n)
+            load_usage(container, list(usage_rows(sim_ids, date(2026, 1, 1), 90, 4)))
+            add_invoice(
+                container,
+                customer,
+                number=f"F-{n}",
+                fiscal_year=2026,
+                issued_on=date(2026, 3, 1),
+                paid_on=date(2026, 3, 15),
+            )
+        add_visits(container, [date(2024, 1, 1) + timedelta(days=d % 300) for d in range(2000)])
+    finally:
+        container.close()
+
+
+STATE_QUERIES = {
+    "usage": "SELECT count(*), min(id), max(id), sum(id) FROM usage_records",
+    "totals": "SELECT customer_id, day, mcc, sessions, sims, bytes_up, bytes_down"
+    " FROM usage_daily_totals ORDER BY customer_id, day, mcc",
+    "visits": "SELECT count(*) FROM web_visits",
+    "people": "SELECT id, full_name, email FROM people ORDER BY id",
+    "batches": "SELECT target, action, sum(rows), sum(subjects) FROM retention_batches"
+    " GROUP BY target, action ORDER BY target, action",
+    "runs": "SELECT count(*), min(status), max(status) FROM retention_runs",
+}
+
+
+def _state(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {k: [tuple(r) for r in conn.execute(text(q))] for k, q in STATE_QUERIES.items()}
+    finally:
+        engine.dispose()
+
+
+def _batches(engine: Engine) -> int:
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM retention_batches")).scalar_one())
+    except OperationalError:
+        return 0
+
+
+def _copies(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    if kind == "sqlite":
+        killed, whole = tmp_path / "killed.db", tmp_path / "whole.db"
+        _world(f"sqlite:///{killed}")
+        shutil.copy(killed, whole)
+        yield f"sqlite:///{killed}", f"sqlite:///{whole}"
+        return
+    base: str = request.getfixturevalue("pg_database_url")
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    names = [f"{make_url(base).database}_{suffix}" for suffix in ("killed", "whole")]
+    urls = [make_url(base).set(database=n).render_as_string(hide_password=False) for n in names]
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{names[0]}"'))
+    _world(urls[0])
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{names[1]}" TEMPLATE "{names[0]}"'))
+    try:
+        yield urls[0], urls[1]
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_R2_sigkill_mid_sweep_then_resume_equals_uninterrupted_run(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """R2: a sweep killed with SIGKILL after some batches, run again, ends like a run that was
+    never interrupted: same rows left, same anonymised totals, same counts per target."""
+    copies = _copies(kind, tmp_path, request)
+    killed, whole = next(copies)
+    try:
+        _kill_resume_compare(killed, whole)
+    finally:
+        copies.close()
+
+
+def _kill_resume_compare(killed: str, whole: str) -> None:
+    env = env_for(killed, VARNA_RETENTION_BATCH_ROWS="100", VARNA_RETENTION_PAUSE_SECONDS="0.02")
+    process = subprocess.Popen(  # noqa: S603
+        [VARNA, "retention", "run", "--as-of", AS_OF, "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    threshold = 3 + int.from_bytes(os.urandom(1), "big") % 12  # a random point
+    watcher = make_engine(killed)
+    while _batches(watcher) < threshold and process.poll() is None:
+        assert time.monotonic() < deadline, "the sweep made no progress"
+        time.sleep(0.01)
+    watcher.dispose()
+    assert process.poll() is None, "the sweep ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    interrupted = _state(killed)
+    assert interrupted["runs"] == [(1, "running", "running")]
+
+    resumed = varna(killed, "retention", "run", "--as-of", AS_OF, "--json")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    report = json.loads(resumed.stdout)
+    assert report["resumed"] is True
+
+    uninterrupted = varna(whole, "retention", "run", "--as-of", AS_OF, "--json")
+    assert uninterrupted.returncode == 0, uninterrupted.stderr[-2000:]
+
+    after_kill, after_whole = _state(killed), _state(whole)
+    assert after_kill == after_whole
+    assert after_kill["runs"] == [(1, "finished", "finished")]
+    usage_done = {(row[0], row[1]): row[2] for row in after_whole["batches"]}
+    assert usage_done[("usage_records", "anonymise")] > 0
+    assert usage_done[("web_visits", "delete")] == 2000

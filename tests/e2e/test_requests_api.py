@@ -1,0 +1,206 @@
+"""Data-subject requests end to end over real HTTP from ``varna serve`` with a real SMTP server
+(aiosmtpd): request -> code from the mail -> verify -> the job runs (in-process on SQLite, a
+``varna worker`` on PostgreSQL) -> answer mail with a single-use link -> download once.
+Promises D1, D4, D7, G3, A3; R-DSR-01, R-DSR-10."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import Message
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.e2e.helpers import VARNA, env_for, free_port
+from tests.subject_factories import build_world
+from varna.bootstrap import Container
+
+pytestmark = pytest.mark.e2e
+ANNA = "anna.berg@example.com"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, to: str, subject_part: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.messages:
+                if message["To"] == to and subject_part in str(message["Subject"]):
+                    payload = message.get_payload(decode=True)
+                    assert isinstance(payload, bytes)
+                    return payload.decode(message.get_content_charset() or "utf-8")
+            time.sleep(0.1)
+        seen = [str(m["Subject"]) for m in self.messages]
+        raise AssertionError(f"no mail to {to} with {subject_part!r} within {timeout}s: {seen}")
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, Inbox]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def serving(container: Container, smtp_port: int) -> Iterator[str]:
+    """``varna serve`` (and on PostgreSQL one ``varna worker``) sending mail to ``smtp_port``."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = env_for(
+        container.settings.database_url, VARNA_SMTP_HOST="127.0.0.1",
+        VARNA_SMTP_PORT=str(smtp_port), VARNA_PUBLIC_URL=base,
+    )  # fmt: skip
+    commands = [[VARNA, "serve", "--port", str(port)]]
+    if container.settings.is_postgres:
+        commands.append([VARNA, "worker", "--poll", "0.2"])
+    processes = [
+        subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
+        for c in commands
+    ]
+    try:
+        deadline = time.monotonic() + 90  # slow under a parallel test run
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if processes[0].poll() is not None or time.monotonic() > deadline:
+                output = processes[0].stdout.read() if processes[0].poll() is not None else ""
+                raise RuntimeError(f"varna serve did not start: {(output or '')[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        for process in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            if process.stdout:
+                process.stdout.close()
+
+
+def code_from(body: str) -> str:
+    match = re.search(r"^\s+(\d{6})\s*$", body, re.MULTILINE)
+    assert match, body
+    return match.group(1)
+
+
+def test_d1_d7_access_request_end_to_end_download_once(
+    container: Container, smtp: tuple[int, Inbox]
+) -> None:
+    """D1, D7, G3: request, code by SMTP, verify, the job builds the extract, the answer mail
+    names IMY and carries a link that works exactly once."""
+    build_world(container)
+    port, inbox = smtp
+    with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
+        created = client.post("/api/v1/requests", json={"kind": "access", "email": ANNA})
+        assert created.status_code == 202, created.text
+        request_id = created.json()["request_id"]
+        code = code_from(inbox.wait_for(ANNA, f"kod för begäran {request_id}"))
+        verified = client.post(f"/api/v1/requests/{request_id}/verify", json={"code": code})
+        assert verified.json() == {"request_id": request_id, "state": "verified"}
+        body = inbox.wait_for(ANNA, f"Svar på din begäran {request_id}")
+        assert "Integritetsskyddsmyndigheten (IMY)" in body
+        link = re.search(r"(http://\S+/privacy/requests/download/(\S+))", body)
+        assert link, body
+        token = link.group(2)
+        first = client.get(f"/api/v1/requests/download/{token}")
+        assert first.status_code == 200, first.text
+        assert first.json()["schema"] == "varna.extract/v1"
+        assert "Anna Berg" in first.text
+        assert client.get(f"/api/v1/requests/download/{token}").status_code == 410
+
+
+def test_no_enumeration_same_answer_for_known_and_unknown(
+    container: Container, smtp: tuple[int, Inbox]
+) -> None:
+    """D1, G3: the answer does not reveal whether varna holds data about the address."""
+    build_world(container)
+    port, inbox = smtp
+    with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
+        known = client.post("/api/v1/requests", json={"kind": "erasure", "email": ANNA})
+        unknown = client.post(
+            "/api/v1/requests", json={"kind": "erasure", "email": "nobody@example.com"}
+        )
+        assert known.status_code == unknown.status_code == 202
+        strip = {"request_id", "due_date"}
+        assert {k: v for k, v in known.json().items() if k not in strip} == {
+            k: v for k, v in unknown.json().items() if k not in strip
+        }
+        inbox.wait_for("nobody@example.com", "begäran")  # both get a code
+
+
+def test_rate_limit_per_address_and_lockout(container: Container, smtp: tuple[int, Inbox]) -> None:
+    """R-DSR-01 identity check: intake is rate-limited, a code locks after five wrong tries."""
+    port, inbox = smtp
+    with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
+        statuses = [
+            client.post("/api/v1/requests", json={"kind": "access", "email": "Eva@Example.com"})
+            for _ in range(6)
+        ]
+        assert [s.status_code for s in statuses] == [202] * 5 + [429]
+        request_id = statuses[0].json()["request_id"]
+        code = code_from(inbox.wait_for("eva@example.com", f"kod för begäran {request_id}"))
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(5):
+            response = client.post(f"/api/v1/requests/{request_id}/verify", json={"code": wrong})
+            assert response.status_code == 400
+        locked = client.post(f"/api/v1/requests/{request_id}/verify", json={"code": code})
+        assert locked.status_code == 400 and "too many" in locked.json()["detail"]
+
+
+def test_a3_processor_data_is_forwarded_to_the_controller(
+    container: Container, smtp: tuple[int, Inbox]
+) -> None:
+    """A3: a request about a SIM's end user goes to the customer; the person learns who."""
+    world = build_world(container)
+    port, inbox = smtp
+    person = "slutanvandare@example.com"
+    with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
+        created = client.post(
+            "/api/v1/requests",
+            json={"kind": "access", "email": person, "language": "en",
+                  "identifiers": {"iccid": world.anna_iccids[0]}},
+        )  # fmt: skip
+        request_id = created.json()["request_id"]
+        code = code_from(inbox.wait_for(person, f"request {request_id}"))
+        client.post(f"/api/v1/requests/{request_id}/verify", json={"code": code})
+        body = inbox.wait_for(person, "forwarded to the controller")
+        assert "Testbolaget AB" in body
+        assert "IMY" in body
+
+
+def test_d4_erasure_answer_lists_categories(container: Container, smtp: tuple[int, Inbox]) -> None:
+    """D4, D7: the erasure answer says category by category what was erased or kept."""
+    build_world(container)
+    port, inbox = smtp
+    with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
+        created = client.post("/api/v1/requests", json={"kind": "erasure", "email": ANNA,
+                                                        "language": "en"})  # fmt: skip
+        request_id = created.json()["request_id"]
+        code = code_from(inbox.wait_for(ANNA, f"request {request_id}"))
+        client.post(f"/api/v1/requests/{request_id}/verify", json={"code": code})
+        body = inbox.wait_for(ANNA, f"Answer to your request {request_id}")
+        assert "Category by category" in body
+        assert "kept (bookkeeping)" in body or "bookkeeping" in body
+        assert "IMY" in body

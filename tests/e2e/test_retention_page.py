@@ -1,0 +1,34 @@
+"""The retention dashboard over real HTTP from ``varna serve`` (R2, R6): due per rule, held
+data, the vault, the last runs and an SVG backlog chart rendered on the server."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+
+from tests.e2e.helpers import running_server, varna
+from tests.retention_factories import add_customer, add_hold, add_visits
+from varna.bootstrap import Container
+
+
+def test_R2_R6_dashboard_shows_due_held_vault_runs_and_backlog_chart(
+    container: Container,
+) -> None:
+    customer = add_customer(container, 1, terminated_on=date(2020, 1, 15))
+    add_hold(container, review_date=date(2099, 1, 1), organisation_id=customer.organisation_id)
+    add_visits(container, [date(2020, 5, 1), date(2020, 6, 1)])
+    url = container.settings.database_url
+    for day in ("2021-01-01", "2021-09-01"):
+        assert varna(url, "retention", "run", "--as-of", day, "--json").returncode == 0
+    with running_server(url) as base:
+        page = httpx.get(base + "/admin/retention")
+        start = httpx.get(base + "/")
+    assert page.status_code == 200
+    assert "post_contract" in page.text and "web_visit" in page.text
+    assert "<svg" in page.text and "<polyline" in page.text
+    assert "2021-01-01" in page.text and "2021-09-01" in page.text
+    assert "legal_hold" in page.text
+    assert "Evidence vault" in page.text
+    assert '<script src="http' not in page.text  # nothing from a CDN
+    assert 'href="/admin/retention"' in start.text

@@ -1,0 +1,243 @@
+"""Synthetic data for the retention tests: fictional companies and contacts (example.com),
+contracts that ended on given days, invoices per fiscal year, tickets, web visits, SIMs in the
+test ICCID range and their usage. Every builder returns the ids it made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert
+
+from tests.factories import test_iccid
+from varna.adapters.db.tables import (
+    contracts,
+    invoice_lines,
+    invoices,
+    legal_holds,
+    organisations,
+    payments,
+    people,
+    person_roles,
+    sims,
+    support_tickets,
+    ticket_messages,
+    web_visits,
+)
+from varna.bootstrap import Container
+from varna.services.ports import UsageRow
+
+CREATED = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Customer:
+    organisation_id: int
+    person_id: int
+    contract_id: int
+
+
+def add_customer(
+    container: Container, n: int, *, terminated_on: date | None, start: date = date(2023, 1, 1)
+) -> Customer:
+    """A customer company with one contact person and one contract (running when
+    ``terminated_on`` is None)."""
+    with container.engine.begin() as conn:
+        org = conn.execute(
+            insert(organisations)
+            .values(
+                kind="customer",
+                name=f"Testbolag {n} AB",
+                source="test",
+                created_at=CREATED,
+                address=f"Testgatan {n}, 111 11 Stockholm",
+            )
+            .returning(organisations.c.id)
+        ).scalar_one()
+        person = conn.execute(
+            insert(people)
+            .values(
+                full_name=f"Testa Person {n}",
+                email=f"kontakt{n}@example.com",
+                phone=f"+4670174{n:04d}",
+                source="test",
+                created_at=CREATED,
+            )
+            .returning(people.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(person_roles).values(
+                person_id=person,
+                organisation_id=org,
+                role="customer_contact",
+                title="Inköpare",
+                started_on=start,
+            )
+        )
+        contract = conn.execute(
+            insert(contracts)
+            .values(organisation_id=org, start_date=start, terminated_on=terminated_on)
+            .returning(contracts.c.id)
+        ).scalar_one()
+    return Customer(org, person, contract)
+
+
+def add_invoice(
+    container: Container,
+    customer: Customer,
+    *,
+    number: str,
+    fiscal_year: int,
+    issued_on: date,
+    paid_on: date | None,
+    disputed: bool = False,
+) -> int:
+    with container.engine.begin() as conn:
+        invoice = conn.execute(
+            insert(invoices)
+            .values(
+                organisation_id=customer.organisation_id,
+                contact_person_id=customer.person_id,
+                number=number,
+                issued_on=issued_on,
+                due_on=issued_on + timedelta(days=30),
+                fiscal_year=fiscal_year,
+                billing_address="Testgatan 1, 111 11 Stockholm",
+                total_ore=19_000,
+                paid_on=paid_on,
+                disputed=disputed,
+            )
+            .returning(invoices.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(invoice_lines).values(
+                invoice_id=invoice,
+                description="IoT-anslutning",
+                quantity=10,
+                unit_price_ore=1_900,
+                amount_ore=19_000,
+            )
+        )
+        if paid_on is not None:
+            conn.execute(
+                insert(payments).values(
+                    invoice_id=invoice,
+                    paid_at=datetime(paid_on.year, paid_on.month, paid_on.day, 12, tzinfo=UTC),
+                    amount_ore=19_000,
+                    method="transfer",
+                )
+            )
+    return int(invoice)
+
+
+def add_ticket(container: Container, customer: Customer, *, closed_at: datetime | None) -> int:
+    with container.engine.begin() as conn:
+        ticket = conn.execute(
+            insert(support_tickets)
+            .values(
+                organisation_id=customer.organisation_id,
+                person_id=customer.person_id,
+                subject="Modemet svarar inte",
+                status="closed" if closed_at else "open",
+                opened_at=CREATED,
+                closed_at=closed_at,
+            )
+            .returning(support_tickets.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(ticket_messages).values(
+                ticket_id=ticket,
+                author_person_id=customer.person_id,
+                body="Hej, modemet svarar inte.",
+                sent_at=CREATED,
+            )
+        )
+    return int(ticket)
+
+
+def add_visits(container: Container, days: list[date]) -> None:
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(web_visits),
+            [
+                {
+                    "visited_at": datetime(d.year, d.month, d.day, 10, tzinfo=UTC),
+                    "path": "/priser",
+                    "ip_address": "192.0.2.10",
+                    "cookie_id": f"c{i}",
+                    "user_agent": "TestBrowser/1.0",
+                }
+                for i, d in enumerate(days)
+            ],
+        )
+
+
+def add_hold(
+    container: Container,
+    *,
+    kind: str = "legal_hold",
+    review_date: date,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+) -> int:
+    scope = "person" if person_id is not None else "organisation"
+    with container.engine.begin() as conn:
+        return int(
+            conn.execute(
+                insert(legal_holds)
+                .values(
+                    kind=kind,
+                    reason="Tvist om fakturering, ärende hos tingsrätten",
+                    reference="T 1234-25",
+                    owner="Dataskyddsombud",
+                    review_date=review_date,
+                    scope=scope,
+                    person_id=person_id,
+                    organisation_id=organisation_id,
+                    created_at=CREATED,
+                )
+                .returning(legal_holds.c.id)
+            ).scalar_one()
+        )
+
+
+def add_sims(container: Container, customer: Customer, count: int, first: int) -> list[int]:
+    with container.engine.begin() as conn:
+        return [
+            int(
+                conn.execute(
+                    insert(sims)
+                    .values(
+                        iccid=test_iccid(n),
+                        imsi=f"24099{n:010d}",
+                        status="activated",
+                        customer_id=customer.organisation_id,
+                        created_at=CREATED,
+                    )
+                    .returning(sims.c.id)
+                ).scalar_one()
+            )
+            for n in range(first, first + count)
+        ]
+
+
+def usage_rows(
+    sim_ids: list[int], first_day: date, days: int, per_day: int, *, mcc: str = "240"
+) -> Iterator[UsageRow]:
+    """``per_day`` records per SIM and day, spread over the day, with cell-level fields."""
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        base = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+        for sim in sim_ids:
+            for i in range(per_day):
+                start = base + 60 + i * (86_000 // per_day)
+                yield (sim, start, start + 30, 1_000, 4_000, mcc, "01", 4711, 17, "LTE", "data")
+
+
+def load_usage(container: Container, rows: list[UsageRow]) -> int:
+    starts = [datetime.fromtimestamp(r[1], tz=UTC).date() for r in rows]
+    with container.uow() as uow:
+        count = uow.demo.load_usage(rows, first_day=min(starts), last_day=max(starts))
+        uow.commit()
+    return count

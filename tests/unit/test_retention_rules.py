@@ -1,0 +1,112 @@
+"""Retention rules as plain Python, no database (R1, R2, R3, R4, R5, R6)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from varna.catalog import load_catalog
+from varna.domain.retention.anonymity import InvalidK, kept_groups
+from varna.domain.retention.clocks import is_due, last_due_fiscal_year, last_due_start
+from varna.domain.retention.holds import HoldScope, split
+from varna.domain.retention.interest import (
+    DecisionRefused,
+    InterestDecision,
+    check_decision,
+    keeping_decision,
+)
+from varna.domain.retention.targets import Action, TargetKind, sweep_targets
+from varna.domain.retention.vault import PRIVACY_OFFICER, may_read_vault, vault_end_date
+
+CATALOG = load_catalog()
+
+
+def test_R2_contract_terminated_2025_01_15_is_due_on_2026_01_16() -> None:
+    rule = CATALOG.effective_retention("post_contract")
+    assert not is_due(rule, date(2025, 1, 15), date(2026, 1, 15))
+    assert is_due(rule, date(2025, 1, 15), date(2026, 1, 16))
+    assert last_due_start(rule, date(2026, 1, 16)) == date(2025, 1, 15)
+
+
+def test_R4_fiscal_year_2025_kept_through_2032_12_31() -> None:
+    rule = CATALOG.effective_retention("bookkeeping")
+    assert rule.due(date(2025, 12, 31)) == date(2032, 12, 31)
+    assert last_due_fiscal_year(rule, date(2032, 12, 31)) == 2024
+    assert last_due_fiscal_year(rule, date(2033, 1, 1)) == 2025
+
+
+def test_R5_ticket_rule_counts_months_after_closure() -> None:
+    rule = CATALOG.effective_retention("support_ticket")
+    assert last_due_start(rule, date(2027, 3, 2)) == date(2025, 3, 1)
+    assert last_due_start(rule, date(2027, 3, 1)) == date(2025, 2, 28)
+
+
+def test_R1_keep_rule_never_falls_due() -> None:
+    assert (
+        last_due_start(CATALOG.effective_retention("marketing_suppression"), date(2099, 1, 1))
+        is None
+    )
+
+
+def test_R1_targets_cover_people_rows_usage_cells_and_the_vault() -> None:
+    targets = {t.key: t for t in sweep_targets(CATALOG)}
+    assert targets["people"].kind is TargetKind.SUBJECTS
+    assert targets["invoices"].children == (
+        ("invoice_lines", "invoice_id"),
+        ("payments", "invoice_id"),
+    )
+    assert targets["support_tickets"].children == (("ticket_messages", "ticket_id"),)
+    assert targets["usage_records"].action is Action.ANONYMISE
+    assert targets["usage_records.cell_level"].columns == ("cell_id", "lac_tac")
+    assert "legal_holds" not in targets
+    deleting = {t.key: t for t in sweep_targets(CATALOG, usage_totals=False)}
+    assert deleting["usage_records"].action is Action.DELETE
+
+
+def test_R2_hold_past_review_lapses() -> None:
+    hold = HoldScope(1, "legal_hold", date(2026, 1, 10), "person", 7, None, None)
+    assert split([hold], date(2026, 1, 10)) == ([hold], [])
+    assert split([hold], date(2026, 1, 11)) == ([], [hold])
+
+
+def test_R3_decision_needs_reason_and_end_date_within_the_limit() -> None:
+    ok = "Security: investigating a series of fraudulent sign-ups"
+    with pytest.raises(DecisionRefused, match="end date"):
+        check_decision(
+            CATALOG, category="ip_address", reason=ok, end_date=None, decided_on=date(2026, 1, 1)
+        )
+    with pytest.raises(DecisionRefused, match="reason"):
+        check_decision(
+            CATALOG,
+            category="ip_address",
+            reason="fraud",
+            end_date=date(2027, 1, 1),
+            decided_on=date(2026, 1, 1),
+        )
+    with pytest.raises(DecisionRefused, match="at most"):
+        check_decision(
+            CATALOG,
+            category="ip_address",
+            reason=ok,
+            end_date=date(2037, 1, 1),
+            decided_on=date(2026, 1, 1),
+        )
+    decision = InterestDecision(1, "ip_address", ok, date(2027, 1, 1), date(2026, 1, 1))
+    assert keeping_decision(["ip_address"], [decision], date(2026, 6, 1)) == decision
+    assert keeping_decision(["ip_address"], [decision], date(2027, 1, 2)) is None
+    assert keeping_decision(["email"], [decision], date(2026, 6, 1)) is None
+
+
+def test_R6_vault_end_date_at_most_ten_years_and_read_by_privacy_officer_only() -> None:
+    assert vault_end_date(date(2026, 1, 16)) == date(2036, 1, 16)
+    assert vault_end_date(date(2026, 1, 16), date(2040, 1, 1)) == date(2036, 1, 16)
+    assert vault_end_date(date(2026, 1, 16), date(2028, 1, 1)) == date(2028, 1, 1)
+    assert may_read_vault(PRIVACY_OFFICER) and not may_read_vault("support")
+
+
+def test_P6_groups_smaller_than_k_are_suppressed() -> None:
+    kept, suppressed = kept_groups([("SE", 6), ("DK", 1), ("NO", 5)], 5)
+    assert kept == ["SE", "NO"] and suppressed == 1
+    with pytest.raises(InvalidK):
+        kept_groups([], 1)
