@@ -19,6 +19,7 @@ from varna.config import Settings
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ProcessingVeto
+from varna.services.subjects.vetoes import SubjectRightsVeto
 
 
 class SystemClock:
@@ -46,7 +47,8 @@ class Container:
     @cached_property
     def consent_gate(self) -> ConsentGate:
         """The one consent gate of the process, with the vetoes of the subject engine."""
-        return ConsentGate(self.catalog, vetoes=consent_vetoes())
+        secret = self.settings.secret_key.get_secret_value().encode("utf-8")
+        return ConsentGate(self.catalog, vetoes=consent_vetoes(secret))
 
     @cached_property
     def access_links(self) -> AccessLinks:
@@ -80,10 +82,10 @@ class Container:
         self.engine.dispose()
 
 
-def consent_vetoes() -> list[ProcessingVeto]:
-    """Restriction, objection and the suppression list (issue 3) stop consent-based
-    processing; their checks are wired here as they land."""
-    return []
+def consent_vetoes(secret: bytes) -> list[ProcessingVeto]:
+    """Restriction, objection and the suppression list (the subject engine) stop
+    consent-based processing, whatever the ledger says (D3, D5, D8)."""
+    return [SubjectRightsVeto(secret)]
 
 
 def build(

@@ -265,3 +265,54 @@ def test_c5_marketing_sends_only_to_people_who_pass_the_gate(container: Containe
     assert allowed(container, ConsentSubject.person(yes[0]), "newsletter", later) == "withdrawn"
     # a second click is harmless
     unsubscribe(container.uow(), token, gate=container.consent_gate, language="en", at=later)
+
+
+def test_d3_d8_the_subject_engine_vetoes_the_wired_gate(container: Container) -> None:
+    """D3, D5, D8: restriction, a marketing objection and the suppression list, recorded through
+    the subject engine, stop the container's own gate and its sends despite a consent."""
+    from varna.domain.subjects.keys import normalise
+    from varna.services.subjects.objection import object_to
+    from varna.services.subjects.restrict import restrict
+
+    restricted, objected, free = add_people(container.engine, 3)
+    for person in (restricted, objected, free):
+        decide(container, ConsentSubject.person(person), {"newsletter": True})
+    secret = container.settings.secret_key.get_secret_value().encode("utf-8")
+    restrict(
+        container.uow(),
+        [normalise("person_id", str(restricted))],
+        reason="disputed",
+        actor="test",
+        clock=container.clock,
+        secret=secret,
+    )
+    object_to(
+        container.uow(),
+        container.catalog,
+        [normalise("email", f"testperson-{objected}@example.com")],
+        purpose="newsletter",
+        actor="test",
+        clock=container.clock,
+        secret=secret,
+    )
+    gate = container.consent_gate
+    with container.uow() as uow:
+        reasons = {
+            p: gate.may_process(uow, ConsentSubject.person(p), "newsletter", at=NOW).reason
+            for p in (restricted, objected)
+        }
+        assert gate.may_process(uow, ConsentSubject.person(free), "newsletter", at=NOW)
+    assert reasons[restricted] == "restricted"
+    assert reasons[objected] in {"objected", "suppressed"}
+    report = send_marketing(
+        container.uow(),
+        "newsletter",
+        TEMPLATE,
+        gate=gate,
+        links=container.access_links,
+        base_url="http://varna.test",
+        mailer=None,
+        actor="test",
+        at=NOW,
+    )
+    assert report.sent == 1

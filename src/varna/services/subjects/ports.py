@@ -127,6 +127,23 @@ class RightsStore(Protocol):
 
     def is_suppressed(self, email_hmac: str) -> bool: ...
 
+    def restricted_people(self) -> set[int]:
+        """Every person under an active restriction (set-based, for sends)."""
+        ...
+
+    def objected_people(self, purpose: str, *, absolute: bool) -> set[int]:
+        """People who objected to ``purpose``; unless ``absolute``, only those without a
+        recorded overriding reason."""
+        ...
+
+    def suppressed_hashes(self) -> set[str]:
+        """The keyed hashes on the direct-marketing suppression list."""
+        ...
+
+    def emails_of(self, person_ids: Sequence[int] | None = None) -> dict[int, str]:
+        """The e-mail address of each person (all people when ``person_ids`` is None)."""
+        ...
+
     def record_rectification(
         self,
         person_id: int,

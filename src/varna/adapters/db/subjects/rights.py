@@ -18,6 +18,7 @@ from varna.adapters.db.tables import (
     marketing_suppressions,
     objections,
     outbox,
+    people,
     rectifications,
     restrictions,
 )
@@ -103,6 +104,25 @@ class SqlRightsStore:
         if existing is not None:
             return int(existing)
         return self._insert(insert(marketing_suppressions).values(email_hmac=email_hmac))
+
+    def restricted_people(self) -> set[int]:
+        query = select(restrictions.c.person_id).where(restrictions.c.lifted_at.is_(None))
+        return set(self._connection.execute(query).scalars())
+
+    def objected_people(self, purpose: str, *, absolute: bool) -> set[int]:
+        query = select(objections.c.person_id).where(objections.c.purpose == purpose)
+        if not absolute:
+            query = query.where(objections.c.overriding_reason.is_(None))
+        return set(self._connection.execute(query).scalars())
+
+    def suppressed_hashes(self) -> set[str]:
+        return set(self._connection.execute(select(marketing_suppressions.c.email_hmac)).scalars())
+
+    def emails_of(self, person_ids: Sequence[int] | None = None) -> dict[int, str]:
+        query = select(people.c.id, people.c.email).where(people.c.email.is_not(None))
+        if person_ids is not None:
+            query = query.where(people.c.id.in_(person_ids))
+        return {int(pid): str(email) for pid, email in self._connection.execute(query)}
 
     def is_suppressed(self, email_hmac: str) -> bool:
         query = select(marketing_suppressions.c.id).where(
