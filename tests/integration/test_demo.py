@@ -17,13 +17,24 @@ from varna.entrypoints.cli.main import app
 from varna.services.demo.build import DemoCommand, DemoRefused, DemoResult, build_demo
 
 AS_OF = date(2026, 3, 1)
-CLI_ARGS = ["demo", "--size", "small", "--seed", "5", "--as-of", "2026-03-01", "--no-serve",
-            "--json"]
+CLI_ARGS = [
+    "demo",
+    "--size",
+    "small",
+    "--seed",
+    "5",
+    "--as-of",
+    "2026-03-01",
+    "--no-serve",
+    "--json",
+]
 
 
 def _build(container: Container, *, seed: int = 3, reset: bool = False) -> DemoResult:
     return build_demo(
-        container.uow(), DemoCommand("small", seed, AS_OF, reset=reset), actor="test",
+        container.uow(),
+        DemoCommand("small", seed, AS_OF, reset=reset),
+        actor="test",
         clock=container.clock,
     )
 
@@ -65,8 +76,12 @@ def test_a_second_build_is_refused_and_reset_rebuilds_the_same(container: Contai
     with container.engine.begin() as conn:
         new_id = conn.execute(
             organisations.insert()
-            .values(kind="customer", name="Ny Kund AB", source="crm",
-                    created_at=datetime(2026, 3, 2, tzinfo=UTC))
+            .values(
+                kind="customer",
+                name="Ny Kund AB",
+                source="crm",
+                created_at=datetime(2026, 3, 2, tzinfo=UTC),
+            )
             .returning(organisations.c.id)
         ).scalar_one()
     assert new_id == first.tables["organisations"] + 1

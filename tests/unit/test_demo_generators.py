@@ -140,8 +140,9 @@ def test_many_people_have_every_kind_of_identifier() -> None:
     import random
 
     rng, taken = random.Random(5), set[str]()
-    numbers = [demo_ids.personnummer(rng, AS_OF, taken, coordination=i % 3 == 0)
-               for i in range(300)]
+    numbers = [
+        demo_ids.personnummer(rng, AS_OF, taken, coordination=i % 3 == 0) for i in range(300)
+    ]
     assert len(set(numbers)) == 300
     for number in numbers:
         assert identifiers.personnummer(number, today=AS_OF) == number
@@ -163,8 +164,9 @@ def test_luhn_digit_matches_stdnum() -> None:
 def test_e_mail_addresses_are_on_reserved_domains(built: tuple[FakeUnitOfWork, Any]) -> None:
     tables = built[0].demo.tables
     emails = [p["email"] for p in tables["people"] if p["email"]]
-    emails += [o["privacy_contact_email"] for o in tables["organisations"]
-               if o["privacy_contact_email"]]
+    emails += [
+        o["privacy_contact_email"] for o in tables["organisations"] if o["privacy_contact_email"]
+    ]
     emails += [s["end_user_ref"] for s in tables["sims"] if "@" in (s["end_user_ref"] or "")]
     assert emails
     assert all(EMAIL_DOMAIN.search(email) for email in emails), emails
@@ -216,6 +218,7 @@ def test_a_second_build_is_refused_without_reset() -> None:
     uow, _ = _build()
     with pytest.raises(DemoRefused, match="--reset"):
         build_demo(uow, DemoCommand("small", 1, AS_OF), actor="test", clock=FixedClock())
-    result = build_demo(uow, DemoCommand("small", 11, AS_OF, reset=True), actor="test",
-                        clock=FixedClock())
+    result = build_demo(
+        uow, DemoCommand("small", 11, AS_OF, reset=True), actor="test", clock=FixedClock()
+    )
     assert result == _build()[1]

@@ -19,6 +19,7 @@ from varna.entrypoints.cli.common import (
     load_settings,
     print_json,
 )
+from varna.entrypoints.cli.requests import demo_privacy_officer
 from varna.entrypoints.cli.serve import run_server
 from varna.services.demo.build import DemoCommand, DemoResult, build_demo
 
@@ -79,17 +80,20 @@ def _show(result: DemoResult, seconds: float, address: str | None) -> None:
 
 def demo(
     size: SizeName = typer.Option(
-        SizeName.default, "--size",
+        SizeName.default,
+        "--size",
         help="small (tests, ~50 SIMs), default (60 customers, 2,000 SIMs, 30 days of usage) or "
         "large (benchmarks: 100,000 SIMs, over 10 million usage records).",
     ),
     seed: int = typer.Option(1, "--seed", help="Same seed, size and --as-of give the same data."),
     as_of: str | None = typer.Option(
-        None, "--as-of",
+        None,
+        "--as-of",
         help="Anchor date YYYY-MM-DD (default: today, UTC); usage ends the day before.",
     ),
     reset: bool = typer.Option(
-        False, "--reset",
+        False,
+        "--reset",
         help="Empty the business tables first (on PostgreSQL also rows of other tables that "
         "refer to them).",
     ),
@@ -110,15 +114,18 @@ def demo(
     settings = load_settings(demo=True)
     command = DemoCommand(size=size.value, seed=seed, as_of=_as_of(as_of), reset=reset)
     started = time.perf_counter()
-    with container(settings) as wired, Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=json_output or not console.is_terminal,
-    ) as bar:
+    with (
+        container(settings) as wired,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=json_output or not console.is_terminal,
+        ) as bar,
+    ):
         result = build_demo(
             wired.uow(), command, actor="cli:demo", clock=wired.clock, progress=_RichProgress(bar)
         )
@@ -131,6 +138,10 @@ def demo(
         return
     host = host or settings.host
     port = port or settings.port
+    if "public_url" not in settings.model_fields_set:  # links in mail point at this server
+        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     if not json_output:
         _show(result, seconds, f"http://{host}:{port}")
+        with container(settings) as wired:
+            console.print(demo_privacy_officer(wired), highlight=False)
     run_server(settings, host=host, port=port)

@@ -46,8 +46,15 @@ def invoices(ctx: DemoContext, customers: list[Organisation]) -> BillingRows:
     return rows
 
 
-def _line(ctx: DemoContext, rows: BillingRows, invoice_id: int, description: str,
-          quantity: int, unit_price: int, sim_id: int | None = None) -> int:
+def _line(
+    ctx: DemoContext,
+    rows: BillingRows,
+    invoice_id: int,
+    description: str,
+    quantity: int,
+    unit_price: int,
+    sim_id: int | None = None,
+) -> int:
     amount = quantity * unit_price
     rows.invoice_lines.append(
         {
@@ -63,15 +70,28 @@ def _line(ctx: DemoContext, rows: BillingRows, invoice_id: int, description: str
     return amount
 
 
-def _invoice(ctx: DemoContext, rows: BillingRows, org: Organisation, quarter: date,
-             issued: date) -> None:
+def _invoice(
+    ctx: DemoContext, rows: BillingRows, org: Organisation, quarter: date, issued: date
+) -> None:
     invoice_id = ctx.new_id("invoices")
     sims = len(org.sims)
     period = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
-    total = _line(ctx, rows, invoice_id, f"IoT-anslutning {period}, {sims} SIM x 3 mån",
-                  sims * 3, MONTHLY_FEE_ORE)
-    total += _line(ctx, rows, invoice_id, f"Datatrafik {period} (MB)",
-                   sims * ctx.rng.randint(5, 400), MB_PRICE_ORE)
+    total = _line(
+        ctx,
+        rows,
+        invoice_id,
+        f"IoT-anslutning {period}, {sims} SIM x 3 mån",
+        sims * 3,
+        MONTHLY_FEE_ORE,
+    )
+    total += _line(
+        ctx,
+        rows,
+        invoice_id,
+        f"Datatrafik {period} (MB)",
+        sims * ctx.rng.randint(5, 400),
+        MB_PRICE_ORE,
+    )
     if org.sims and ctx.chance(0.15):
         sim = ctx.rng.choice(org.sims)
         total += _line(ctx, rows, invoice_id, "Byte av SIM-kort", 1, SIM_SWAP_ORE, sim.id)

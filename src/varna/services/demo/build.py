@@ -170,8 +170,9 @@ def build_demo(
         store.finish()
         tables = store.row_counts()
         uow.audit.record(
-            AuditEvent(actor, "demo.built", None,
-                       {"size": size.name, "seed": command.seed, "rows": tables}),
+            AuditEvent(
+                actor, "demo.built", None, {"size": size.name, "seed": command.seed, "rows": tables}
+            ),
             at=clock.now(),
         )
         uow.commit()

@@ -164,8 +164,13 @@ def contracts_and_orders(
 
 
 def _order(
-    ctx: DemoContext, rows: BusinessRows, org: Organisation, contact: Person,
-    quote_id: int | None, sim_count: int, on: date,
+    ctx: DemoContext,
+    rows: BusinessRows,
+    org: Organisation,
+    contact: Person,
+    quote_id: int | None,
+    sim_count: int,
+    on: date,
 ) -> int:
     order_id = ctx.new_id("orders")
     rows.orders.append(

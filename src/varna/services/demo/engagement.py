@@ -27,8 +27,13 @@ STAFF_MESSAGES = (
     "Fakturan är skickad igen. / The invoice has been sent again.",
 )
 SUBJECTS = (
-    "Ingen datatrafik", "Fakturafråga", "Ny kontaktperson", "Roaming", "Avsluta SIM-kort",
-    "No connectivity", "Invoice copy",
+    "Ingen datatrafik",
+    "Fakturafråga",
+    "Ny kontaktperson",
+    "Roaming",
+    "Avsluta SIM-kort",
+    "No connectivity",
+    "Invoice copy",
 )
 QUOTE_MESSAGES = (
     "Vi utvärderar IoT-uppkoppling för {n} mätare. Vad kostar det per månad?",
@@ -36,8 +41,18 @@ QUOTE_MESSAGES = (
     "Hej, kan ni ge offert på {n} SIM-kort med roaming i Norge och Finland?",
 )
 PATHS = (
-    "/", "/priser", "/iot-sim", "/kontakt", "/offert", "/om-oss", "/integritet",
-    "/en/", "/en/pricing", "/en/contact", "/blogg/nb-iot-eller-lte-m", "/nyhetsbrev",
+    "/",
+    "/priser",
+    "/iot-sim",
+    "/kontakt",
+    "/offert",
+    "/om-oss",
+    "/integritet",
+    "/en/",
+    "/en/pricing",
+    "/en/contact",
+    "/blogg/nb-iot-eller-lte-m",
+    "/nyhetsbrev",
 )
 USER_AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -70,8 +85,12 @@ def leads_and_subscribers(
     for _ in range(ctx.size.leads):
         lead = people.new(source="web_form", created_days_ago=900)
         asked = ctx.rng.randint(3, 900)
-        people.role(lead, "lead", started_on=ctx.day(asked),
-                    ended_on=ctx.day(asked - 1) if asked > 400 and ctx.chance(0.5) else None)
+        people.role(
+            lead,
+            "lead",
+            started_on=ctx.day(asked),
+            ended_on=ctx.day(asked - 1) if asked > 400 and ctx.chance(0.5) else None,
+        )
         n = ctx.rng.choice((10, 25, 50, 200, 1_000))
         rows.quote_requests.append(
             {
@@ -90,8 +109,12 @@ def leads_and_subscribers(
         subscriber = ctx.rng.choice(contacts) if reuse else people.new(source="newsletter_form")
         since = ctx.rng.randint(1, 1_500)
         left = ctx.chance(0.15)
-        people.role(subscriber, "newsletter_subscriber", started_on=ctx.day(since),
-                    ended_on=ctx.day(ctx.rng.randint(0, since)) if left else None)
+        people.role(
+            subscriber,
+            "newsletter_subscriber",
+            started_on=ctx.day(since),
+            ended_on=ctx.day(ctx.rng.randint(0, since)) if left else None,
+        )
     for _ in range(ctx.size.web_visitors):
         visitor = people.new(source="web_form", phone_chance=0.0, pnr_chance=0.0)
         people.role(visitor, "web_visitor", started_on=ctx.day(ctx.rng.randint(1, WEB_VISIT_DAYS)))
@@ -114,8 +137,12 @@ def tickets(ctx: DemoContext, customers: list[Organisation], rows: EngagementRow
         for n in range(ctx.rng.randint(1, 4)):
             from_staff = n % 2 == 1
             template = ctx.rng.choice(STAFF_MESSAGES if from_staff else CUSTOMER_MESSAGES)
-            body = template.format(iccid=sim.iccid, msisdn=sim.msisdn,
-                                   colleague=colleague.full_name, city=ctx.fake.city())
+            body = template.format(
+                iccid=sim.iccid,
+                msisdn=sim.msisdn,
+                colleague=colleague.full_name,
+                city=ctx.fake.city(),
+            )
             rows.ticket_messages.append(
                 {
                     "id": ctx.new_id("ticket_messages"),
@@ -156,8 +183,9 @@ def web_visits(ctx: DemoContext, visitors: list[Person]) -> Iterator[Row]:
         yield {
             "id": ctx.new_id("web_visits"),
             "person_id": person_id,
-            "visited_at": ctx.moment(ctx.day(ctx.rng.randint(1, WEB_VISIT_DAYS)),
-                                     business_hours=False),
+            "visited_at": ctx.moment(
+                ctx.day(ctx.rng.randint(1, WEB_VISIT_DAYS)), business_hours=False
+            ),
             "path": ctx.rng.choice(PATHS),
             "ip_address": _ip(ctx),
             "cookie_id": known[person_id] if person_id else ctx.rng.choice(cookies),

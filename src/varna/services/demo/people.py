@@ -12,8 +12,16 @@ from varna.services.demo.context import DemoContext, Row, slug
 
 PUBLIC_DOMAINS = ("example.com", "example.net")
 CONTACT_TITLES = (
-    "VD", "Inköpare", "IT-chef", "Driftansvarig", "Ekonomiansvarig", "Teknisk chef",
-    "Head of IoT", "Product Manager", "CTO", "Logistikansvarig",
+    "VD",
+    "Inköpare",
+    "IT-chef",
+    "Driftansvarig",
+    "Ekonomiansvarig",
+    "Teknisk chef",
+    "Head of IoT",
+    "Product Manager",
+    "CTO",
+    "Logistikansvarig",
 )
 
 

@@ -38,12 +38,22 @@ class Profile:
 
 PROFILES = {
     "meter": Profile((1, 4), (5, 60), (200, 2_000), (100, 800), ("NB-IoT", "LTE-M"), 1, 0.0, 0.0),
-    "tracker": Profile((24, 150), (30, 600), (500, 8_000), (200, 3_000), ("LTE-M", "4G"), 40,
-                       0.05, 0.03),
-    "terminal": Profile((2, 30), (5, 120), (1_000, 20_000), (2_000, 40_000), ("4G",), 2, 0.01,
-                        0.02),
-    "router": Profile((96, 240), (600, 900), (50_000, 20_000_000), (100_000, 80_000_000),
-                      ("4G", "5G"), 2, 0.0, 0.0),
+    "tracker": Profile(
+        (24, 150), (30, 600), (500, 8_000), (200, 3_000), ("LTE-M", "4G"), 40, 0.05, 0.03
+    ),
+    "terminal": Profile(
+        (2, 30), (5, 120), (1_000, 20_000), (2_000, 40_000), ("4G",), 2, 0.01, 0.02
+    ),
+    "router": Profile(
+        (96, 240),
+        (600, 900),
+        (50_000, 20_000_000),
+        (100_000, 80_000_000),
+        ("4G", "5G"),
+        2,
+        0.0,
+        0.0,
+    ),
 }
 HOME_NETWORKS = (("240", "01"), ("240", "07"), ("240", "08"))
 HOME_WEIGHTS = (0.45, 0.30, 0.25)
@@ -92,9 +102,17 @@ def sim_usage(
                 yield (sim_id, started, started, 0, 0, mcc, mnc, cell_id, tac, rat, "sms")
             else:
                 yield (
-                    sim_id, started, started + randint(sec_lo, sec_hi),
-                    up_lo + int(rnd() * up_span), down_lo + int(rnd() * down_span),
-                    mcc, mnc, cell_id, tac, rat, "data",
+                    sim_id,
+                    started,
+                    started + randint(sec_lo, sec_hi),
+                    up_lo + int(rnd() * up_span),
+                    down_lo + int(rnd() * down_span),
+                    mcc,
+                    mnc,
+                    cell_id,
+                    tac,
+                    rat,
+                    "data",
                 )
 
 
