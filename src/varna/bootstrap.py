@@ -39,7 +39,6 @@ class Container:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
             self.engine,
-            ingest_batch_rows=self.settings.ingest_batch_rows,
             catalog=self.catalog,
         )
 

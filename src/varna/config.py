@@ -44,9 +44,6 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the server and the CLI."
     )
-    ingest_batch_rows: int = Field(
-        default=50_000, ge=1_000, description="Rows per executemany batch when ingesting on SQLite."
-    )
     scan_special_policy: Literal["refuse", "redact"] = Field(
         default="redact",
         description="What the intake guard does with special-category content in free text "

@@ -41,11 +41,8 @@ class SqlUnitOfWork:
     jobs: JobQueue
     staff: StaffStore
 
-    def __init__(
-        self, engine: Engine, *, ingest_batch_rows: int = 50_000, catalog: Catalog | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, *, catalog: Catalog | None = None) -> None:
         self._engine = engine
-        self._batch_rows = ingest_batch_rows
         self._catalog = catalog
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -64,7 +61,7 @@ class SqlUnitOfWork:
         if self.connection.dialect.name == "postgresql":
             self.usage = PostgresUsageStore(self.connection)
         else:
-            self.usage = SqliteUsageStore(self.connection, batch_rows=self._batch_rows)
+            self.usage = SqliteUsageStore(self.connection)
         return self
 
     def __exit__(

@@ -77,9 +77,8 @@ def refuse_precisely(path: Path, reader_for: UsageCsvReader, cause: Exception) -
 
 
 class SqliteUsageStore:
-    def __init__(self, connection: Connection, *, batch_rows: int = 50_000) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        self._batch_rows = batch_rows
 
     def _driver(self) -> sqlite3.Connection:
         driver = self._connection.connection.driver_connection
