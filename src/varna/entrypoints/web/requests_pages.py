@@ -4,22 +4,28 @@ without JavaScript; staff forms carry a CSRF token derived from the session."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
 from varna.adapters.passwords import Argon2Passwords
-from varna.bootstrap import Container
 from varna.domain.errors import VarnaError
 from varna.domain.requests.kinds import OPEN_STATES, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
 from varna.entrypoints.requests_wiring import request_context
 from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.staff_auth import (
+    SESSION_COOKIE,
+    container_of,
+    csrf_ok,
+    current_staff,
+    read_form,
+    require_staff,
+    secret_of,
+)
 from varna.services.requests.decisions import complete_request, extend_request, refuse_request
 from varna.services.requests.execute import download
 from varna.services.requests.intake import (
@@ -31,17 +37,9 @@ from varna.services.requests.intake import (
     verify_request,
 )
 from varna.services.requests.messages import IMY, KIND_NAMES
-from varna.services.requests.ports import StaffAccount
-from varna.services.requests.staff import (
-    LoginRefused,
-    csrf_token,
-    log_in,
-    log_out,
-    session_account,
-)
+from varna.services.requests.staff import LoginRefused, log_in, log_out
 
 router = APIRouter(include_in_schema=False)
-SESSION_COOKIE = "varna_staff"
 TEXT = {
     "sv": {
         "title": "Begäran om dina personuppgifter", "kind": "Vad vill du göra?",
@@ -77,11 +75,6 @@ def _lang(value: str | None) -> str:
     return value if value in TEXT else "sv"
 
 
-async def _form(request: Request) -> dict[str, str]:
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-
-
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = context.pop("lang", "sv")
     return templates.TemplateResponse(
@@ -92,13 +85,8 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
     )  # fmt: skip
 
 
-def _container(request: Request) -> Container:
-    wired: Container = request.app.state.container
-    return wired
-
-
-def _secret(wired: Container) -> bytes:
-    return wired.settings.secret_key.get_secret_value().encode("utf-8")
+_container = container_of
+_secret = secret_of
 
 
 # -- privacy center --------------------------------------------------------------------------
@@ -112,7 +100,7 @@ def request_form(request: Request, lang: str = "sv") -> HTMLResponse:
 @router.post("/privacy/requests", response_class=HTMLResponse)
 async def request_submit(request: Request) -> HTMLResponse:
     wired = _container(request)
-    form = await _form(request)
+    form = await read_form(request)
     lang = _lang(form.get("lang"))
     identifiers = {k: form[k] for k in ("phone", "personnummer", "iccid", "msisdn")
                    if form.get(k, "").strip()}  # fmt: skip
@@ -145,7 +133,7 @@ def verify_form(request: Request, lang: str = "sv", request_id: int = 0) -> HTML
 @router.post("/privacy/requests/verify", response_class=HTMLResponse)
 async def verify_submit(request: Request) -> HTMLResponse:
     wired = _container(request)
-    form = await _form(request)
+    form = await read_form(request)
     lang = _lang(form.get("lang"))
     request_id = int(form.get("request_id", "0") or 0)
     try:
@@ -173,15 +161,6 @@ def download_page(request: Request, token: str) -> Response:
 # -- staff: login, queue, timeline, decisions ------------------------------------------------
 
 
-def _staff(request: Request) -> tuple[StaffAccount, str] | None:
-    wired = _container(request)
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    account = session_account(wired.uow(), token, clock=wired.clock, secret=_secret(wired))
-    return None if account is None else (account, token)
-
-
 @router.get("/admin/login", response_class=HTMLResponse)
 def login_form(request: Request) -> HTMLResponse:
     return _render(request, "admin_login.html", lang="en", error=None)
@@ -190,7 +169,7 @@ def login_form(request: Request) -> HTMLResponse:
 @router.post("/admin/login", response_model=None)
 async def login_submit(request: Request) -> Response:
     wired = _container(request)
-    form = await _form(request)
+    form = await read_form(request)
     try:
         session = log_in(
             wired.uow(), form.get("login", ""), form.get("password", ""),
@@ -207,42 +186,36 @@ async def login_submit(request: Request) -> Response:
 
 @router.post("/admin/logout", response_model=None)
 async def logout(request: Request) -> Response:
-    staff = _staff(request)
-    form = await _form(request)
-    if staff is not None and _csrf_ok(request, staff[1], form):
-        log_out(_container(request).uow(), staff[1], secret=_secret(_container(request)))
+    staff = current_staff(request)
+    form = await read_form(request)
+    if staff is not None and csrf_ok(staff, form):
+        log_out(_container(request).uow(), staff.token, secret=_secret(_container(request)))
     response = RedirectResponse("/admin/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
-def _csrf_ok(request: Request, token: str, form: dict[str, str]) -> bool:
-    expected = csrf_token(token, secret=_secret(_container(request)))
-    return hmac.compare_digest(expected, form.get("csrf", ""))
-
-
 @router.get("/admin/requests", response_model=None)
 def queue(request: Request, kind: str = "", state: str = "") -> Response:
-    staff = _staff(request)
-    if staff is None:
-        return RedirectResponse("/admin/login", status_code=303)
+    staff = require_staff(request)
+    if isinstance(staff, Response):
+        return staff
     wired = _container(request)
     today = receipt_date(wired.clock)
     with wired.uow() as uow:
         records = uow.requests.listing(states=[state] if state else [],
                                        kinds=[kind] if kind else [], due_before=None)  # fmt: skip
     rows = [{"r": r, "overdue": r.state in OPEN_STATES and today > r.due_date} for r in records]
-    return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff[0],
+    return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff.account,
                    kind=kind, state=state, all_kinds=[k.value for k in RequestKind],
-                   all_states=[s.value for s in RequestState],
-                   csrf=csrf_token(staff[1], secret=_secret(wired)))  # fmt: skip
+                   all_states=[s.value for s in RequestState], csrf=staff.csrf)  # fmt: skip
 
 
 @router.get("/admin/requests/{request_id}", response_model=None)
 def request_detail(request: Request, request_id: int) -> Response:
-    staff = _staff(request)
-    if staff is None:
-        return RedirectResponse("/admin/login", status_code=303)
+    staff = require_staff(request)
+    if isinstance(staff, Response):
+        return staff
     wired = _container(request)
     with wired.uow() as uow:
         record = uow.requests.get(request_id)
@@ -251,20 +224,21 @@ def request_detail(request: Request, request_id: int) -> Response:
         return HTMLResponse("<p>No such request.</p>", status_code=404)
     today = receipt_date(wired.clock)
     return _render(request, "admin_request.html", lang="en", r=record, events=events,
-                   staff=staff[0], overdue=record.state in OPEN_STATES and today > record.due_date,
-                   csrf=csrf_token(staff[1], secret=_secret(wired)), error=None)  # fmt: skip
+                   staff=staff.account,
+                   overdue=record.state in OPEN_STATES and today > record.due_date,
+                   csrf=staff.csrf, error=None)  # fmt: skip
 
 
 @router.post("/admin/requests/{request_id}/{action}", response_model=None)
 async def decide(request: Request, request_id: int, action: str) -> Response:
-    staff = _staff(request)
-    if staff is None:
-        return RedirectResponse("/admin/login", status_code=303)
-    form = await _form(request)
-    if not _csrf_ok(request, staff[1], form):
+    staff = require_staff(request)
+    if isinstance(staff, Response):
+        return staff
+    form = await read_form(request)
+    if not csrf_ok(staff, form):
         return HTMLResponse("<p>Invalid form token; reload the page.</p>", status_code=403)
     wired = _container(request)
-    actor = f"staff:{staff[0].id}"
+    actor = staff.actor
     try:
         if action == "extend":
             extend_request(wired.uow(), request_id, months=int(form.get("months", "1") or 1),

@@ -1,0 +1,82 @@
+"""Staff sign-in for every admin-console page: the session cookie, the role check and the
+CSRF check of forms. Pages call :func:`require_staff` and return its response when it gives
+one (a redirect to the login page, or 403 for a role that may not see the page)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from varna.bootstrap import Container
+from varna.services.requests.ports import StaffAccount
+from varna.services.requests.staff import csrf_token, session_account
+
+SESSION_COOKIE = "varna_staff"
+PRIVACY_OFFICER = "privacy_officer"
+SUPPORT = "support"
+ALL_ROLES = (PRIVACY_OFFICER, SUPPORT)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSession:
+    account: StaffAccount
+    token: str  # the raw session token from the cookie (only its hash is stored)
+    csrf: str  # the form token derived from it
+
+    @property
+    def actor(self) -> str:
+        """How audit events name this member of staff."""
+        return f"staff:{self.account.id}"
+
+
+def container_of(request: Request) -> Container:
+    wired: Container = request.app.state.container
+    return wired
+
+
+def secret_of(wired: Container) -> bytes:
+    return wired.settings.secret_key.get_secret_value().encode("utf-8")
+
+
+def current_staff(request: Request) -> StaffSession | None:
+    """The signed-in member of staff, or None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    wired = container_of(request)
+    secret = secret_of(wired)
+    account = session_account(wired.uow(), token, clock=wired.clock, secret=secret)
+    if account is None:
+        return None
+    return StaffSession(account, token, csrf_token(token, secret=secret))
+
+
+def require_staff(
+    request: Request, *, roles: tuple[str, ...] = ALL_ROLES
+) -> StaffSession | Response:
+    """The session, or the response to send instead: login redirect or 403 for the role."""
+    session = current_staff(request)
+    if session is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    if session.account.role not in roles:
+        return HTMLResponse(
+            "<p>This page is for the privacy officer.</p><p><a href='/admin/requests'>Back</a></p>"
+            if roles == (PRIVACY_OFFICER,)
+            else "<p>Your role may not see this page.</p>",
+            status_code=403,
+        )
+    return session
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """An url-encoded form body as a flat dict (last value wins)."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def csrf_ok(session: StaffSession, form: dict[str, str]) -> bool:
+    return hmac.compare_digest(session.csrf, form.get("csrf", ""))
