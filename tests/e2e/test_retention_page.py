@@ -3,16 +3,19 @@ data, the vault, the last runs and an SVG backlog chart rendered on the server."
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 
 import httpx
 
-from tests.e2e.helpers import running_server, varna
+from tests.e2e.helpers import VARNA, env_for, running_server, varna
 from tests.retention_factories import add_customer, add_hold, add_visits
 from varna.bootstrap import Container
 
+PASSWORD = "correct-horse-battery-staple"
 
-def test_R2_R6_dashboard_shows_due_held_vault_runs_and_backlog_chart(
+
+def test_R2_R6_dashboard_for_the_privacy_officer_only_shows_due_held_vault_runs_and_backlog_chart(
     container: Container,
 ) -> None:
     customer = add_customer(container, 1, terminated_on=date(2020, 1, 15))
@@ -21,9 +24,23 @@ def test_R2_R6_dashboard_shows_due_held_vault_runs_and_backlog_chart(
     url = container.settings.database_url
     for day in ("2021-01-01", "2021-09-01"):
         assert varna(url, "retention", "run", "--as-of", day, "--json").returncode == 0
+    for login, role in (("dpo@example.com", "privacy_officer"), ("help@example.com", "support")):
+        created = subprocess.run(
+            [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
+            input=PASSWORD + "\n", env=env_for(url), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stderr
     with running_server(url) as base:
-        page = httpx.get(base + "/admin/retention")
+        anonymous = httpx.get(base + "/admin/retention")
+        with httpx.Client(base_url=base) as support:
+            support.post("/admin/login", data={"login": "help@example.com", "password": PASSWORD})
+            refused = support.get("/admin/retention")
+        with httpx.Client(base_url=base) as dpo:
+            dpo.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+            page = dpo.get("/admin/retention")
         start = httpx.get(base + "/")
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/admin/login"
+    assert refused.status_code == 403 and "Evidence vault" not in refused.text
     assert page.status_code == 200
     assert "post_contract" in page.text and "web_visit" in page.text
     assert "<svg" in page.text and "<polyline" in page.text

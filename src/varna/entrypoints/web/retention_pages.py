@@ -1,6 +1,7 @@
 """The retention dashboard of the admin console (R2, R3, R6): due per rule, held data, the
 evidence vault, the last runs and a server-rendered SVG chart of the backlog (no JavaScript,
-no CDN). Staff login does not exist yet: the page is open, as the rest of the demo console."""
+no CDN). The vault is for the privacy officer alone (R6), so the whole page is: support staff
+get 403, and nobody signed in is sent to the login page."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 
 import varna
 from varna.bootstrap import Container
 from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, require_staff
 from varna.services.retention.dashboard import retention_dashboard
 
 router = APIRouter(include_in_schema=False)
@@ -43,8 +45,11 @@ def backlog_chart(series: list[tuple[date, int]]) -> Chart | None:
     return Chart(points, dots, top, series[0][0].isoformat(), series[-1][0].isoformat())
 
 
-@router.get("/admin/retention", response_class=HTMLResponse)
-def retention_page(request: Request) -> HTMLResponse:
+@router.get("/admin/retention", response_model=None)
+def retention_page(request: Request) -> Response:
+    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
+    if isinstance(staff, Response):
+        return staff
     container: Container = request.app.state.container
     settings = container.settings
     board = retention_dashboard(
@@ -64,5 +69,6 @@ def retention_page(request: Request) -> HTMLResponse:
             "width": WIDTH,
             "height": HEIGHT,
             "pad": PAD,
+            "staff": staff.account,
         },
     )
