@@ -43,12 +43,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, *args: str) -> Iterator[str]:
-    """``varna serve`` in a child process; yields its base URL."""
+def running_server(database_url: str, *args: str, **env: str) -> Iterator[str]:
+    """``varna serve`` in a child process (``env``: extra VARNA_ settings); yields its base
+    URL."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [VARNA, "serve", "--port", str(port), *args],
-        env=env_for(database_url),
+        env=env_for(database_url, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -14,9 +14,9 @@ import varna
 from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
-from varna.entrypoints.api.routers import consent, requests, system
+from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.requests_wiring import start_embedded_worker
-from varna.entrypoints.web import pages, requests_pages, retention_pages
+from varna.entrypoints.web import outbox_pages, pages, requests_pages, retention_pages
 
 
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
@@ -54,10 +54,12 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     app.include_router(system.router, prefix="/api/v1")
     app.include_router(requests.router, prefix="/api/v1")
+    app.include_router(marketing.router, prefix="/api/v1")
     consent.install(app)
     app.include_router(pages.router)
     app.include_router(requests_pages.router)
     app.include_router(retention_pages.router)
+    app.include_router(outbox_pages.router)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("varna.entrypoints.web") / "static")),

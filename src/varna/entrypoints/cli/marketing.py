@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
-from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate, send_marketing
+from varna.entrypoints.consent_wiring import run_send
+from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 
 app = typer.Typer(
     help="Marketing sends (newsletter, direct marketing, surveys).", no_args_is_help=True
@@ -33,17 +34,7 @@ def send(
         fail(f"--purpose must be one of {', '.join(MAIL_PURPOSES)}", code=EXIT_USAGE)
     mail = MailTemplate.parse(template.read_text(encoding="utf-8"))
     with container() as wired:
-        report = send_marketing(
-            wired.uow(),
-            purpose,
-            mail,
-            gate=wired.consent_gate,
-            links=wired.access_links,
-            base_url=wired.settings.public_url,
-            mailer=wired.mailer(),
-            actor="cli",
-            at=wired.clock.now(),
-        )
+        report = run_send(wired, purpose, mail, actor="cli")
     if json_output:
         print_json(report.as_dict())
         return

@@ -45,9 +45,21 @@ class MailTemplate:
         body = rest.lstrip("\n")
         if not body.strip():
             raise InputRefused("the message has no body", line=2)
+        return cls.of(first[8:], body)
+
+    @classmethod
+    def of(cls, subject: str, body: str) -> MailTemplate:
+        """A subject line and a body (the API's fields), with the same rules as a file."""
+        subject = subject.strip()
+        if not subject:
+            raise InputRefused("the subject is empty", field="subject")
+        if any(ord(char) < 32 for char in subject):
+            raise InputRefused("the subject must be one line", field="subject")
+        if not body.strip():
+            raise InputRefused("the message has no body", field="template")
         if "$unsubscribe_url" not in body:
             body = body.rstrip("\n") + FOOTER
-        return cls(subject=first[8:].strip()[:200], body=body)
+        return cls(subject=subject[:200], body=body)
 
 
 @dataclass(frozen=True)
