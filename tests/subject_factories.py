@@ -246,3 +246,40 @@ def build_world(
         tuple(iccids[:2]),
         usage_per_sim,
     )
+
+
+def add_invoice(
+    container: Container,
+    *,
+    organisation_id: int,
+    person_id: int | None,
+    fiscal_year: int,
+    number: str,
+    card_token: str | None = "tok_test_456",
+) -> int:
+    """An invoice of ``fiscal_year`` with one paid card payment (synthetic)."""
+    with container.engine.begin() as conn:
+        invoice = conn.execute(
+            insert(invoices).values(
+                organisation_id=organisation_id,
+                contact_person_id=person_id,
+                number=number,
+                issued_on=date(fiscal_year, 3, 31),
+                due_on=date(fiscal_year, 4, 30),
+                fiscal_year=fiscal_year,
+                billing_address="Provgatan 1, 111 22 Stockholm",
+                total_ore=50_000,
+                paid_on=date(fiscal_year, 4, 20),
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(payments).values(
+                invoice_id=invoice,
+                paid_at=datetime(fiscal_year, 4, 20, tzinfo=UTC),
+                amount_ore=50_000,
+                method="card",
+                card_token=card_token,
+                card_last4="4242",
+            )
+        )
+    return int(invoice)

@@ -211,13 +211,17 @@ def erase(
     if not data["found"]:
         stdout.print("no data found for these identifiers; nothing to erase")
         return
-    table = Table("category", "outcome", "exception", "until", "tables")
+    table = Table("category", "outcome", "exception", "until", "records", "tables")
     for row in data["categories"]:
+        dates = row["kept_until"]  # several dates: how many records are kept until each (R4)
         table.add_row(
             row["category"],
             row["outcome"],
             row["exception"] or "",
-            row["until"] or "",
+            "\n".join(f"{d['until']}: {d['records']}" for d in dates)
+            if len(dates) > 1
+            else row["until"] or "",
+            "" if row["records"] is None else str(row["records"]),
             ", ".join(row["tables"]),
         )
     stdout.print(table)

@@ -74,6 +74,7 @@ def erase_people_batch(
             running_contract=facts.running_contract,
             holds=tuple(h for h in facts.holds if h.kind != EVIDENCE),  # moved, not kept
             clocks=facts.clocks,
+            clock_rows=facts.clock_rows,  # R4: each invoice on its own fiscal year
         )
         plans = plan_erasure(catalog, tables, context)
         changing = [plan.table for plan in plans if plan.action != "none"]

@@ -33,7 +33,10 @@ def plan(
     *,
     today: date,
     controller_instruction: bool = False,
+    counts: Sequence[TableCount] = (),
 ) -> tuple[TablePlan, ...]:
+    """The plans of an erasure; ``counts`` (the person's rows per table) lets the answer say
+    how many records each outcome covers."""
     facts = uow.subjects.erasure_facts(scope, today)
     context = ErasureContext(
         today=today,
@@ -41,6 +44,8 @@ def plan(
         holds=facts.holds,
         clocks=facts.clocks,
         controller_instruction=controller_instruction,
+        clock_rows=facts.clock_rows,
+        rows={c.table: c.rows for c in counts if c.mention_column is None},
     )
     return plan_erasure(catalog, tables, context)
 

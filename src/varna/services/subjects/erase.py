@@ -77,7 +77,8 @@ def erase_subject(
     now = clock.now()
     with uow:
         scope = resolve(uow, command.keys, secret=secret)
-        tables = linked_tables(uow.subjects.counts(scope))
+        counts = uow.subjects.counts(scope)
+        tables = linked_tables(counts)
         if instruction is not None:
             tables = [t for t in tables if _is_processor(catalog, t)]
         plans = plan(
@@ -87,6 +88,7 @@ def erase_subject(
             tables,
             today=now.date(),
             controller_instruction=instruction is not None,
+            counts=counts,
         )
         outcome = by_category(plans)
         facts = uow.subjects.erasure_facts(scope, now.date())

@@ -58,7 +58,7 @@ def find_subject(
             for category in sorted({entry.personal[c].category for c in columns}):
                 categories[category] = categories.get(category, 0) + count.rows
         tables = linked_tables(counts)
-        plans = plan(uow, catalog, scope, tables, today=clock.now().date())
+        plans = plan(uow, catalog, scope, tables, today=clock.now().date(), counts=counts)
         erasable = uow.subjects.pending(scope, plans)
         erasable.update({c.table: c.rows for c in counts if c.mention_column})
         uow.audit.record(

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Column, ColumnElement, Connection, Date, Integer, and_, func, or_, select
 
 from varna.adapters.db.subjects.walker import PEOPLE, Walk
 from varna.adapters.db.tables import contracts, legal_holds, metadata, people, person_roles
-from varna.catalog.model import LinkKind
+from varna.catalog.model import LinkKind, RetentionAction
+from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.subjects.erasure import Hold
 from varna.services.subjects.ports import ErasureFacts
 
@@ -82,11 +83,69 @@ def _clock(value: Any) -> date | None:
     return None
 
 
-def _clocks(connection: Connection, walk: Walk) -> dict[str, date | None]:
-    clocks: dict[str, date | None] = {}
+def clock_source(walk: Walk, name: str) -> tuple[str, str, str | None] | None:
+    """(table, clock column, link column) of the clock ``name``'s rows run on: their own, or
+    that of the row a ``via`` link points at (a payment runs on its invoice's fiscal year)."""
+    entry = walk.entry(name)
+    if entry.clock_column:
+        return name, entry.clock_column, None
+    for link in entry.subject_link:
+        if link.kind is LinkKind.VIA and link.to and link.column:
+            target = walk.entry(link.to).clock_column
+            if target:
+                return link.to, target, link.column
+    return None
+
+
+def started_by(column: Column[Any], cutoff: date) -> ColumnElement[bool]:
+    """Rows whose clock started on or before ``cutoff`` (a fiscal year: its 31 December)."""
+    if isinstance(column.type, Integer):
+        return column <= (cutoff.year if cutoff >= date(cutoff.year, 12, 31) else cutoff.year - 1)
+    if isinstance(column.type, Date):
+        return column <= cutoff
+    return column < start_of_day(day_after(cutoff))
+
+
+def _kept_on_own_clock(walk: Walk, name: str) -> bool:
+    """True when a column of ``name`` is kept through an erasure until a date on its clock."""
+    return any(
+        rule.exception is not None and rule.action is not RetentionAction.KEEP
+        for entry in walk.entry(name).personal.values()
+        for rule in map(walk.catalog.effective_retention, entry.retention_rules)
+    )
+
+
+def _clock_rows(connection: Connection, walk: Walk) -> dict[str, dict[date | None, int]]:
+    """Clock start -> the person's rows, for tables kept under an exception on their clock."""
+    found: dict[str, dict[date | None, int]] = {}
+    for name in walk.tables():
+        condition, source = walk.condition(name), clock_source(walk, name)
+        if condition is None or source is None or not _kept_on_own_clock(walk, name):
+            continue
+        target, column, link = source
+        table, clock = metadata.tables[name], metadata.tables[target].c[column]
+        query = select(clock, func.count()).select_from(table)
+        if link is not None:
+            query = query.join(metadata.tables[target], table.c[link] == clock.table.c.id)
+        query = query.where(condition).group_by(clock)
+        starts: dict[date | None, int] = {}
+        for value, rows in connection.execute(query):
+            starts[_clock(value)] = starts.get(_clock(value), 0) + int(rows)
+        if starts:
+            found[name] = starts
+    return found
+
+
+def _clocks(
+    connection: Connection, walk: Walk, known: dict[str, dict[date | None, int]]
+) -> dict[str, date | None]:
+    clocks: dict[str, date | None] = {
+        name: max((s for s in starts if s is not None), default=None)
+        for name, starts in known.items()
+    }
     for name in walk.tables():
         entry, condition = walk.entry(name), walk.condition(name)
-        if entry.clock_column and condition is not None:
+        if name not in clocks and entry.clock_column and condition is not None:
             table = metadata.tables[name]
             query = select(func.max(table.c[entry.clock_column])).where(condition)
             clocks[name] = _clock(connection.execute(query).scalar_one())
@@ -125,11 +184,13 @@ def _controllers(connection: Connection, walk: Walk) -> dict[int, tuple[int, ...
 
 def erasure_facts(connection: Connection, walk: Walk, today: date) -> ErasureFacts:
     organisations = _organisations(connection, walk, today)
+    clock_rows = _clock_rows(connection, walk)
     return ErasureFacts(
         running_contract=_running_contract(connection, organisations, today),
         holds=_holds(connection, walk, organisations, today),
-        clocks=_clocks(connection, walk),
+        clocks=_clocks(connection, walk, clock_rows),
         controllers=_controllers(connection, walk),
+        clock_rows=clock_rows,
     )
 
 
@@ -165,4 +226,4 @@ def other_names(connection: Connection, walk: Walk) -> set[str]:
     return {name for name in connection.execute(query).scalars() if name}
 
 
-__all__ = ["PEOPLE", "erasure_facts", "other_names"]
+__all__ = ["PEOPLE", "clock_source", "erasure_facts", "other_names", "started_by"]

@@ -7,14 +7,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, String, Text, and_, func, or_, select, update
+from sqlalchemy import Connection, String, Text, and_, func, not_, or_, select, update
 from sqlalchemy import delete as sql_delete
 
-from varna.adapters.db.subjects.facts import erasure_facts, other_names
+from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
 from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata
 from varna.catalog.model import Catalog
-from varna.domain.subjects.erasure import TablePlan
+from varna.domain.subjects.erasure import ALL_ROWS, ENDED, TablePlan
 from varna.domain.subjects.keys import PERSON_ID, PERSONAL_KINDS, SubjectKey, text_forms
 from varna.domain.subjects.redaction import REDACTED
 from varna.services.subjects.ports import ErasureFacts, SubjectScope, TableCount, TableRows
@@ -195,11 +195,11 @@ class SqlSubjectStore:
     ) -> dict[str, int]:
         walk = self._walk(scope)
         self._walked = None  # rows change from here on
-        by_table = {plan.table: plan for plan in plans}
         changed: dict[str, int] = {}
-        for name in order_for_erasure(walk, list(by_table)):
-            plan = by_table[name]
-            condition = walk.condition(name)
+        order = order_for_erasure(walk, list(dict.fromkeys(plan.table for plan in plans)))
+        for plan in sorted(plans, key=lambda plan: order.index(plan.table)):
+            name = plan.table
+            condition = _rows_of(walk, plan)
             if condition is None or plan.action == "none":
                 continue
             table = metadata.tables[name]
@@ -212,7 +212,7 @@ class SqlSubjectStore:
             else:
                 continue
             if result.rowcount > 0:
-                changed[name] = result.rowcount
+                changed[name] = changed.get(name, 0) + result.rowcount
             if on_step is not None:
                 on_step(name)
         return changed
@@ -221,7 +221,7 @@ class SqlSubjectStore:
         walk = self._walk(scope)
         found: dict[str, int] = {}
         for plan in plans:
-            condition = walk.condition(plan.table)
+            condition = _rows_of(walk, plan)
             if condition is None or plan.action == "none":
                 continue
             values = _changes(walk, plan)
@@ -231,7 +231,7 @@ class SqlSubjectStore:
                 condition = and_(condition, _still_set(metadata.tables[plan.table], values))
             rows = self._count(plan.table, condition)
             if rows:
-                found[plan.table] = rows
+                found[plan.table] = found.get(plan.table, 0) + rows
         return found
 
     def erase_mentions(self, scope: SubjectScope) -> dict[str, int]:
@@ -277,6 +277,21 @@ class SqlSubjectStore:
         old = self._connection.execute(select(sql_table.c[column]).where(where)).scalar_one()
         self._connection.execute(update(sql_table).where(where).values({column: value}))
         return old
+
+
+def _rows_of(walk: Walk, plan: TablePlan) -> Any:
+    """The person's rows of the plan's table, narrowed to the plan's clock starts (R4)."""
+    condition = walk.condition(plan.table)
+    source = clock_source(walk, plan.table)
+    if condition is None or plan.rows == ALL_ROWS or plan.cutoff is None or source is None:
+        return condition
+    target, column, link = source
+    clock = metadata.tables[target].c[column]
+    ended = started_by(clock, plan.cutoff)
+    part = ended if plan.rows == ENDED else or_(clock.is_(None), not_(ended))
+    if link is not None:
+        part = metadata.tables[plan.table].c[link].in_(select(clock.table.c.id).where(part))
+    return and_(condition, part)
 
 
 def _changes(walk: Walk, plan: TablePlan) -> dict[str, str | None]:
