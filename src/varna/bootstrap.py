@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from varna.adapters.db import migrate
 from varna.adapters.db.counts import row_counts
 from varna.adapters.db.engine import make_engine
+from varna.adapters.db.outbox_store import OutboxMailer
 from varna.adapters.db.uow import SqlUnitOfWork
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
@@ -53,8 +54,14 @@ class Container:
     def access_links(self) -> AccessLinks:
         return AccessLinks(self.settings.secret_key.get_secret_value().encode("utf-8"))
 
-    def mailer(self) -> SmtpMailer | None:
-        """SMTP when VARNA_SMTP_HOST is set; None keeps messages in the mail outbox."""
+    def mailer(self) -> SmtpMailer | OutboxMailer:
+        """Where every message goes: SMTP when VARNA_SMTP_HOST is set, otherwise the mail
+        outbox (the demo default), which the privacy officer reads at /admin/outbox."""
+        return self.smtp_mailer() or OutboxMailer(self.engine, now=self.clock.now)
+
+    def smtp_mailer(self) -> SmtpMailer | None:
+        """SMTP when VARNA_SMTP_HOST is set; None for senders whose messages are already
+        queued in the mail outbox (marketing sends)."""
         s = self.settings
         if not s.smtp_host:
             return None

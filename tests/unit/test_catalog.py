@@ -85,6 +85,7 @@ def test_personal_columns_and_columns_of_category(catalog: Catalog) -> None:
         ("people", "email"),
         ("organisations", "privacy_contact_email"),
         ("subject_requests", "email"),
+        ("mail_outbox", "recipient"),
     }
     with pytest.raises(UnknownCatalogEntry):
         catalog.columns_of_category("contct")

@@ -18,7 +18,7 @@ def run_send(
         gate=container.consent_gate,
         links=container.access_links,
         base_url=container.settings.public_url,
-        mailer=container.mailer(),
+        mailer=container.smtp_mailer(),  # without SMTP the messages stay queued in the outbox
         actor=actor,
         at=container.clock.now(),
     )

@@ -438,17 +438,19 @@ notice_versions = Table(
     Column("text_hashes", JSON, nullable=False),  # language -> SHA-256 of the text shown
 )
 
-# Messages of marketing sends when no SMTP server is configured (the demo default). The
-# address stays in people (one copy of each direct identifier); a row names the person by id.
+# Messages of marketing sends, and every other message when no SMTP server is configured
+# (the demo default; readable by the privacy officer at /admin/outbox). A marketing row names
+# the person by id (the address stays in people); any other message keeps its recipient.
 mail_outbox = Table(
     "mail_outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("people.id"), index=True),
+    Column("recipient", DirectIdentifier("email")),  # messages not addressed through people
     Column("purpose", String(64), nullable=False),
     Column("mail_subject", String(200), nullable=False),
     Column("message_body", Text, nullable=False),
-    Column("unsubscribe_url", String(300), nullable=False),
+    Column("unsubscribe_url", String(300)),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("sent_at", UTCDateTime),
 )

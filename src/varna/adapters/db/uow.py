@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from varna.adapters.db.audit import SqlAuditLog
 from varna.adapters.db.consent_store import SqlConsentStore
 from varna.adapters.db.demo_store import SqlDemoStore
+from varna.adapters.db.outbox_store import SqlOutboxStore
 from varna.adapters.db.requests_store import SqlRequestStore, SqlStaffStore
 from varna.adapters.db.retention.store import SqlRetentionStore
 from varna.adapters.db.subjects.rights import SqlRightsStore
@@ -19,6 +20,7 @@ from varna.adapters.db.usage_sqlite import SqliteUsageStore
 from varna.adapters.jobs import SqlJobQueue
 from varna.catalog import Catalog, load_catalog
 from varna.services.consent.ports import ConsentStore
+from varna.services.mail.ports import OutboxStore
 from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
 from varna.services.requests.ports import JobQueue, RequestStore, StaffStore
 from varna.services.retention.ports import RetentionStore
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
     requests: RequestStore
     jobs: JobQueue
     staff: StaffStore
+    mail_outbox: OutboxStore
 
     def __init__(self, engine: Engine, *, catalog: Catalog | None = None) -> None:
         self._engine = engine
@@ -58,6 +61,7 @@ class SqlUnitOfWork:
         self.requests = SqlRequestStore(self.connection)
         self.jobs = SqlJobQueue(self.connection)
         self.staff = SqlStaffStore(self.connection)
+        self.mail_outbox = SqlOutboxStore(self.connection)
         if self.connection.dialect.name == "postgresql":
             self.usage = PostgresUsageStore(self.connection)
         else:

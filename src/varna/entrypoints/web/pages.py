@@ -45,6 +45,11 @@ PAGES: list[PageLink] = [
         "Access, portability, rectification, restriction, erasure, objection (sv/en).",
     ),
     PageLink("/admin/requests", "Request queue", "Staff: requests by due date, with timelines."),
+    PageLink(
+        "/admin/outbox",
+        "Mail outbox",
+        "Privacy officer: the mail varna keeps when no SMTP server is set (codes, answers).",
+    ),
 ]
 
 

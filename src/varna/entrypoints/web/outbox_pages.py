@@ -1,0 +1,54 @@
+"""The mail outbox in the admin console: every message varna would have mailed when no SMTP
+server is configured (the demo default), and the queued marketing messages. Bodies hold
+personal data and secrets (one-time codes, single-use download links), so the page is for the
+privacy officer alone: support staff get 403, nobody signed in is sent to the login page, and
+each opened message is an audit event. Bodies are shown as plain text (auto-escaped in a
+``<pre>``), never as HTML."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+import varna
+from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, container_of, require_staff
+from varna.services.mail.outbox import list_outbox, open_message
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/admin/outbox", response_model=None)
+def outbox_page(request: Request) -> Response:
+    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
+    if isinstance(staff, Response):
+        return staff
+    wired = container_of(request)
+    return templates.TemplateResponse(
+        request,
+        "admin_outbox.html",
+        {
+            "version": varna.__version__,
+            "messages": list_outbox(wired.uow()),
+            "smtp": bool(wired.settings.smtp_host),
+            "staff": staff.account,
+        },
+    )
+
+
+@router.get("/admin/outbox/{message_id}", response_model=None)
+def outbox_message(request: Request, message_id: int) -> Response:
+    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
+    if isinstance(staff, Response):
+        return staff
+    wired = container_of(request)
+    entry = open_message(wired.uow(), message_id, actor=staff.actor, clock=wired.clock)
+    if entry is None:
+        return HTMLResponse(
+            "<p>No such message.</p><p><a href='/admin/outbox'>Back</a></p>", status_code=404
+        )
+    return templates.TemplateResponse(
+        request,
+        "admin_outbox_message.html",
+        {"version": varna.__version__, "m": entry, "staff": staff.account},
+    )
