@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from tests.e2e.helpers import VARNA, env_for, running_server
 from varna.adapters.db.tables import audit_events
-from varna.bootstrap import Container
+from varna.bootstrap import Container, build
+from varna.entrypoints.cli.requests import demo_privacy_officer
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery-staple"
@@ -108,3 +109,15 @@ def test_g3_d7_without_smtp_mail_waits_in_the_outbox_for_the_privacy_officer(
         f"mail_outbox:{found.group(1)}", f"mail_outbox:{subjects[0][0]}",
     ]  # fmt: skip
     assert {actor for actor, _ in reads} == {reads[0].actor} and reads[0].actor.startswith("staff:")
+
+
+def test_g3_the_demo_says_where_the_outbox_is(container: Container) -> None:
+    """``varna demo`` prints the outbox address when no SMTP server is set, not otherwise."""
+    told = demo_privacy_officer(container)
+    assert "privacy officer login: dpo@example.com" in told
+    assert f"{container.settings.public_url}/admin/outbox" in told
+    with_smtp = build(container.settings.model_copy(update={"smtp_host": "127.0.0.1"}))
+    try:
+        assert "/admin/outbox" not in demo_privacy_officer(with_smtp)
+    finally:
+        with_smtp.close()

@@ -107,14 +107,19 @@ def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") ->
     import secrets
 
     password = secrets.token_urlsafe(12)
+    base = wired.settings.public_url.rstrip("/")
+    outbox = (
+        "" if wired.settings.smtp_host
+        else f"\nMail outbox (no SMTP server set; codes and answers wait here): {base}/admin/outbox"
+    )  # fmt: skip
     with wired.uow() as uow:
         exists = uow.staff.account(login) is not None
     if exists:
-        return f"Request queue: {wired.settings.public_url}/admin/requests (login {login})"
+        return f"Request queue: {base}/admin/requests (login {login}){outbox}"
     create_staff(wired, login, "privacy_officer", password)
     return (
-        f"Request queue: {wired.settings.public_url}/admin/login\n"
-        f"  privacy officer login: {login}\n  password: {password}"
+        f"Request queue: {base}/admin/login\n"
+        f"  privacy officer login: {login}\n  password: {password}{outbox}"
     )
 
 
