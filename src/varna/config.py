@@ -72,6 +72,34 @@ class Settings(BaseSettings):
         description="Pause between sweep batches (to spread load; the interruption tests).",
     )
 
+    # -- rights requests (issue 4) ---------------------------------------------------------
+    request_rate_limit: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Requests accepted per hour for one e-mail address and for one identifier "
+        "(ICCID, MSISDN, ...); more get 429.",
+    )
+    request_code_minutes: int = Field(
+        default=30,
+        ge=5,
+        le=1440,
+        description="Minutes a one-time verification code stays valid.",
+    )
+    request_code_tries: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description="Wrong tries after which a verification code is locked.",
+    )
+    job_lease_seconds: float = Field(
+        default=300,
+        ge=1,
+        le=86_400,
+        description="Seconds a worker holds a job; a job still running after that (its worker "
+        "died) is taken over by another worker. Longer than the slowest job.",
+    )
+
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The address people reach varna at; links in messages (unsubscribe, "

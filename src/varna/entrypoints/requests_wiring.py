@@ -10,6 +10,7 @@ from datetime import timedelta
 from varna.adapters.jobs import JobWorker, start_in_process
 from varna.bootstrap import Container
 from varna.services.requests.execute import RequestContext, handlers
+from varna.services.requests.intake import IntakeLimits
 
 
 def request_context(container: Container) -> RequestContext:
@@ -23,15 +24,25 @@ def request_context(container: Container) -> RequestContext:
     )
 
 
+def intake_limits(container: Container) -> IntakeLimits:
+    """The rate limit and code rules of the settings (``VARNA_REQUEST_*``)."""
+    s = container.settings
+    return IntakeLimits(
+        per_key=s.request_rate_limit, window=timedelta(hours=1),
+        code_lifetime=timedelta(minutes=s.request_code_minutes), code_tries=s.request_code_tries,
+    )  # fmt: skip
+
+
 def make_worker(
-    container: Container, *, name: str | None = None, lease: timedelta = timedelta(minutes=5)
+    container: Container, *, name: str | None = None, lease: timedelta | None = None
 ) -> JobWorker:
+    """A worker over every job task; ``lease`` defaults to ``VARNA_JOB_LEASE_SECONDS``."""
     return JobWorker(
         container.engine,
         handlers(request_context(container)),
         name=name or f"{socket.gethostname()}:{os.getpid()}",
         now=container.clock.now,
-        lease=lease,
+        lease=lease or timedelta(seconds=container.settings.job_lease_seconds),
     )
 
 

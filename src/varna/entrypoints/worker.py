@@ -13,10 +13,11 @@ from varna.entrypoints.requests_wiring import make_worker
 
 def run_worker(
     container: Container, *, name: str | None = None, poll_seconds: float = 1.0,
-    lease_seconds: float = 300, once: bool = False,
+    lease_seconds: float | None = None, once: bool = False,
 ) -> int:  # fmt: skip
     """Run until SIGTERM/SIGINT (or, with ``once``, until the queue is empty)."""
-    worker = make_worker(container, name=name, lease=timedelta(seconds=lease_seconds))
+    lease = None if lease_seconds is None else timedelta(seconds=lease_seconds)
+    worker = make_worker(container, name=name, lease=lease)  # None: VARNA_JOB_LEASE_SECONDS
     if once:
         done = 0
         while worker.run_once():

@@ -45,11 +45,14 @@ class StoredCode:
     used_at: datetime | None
 
 
-def check_code(stored: StoredCode, given_hash: str, *, now: datetime) -> CodeCheck:
-    """Judge a try; the caller counts a WRONG try (attempts + 1) in the same transaction."""
+def check_code(
+    stored: StoredCode, given_hash: str, *, now: datetime, max_attempts: int = MAX_ATTEMPTS
+) -> CodeCheck:
+    """Judge a try; the caller counts a WRONG try (attempts + 1) in the same transaction.
+    A code with ``max_attempts`` wrong tries is locked."""
     if stored.used_at is not None:
         return CodeCheck.USED
-    if stored.attempts >= MAX_ATTEMPTS:
+    if stored.attempts >= max_attempts:
         return CodeCheck.LOCKED
     if now >= stored.expires_at:
         return CodeCheck.EXPIRED

@@ -144,7 +144,10 @@ def admin_create(
 def worker(
     name: Annotated[str | None, typer.Option(help="Worker name (default host:pid).")] = None,
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
-    lease: Annotated[float, typer.Option(help="Seconds before a stuck job is taken over.")] = 300,
+    lease: Annotated[
+        float | None,
+        typer.Option(help="Seconds before a stuck job is taken over (VARNA_JOB_LEASE_SECONDS)."),
+    ] = None,
     once: Annotated[bool, typer.Option("--once", help="Run queued jobs, then stop.")] = False,
 ) -> None:
     """Run jobs (request execution, answers) from the database; start as many as needed."""

@@ -15,7 +15,7 @@ from varna.adapters.passwords import Argon2Passwords
 from varna.domain.errors import VarnaError
 from varna.domain.requests.kinds import OPEN_STATES, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
-from varna.entrypoints.requests_wiring import request_context
+from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import (
     SESSION_COOKIE,
@@ -112,6 +112,7 @@ async def request_submit(request: Request) -> HTMLResponse:
             actor="privacy_center", clock=wired.clock, secret=_secret(wired),
             mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
+            limits=intake_limits(wired),
         )  # fmt: skip
     except RateLimited:
         return _render(request, "requests_form.html", 429, lang=lang, error=TEXT[lang]["rate"])
@@ -138,7 +139,7 @@ async def verify_submit(request: Request) -> HTMLResponse:
     request_id = int(form.get("request_id", "0") or 0)
     try:
         verify_request(wired.uow(), request_id, form.get("code", ""), clock=wired.clock,
-                       secret=_secret(wired))  # fmt: skip
+                       secret=_secret(wired), limits=intake_limits(wired))  # fmt: skip
     except CodeRejected as exc:
         return _render(request, "requests_verify.html", 400, lang=lang, request_id=request_id,
                        due=None, message=None, error=str(exc))  # fmt: skip

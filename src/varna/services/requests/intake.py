@@ -61,8 +61,12 @@ class CodeRejected(VarnaError):
 
 @dataclass(frozen=True, slots=True)
 class IntakeLimits:
-    per_key: int = 5
+    """Rate limit and code rules (settings ``VARNA_REQUEST_*``)."""
+
+    per_key: int = 5  # requests per window for one address or identifier
     window: timedelta = timedelta(hours=1)
+    code_lifetime: timedelta = CODE_LIFETIME
+    code_tries: int = MAX_ATTEMPTS  # wrong tries before the code locks
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +132,9 @@ def submit_request(
             NewRequest(kind.value, email, email_hmac, identifiers, details, language, now, due)
         )
         uow.requests.add_code(
-            request_id, hash_secret(code, key=secret, purpose="request-code"), now + CODE_LIFETIME
-        )
+            request_id, hash_secret(code, key=secret, purpose="request-code"),
+            now + limits.code_lifetime,
+        )  # fmt: skip
         uow.audit.record(
             AuditEvent(actor, "request.received", f"request:{request_id}",
                        {"kind": kind.value, "due_date": due.isoformat()}),
@@ -137,8 +142,10 @@ def submit_request(
         )  # fmt: skip
         uow.commit()
     if mailer is not None:
+        minutes = int(limits.code_lifetime.total_seconds() // 60)
         subject, body = code_mail(language, request_id=request_id, code=code,
-                                  verify_url=f"{verify_url}?request={request_id}")  # fmt: skip
+                                  verify_url=f"{verify_url}?request={request_id}",
+                                  minutes=minutes)  # fmt: skip
         mailer.send(OutgoingMail(email, subject, body, {}))
     return IntakeReceipt(request_id, due)
 
@@ -149,8 +156,9 @@ class Verified(StrEnum):
 
 
 def verify_request(
-    uow: RequestUnitOfWork, request_id: int, code: str, *, clock: Clock, secret: bytes
-) -> Verified:
+    uow: RequestUnitOfWork, request_id: int, code: str, *, clock: Clock, secret: bytes,
+    limits: IntakeLimits = IntakeLimits(),  # noqa: B008 - frozen
+) -> Verified:  # fmt: skip
     """Check the code; on success the request is verified and its job enqueued, atomically."""
     now = clock.now()
     with uow:
@@ -163,11 +171,12 @@ def verify_request(
             if stored.used_at is not None:
                 return Verified.ALREADY
             raise CodeRejected("unknown")
-        check = check_code(stored, hash_secret(code, key=secret, purpose="request-code"), now=now)
+        given = hash_secret(code, key=secret, purpose="request-code")
+        check = check_code(stored, given, now=now, max_attempts=limits.code_tries)
         if check is CodeCheck.WRONG:
             uow.requests.count_wrong_try(code_id)
             uow.commit()
-            raise CodeRejected(check, tries_left=MAX_ATTEMPTS - stored.attempts - 1)
+            raise CodeRejected(check, tries_left=limits.code_tries - stored.attempts - 1)
         if check is not CodeCheck.ACCEPTED:
             raise CodeRejected(check)
         uow.requests.use_code(code_id, now)

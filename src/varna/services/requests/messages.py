@@ -50,20 +50,22 @@ def _footer(lang: str, *, refusal: bool = False) -> str:
     return "\n\n" + "\n".join(parts) + "\n"
 
 
-def code_mail(language: str, *, request_id: int, code: str, verify_url: str) -> tuple[str, str]:
+def code_mail(
+    language: str, *, request_id: int, code: str, verify_url: str, minutes: int = 30
+) -> tuple[str, str]:
     lang = _lang(language)
     if lang == "sv":
         subject = f"Din kod för begäran {request_id}"
         body = (
             f"Vi har tagit emot din begäran (nummer {request_id}). Bekräfta att e-postadressen "
-            f"är din med koden:\n\n    {code}\n\nAnge den på {verify_url} inom 30 minuter. "
+            f"är din med koden:\n\n    {code}\n\nAnge den på {verify_url} inom {minutes} minuter. "
             "Har du inte gjort någon begäran kan du bortse från det här meddelandet."
         )
     else:
         subject = f"Your code for request {request_id}"
         body = (
             f"We have received your request (number {request_id}). Confirm that this address "
-            f"is yours with the code:\n\n    {code}\n\nEnter it at {verify_url} within 30 "
+            f"is yours with the code:\n\n    {code}\n\nEnter it at {verify_url} within {minutes} "
             "minutes. If you did not make a request, you can ignore this message."
         )
     return subject, body + _footer(lang)

@@ -14,7 +14,7 @@ from varna.entrypoints.api.schemas.requests import (
     VerifyCode,
     VerifyResult,
 )
-from varna.entrypoints.requests_wiring import request_context
+from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.services.requests.execute import download
 from varna.services.requests.intake import (
     CodeRejected,
@@ -46,6 +46,7 @@ def submit(container: Container, body: RequestCreate, *, actor: str) -> RequestR
             actor=actor, clock=container.clock, secret=_secret(container),
             mailer=container.mailer(),
             verify_url=f"{container.settings.public_url.rstrip('/')}/privacy/requests/verify",
+            limits=intake_limits(container),
         )  # fmt: skip
     except RateLimited as exc:
         raise HTTPException(status_code=429, detail=str(exc)) from None
@@ -65,7 +66,7 @@ def verify(request_id: int, body: VerifyCode, container: ContainerDep) -> Verify
     try:
         state = verify_request(
             container.uow(), request_id, body.code, clock=container.clock,
-            secret=_secret(container),
+            secret=_secret(container), limits=intake_limits(container),
         )  # fmt: skip
     except CodeRejected as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None

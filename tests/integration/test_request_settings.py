@@ -1,0 +1,78 @@
+"""The request rules that are settings (VARNA_REQUEST_RATE_LIMIT, VARNA_REQUEST_CODE_MINUTES,
+VARNA_REQUEST_CODE_TRIES, VARNA_JOB_LEASE_SECONDS) take effect through the wiring every entry
+point uses, on SQLite and PostgreSQL (D1, G3: intake and verification)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from tests.conftest import TEST_SECRET
+from tests.integration.test_request_jobs import SECRET_URL, CapturingMailer
+from varna.bootstrap import Container, build
+from varna.config import Settings
+from varna.entrypoints.requests_wiring import intake_limits
+from varna.services.requests.intake import (
+    CodeRejected,
+    IntakeCommand,
+    RateLimited,
+    submit_request,
+    verify_request,
+)
+
+
+def test_defaults_are_the_documented_rules() -> None:
+    settings = Settings(secret_key=TEST_SECRET)  # type: ignore[arg-type]
+    assert (settings.request_rate_limit, settings.request_code_minutes) == (5, 30)
+    assert (settings.request_code_tries, settings.job_lease_seconds) == (5, 300)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("request_rate_limit", 0), ("request_code_minutes", 1), ("request_code_tries", 0),
+     ("request_code_tries", 21), ("job_lease_seconds", 0)],
+)  # fmt: skip
+def test_out_of_bounds_settings_are_refused_naming_the_field(field: str, value: int) -> None:
+    with pytest.raises(ValidationError, match=field):
+        Settings(secret_key=TEST_SECRET, **{field: value})  # type: ignore[arg-type]
+
+
+def _tuned(container: Container, **values: object) -> Container:
+    return build(container.settings.model_copy(update=values))
+
+
+def _submit(wired: Container, mailer: CapturingMailer, email: str) -> int:
+    receipt = submit_request(
+        wired.uow(), IntakeCommand("access", email, language="en"), actor="test",
+        clock=wired.clock, secret=TEST_SECRET.encode(), mailer=mailer, verify_url=SECRET_URL,
+        limits=intake_limits(wired),
+    )  # fmt: skip
+    return receipt.request_id
+
+
+def test_d1_rate_limit_code_lifetime_and_tries_follow_the_settings(container: Container) -> None:
+    wired = _tuned(container, request_rate_limit=2, request_code_minutes=10, request_code_tries=2)
+    mailer = CapturingMailer()
+    try:
+        first = _submit(wired, mailer, "eva.lind@example.com")
+        _submit(wired, mailer, "eva.lind@example.com")
+        with pytest.raises(RateLimited):
+            _submit(wired, mailer, "eva.lind@example.com")
+        assert "within 10 minutes" in mailer.sent[0].body
+        code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[0].body, re.MULTILINE)
+        assert code
+        wrong = "000000" if code.group(1) != "000000" else "111111"
+        limits = intake_limits(wired)
+        with pytest.raises(CodeRejected, match=r"1 tries left"):
+            verify_request(wired.uow(), first, wrong, clock=wired.clock,
+                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+        with pytest.raises(CodeRejected, match=r"0 tries left"):
+            verify_request(wired.uow(), first, wrong, clock=wired.clock,
+                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+        with pytest.raises(CodeRejected, match="too many wrong tries"):
+            verify_request(wired.uow(), first, code.group(1), clock=wired.clock,
+                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+    finally:
+        wired.close()
