@@ -100,6 +100,15 @@ class Settings(BaseSettings):
         "died) is taken over by another worker. Longer than the slowest job.",
     )
 
+    # -- consent (issue 5) -----------------------------------------------------------------
+    consent_validity_months: dict[str, int] = Field(
+        default_factory=dict,
+        description="Months a consent lasts before `varna consent expire` (and the worker's "
+        "daily run) marks it expired, per consent purpose or cookie category, as JSON, e.g. "
+        '{"newsletter": 24, "cookies.statistics": 12}. Unlisted: 24 months for purposes, 12 '
+        "for cookie categories (docs/consent.md).",
+    )
+
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The address people reach varna at; links in messages (unsubscribe, "

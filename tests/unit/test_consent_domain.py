@@ -22,6 +22,8 @@ from varna.domain.consent import (
     current_state,
     fold,
 )
+from varna.domain.consent.expiry import ValidityPolicy, add_months
+from varna.domain.errors import InputRefused
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 PERSON = ConsentSubject.person(7)
@@ -113,3 +115,17 @@ def test_c4_a_personnummer_under_13_refuses_even_with_the_box_ticked() -> None:
     with pytest.raises(AgeNotConfirmed):
         check_age(today=TODAY, confirmed=False)
     check_age(today=TODAY, confirmed=True, personnummer="19800101-0001")
+
+
+def test_C7_validity_periods_count_calendar_months_and_refuse_bad_settings() -> None:
+    given = datetime(2024, 2, 29, 10, 0, tzinfo=UTC)
+    policy = ValidityPolicy.of({"cookies.marketing": 3}, keys=("newsletter", "cookies.marketing"))
+    assert policy.lapses_at("newsletter", given) == datetime(2026, 2, 28, 10, 0, tzinfo=UTC)
+    assert policy.lapses_at("cookies.statistics", given) == datetime(2025, 2, 28, 10, 0, tzinfo=UTC)
+    assert policy.lapses_at("cookies.marketing", given) == datetime(2024, 5, 29, 10, 0, tzinfo=UTC)
+    assert add_months(datetime(2026, 3, 31, tzinfo=UTC), -1) == datetime(2026, 2, 28, tzinfo=UTC)
+    for key in ("newsletter", "cookies.statistics"):
+        lapsed = policy.lapses_at(key, given)
+        assert given <= policy.given_before(key, lapsed)  # the selection bound never misses one
+    with pytest.raises(InputRefused, match="'contract'"):
+        ValidityPolicy.of({"contract": 12}, keys=("newsletter",))

@@ -3,8 +3,22 @@ worker, so each use case has one code path whichever entry point starts it (issu
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
 from varna.bootstrap import Container
+from varna.domain.consent.expiry import ValidityPolicy
+from varna.services.consent.expiry import (
+    ExpireCommand,
+    ExpiryReport,
+    daily_expiry_job,
+    expire_consents,
+)
 from varna.services.consent.marketing import MailTemplate, SendReport, send_marketing
+
+log = logging.getLogger(__name__)
 
 
 def run_send(
@@ -22,3 +36,62 @@ def run_send(
         actor=actor,
         at=container.clock.now(),
     )
+
+
+def validity_policy(container: Container) -> ValidityPolicy:
+    """The validity period of each consent (settings over the defaults); refuses unknown
+    keys and periods under a month."""
+    return ValidityPolicy.of(
+        container.settings.consent_validity_months, keys=container.consent_gate.notice.keys
+    )
+
+
+def run_expiry(container: Container, command: ExpireCommand, *, actor: str) -> ExpiryReport:
+    """The expiry sweep as of ``command.as_of``."""
+    return expire_consents(
+        container.uow(),
+        command,
+        gate=container.consent_gate,
+        policy=validity_policy(container),
+        actor=actor,
+        clock=container.clock,
+    )
+
+
+def daily_expiry(container: Container) -> ExpiryReport:
+    """The daily expiry sweep, as of now."""
+    return daily_expiry_job(
+        container.uow(),
+        gate=container.consent_gate,
+        policy=validity_policy(container),
+        clock=container.clock,
+    )
+
+
+def start_daily_expiry(
+    container: Container, *, check_every: timedelta = timedelta(hours=1)
+) -> Callable[[], None]:
+    """The worker's daily expiry sweep, in a background thread: once at start, then on the
+    first check of every new day (UTC); returns its stop function."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        last_day = None
+        while not stop.is_set():
+            today = container.clock.now().date()
+            if today != last_day:
+                try:
+                    daily_expiry(container)
+                    last_day = today
+                except Exception as exc:  # noqa: BLE001 - retried at the next check
+                    log.warning("consent expiry sweep failed: %s", type(exc).__name__)
+            stop.wait(check_every.total_seconds())
+
+    thread = threading.Thread(target=loop, name="varna-consent-expiry", daemon=True)
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=30)
+
+    return halt

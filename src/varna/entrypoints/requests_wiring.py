@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from varna.adapters.jobs import JobWorker, start_in_process
 from varna.bootstrap import Container
+from varna.entrypoints.consent_wiring import start_daily_expiry
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.intake import IntakeLimits
 
@@ -47,5 +48,13 @@ def make_worker(
 
 
 def start_embedded_worker(container: Container) -> Callable[[], None]:
-    """The embedded default: the server runs the jobs itself, in a background thread."""
-    return start_in_process(make_worker(container, name=f"embedded:{os.getpid()}"))
+    """The embedded default: the server runs the jobs itself, in a background thread, and
+    the daily consent expiry sweep in another."""
+    stop_jobs = start_in_process(make_worker(container, name=f"embedded:{os.getpid()}"))
+    stop_expiry = start_daily_expiry(container)
+
+    def halt() -> None:
+        stop_expiry()
+        stop_jobs()
+
+    return halt

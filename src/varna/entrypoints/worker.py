@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import FrameType
 
 from varna.bootstrap import Container
+from varna.entrypoints.consent_wiring import daily_expiry, start_daily_expiry
 from varna.entrypoints.requests_wiring import make_worker
 
 
@@ -19,6 +20,7 @@ def run_worker(
     lease = None if lease_seconds is None else timedelta(seconds=lease_seconds)
     worker = make_worker(container, name=name, lease=lease)  # None: VARNA_JOB_LEASE_SECONDS
     if once:
+        daily_expiry(container)
         done = 0
         while worker.run_once():
             done += 1
@@ -30,5 +32,9 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    worker.run(stop, poll_seconds=poll_seconds)
+    stop_expiry = start_daily_expiry(container)  # the daily consent expiry sweep
+    try:
+        worker.run(stop, poll_seconds=poll_seconds)
+    finally:
+        stop_expiry()
     return 0

@@ -31,6 +31,7 @@ from varna.services.consent.ports import (
 )
 
 BATCH = 5_000
+EXPIRY_LOCK = 0x7661726E61_05  # "varna", issue 5: the advisory lock of the expiry sweep
 
 
 def _events_query(by_person: bool, of_purposes: bool) -> Select[tuple[object, ...]]:
@@ -55,25 +56,27 @@ class SqlConsentStore:
     # -- the ledger ------------------------------------------------------------------------
 
     def append(self, events: Sequence[ConsentEvent]) -> None:
-        if not events:
-            return
-        self._connection.execute(
-            insert(consent_events),
-            [
-                {
-                    "person_id": e.subject.person_id,
-                    "browser_id": e.subject.browser_id,
-                    "purpose": e.purpose,
-                    "event": e.kind.value,
-                    "notice_version": e.notice_version,
-                    "text_hash": e.text_hash,
-                    "channel": e.channel.value,
-                    "language": e.language,
-                    "at": e.at,
-                }
-                for e in events
-            ],
-        )
+        for start in range(0, len(events), BATCH):
+            self._connection.execute(
+                insert(consent_events), self._rows(events[start : start + BATCH])
+            )
+
+    @staticmethod
+    def _rows(events: Sequence[ConsentEvent]) -> list[dict[str, object]]:
+        return [
+            {
+                "person_id": e.subject.person_id,
+                "browser_id": e.subject.browser_id,
+                "purpose": e.purpose,
+                "event": e.kind.value,
+                "notice_version": e.notice_version,
+                "text_hash": e.text_hash,
+                "channel": e.channel.value,
+                "language": e.language,
+                "at": e.at,
+            }
+            for e in events
+        ]
 
     def events_of(
         self, subject: ConsentSubject, purposes: Sequence[str] | None = None
@@ -156,6 +159,50 @@ class SqlConsentStore:
             select(people.c.id).where(people.c.email == email).order_by(people.c.id).limit(1)
         ).scalar_one_or_none()
         return int(found) if found is not None else None
+
+    # -- expiry (set-based) -----------------------------------------------------------------
+
+    def lock_expiry(self) -> None:
+        """Serialise expiry sweeps (several workers may start one at once): on PostgreSQL a
+        transaction-scoped advisory lock; SQLite has one writer at a time anyway."""
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(select(func.pg_advisory_xact_lock(EXPIRY_LOCK)))
+
+    def last_given(
+        self, key: str, *, given_before: datetime, as_of: datetime
+    ) -> list[ConsentEvent]:
+        """Per subject, the last event for ``key`` up to ``as_of`` when it is ``given`` and no
+        later than ``given_before`` (one window query over persons and browsers)."""
+        c = consent_events.c
+        ranked = (
+            select(
+                c.person_id, c.browser_id, c.event, c.notice_version, c.text_hash, c.channel,
+                c.language, c.at,
+                func.row_number()
+                .over(partition_by=(c.person_id, c.browser_id), order_by=(c.at.desc(), c.id.desc()))
+                .label("rank"),
+            )
+            .where(c.purpose == key, c.at <= as_of)
+            .subquery("ranked")
+        )  # fmt: skip
+        query = select(ranked).where(
+            ranked.c.rank == 1,
+            ranked.c.event == EventKind.GIVEN.value,
+            ranked.c.at <= given_before,
+        )
+        return [
+            ConsentEvent(
+                subject=ConsentSubject(person_id=row.person_id, browser_id=row.browser_id),
+                purpose=key,
+                kind=EventKind.GIVEN,
+                notice_version=row.notice_version,
+                text_hash=row.text_hash,
+                channel=Channel(row.channel),
+                language=row.language,
+                at=row.at,
+            )
+            for row in self._connection.execute(query)
+        ]
 
     # -- marketing selection (set-based) ---------------------------------------------------
 

@@ -395,7 +395,9 @@ controller_requests = Table(
 # outbox of marketing sends and the one-click unsubscribe tokens. Created by migration 0004.
 
 CONSENT_EVENT_KINDS = ("given", "refused", "withdrawn", "expired")
-CONSENT_CHANNELS = ("banner", "privacy_center", "api", "import", "gpc", "unsubscribe")
+CONSENT_CHANNELS = (
+    "banner", "privacy_center", "api", "import", "gpc", "unsubscribe", "expiry"  # expiry: 0014
+)  # fmt: skip
 
 # C7, R-LB-02: one row per decision, never updated; the subject is a person or an anonymous
 # browser id. Never the raw IP address.
@@ -465,6 +467,26 @@ unsubscribe_tokens = Table(
     Column("purpose", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime),
+)
+
+# C7, D6: privacy-center links a person asked for by e-mail (single purpose: their consent
+# page; they expire). Only the SHA-256 of the token is stored. Created by migration 0014.
+privacy_center_links = Table(
+    "privacy_center_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# Rate limiting of those asks: a keyed hash of the address given (known or not), and when.
+privacy_center_link_asks = Table(
+    "privacy_center_link_asks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hmac", String(64), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
 )
 
 # What the intake guard and the sweep saw or did (promises C2, C3, C4, P4): the kind of event,

@@ -7,7 +7,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from varna.adapters.extract.text import MAX_ROWS, category_labels, source_label, word
+from varna.adapters.extract.text import MAX_ROWS, category_labels, head, source_label, word
 
 
 def _latin1(value: object) -> str:
@@ -48,7 +48,7 @@ def render_pdf(bundle: dict[str, Any], lang: str) -> bytes:
         doc.heading(labels.get(category, category), 11)
         for block in blocks:
             doc.para(f"{block['table']} ({', '.join(block['fields'])})", 8)
-            for row in block["rows"][:MAX_ROWS]:
+            for row in head(block["rows"]):
                 doc.para(" | ".join("" if v is None else str(v) for v in row), 7)
             if len(block["rows"]) > MAX_ROWS:
                 doc.para(f"{len(block['rows']) - MAX_ROWS} {word('more_rows', lang)}", 7)

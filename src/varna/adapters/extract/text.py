@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 MAX_ROWS = 200  # rows per block in HTML and PDF; JSON and CSV hold every row
@@ -59,3 +61,14 @@ def category_labels(bundle: dict[str, Any], lang: str) -> dict[str, str]:
 
 def source_label(source: str, lang: str) -> str:
     return SOURCES.get(source, {}).get(lang, source)
+
+
+def head(rows: Iterable[Any], limit: int = MAX_ROWS) -> list[Any]:
+    """The first ``limit`` rows of a block (a list, or streamed rows: only those are read)."""
+    iterator = iter(rows)
+    try:
+        return list(islice(iterator, limit))
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()  # a streamed block's cursor is released now, not when collected

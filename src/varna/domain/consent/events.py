@@ -33,6 +33,7 @@ class Channel(StrEnum):
     IMPORT = "import"
     GPC = "gpc"  # the browser's Global Privacy Control signal (Sec-GPC: 1)
     UNSUBSCRIBE = "unsubscribe"  # the one-click link in a message
+    EXPIRY = "expiry"  # not a decision: the consent outlived its validity (expiry.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from varna.entrypoints.cli import (
+    consent,
     db,
     demo,
     ingest,
@@ -26,6 +27,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(subject.app, name="subject")
 app.add_typer(marketing.app, name="marketing")
+app.add_typer(consent.app, name="consent")
 app.add_typer(retention.app, name="retention")
 app.add_typer(requests.app, name="requests")
 app.add_typer(requests.admin_app, name="admin")

@@ -147,9 +147,15 @@ def export(
     with container() as wired:
         build = build_portable if portability else build_extract
         extract = build(
-            wired.uow(), wired.catalog, keys, actor=ACTOR, clock=wired.clock, secret=_secret(wired)
+            wired.uow(),
+            wired.catalog,
+            keys,
+            actor=ACTOR,
+            clock=wired.clock,
+            secret=_secret(wired),
+            write=lambda bundle: write_extract(bundle, out, chosen),  # streams large tables
         )
-    files = write_extract(extract.bundle, out, chosen)
+    files: list[Path] = extract.written
     summary: dict[str, Any] = {
         "schema": extract.bundle["schema"],
         "found": extract.bundle["processing"],

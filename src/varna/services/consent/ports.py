@@ -70,6 +70,17 @@ class ConsentStore(Protocol):
 
     def person_by_email(self, email: str) -> int | None: ...
 
+    def lock_expiry(self) -> None:
+        """Hold off other expiry sweeps until this transaction ends."""
+        ...
+
+    def last_given(
+        self, key: str, *, given_before: datetime, as_of: datetime
+    ) -> list[ConsentEvent]:
+        """Per subject, the last event for ``key`` up to ``as_of`` if it is ``given`` no later
+        than ``given_before`` (one set-based query; the expiry sweep's candidates)."""
+        ...
+
     def marketing_recipients(
         self, purpose: str, valid_versions: Sequence[str], *, at: datetime
     ) -> list[Recipient]:

@@ -1,12 +1,17 @@
 """The register extract (Art. 15, D1, D7): the person's data grouped by category, plus
 everything LEGAL.md section 4 lists, as a bundle with the versioned schema ``varna.extract/v1``
-(docs/subjects.md). Data about other people in the same records is redacted (15(4))."""
+(docs/subjects.md). Data about other people in the same records is redacted (15(4)).
+
+Given a ``write`` callback (the files of ``varna subject export``), the large tables are not
+held in memory: their blocks are :class:`StreamedRows`, read from the store in batches each
+time a writer iterates them, and ``write`` runs inside the transaction that reads them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -20,13 +25,17 @@ from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, Table
 
 EXTRACT_SCHEMA = "varna.extract/v1"
 FREE_TEXT = "free_text"
+STREAM_ABOVE = 10_000  # rows of one table: above this, a written extract streams them
+SAMPLE = 50  # rows looked at to find the date and time columns
 
 
 @dataclass(frozen=True, slots=True)
 class Extract:
-    """The bundle; ``data`` maps category -> blocks of rows (see docs/subjects.md)."""
+    """The bundle; ``data`` maps category -> blocks of rows (see docs/subjects.md).
+    ``written`` is what the ``write`` callback returned (the files), if one was given."""
 
     bundle: dict[str, Any]
+    written: Any = None
 
     @property
     def data(self) -> dict[str, list[dict[str, Any]]]:
@@ -45,9 +54,14 @@ def build_extract(
     language: str = "sv",
     column_filter: Callable[[ColumnEntry], bool] | None = None,
     schema: str = EXTRACT_SCHEMA,
+    write: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Extract:
-    """Collect the person's data; ``column_filter`` narrows it (portability)."""
+    """Collect the person's data; ``column_filter`` narrows it (portability). With ``write``,
+    tables of more than ``STREAM_ABOVE`` rows are streamed to it (server-side cursor) instead
+    of being held: ``write(bundle)`` is called before the commit, and the bundle's streamed
+    rows cannot be read once it returns."""
     now = clock.now()
+    written = None
     with uow:
         scope = resolve(uow, keys, secret=secret)
         counts = uow.subjects.counts(scope)
@@ -65,16 +79,32 @@ def build_extract(
             ]
             if not columns:
                 continue
-            rows = uow.subjects.fetch(scope, count.table, columns)
+            if write is not None and count.rows > STREAM_ABOVE:
+                rows = uow.subjects.stream(scope, count.table, columns)
+            else:
+                rows = uow.subjects.fetch(scope, count.table, columns)
             found.extend(entry.personal[c] for c in columns)
-            _add_blocks(catalog, blocks, rows, "linked", redactor)
-        for rows in uow.subjects.mentions(scope):
+            _add_blocks(catalog, blocks, rows, "linked", redactor, total=count.rows)
+        mentioned = any(count.mention_column is not None for count in counts)
+        for rows in uow.subjects.mentions(scope) if mentioned else ():
             column = rows.mention_column or ""
             declared = catalog.table(rows.table).personal[column]
             if column_filter is not None and not column_filter(declared):
                 continue
             found.append(declared)
             _add_blocks(catalog, blocks, rows, "mention", redactor)
+        bundle = {
+            "schema": schema,
+            "generated_at": now.isoformat(),
+            "language": language,
+            "subject": _subject(scope),
+            "processing": bool(blocks),
+            "data": dict(sorted(blocks.items())),
+            **article15(catalog, found),
+            "redactions": redactor.count,
+        }
+        if write is not None:
+            written = write(bundle)
         uow.audit.record(
             AuditEvent(
                 actor=actor,
@@ -89,17 +119,38 @@ def build_extract(
             at=now,
         )
         uow.commit()
-    bundle = {
-        "schema": schema,
-        "generated_at": now.isoformat(),
-        "language": language,
-        "subject": _subject(scope),
-        "processing": bool(blocks),
-        "data": dict(sorted(blocks.items())),
-        **article15(catalog, found),
-        "redactions": redactor.count,
-    }
-    return Extract(bundle)
+    return Extract(bundle, written)
+
+
+class StreamedRows:
+    """The rows of one block of a large table, read again from the store each time they are
+    iterated (the JSON, CSV, HTML and PDF writers each read them once) and made JSON-ready
+    on the way: the id, the block's columns, dates and times in ISO 8601. ``len()`` is the
+    count read when the extract was built."""
+
+    def __init__(self, source: Iterable[tuple[Any, ...]], indexes: list[int], total: int):
+        self._source = source
+        self._indexes = indexes
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        rows = iter(self._source)
+        sample = list(islice(rows, SAMPLE))
+        pick = itemgetter(0, *self._indexes)
+        temporal = _temporal(sample, self._indexes)
+        if not temporal:  # times already in ISO 8601 (PostgreSQL): one pass in C
+            yield from map(pick, chain(sample, rows))
+            return
+        for row in chain(sample, rows):
+            values = list(pick(row))
+            for position in temporal:
+                value = values[position]
+                if value is not None:
+                    values[position] = value.isoformat()
+            yield values
 
 
 class _Redactor:
@@ -127,8 +178,16 @@ def _add_blocks(
     rows: TableRows,
     match: str,
     redactor: _Redactor,
+    *,
+    total: int = 0,
 ) -> None:
+    """One block per category of the table's rows (streamed rows stay streamed unless a
+    column must be redacted: those tables are small)."""
     entry = catalog.table(rows.table)
+    if not isinstance(rows.rows, list) and any(
+        _cleaner(entry.personal[c], redactor) is not plain for c in rows.columns if c != "id"
+    ):
+        rows = TableRows(rows.table, rows.columns, list(rows.rows), rows.mention_column)
     by_category: dict[str, list[int]] = {}
     for index, column in enumerate(rows.columns):
         if column != "id":
@@ -136,7 +195,10 @@ def _add_blocks(
     for category, indexes in by_category.items():
         fields = [rows.columns[i] for i in indexes]
         cleaners = [_cleaner(entry.personal[f], redactor) for f in fields]
-        if any(clean is not plain for clean in cleaners):
+        data: list[list[Any]] | StreamedRows
+        if not isinstance(rows.rows, list):
+            data = StreamedRows(rows.rows, indexes, total)
+        elif any(clean is not plain for clean in cleaners):
             data = [
                 [row[0], *(clean(row[i]) for clean, i in zip(cleaners, indexes, strict=True))]
                 for row in rows.rows
@@ -158,11 +220,7 @@ def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[list[An
     """The id and the columns at ``indexes`` of every row, with dates in ISO 8601: the fast
     path for the large tables (usage records), one pass without per-value dispatch."""
     pick = itemgetter(0, *indexes)
-    temporal = [
-        position
-        for position, index in enumerate(indexes, start=1)
-        if any(isinstance(row[index], datetime | date) for row in rows[:50])
-    ]
+    temporal = _temporal(rows[:SAMPLE], indexes)
     if not temporal:
         return [list(pick(row)) for row in rows]
     result: list[list[Any]] = []
@@ -174,6 +232,15 @@ def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[list[An
                 values[position] = value.isoformat()
         result.append(values)
     return result
+
+
+def _temporal(sample: Sequence[tuple[Any, ...]], indexes: list[int]) -> list[int]:
+    """Positions (after the id) of the picked columns that hold dates or times."""
+    return [
+        position
+        for position, index in enumerate(indexes, start=1)
+        if any(isinstance(row[index], datetime | date) for row in sample)
+    ]
 
 
 def _cleaner(declared: ColumnEntry, redactor: _Redactor) -> Callable[[Any], Any]:

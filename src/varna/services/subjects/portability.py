@@ -4,8 +4,9 @@ left out. Schema ``varna.portability/v1``: the extract's ``data`` section and it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 
 from varna.catalog import Catalog
 from varna.domain.subjects.keys import SubjectKey
@@ -25,7 +26,9 @@ def build_portable(
     actor: str,
     clock: Clock,
     secret: bytes,
+    write: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Extract:
+    """The portable data; ``write`` as for :func:`build_extract` (large tables streamed)."""
     return build_extract(
         uow,
         catalog,
@@ -35,4 +38,5 @@ def build_portable(
         secret=secret,
         column_filter=partial(is_portable, catalog),
         schema=PORTABILITY_SCHEMA,
+        write=write,
     )

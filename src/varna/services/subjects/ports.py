@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -41,7 +41,7 @@ class TableCount:
 class TableRows:
     table: str
     columns: tuple[str, ...]  # ``id`` first
-    rows: list[tuple[Any, ...]]
+    rows: list[tuple[Any, ...]] | Iterable[tuple[Any, ...]]  # a list, or streamed (re-iterable)
     mention_column: str | None = None
 
 
@@ -65,6 +65,12 @@ class SubjectStore(Protocol):
     def counts(self, scope: SubjectScope) -> list[TableCount]: ...
 
     def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows: ...
+
+    def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        """As ``fetch``, but ``rows`` is read in batches (a server-side cursor) each time it
+        is iterated, inside the unit of work: nothing holds all of them."""
+        ...
+
 
     def mentions(self, scope: SubjectScope) -> list[TableRows]: ...
 

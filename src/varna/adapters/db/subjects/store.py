@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, String, Text, and_, func, not_, or_, select, update
 from sqlalchemy import delete as sql_delete
 
+from varna.adapters.db.subjects.batched import count_where, ids_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
+from varna.adapters.db.subjects.rows import StreamedQuery, rows_query
 from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata
 from varna.catalog.model import Catalog
@@ -28,6 +30,7 @@ class SqlSubjectStore:
         self._connection = connection
         self._catalog = catalog
         self._walked: tuple[SubjectScope, Walk] | None = None
+        self._facts: tuple[Walk, date, ErasureFacts] | None = None
 
     def _walk(self, scope: SubjectScope) -> Walk:
         """One walk per scope while nothing changes (an erasure starts afresh)."""
@@ -101,7 +104,7 @@ class SqlSubjectStore:
     def _anchors(self, scope: SubjectScope) -> dict[str, tuple[int, ...]]:
         """Rows outside ``people`` matched by a lookup column of a given identifier."""
         given = {key.kind for key in scope.keys}
-        anchors: dict[str, tuple[int, ...]] = {}
+        wanted: list[tuple[str, Any]] = []
         for name, entry in self._catalog.tables.items():
             if name == PEOPLE or name not in metadata.tables:
                 continue
@@ -114,30 +117,27 @@ class SqlSubjectStore:
                 and (declared.lookup.value in given or scope.person_ids)
             ]
             if parts:
-                ids = self._connection.execute(select(table.c.id).where(or_(*parts))).scalars()
-                found = tuple(ids)
-                if found:
-                    anchors[name] = found
-        return anchors
+                wanted.append((name, or_(*parts)))
+        found = ids_where(self._connection, wanted)  # one round trip for every table
+        return {name: tuple(ids) for name, ids in found.items() if ids}
 
     # -- reading ------------------------------------------------------------------------
 
     def counts(self, scope: SubjectScope) -> list[TableCount]:
+        """Rows per table and per searched column, in one statement; tables whose links
+        cannot match the person are not asked."""
         walk = self._walk(scope)
-        counts: list[TableCount] = []
-        for name in walk.tables():
-            condition = walk.condition(name)
-            if condition is not None:
-                rows = self._count(name, condition)
-                if rows:
-                    counts.append(TableCount(name, rows))
-        for name, column in walk.mention_columns():
-            condition = walk.mention(name, column)
-            if condition is not None:
-                rows = self._count(name, condition)
-                if rows:
-                    counts.append(TableCount(name, rows, column))
-        return counts
+        asked: list[tuple[str, str | None, Any]]
+        asked = [(name, None, walk.condition(name)) for name in walk.tables()]
+        asked += [(name, column, walk.mention(name, column)) for name, column in
+                  walk.mention_columns()]  # fmt: skip
+        asked = [(name, column, where) for name, column, where in asked if where is not None]
+        rows = count_where(self._connection, [(name, where) for name, _, where in asked])
+        return [
+            TableCount(name, found, column)
+            for (name, column, _), found in zip(asked, rows, strict=True)
+            if found
+        ]
 
     def _count(self, name: str, condition: Any) -> int:
         table = metadata.tables[name]
@@ -145,15 +145,16 @@ class SqlSubjectStore:
         return int(self._connection.execute(query).scalar_one())
 
     def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        walk = self._walk(scope)
-        condition = walk.condition(table)
-        selected = ("id", *(c for c in columns if c != "id"))
-        if condition is None:
-            return TableRows(table, selected, [])
-        sql_table = metadata.tables[table]
-        query = select(*(sql_table.c[c] for c in selected)).where(condition)
+        selected, query = rows_query(self._connection, self._walk(scope), table, columns)
         # fetchall in one go: row-by-row iteration costs a driver call per row
-        rows: list[Any] = list(self._connection.execute(query.order_by(sql_table.c.id)).all())
+        rows: list[Any] = [] if query is None else list(self._connection.execute(query).all())
+        return TableRows(table, selected, rows)
+
+    def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        selected, query = rows_query(self._connection, self._walk(scope), table, columns)
+        rows: list[Any] | StreamedQuery = (
+            [] if query is None else StreamedQuery(self._connection, query)
+        )
         return TableRows(table, selected, rows)
 
     def mentions(self, scope: SubjectScope) -> list[TableRows]:
@@ -182,7 +183,11 @@ class SqlSubjectStore:
         return self._connection.execute(query).first() is not None
 
     def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts:
-        return erasure_facts(self._connection, self._walk(scope), today)
+        """Read once per walk and day: planning and routing ask for the same facts."""
+        walk = self._walk(scope)
+        if self._facts is None or self._facts[0] is not walk or self._facts[1] != today:
+            self._facts = (walk, today, erasure_facts(self._connection, walk, today))
+        return self._facts[2]
 
     # -- writing ------------------------------------------------------------------------
 

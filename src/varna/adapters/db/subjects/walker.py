@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, false, func, or_, select
 
+from varna.adapters.db.subjects.batched import ids_where
 from varna.adapters.db.tables import metadata
 from varna.catalog.model import LINK_TARGETS, Catalog, LinkKind, TableEntry
 from varna.services.subjects.ports import SubjectScope
@@ -45,6 +46,7 @@ class Walk:
             for link in entry.subject_link
             if link.kind is LinkKind.VIA and link.to is not None
         }
+        self._read_targets()
         for name in self.tables():
             self.condition(name)
 
@@ -64,11 +66,31 @@ class Walk:
         return self.catalog.table(name)
 
     def condition(self, name: str) -> ColumnElement[bool] | None:
-        """The person's rows of ``name``, or None when the table cannot hold any."""
+        """The person's rows of ``name``, or None when the table cannot hold any. A ``via``
+        target's rows are named by the ids read when the walk was made (primary-key lookups,
+        and stable while an erasure cuts the links that found them)."""
         if name not in self._conditions:
             self._conditions[name] = None  # guards against a loop in via links
             self._conditions[name] = self._build(name)
+            if name in self._ids:
+                found = self._ids[name]
+                self._conditions[name] = self.table(name).c.id.in_(found) if found else None
         return self._conditions[name]
+
+    def _read_targets(self) -> None:
+        """The ids of every ``via`` target that is not itself reached through another table,
+        in one round trip; the others are read when first needed."""
+        names = sorted(
+            name
+            for name in self.via_targets
+            if name in metadata.tables
+            and name in self.catalog.tables
+            and self.entry(name).personal
+            and not any(link.kind is LinkKind.VIA for link in self.entry(name).subject_link)
+        )
+        built = [(name, self._build(name)) for name in names]
+        self._ids.update({name: [] for name in names})
+        self._ids.update(ids_where(self._connection, [(n, c) for n, c in built if c is not None]))
 
     def ids(self, name: str) -> list[int]:
         if name not in self._ids:
@@ -77,7 +99,7 @@ class Walk:
             self._ids[name] = (
                 []
                 if condition is None
-                else list(self._connection.execute(select(table.c.id).where(condition)).scalars())
+                else sorted(self._connection.execute(select(table.c.id).where(condition)).scalars())
             )
         return self._ids[name]
 

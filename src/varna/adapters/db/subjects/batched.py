@@ -1,0 +1,52 @@
+"""Reads of the subject walk that ask many tables at once, in one round trip each: the ids a
+lookup column matches in every table (UNION ALL), and the row counts of many conditions (one
+row of scalar subqueries). The fixed cost of a request is then a handful of statements, not
+one per catalogued table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, func, literal, select, union_all
+
+from varna.adapters.db.tables import metadata
+
+
+def ids_where(
+    connection: Connection, conditions: Sequence[tuple[str, ColumnElement[bool]]]
+) -> dict[str, list[int]]:
+    """Table -> sorted ids of its rows matching the condition, for each (table, condition)."""
+    found: dict[str, list[int]] = {name: [] for name, _ in conditions}
+    parts = [
+        select(literal(index).label("k"), metadata.tables[name].c.id).where(condition)
+        for index, (name, condition) in enumerate(conditions)
+    ]
+    if not parts:
+        return found
+    query: Any = union_all(*parts) if len(parts) > 1 else parts[0]
+    for index, row_id in connection.execute(query):
+        found[conditions[index][0]].append(row_id)
+    for ids in found.values():
+        ids.sort()
+    return found
+
+
+def count_where(connection: Connection, conditions: Sequence[tuple[str, Any]]) -> list[int]:
+    """``count(*)`` of each (table, condition), as the columns of one row."""
+    if not conditions:
+        return []
+    query = select(
+        *(
+            select(func.count())
+            .select_from(metadata.tables[name])
+            .where(condition)
+            .scalar_subquery()
+            .label(f"c{index}")
+            for index, (name, condition) in enumerate(conditions)
+        )
+    )
+    return [int(value) for value in connection.execute(query).one()]
+
+
+__all__ = ["count_where", "ids_where"]
