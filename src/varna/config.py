@@ -99,6 +99,13 @@ class Settings(BaseSettings):
         description="Seconds a worker holds a job; a job still running after that (its worker "
         "died) is taken over by another worker. Longer than the slowest job.",
     )
+    job_pause_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=3600,
+        description="Pause of a request job between marking the request in progress and "
+        "doing the work (to spread load on a busy database; the worker-kill test).",
+    )
 
     # -- consent (issue 5) -----------------------------------------------------------------
     consent_validity_months: dict[str, int] = Field(

@@ -1,18 +1,23 @@
 """Request execution by jobs on SQLite and PostgreSQL (D1, D4; ARCHITECTURE "Jobs and scale"):
 the job is enqueued with the verification, two workers execute every request exactly once,
-a worker that dies mid-request loses nothing, and a job that runs twice does no harm."""
+a ``varna worker`` killed (SIGKILL) mid-request loses nothing, and a job that runs twice does
+no harm."""
 
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from tests.e2e.helpers import VARNA, env_for
+from tests.e2e.test_requests_api import Inbox, smtp  # noqa: F401 - the aiosmtpd fixture
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import jobs, request_events, subject_requests
 from varna.bootstrap import Container
@@ -121,9 +126,9 @@ def test_two_workers_execute_every_request_exactly_once(container: Container) ->
     assert runners == {None}
 
 
-def test_a_worker_killed_mid_request_loses_nothing(container: Container) -> None:
-    """A worker takes the job and dies before finishing; after the lease a restarted worker
-    takes it over and the request completes once."""
+def test_a_job_whose_lease_has_passed_is_taken_over(container: Container) -> None:
+    """The lease rule on both stores: a job left running by a dead worker is taken over only
+    after the lease, and the request completes once."""
     build_world(container)
     (request_id,) = verified_requests(container, 1)
     dead = make_worker(container, name="dead")
@@ -157,3 +162,81 @@ def test_a_job_that_runs_twice_does_no_harm(container: Container) -> None:
             select(func.count()).where(jobs.c.task == "send_result")
         ).scalar_one()
     assert result_jobs == 1
+
+
+def _wait(what: str, check: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _job(container: Container, request_id: int) -> Row[Any]:
+    with container.engine.connect() as conn:
+        row = conn.execute(
+            select(jobs.c.state, jobs.c.locked_by, jobs.c.locked_at, jobs.c.attempts)
+            .where(jobs.c.job_key == f"execute:{request_id}")
+        ).one()  # fmt: skip
+    return row
+
+
+def _completed_at(container: Container, request_id: int) -> datetime | None:
+    with container.engine.connect() as conn:
+        return conn.execute(
+            select(request_events.c.at).where(
+                request_events.c.request_id == request_id, request_events.c.state == "completed"
+            )
+        ).scalar()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_d1_a_worker_killed_mid_request_loses_nothing(
+    container: Container,
+    smtp: tuple[int, Inbox],  # noqa: F811
+) -> None:
+    """D1: a real ``varna worker`` takes an access request, is SIGKILLed while the request is
+    in progress, and a new worker takes the job over once the lease has passed: one completed
+    event, one answer in a real SMTP inbox."""
+    build_world(container)
+    (request_id,) = verified_requests(container, 1)
+    port, inbox = smtp
+    lease = 3
+    env = env_for(container.settings.database_url, VARNA_SMTP_HOST="127.0.0.1",
+                  VARNA_SMTP_PORT=str(port), VARNA_JOB_LEASE_SECONDS=str(lease))  # fmt: skip
+    doomed = subprocess.Popen(  # noqa: S603 - pauses mid-request (VARNA_JOB_PAUSE_SECONDS)
+        [VARNA, "worker", "--poll", "0.05", "--name", "doomed"],
+        env={**env, "VARNA_JOB_PAUSE_SECONDS": "60"}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait("the first worker to start the request", lambda: state_counts(
+            container, "in_progress") == {request_id: 1})  # fmt: skip
+        taken = _job(container, request_id)
+        assert (taken.state, taken.locked_by, taken.attempts) == ("running", "doomed", 1)
+    finally:
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=10)
+    restarted = subprocess.Popen(  # noqa: S603
+        [VARNA, "worker", "--poll", "0.05", "--name", "restarted"], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        answer = inbox.wait_for("p0@example.com", f"Svar på din begäran {request_id}")
+        _wait("the answer job", lambda: _job(container, request_id).state == "done")
+        time.sleep(1)  # a second answer would have arrived by now
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=20)
+    assert "Integritetsskyddsmyndigheten (IMY)" in answer
+    assert len([m for m in inbox.messages if m["To"] == "p0@example.com"]) == 1
+    assert state_counts(container, "completed") == {request_id: 1}
+    assert state_counts(container, "in_progress") == {request_id: 1}
+    done = _job(container, request_id)
+    assert (done.state, done.attempts) == ("done", 2)
+    completed_at = _completed_at(container, request_id)
+    assert completed_at is not None and completed_at >= taken.locked_at + timedelta(seconds=lease)
+    with container.engine.connect() as conn:
+        states = conn.execute(select(jobs.c.task, jobs.c.state).order_by(jobs.c.id)).all()
+    assert [tuple(r) for r in states] == [("execute_request", "done"), ("send_result", "done")]

@@ -22,6 +22,7 @@ def request_context(container: Container) -> RequestContext:
         secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
         mailer=container.mailer(),
         public_url=container.settings.public_url,
+        pause_seconds=container.settings.job_pause_seconds,
     )
 
 

@@ -10,6 +10,7 @@ that ran already finds nothing left to change).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,6 +54,7 @@ class RequestContext:
     secret: bytes
     mailer: Mailer | None
     public_url: str
+    pause_seconds: float = 0.0  # between "in progress" and the work (VARNA_JOB_PAUSE_SECONDS)
 
 
 def _keys(record: RequestRecord) -> tuple[SubjectKey, ...]:
@@ -101,6 +103,8 @@ def execute_request(ctx: RequestContext, request_id: int | None) -> None:
         uow.commit()
     if RequestKind(record.kind) in STAFF_KINDS:
         return
+    if ctx.pause_seconds:
+        time.sleep(ctx.pause_seconds)
     outcome = _run(ctx, record)
     with ctx.uow() as uow:
         _close(uow, request_id, RequestState.COMPLETED, outcome, now=ctx.clock.now())
