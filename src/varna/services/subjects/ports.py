@@ -71,7 +71,6 @@ class SubjectStore(Protocol):
         is iterated, inside the unit of work: nothing holds all of them."""
         ...
 
-
     def mentions(self, scope: SubjectScope) -> list[TableRows]: ...
 
     def other_names(self, scope: SubjectScope) -> set[str]:
