@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import varna
-from tests.subject_factories import build_world
+from tests.e2e.helpers import VARNA, env_for, varna
+from tests.mail_server import smtp_server
+from tests.subject_factories import NOW, build_world
 from varna.bootstrap import Container
 
 pytestmark = pytest.mark.e2e
@@ -61,3 +63,26 @@ def test_a3_cli_executes_a_controller_instruction(container: Container) -> None:
     refused = varna(url, "subject", "erase", "--email", "anna.berg@example.com",
                     "--controller-instruction", "X")  # fmt: skip
     assert refused.returncode == 1 and "names SIMs" in refused.stderr
+
+
+def test_d4_cli_notify_sends_the_art19_notices_once(container: Container) -> None:
+    """D4, Art. 19: ``varna subject notify --json`` sends the erasure's notices by SMTP (a real
+    aiosmtpd server); a second run sends nothing."""
+    url = container.settings.database_url
+    world = build_world(container)
+    with container.uow() as uow:
+        uow.rights.record_disclosure("credit_reference_agency", world.anna_id, ["name"], NOW)
+        uow.commit()
+    erased = varna(url, "subject", "erase", "--email", "anna.berg@example.com", "--json")
+    assert json.loads(erased.stdout)["notices_queued"] >= 1, erased.stderr
+    with smtp_server() as (port, inbox):
+        env = env_for(url, VARNA_SMTP_HOST="127.0.0.1", VARNA_SMTP_PORT=str(port))
+        command = [VARNA, "subject", "notify", "--json"]
+        first, again = (
+            subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            for _ in range(2)
+        )
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["by_kind"]["art19_erasure"] == 1
+    assert json.loads(again.stdout)["sent"] == 0
+    assert [m["To"] for m in inbox.messages] == ["privacy@credit-reference-agency.example.com"]

@@ -297,9 +297,13 @@ def _recipient(
             "sv",
             "en",
         ),
-        optional=("tia", "categories"),
+        optional=("tia", "categories", "notices_to"),
     )
     kind = choice(node.key("kind"), RecipientKind, "recipient kind")
+    notices_node = node.optional("notices_to")
+    notices_to = notices_node.text() if notices_node else None
+    if notices_node and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", notices_to or ""):
+        raise notices_node.error("notices_to must be an e-mail address (Art. 19 notices)")
     country_node = node.key("country")
     country = country_node.text()
     if not re.fullmatch(r"[A-Z]{2}", country):
@@ -330,6 +334,7 @@ def _recipient(
         categories=references(categories_node, categories, "category") if categories_node else (),
         description=label(node),
         in_eea=geography.in_eea(country),
+        notices_to=notices_to,
     )
 
 

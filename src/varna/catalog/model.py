@@ -226,6 +226,7 @@ class Recipient:
     categories: tuple[str, ...]
     description: Label
     in_eea: bool
+    notices_to: str | None = None  # where Art. 19 notices go (erasure, rectification, restriction)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from varna.adapters.jobs import JobWorker, start_in_process
 from varna.bootstrap import Container
 from varna.entrypoints.consent_wiring import start_daily_expiry
+from varna.entrypoints.notices_wiring import notice_jobs
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.intake import IntakeLimits
 
@@ -41,7 +42,7 @@ def make_worker(
     """A worker over every job task; ``lease`` defaults to ``VARNA_JOB_LEASE_SECONDS``."""
     return JobWorker(
         container.engine,
-        handlers(request_context(container)),
+        {**handlers(request_context(container)), **notice_jobs(container)},
         name=name or f"{socket.gethostname()}:{os.getpid()}",
         now=container.clock.now,
         lease=lease or timedelta(seconds=container.settings.job_lease_seconds),

@@ -360,6 +360,9 @@ outbox = Table(
     Column("details", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    # delivery (migration 0012): tries so far, and why it is not sent yet (a reason code)
+    Column("attempts", SmallInteger, nullable=False, server_default="0"),
+    Column("last_error", String(64)),
 )
 
 erasure_runs = Table(

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 from varna.adapters.db.audit import SqlAuditLog
 from varna.adapters.db.consent_store import SqlConsentStore
 from varna.adapters.db.demo_store import SqlDemoStore
+from varna.adapters.db.notices import SqlNoticeStore
 from varna.adapters.db.outbox_store import SqlOutboxStore
 from varna.adapters.db.requests_store import SqlRequestStore, SqlStaffStore
 from varna.adapters.db.retention.store import SqlRetentionStore
@@ -21,6 +22,7 @@ from varna.adapters.jobs import SqlJobQueue
 from varna.catalog import Catalog, load_catalog
 from varna.services.consent.ports import ConsentStore
 from varna.services.mail.ports import OutboxStore
+from varna.services.notices.ports import NoticeStore
 from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
 from varna.services.requests.ports import JobQueue, RequestStore, StaffStore
 from varna.services.retention.ports import RetentionStore
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
     text: TextStore
     subjects: SubjectStore
     rights: RightsStore
+    notices: NoticeStore
     retention: RetentionStore
     requests: RequestStore
     jobs: JobQueue
@@ -57,6 +60,7 @@ class SqlUnitOfWork:
         self.text = SqlTextStore(self.connection)
         self.subjects = SqlSubjectStore(self.connection, self._catalog or load_catalog())
         self.rights = SqlRightsStore(self.connection)
+        self.notices = SqlNoticeStore(self.connection)
         self.retention = SqlRetentionStore(self.connection, self._catalog or load_catalog())
         self.requests = SqlRequestStore(self.connection)
         self.jobs = SqlJobQueue(self.connection)

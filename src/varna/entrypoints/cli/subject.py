@@ -15,6 +15,8 @@ from varna.bootstrap import Container
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.keys import SubjectKey, normalise_all
 from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.entrypoints.notices_wiring import run_notify
+from varna.services.notices.deliver import NotifyCommand
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract
 from varna.services.subjects.find import find_subject
@@ -342,6 +344,26 @@ def object_command(
         "purpose_stopped": result.stopped,
     }
     print_json(data) if json_output else stdout.print(data)
+
+
+@app.command("notify")
+def notify_command(
+    limit: int = typer.Option(1000, "--limit", min=1, help="Notices looked at in this run."),
+    json_output: bool = JSON,
+) -> None:
+    """Send the waiting notices (Art. 19 to recipients, Art. 18(3) to the person, A3 to
+    controllers) by SMTP when VARNA_SMTP_HOST is set; each is sent once. Exit 1 when the
+    mail server refused some (they wait for the next run)."""
+    with container() as wired:
+        report = run_notify(wired, NotifyCommand(limit=limit), actor=ACTOR)
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        stdout.print(f"sent {report.sent} notices {report.by_kind or ''}".rstrip())
+        for reason, count in report.not_sent.items():
+            stdout.print(f"not sent ({reason}): {count}")
+    if report.failed:
+        raise typer.Exit(1)
 
 
 __all__ = ["app", "console"]

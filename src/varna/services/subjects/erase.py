@@ -18,6 +18,7 @@ from typing import Any
 from varna.catalog import Catalog, Role
 from varna.domain.subjects.erasure import CategoryOutcome, Outcome, TablePlan, by_category
 from varna.domain.subjects.keys import SubjectKey
+from varna.services.notices.deliver import wake_delivery
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import SubjectRefused, linked_tables, plan, resolve
 from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork
@@ -107,6 +108,8 @@ def erase_subject(
             "person_ids": list(scope.person_ids),
         }
         run_id = uow.rights.record_erasure_run(person_id, actor, now, summary, instruction)
+        if notices:
+            wake_delivery(uow.jobs, f"erasure_run:{run_id}", at=now)
         uow.audit.record(
             AuditEvent(
                 actor=actor,

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from varna.domain.subjects.erasure import Hold, TablePlan
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.ports import UnitOfWork
+
+if TYPE_CHECKING:  # requests' ports import these ports
+    from varna.services.requests.ports import JobQueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +227,4 @@ class RightsStore(Protocol):
 class SubjectUnitOfWork(UnitOfWork, Protocol):
     subjects: SubjectStore
     rights: RightsStore
+    jobs: JobQueue  # wakes the notice delivery (Art. 19) after the commit

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from varna.catalog import Catalog
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.keys import SubjectKey, normalise
+from varna.services.notices.deliver import wake_delivery
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
@@ -87,6 +88,8 @@ def rectify(
                 details={"rectification_id": history_id, "column": command.column},
                 at=now,
             )
+        if notices:
+            wake_delivery(uow.jobs, f"rectification:{history_id}", at=now)
         uow.audit.record(
             AuditEvent(
                 actor,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from varna.domain.subjects.keys import SubjectKey
+from varna.services.notices.deliver import wake_delivery
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
@@ -49,6 +50,8 @@ def restrict(
                     details={"person_id": person_id},
                     at=now,
                 )
+        if notices:
+            wake_delivery(uow.jobs, f"restriction:{ids[0]}", at=now)
         for person_id, restriction_id in zip(people, ids, strict=True):
             uow.audit.record(
                 AuditEvent(actor, "subject.restrict", f"person:{person_id}",
@@ -86,6 +89,7 @@ def unrestrict(
                 details={"restriction_id": restriction_id},
                 at=now,
             )
+            wake_delivery(uow.jobs, f"restriction_lifted:{restriction_id}", at=now)
             uow.audit.record(
                 AuditEvent(actor, "subject.unrestrict", f"person:{person_id}",
                            {"restriction_id": restriction_id}),
