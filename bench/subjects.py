@@ -6,28 +6,40 @@ Erasure of the SIMs' usage is processor data: it runs as the controller's instru
 the path that deletes usage rows. Each repeat uses another company of the same shape, so
 nothing is measured twice on the same rows. Prints medians and the ratio varna / raw.
 
-    python bench/subjects.py                       # 20,000 SIMs x 50 rows = 1 million rows
-    python bench/subjects.py --sims 100000 --rows-per-sim 100   # the large set: 10 million
+    python -m bench.subjects                       # 20,000 SIMs x 50 rows = 1 million rows
+    python -m bench.subjects --sims 100000 --rows-per-sim 100   # the large set: 10 million
+    python -m bench.subjects --repeat 5 --drop     # drop the benchmark's database at the end
+
+Both stores also hold the 1-million-row subject (``--heavy-rows``). For it the bench prints
+the raw indexed SELECT, ``varna subject export``'s path (build_extract with the file writers,
+large tables streamed) for JSON, CSV and all formats, the process's peak memory, and the
+erasure. The varna figures count the SQL statements each request sends.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import resource
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from stdnum import luhn
 
-from bench.common import BENCH_SECRET, fresh_postgres, median, migrated, report
-from varna.adapters.db.engine import normalise_url
+from bench.common import BENCH_SECRET, PG_ADMIN, fresh_postgres, median, migrated, report
+from varna.adapters.db.engine import make_engine, normalise_url
 from varna.adapters.db.partitions import ensure_partitions
+from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import build
 from varna.config import Settings
-from varna.domain.subjects.keys import normalise
+from varna.domain.subjects.keys import SubjectKey, normalise
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract
 
@@ -119,13 +131,11 @@ def main() -> None:
     parser.add_argument("--heavy-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="keep an existing database")
+    parser.add_argument("--first", type=int, default=1, help="first company measured (--reuse)")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
     name = f"varna_bench_subjects_{args.sims}_{args.rows_per_sim}"
     if args.reuse:
-        from sqlalchemy.engine import make_url
-
-        from bench.common import PG_ADMIN
-
         url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
     else:
         url = fresh_postgres(name)
@@ -133,15 +143,27 @@ def main() -> None:
         populate(url, args.sims, args.rows_per_sim, args.heavy_rows)
         print(f"loaded {args.sims * args.rows_per_sim + args.heavy_rows:,} usage rows "
               f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
+    try:
+        measure(url, args)
+    finally:
+        if args.drop:
+            drop_postgres(name)
+
+
+def measure(url: str, args: argparse.Namespace) -> None:
     container = build(Settings(database_url=url, secret_key=BENCH_SECRET))  # type: ignore[arg-type]
     secret = BENCH_SECRET.encode()
     companies = args.sims // SIMS_PER_COMPANY
+    statements = [0]
+    event.listen(container.engine, "before_cursor_execute", lambda *_: _tick(statements))
     with container.engine.connect() as conn:
         store_rows = conn.execute(text("SELECT count(*) FROM usage_records")).scalar_one()
 
+    def contact(company: int) -> tuple[SubjectKey, ...]:
+        return (normalise("email", f"kontakt{company}@example.com"),)
+
     def varna_extract(company: int) -> int:
-        bundle = build_extract(container.uow(), container.catalog,
-                               (normalise("email", f"kontakt{company}@example.com"),),
+        bundle = build_extract(container.uow(), container.catalog, contact(company),
                                actor="bench", clock=Clock(), secret=secret).bundle  # fmt: skip
         return sum(len(b["rows"]) for b in bundle["data"]["traffic_data"])
 
@@ -164,41 +186,89 @@ def main() -> None:
                                   {"ids": sim_ids(company)})  # fmt: skip
         return result.rowcount
 
-    def timed(action: Any, company: int) -> tuple[float, int]:
+    def timed(action: Any, company: int) -> tuple[float, int, int]:
+        before = statements[0]
         began = time.perf_counter()
         rows = action(company)
-        return time.perf_counter() - began, rows
+        return time.perf_counter() - began, rows, statements[0] - before
 
     figures: dict[str, list[float]] = {k: [] for k in ("ve", "rs", "vd", "rd")}
-    rows_seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, int]] = {}
     for r in range(args.repeat):
+        base = args.first + 4 * r
         for key, action, company in (
-            ("ve", varna_extract, 1 + 4 * r), ("rs", raw_select, 1 + 4 * r),
-            ("vd", varna_erase, 2 + 4 * r), ("rd", raw_delete, 3 + 4 * r),
+            ("ve", varna_extract, base), ("rs", raw_select, base),
+            ("vd", varna_erase, base + 1), ("rd", raw_delete, base + 2),
         ):  # fmt: skip
-            assert company <= companies
-            seconds, rows = timed(action, company)
+            assert company <= companies, "not enough companies left: lower --first/--repeat"
+            seconds, rows, count = timed(action, company)
             figures[key].append(seconds)
-            rows_seen[key] = rows
-    heavy = companies + 1
-    heavy_extract, heavy_rows = timed(varna_extract, heavy)
-    keys_heavy = tuple(normalise("iccid", iccid(s)) for s in range(args.sims + 1, args.sims + 101))
+            seen[key] = (rows, count)
+    m = {k: median(v) for k, v in figures.items()}
+    lines = [
+        ("extract (contact, 50 SIMs)", f"varna {m['ve'] * 1000:.1f} ms, raw SELECT "
+         f"{m['rs'] * 1000:.1f} ms, ratio {m['ve'] / m['rs']:.2f} ({seen['ve'][0]} rows, "
+         f"{seen['ve'][1]} statements)"),
+        ("erasure (50 SIMs' usage)", f"varna {m['vd'] * 1000:.1f} ms, raw DELETE "
+         f"{m['rd'] * 1000:.1f} ms, ratio {m['vd'] / m['rd']:.2f} ({seen['vd'][0]} rows, "
+         f"{seen['vd'][1]} statements)"),
+    ]  # fmt: skip
+    lines += heavy(container, args, contact(companies + 1), secret)
+    report(f"subject benchmark, PostgreSQL, {store_rows:,} usage rows, median of {args.repeat}",
+           lines)  # fmt: skip
+    container.close()
+
+
+def heavy(
+    container: Any, args: argparse.Namespace, keys: tuple[SubjectKey, ...], secret: bytes
+) -> list[tuple[str, str]]:
+    """The contact of the company whose 100 SIMs carry ``--heavy-rows`` rows: the raw indexed
+    SELECT of those rows, varna's extract in memory and streamed to the files, its erasure."""
+    sims = list(range(args.sims + 1, args.sims + 101))
+    began = time.perf_counter()
+    with container.engine.connect() as conn:
+        result = conn.execution_options(yield_per=10_000).execute(
+            text("SELECT * FROM usage_records WHERE sim_id = ANY(:ids)"), {"ids": sims}
+        )
+        raw_rows = sum(len(batch) for batch in result.partitions())
+    raw = time.perf_counter() - began
+    lines = [("1M-row subject, raw SELECT", f"{raw:.2f} s ({raw_rows:,} rows, streamed)")]
+    with tempfile.TemporaryDirectory(prefix="varna-bench-") as out:
+        for formats in (("json",), ("csv",), FORMATS):
+            target = Path(out) / "-".join(formats)
+            began = time.perf_counter()
+            write = partial(_write, out=target, formats=formats)
+            build_extract(container.uow(), container.catalog, keys, actor="bench",
+                          clock=Clock(), secret=secret, write=write)  # fmt: skip
+            seconds = time.perf_counter() - began
+            size = sum(f.stat().st_size for f in target.iterdir()) / 1e6
+            lines.append((f"1M-row subject, export {','.join(formats)}",
+                          f"varna {seconds:.2f} s ({size:,.0f} MB written)"))  # fmt: skip
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines.append(("peak memory of the process so far", f"{peak:,.0f} MB"))
+    keys_heavy = tuple(normalise("iccid", iccid(s)) for s in sims)
     began = time.perf_counter()
     erased = erase_subject(container.uow(), container.catalog,
                            EraseCommand(keys_heavy, controller_instruction="BENCH-HEAVY"),
                            actor="bench", clock=Clock(), secret=secret)  # fmt: skip
-    heavy_erase = time.perf_counter() - began
-    m = {k: median(v) for k, v in figures.items()}
-    report(f"subject benchmark, PostgreSQL, {store_rows:,} usage rows, median of {args.repeat}", [
-        ("extract (contact, 50 SIMs)", f"varna {m['ve'] * 1000:.1f} ms, raw SELECT "
-         f"{m['rs'] * 1000:.1f} ms, ratio {m['ve'] / m['rs']:.2f} ({rows_seen['ve']} rows)"),
-        ("erasure (50 SIMs' usage)", f"varna {m['vd'] * 1000:.1f} ms, raw DELETE "
-         f"{m['rd'] * 1000:.1f} ms, ratio {m['vd'] / m['rd']:.2f} ({rows_seen['vd']} rows)"),
-        ("extract, 1M-row subject", f"varna {heavy_extract:.2f} s ({heavy_rows:,} rows)"),
-        ("erasure, 1M-row subject", f"varna {heavy_erase:.2f} s "
-         f"({erased.changed.get('usage_records', 0):,} rows)"),
-    ])  # fmt: skip
-    container.close()
+    lines.append(("1M-row subject, erasure", f"varna {time.perf_counter() - began:.2f} s "
+                  f"({erased.changed.get('usage_records', 0):,} rows)"))  # fmt: skip
+    return lines
+
+
+def _write(bundle: dict[str, Any], *, out: Path, formats: tuple[str, ...]) -> list[Path]:
+    return write_extract(bundle, out, formats)
+
+
+def _tick(counter: list[int]) -> None:
+    counter[0] += 1
+
+
+def drop_postgres(name: str) -> None:
+    admin = make_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -65,9 +66,8 @@ def build_extract(
     with uow:
         scope = resolve(uow, keys, secret=secret)
         counts = uow.subjects.counts(scope)
-        others = uow.subjects.other_names(scope) if scope.person_ids else set()
         own = {v.lower() for values in scope.values.values() for v in values}
-        redactor = _Redactor(own=own, others=others)
+        redactor = _Redactor(own=own, others=partial(_other_names, uow, scope))
         blocks: dict[str, list[dict[str, Any]]] = {}
         found: list[ColumnEntry] = []
         for count in counts:
@@ -153,11 +153,25 @@ class StreamedRows:
             yield values
 
 
+def _other_names(uow: SubjectUnitOfWork, scope: SubjectScope) -> set[str]:
+    return uow.subjects.other_names(scope) if scope.person_ids else set()
+
+
 class _Redactor:
-    def __init__(self, *, own: set[str], others: set[str]) -> None:
+    """Counts what it redacts; the other people's names are read the first time free text
+    needs them (an extract without free text does not ask)."""
+
+    def __init__(self, *, own: set[str], others: Callable[[], set[str]]) -> None:
         self.own = own
-        self.others = others
+        self._others = others
+        self._names: set[str] | None = None
         self.count = 0
+
+    @property
+    def others(self) -> set[str]:
+        if self._names is None:
+            self._names = self._others()
+        return self._names
 
     def text(self, value: str) -> str:
         redacted = redact_text(value, own=self.own, other_names=self.others)

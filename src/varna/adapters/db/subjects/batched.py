@@ -15,9 +15,9 @@ from varna.adapters.db.tables import metadata
 
 def ids_where(
     connection: Connection, conditions: Sequence[tuple[str, ColumnElement[bool]]]
-) -> dict[str, list[int]]:
-    """Table -> sorted ids of its rows matching the condition, for each (table, condition)."""
-    found: dict[str, list[int]] = {name: [] for name, _ in conditions}
+) -> list[list[int]]:
+    """The sorted ids of the rows matching each (table, condition), in the same order."""
+    found: list[list[int]] = [[] for _ in conditions]
     parts = [
         select(literal(index).label("k"), metadata.tables[name].c.id).where(condition)
         for index, (name, condition) in enumerate(conditions)
@@ -26,8 +26,8 @@ def ids_where(
         return found
     query: Any = union_all(*parts) if len(parts) > 1 else parts[0]
     for index, row_id in connection.execute(query):
-        found[conditions[index][0]].append(row_id)
-    for ids in found.values():
+        found[index].append(row_id)
+    for ids in found:
         ids.sort()
     return found
 

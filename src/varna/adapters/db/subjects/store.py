@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, String, Text, and_, func, not_, or_, select, update
 from sqlalchemy import delete as sql_delete
 
-from varna.adapters.db.subjects.batched import count_where, ids_where
+from varna.adapters.db.subjects.batched import count_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
 from varna.adapters.db.subjects.rows import StreamedQuery, rows_query
 from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
@@ -91,17 +91,23 @@ class SqlSubjectStore:
             names=tuple(names),
             mention_terms=tuple(terms),
         )
-        anchors = self._anchors(scope)
-        return SubjectScope(
+        # The walk reads the anchors with its first ids, in one round trip.
+        wanted = self._anchors(scope)
+        walk = Walk(self._connection, self._catalog, scope, also=wanted)
+        anchors = {name: tuple(ids) for (name, _), ids in zip(wanted, walk.also_ids, strict=True)}
+        resolved = SubjectScope(
             keys=scope.keys,
             person_ids=scope.person_ids,
-            anchors=anchors,
+            anchors={name: ids for name, ids in anchors.items() if ids},
             values=scope.values,
             names=scope.names,
             mention_terms=scope.mention_terms,
         )
+        walk.scope = resolved  # the same person: only the anchors were added
+        self._walked = (resolved, walk)
+        return resolved
 
-    def _anchors(self, scope: SubjectScope) -> dict[str, tuple[int, ...]]:
+    def _anchors(self, scope: SubjectScope) -> list[tuple[str, Any]]:
         """Rows outside ``people`` matched by a lookup column of a given identifier."""
         given = {key.kind for key in scope.keys}
         wanted: list[tuple[str, Any]] = []
@@ -118,8 +124,7 @@ class SqlSubjectStore:
             ]
             if parts:
                 wanted.append((name, or_(*parts)))
-        found = ids_where(self._connection, wanted)  # one round trip for every table
-        return {name: tuple(ids) for name, ids in found.items() if ids}
+        return wanted
 
     # -- reading ------------------------------------------------------------------------
 

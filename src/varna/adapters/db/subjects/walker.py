@@ -33,7 +33,16 @@ class Walk:
     """The rows of one person in every catalogued table. Ids of ``via`` targets are read once,
     when the walk is made, so the conditions stay valid while an erasure changes links."""
 
-    def __init__(self, connection: Connection, catalog: Catalog, scope: SubjectScope) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        catalog: Catalog,
+        scope: SubjectScope,
+        *,
+        also: Sequence[tuple[str, ColumnElement[bool]]] = (),
+    ) -> None:
+        """``also``: (table, condition) pairs whose ids are read in the same round trip as
+        the ``via`` targets' (the resolution's anchors); found in ``also_ids``."""
         self._connection = connection
         self.catalog = catalog
         self.scope = scope
@@ -46,7 +55,7 @@ class Walk:
             for link in entry.subject_link
             if link.kind is LinkKind.VIA and link.to is not None
         }
-        self._read_targets()
+        self.also_ids = self._read_targets(also)
         for name in self.tables():
             self.condition(name)
 
@@ -77,9 +86,9 @@ class Walk:
                 self._conditions[name] = self.table(name).c.id.in_(found) if found else None
         return self._conditions[name]
 
-    def _read_targets(self) -> None:
+    def _read_targets(self, also: Sequence[tuple[str, ColumnElement[bool]]]) -> list[list[int]]:
         """The ids of every ``via`` target that is not itself reached through another table,
-        in one round trip; the others are read when first needed."""
+        and of ``also``, in one round trip; the other targets are read when first needed."""
         names = sorted(
             name
             for name in self.via_targets
@@ -88,9 +97,11 @@ class Walk:
             and self.entry(name).personal
             and not any(link.kind is LinkKind.VIA for link in self.entry(name).subject_link)
         )
-        built = [(name, self._build(name)) for name in names]
+        wanted = [(name, c) for name, c in ((n, self._build(n)) for n in names) if c is not None]
+        found = ids_where(self._connection, [*wanted, *also])
         self._ids.update({name: [] for name in names})
-        self._ids.update(ids_where(self._connection, [(n, c) for n, c in built if c is not None]))
+        self._ids.update({name: ids for (name, _), ids in zip(wanted, found, strict=False)})
+        return found[len(wanted) :]
 
     def ids(self, name: str) -> list[int]:
         if name not in self._ids:
