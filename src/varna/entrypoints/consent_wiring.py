@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from varna.bootstrap import Container
 from varna.domain.consent.expiry import ValidityPolicy
+from varna.services.consent.center_links import AskForLink, ask_for_link, person_of_link
 from varna.services.consent.expiry import (
     ExpireCommand,
     ExpiryReport,
@@ -17,6 +18,7 @@ from varna.services.consent.expiry import (
     expire_consents,
 )
 from varna.services.consent.marketing import MailTemplate, SendReport, send_marketing
+from varna.services.consent.ports import OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +97,45 @@ def start_daily_expiry(
         thread.join(timeout=30)
 
     return halt
+
+
+def link_person(container: Container, link: str) -> int:
+    """The person of a privacy-center link (signed, or asked for by e-mail); InvalidLink."""
+    return person_of_link(
+        container.uow(), link, links=container.access_links, at=container.clock.now()
+    )
+
+
+class LaterMailer:
+    """Collects messages to send once the answer is out, so that the time an ask for a
+    link takes says nothing about whether the address is known."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+        self._messages: list[OutgoingMail] = []
+
+    def send(self, mail: OutgoingMail) -> None:
+        self._messages.append(mail)
+
+    def flush(self) -> None:
+        if self._messages:
+            mailer = self._container.mailer()
+            for mail in self._messages:
+                mailer.send(mail)
+            self._messages.clear()
+
+
+def run_ask_for_link(
+    container: Container, command: AskForLink, *, actor: str, mailer: LaterMailer
+) -> None:
+    """Ask for a privacy-center link by e-mail (the same answer for any address)."""
+    ask_for_link(
+        container.uow(),
+        command,
+        catalog=container.catalog,
+        secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
+        base_url=container.settings.public_url,
+        mailer=mailer,
+        clock=container.clock,
+        actor=actor,
+    )

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from sqlalchemy import Connection, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.sql import Select
 
+from varna.adapters.db.consent_links_store import SqlCenterLinkStore
 from varna.adapters.db.tables import (
     consent_events,
     mail_outbox,
@@ -52,6 +53,7 @@ _EVENTS = {(p, o): _events_query(p, o) for p in (True, False) for o in (True, Fa
 class SqlConsentStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self.links = SqlCenterLinkStore(connection)
 
     # -- the ledger ------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
@@ -15,8 +15,10 @@ from varna.bootstrap import Container
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
+from varna.entrypoints.consent_wiring import LaterMailer, link_person, run_ask_for_link
 from varna.entrypoints.web.consent_text import TEXT, language_of
 from varna.entrypoints.web.pages import templates
+from varna.services.consent.center_links import AskForLink, TooManyAsks
 from varna.services.consent.decisions import (
     Decisions,
     InvalidLink,
@@ -55,13 +57,38 @@ def _page(
 # -- the privacy center: a person's consents ---------------------------------------------------
 
 
+@router.get("/privacy/consents", response_class=HTMLResponse)
+def link_form(request: Request, lang: str = "sv") -> Response:
+    """Ask for a link to one's consents by e-mail."""
+    return _page(request, "consent_link.html", language_of(lang), sent=False, error=None)
+
+
+@router.post("/privacy/consents", response_class=HTMLResponse)
+async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
+    """The same page for a known and an unknown address; the mail goes out afterwards."""
+    form = await _form(request)
+    lang = language_of(form.get("lang", "sv"))
+    container = _container(request)
+    later = LaterMailer(container)
+    try:
+        run_ask_for_link(container, AskForLink(form.get("email", ""), lang),
+                         actor="privacy_center", mailer=later)  # fmt: skip
+    except TooManyAsks:
+        return _page(request, "consent_link.html", lang, 429, sent=False,
+                     error=TEXT[lang]["too_many"])  # fmt: skip
+    except InputRefused as exc:
+        return _page(request, "consent_link.html", lang, 422, sent=False, error=str(exc))
+    tasks.add_task(later.flush)
+    return _page(request, "consent_link.html", lang, sent=True, error=None)
+
+
 @router.get("/privacy/consents/{link}", response_class=HTMLResponse)
 def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0) -> Response:
     lang = language_of(lang)
     container = _container(request)
     now = container.clock.now()
     try:
-        person_id = container.access_links.verify(link, at=now)
+        person_id = link_person(container, link)
     except InvalidLink:
         return _page(request, "consent_invalid.html", lang, status=404)
     gate = container.consent_gate
@@ -87,7 +114,7 @@ async def save_consents(request: Request, link: str) -> Response:
     container = _container(request)
     now = container.clock.now()
     try:
-        person_id = container.access_links.verify(link, at=now)
+        person_id = link_person(container, link)
     except InvalidLink:
         return _page(request, "consent_invalid.html", lang, status=404)
     choices = {

@@ -24,6 +24,15 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "receipt": "Ladda ner kvitto på dina samtycken (JSON)",
         "invalid_title": "Länken gäller inte",
         "invalid": "Länken är okänd eller har gått ut. Be om en ny länk.",
+        "link_title": "Se och ändra dina samtycken",
+        "link_intro": "Ange din e-postadress så skickar vi en länk till sidan med dina "
+        "samtycken. Där ger du eller återkallar ett samtycke med samma antal steg.",
+        "email": "Din e-postadress",
+        "send_link": "Skicka länken",
+        "link_sent": "Om vi känner till adressen får du strax ett e-postmeddelande med en "
+        "länk till dina samtycken. Länken gäller i 24 timmar.",
+        "too_many": "För många förfrågningar för den här adressen just nu. Försök senare.",
+        "ask_new": "Be om en ny länk",
         "error_title": "Det gick inte att spara",
         "back": "Tillbaka",
         "unsubscribe_title": "Avsluta prenumeration",
@@ -67,6 +76,15 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "receipt": "Download a receipt of your consents (JSON)",
         "invalid_title": "This link is not valid",
         "invalid": "The link is unknown or has expired. Ask for a new link.",
+        "link_title": "See and change your consents",
+        "link_intro": "Give your e-mail address and we send you a link to the page with your "
+        "consents. There, giving and withdrawing a consent take the same steps.",
+        "email": "Your e-mail address",
+        "send_link": "Send the link",
+        "link_sent": "If we know the address, an e-mail with a link to your consents is on "
+        "its way. The link works for 24 hours.",
+        "too_many": "Too many requests for this address right now. Please try later.",
+        "ask_new": "Ask for a new link",
         "error_title": "Could not save",
         "back": "Back",
         "unsubscribe_title": "Unsubscribe",

@@ -43,8 +43,30 @@ class UnsubscribeToken:
     used_at: datetime | None
 
 
+class CenterLinkStore(Protocol):
+    """Privacy-center links asked for by e-mail (only the token's SHA-256 is stored) and the
+    rate-limit log of the asks (a keyed hash of the address given, known or not)."""
+
+    def log_ask(self, key_hmac: str, at: datetime) -> None: ...
+
+    def asks_since(self, key_hmac: str, since: datetime) -> int: ...
+
+    def add(
+        self, token_hash: str, person_id: int, *, at: datetime, expires_at: datetime
+    ) -> None: ...
+
+    def person_of(self, token_hash: str, *, at: datetime) -> int | None:
+        """The person of an unexpired link, or None."""
+        ...
+
+
 class ConsentStore(Protocol):
     """The consent ledger and its neighbours, in the current transaction."""
+
+    @property
+    def links(self) -> CenterLinkStore:
+        """Privacy-center links asked for by e-mail."""
+        ...
 
     def append(self, events: Sequence[ConsentEvent]) -> None:
         """Add events to the ledger (it is append-only: nothing is ever updated)."""

@@ -9,7 +9,17 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    FastAPI,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+)
 from fastapi.responses import JSONResponse
 
 from varna.bootstrap import Container
@@ -22,10 +32,14 @@ from varna.entrypoints.api.schemas.consent import (
     CookieCategoryPublic,
     CookiePublic,
     Language,
+    LinkAsk,
+    LinkAsked,
     NoticePublic,
     PersonDecision,
     PurposePublic,
 )
+from varna.entrypoints.consent_wiring import LaterMailer, link_person, run_ask_for_link
+from varna.services.consent.center_links import AskForLink, TooManyAsks
 from varna.services.consent.decisions import (
     Decisions,
     InvalidLink,
@@ -145,8 +159,32 @@ def banner_decision(
     return states_public(gate.notice.version, states)
 
 
+LINK_ASKED = {
+    "sv": "Om vi känner till adressen får du strax ett e-postmeddelande med en länk till dina "
+    "samtycken. Länken gäller i 24 timmar.",
+    "en": "If we know the address, an e-mail with a link to your consents is on its way. The "
+    "link works for 24 hours.",
+}
+
+
+@router.post("/link", status_code=202, response_model=LinkAsked)
+def ask_for_link(body: LinkAsk, container: ContainerDep, tasks: BackgroundTasks) -> LinkAsked:
+    """Ask for a link to one's consents by e-mail (C7, D6). The answer is the same whether
+    or not the address is known, and the mail goes out after it; 429 after too many asks
+    for one address."""
+    later = LaterMailer(container)
+    try:
+        run_ask_for_link(
+            container, AskForLink(body.email, body.language), actor="api", mailer=later
+        )
+    except TooManyAsks as exc:
+        raise HTTPException(status_code=429, detail=str(exc)) from None
+    tasks.add_task(later.flush)
+    return LinkAsked(message=LINK_ASKED[body.language])
+
+
 def _person(container: Container, link: str) -> ConsentSubject:
-    person_id = container.access_links.verify(link, at=container.clock.now())
+    person_id = link_person(container, link)
     return ConsentSubject.person(person_id)
 
 

@@ -79,3 +79,14 @@ class ConsentStatePublic(BaseModel):
 class ConsentStatesPublic(BaseModel):
     notice_version: str
     states: list[ConsentStatePublic]
+
+
+class LinkAsk(BaseModel):
+    """Ask for a link to one's consents in the privacy center."""
+
+    email: str = Field(max_length=320, description="The address the link is sent to.")
+    language: Language = "sv"
+
+
+class LinkAsked(BaseModel):
+    message: str = Field(description="The same answer whether or not the address is known.")

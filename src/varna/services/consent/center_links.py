@@ -1,0 +1,129 @@
+"""A link to one's consents in the privacy center, asked for by giving an e-mail address
+(C7, D6). The answer is the same whether or not varna knows the address (no enumeration);
+asks are rate-limited per address (a keyed hash, known or not); a known address gets a
+single-purpose link (it opens that person's consent page and nothing else) that expires,
+and only the SHA-256 of its token is stored. Mail goes out after the commit.
+
+Links in messages (marketing sends) are signed instead (:mod:`.links`); :func:`person_of_link`
+accepts both."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from varna.catalog import Catalog
+from varna.domain.consent.events import LANGUAGES
+from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
+from varna.domain.requests.codes import hash_secret
+from varna.domain.subjects.keys import normalise
+from varna.services.consent.decisions import InvalidLink, token_hash
+from varna.services.consent.links import AccessLinks
+from varna.services.consent.ports import ConsentUnitOfWork, Mailer, OutgoingMail
+from varna.services.ports import AuditEvent, Clock
+
+CENTER_LINK_LIFETIME = timedelta(hours=24)
+
+
+class TooManyAsks(VarnaError):
+    """Too many link requests for one address in the window (said for any address)."""
+
+    def __init__(self) -> None:
+        super().__init__("too many requests for a link to this address; try again later")
+
+
+@dataclass(frozen=True, slots=True)
+class AskLimits:
+    per_address: int = 3
+    window: timedelta = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class AskForLink:
+    email: str
+    language: str = "sv"
+
+
+MAIL = {
+    "sv": (
+        "Din länk till dina samtycken",
+        "Hej,\n\nnågon, förhoppningsvis du, bad om en länk till dina samtycken hos "
+        "{controller}. Här ser du dem och kan ändra dem; att återkalla ett samtycke är lika "
+        "enkelt som att ge det:\n\n{url}\n\nLänken gäller i {hours} timmar och bara för sidan "
+        "med dina samtycken. Bad du inte om den kan du bortse från meddelandet.\n",
+    ),
+    "en": (
+        "Your link to your consents",
+        "Hello,\n\nsomeone, hopefully you, asked for a link to your consents with "
+        "{controller}. There you see them and can change them; withdrawing a consent is as "
+        "easy as giving it:\n\n{url}\n\nThe link works for {hours} hours and only for the "
+        "page with your consents. If you did not ask for it, you can ignore this message.\n",
+    ),
+}
+
+
+def ask_for_link(
+    uow: ConsentUnitOfWork,
+    command: AskForLink,
+    *,
+    catalog: Catalog,
+    secret: bytes,
+    base_url: str,
+    mailer: Mailer,
+    clock: Clock,
+    actor: str,
+    limits: AskLimits = AskLimits(),  # noqa: B008 - frozen
+    lifetime: timedelta = CENTER_LINK_LIFETIME,
+) -> None:
+    """Send a link to the address if varna knows it; the same outcome for the caller either
+    way. Bad address: InputRefused (field email); too many asks: TooManyAsks."""
+    language = command.language if command.language in LANGUAGES else "sv"
+    try:
+        email = normalise("email", command.email).value
+    except InvalidIdentifier:
+        raise InputRefused("not an e-mail address", field="email") from None
+    key = hash_secret(email, key=secret, purpose="consent-link-email")
+    now = clock.now()
+    token = secrets.token_urlsafe(32)
+    with uow as work:
+        if work.consent.links.asks_since(key, now - limits.window) >= limits.per_address:
+            raise TooManyAsks
+        work.consent.links.log_ask(key, now)
+        person_id = work.consent.person_by_email(email)
+        if person_id is not None:
+            work.consent.links.add(token_hash(token), person_id, at=now, expires_at=now + lifetime)
+            work.audit.record(
+                AuditEvent(actor, "consent.link_sent", f"person:{person_id}",
+                           {"expires_in_hours": int(lifetime.total_seconds() // 3600)}),
+                at=now,
+            )  # fmt: skip
+        work.commit()
+    if person_id is None:
+        return
+    subject, body = MAIL[language]
+    url = f"{base_url.rstrip('/')}/privacy/consents/{token}?lang={language}"
+    mailer.send(
+        OutgoingMail(
+            to=email,
+            subject=subject,
+            body=body.format(
+                controller=catalog.controller.name,
+                url=url,
+                hours=int(lifetime.total_seconds() // 3600),
+            ),
+            headers={},
+        )
+    )
+
+
+def person_of_link(uow: ConsentUnitOfWork, link: str, *, links: AccessLinks, at: datetime) -> int:
+    """The person a privacy-center link belongs to: a signed link from a message, or an
+    unexpired link asked for by e-mail. InvalidLink otherwise."""
+    if "." in link:
+        return links.verify(link, at=at)
+    with uow as work:
+        person_id = work.consent.links.person_of(token_hash(link), at=at)
+    if person_id is None:
+        raise InvalidLink
+    return person_id
