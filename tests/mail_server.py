@@ -1,15 +1,19 @@
-"""A real SMTP server for tests (aiosmtpd on 127.0.0.1): every message it receives, parsed."""
+"""A real SMTP server for tests (aiosmtpd on 127.0.0.1), and an inbox that keeps every
+message it receives, parsed."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
+
+from tests.e2e.helpers import free_port
+
+Handler = TypeVar("Handler")
 
 
 class Inbox:
@@ -26,19 +30,14 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
 
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, Inbox]]:
-    """(port, inbox) of a server that runs until the block ends."""
-    inbox, port = Inbox(), unused_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+def smtp_server(handler: Handler) -> Iterator[tuple[int, Handler]]:
+    """(port, handler) of a server that hands each message to ``handler`` until the block
+    ends."""
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield port, inbox
+        yield port, handler
     finally:
         controller.stop()

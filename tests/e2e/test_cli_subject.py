@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import VARNA, env_for, varna
-from tests.mail_server import smtp_server
+from tests.mail_server import Inbox, smtp_server
 from tests.subject_factories import NOW, build_world
 from varna.bootstrap import Container
 
@@ -75,7 +75,7 @@ def test_d4_cli_notify_sends_the_art19_notices_once(container: Container) -> Non
         uow.commit()
     erased = varna(url, "subject", "erase", "--email", "anna.berg@example.com", "--json")
     assert json.loads(erased.stdout)["notices_queued"] >= 1, erased.stderr
-    with smtp_server() as (port, inbox):
+    with smtp_server(Inbox()) as (port, inbox):
         env = env_for(url, VARNA_SMTP_HOST="127.0.0.1", VARNA_SMTP_PORT=str(port))
         command = [VARNA, "subject", "notify", "--json"]
         first, again = (

@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from tests.consent_data import add_people
-from tests.e2e.helpers import VARNA, env_for, free_port, running_server
+from tests.e2e.helpers import VARNA, env_for, running_server
+from tests.mail_server import smtp_server
 from varna.adapters.db.tables import consent_events, mail_outbox
 from varna.bootstrap import Container
 
@@ -35,14 +35,8 @@ class Inbox:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, Inbox]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
+    with smtp_server(Inbox()) as server:
+        yield server
 
 
 def events(container: Container) -> int:

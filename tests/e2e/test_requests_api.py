@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.e2e.helpers import VARNA, env_for, free_port
+from tests.mail_server import smtp_server
 from tests.subject_factories import build_world
 from varna.bootstrap import Container
 
@@ -49,14 +49,8 @@ class Inbox:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, Inbox]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
+    with smtp_server(Inbox()) as server:
+        yield server
 
 
 @contextmanager

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.e2e.helpers import free_port
 from tests.integration.test_subjects import SECRET, FixedClock, key
-from tests.mail_server import Inbox, smtp_server, unused_port
+from tests.mail_server import Inbox, smtp_server
 from tests.subject_factories import ANNA_PNR, NOW, World, build_world
 from varna.adapters.db.tables import jobs, organisations, outbox
 from varna.adapters.mail import SmtpMailer
@@ -44,7 +45,7 @@ def world(container: Container) -> World:
 
 @pytest.fixture
 def smtp() -> Any:
-    with smtp_server() as server:
+    with smtp_server(Inbox()) as server:
         yield server
 
 
@@ -146,7 +147,7 @@ def test_d4_a_mail_server_that_is_down_leaves_the_notices_waiting(
 ) -> None:
     """A send that fails marks nothing sent; the next run, with the server up, sends them."""
     erase_anna(container)
-    down = deliver(container, unused_port())
+    down = deliver(container, free_port())
     assert down.sent == 0 and down.not_sent == {"send_failed": 3}
     assert {n.last_error for n in unsent(container)} == {"send_failed"}
     port, inbox = smtp
