@@ -5,7 +5,9 @@ unit of work:
 - the gate (``ConsentGate.may_process``) for one person and purpose: median and p99, against
   the raw driver running the same ledger query;
 - the marketing selection (``marketing_recipients``): the set-based window query through the
-  store, against the same SQL run raw on the driver cursor.
+  store, against the same SQL run raw on the driver cursor;
+- the expiry sweep 25 months on: its candidate selection for one purpose (``last_given``)
+  against the same SQL raw, and the whole sweep (every key; the expired events written).
 
     python bench/consent.py [--people 100000] [--calls 5000] [--store both]
 """
@@ -23,8 +25,11 @@ from sqlalchemy import Engine, insert, text
 from bench.common import fresh_postgres, fresh_sqlite, median, migrated, report
 from varna.adapters.db.tables import consent_events, people
 from varna.adapters.db.uow import SqlUnitOfWork
+from varna.bootstrap import SystemClock
 from varna.catalog import load_catalog
 from varna.domain.consent import ConsentSubject
+from varna.domain.consent.expiry import ValidityPolicy, add_months
+from varna.services.consent.expiry import ExpireCommand, expire_consents
 from varna.services.consent.gate import ConsentGate
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -43,6 +48,14 @@ SELECT people.id, people.email FROM people JOIN (
   WHERE rank = 1) AS last_event ON last_event.person_id = people.id
 WHERE last_event.event = 'given' AND last_event.notice_version IN ({q})
   AND people.email IS NOT NULL ORDER BY people.id
+"""
+
+EXPIRY_SQL = """
+SELECT * FROM (
+  SELECT person_id, browser_id, event, notice_version, text_hash, channel, language, at,
+         row_number() OVER (PARTITION BY person_id, browser_id ORDER BY at DESC, id DESC) AS rank
+  FROM consent_events WHERE purpose = {q} AND at <= {q}) AS ranked
+WHERE rank = 1 AND event = 'given' AND at <= {q}
 """
 
 
@@ -117,6 +130,25 @@ def measure(name: str, url: str, count: int, calls: int) -> None:
             raw_count = len(cursor.fetchall())
             raw_runs.append(time.perf_counter() - start)
         assert raw_count == selected, (raw_count, selected)
+        as_of = add_months(at, 25)
+        policy = ValidityPolicy()
+        bound = policy.given_before(PURPOSE, as_of)
+        expiry_sql, expiry_store, expiry_raw, lapsing = EXPIRY_SQL.format(q=mark), [], [], 0
+        params = (PURPOSE, *(t if mark == "%s" else t.strftime("%Y-%m-%d %H:%M:%S")
+                             for t in (as_of, bound)))  # fmt: skip
+        for _ in range(3):
+            start = time.perf_counter()
+            lapsing = len(uow.consent.last_given(PURPOSE, given_before=bound, as_of=as_of))
+            expiry_store.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            cursor.execute(expiry_sql, params)
+            raw_lapsing = len(cursor.fetchall())
+            expiry_raw.append(time.perf_counter() - start)
+        assert raw_lapsing == lapsing, (raw_lapsing, lapsing)
+    start = time.perf_counter()
+    swept = expire_consents(SqlUnitOfWork(engine), ExpireCommand(as_of=as_of), gate=gate,
+                            policy=policy, actor="bench", clock=SystemClock())  # fmt: skip
+    sweep_time = time.perf_counter() - start
     engine.dispose()
     p99 = statistics.quantiles(gate_times, n=100)[98]
     raw_p99 = statistics.quantiles(raw_times, n=100)[98]
@@ -139,6 +171,13 @@ def measure(name: str, url: str, count: int, calls: int) -> None:
                 f"{select_store * 1e3:.0f} ms for {selected:,} recipients (raw SQL "
                 f"{select_raw * 1e3:.0f} ms, ratio {select_store / select_raw:.2f})",
             ),
+            (
+                "expiry selection",
+                f"{median(expiry_store) * 1e3:.0f} ms for {lapsing:,} lapsed {PURPOSE} consents "
+                f"(raw SQL {median(expiry_raw) * 1e3:.0f} ms, ratio "
+                f"{median(expiry_store) / median(expiry_raw):.2f})",
+            ),
+            ("expiry sweep", f"{sweep_time:.2f} s, {swept.total:,} expired events written"),
         ],
     )
 
