@@ -59,9 +59,12 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def run_varna(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_varna(
+    url: str, *args: str, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI on ``url`` with only the given ``VARNA_`` settings (none inherited)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VARNA_")}
-    env.update(VARNA_DATABASE_URL=url, VARNA_SECRET_KEY=BENCH_SECRET)
+    env.update(VARNA_DATABASE_URL=url, VARNA_SECRET_KEY=BENCH_SECRET, **(settings or {}))
     result = subprocess.run([VARNA, *args], env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"varna {' '.join(args)} failed: {result.stderr[-2000:]}")

@@ -8,18 +8,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from tests.factories import test_iccid
 from varna.adapters.db.tables import (
+    consent_events,
     contracts,
     invoice_lines,
     invoices,
     legal_holds,
+    orders,
     organisations,
     payments,
     people,
     person_roles,
+    quote_requests,
     sims,
     support_tickets,
     ticket_messages,
@@ -36,6 +39,22 @@ class Customer:
     organisation_id: int
     person_id: int
     contract_id: int
+
+
+def _person(conn: Connection, n: int, email: str, *, phone: str | None = None) -> int:
+    return int(
+        conn.execute(
+            insert(people)
+            .values(
+                full_name=f"Testa Person {n}",
+                email=email,
+                phone=phone,
+                source="test",
+                created_at=CREATED,
+            )
+            .returning(people.c.id)
+        ).scalar_one()
+    )
 
 
 def add_customer(
@@ -55,17 +74,7 @@ def add_customer(
             )
             .returning(organisations.c.id)
         ).scalar_one()
-        person = conn.execute(
-            insert(people)
-            .values(
-                full_name=f"Testa Person {n}",
-                email=f"kontakt{n}@example.com",
-                phone=f"+4670174{n:04d}",
-                source="test",
-                created_at=CREATED,
-            )
-            .returning(people.c.id)
-        ).scalar_one()
+        person = _person(conn, n, f"kontakt{n}@example.com", phone=f"+4670174{n:04d}")
         conn.execute(
             insert(person_roles).values(
                 person_id=person,
@@ -241,3 +250,102 @@ def load_usage(container: Container, rows: list[UsageRow]) -> int:
         count = uow.demo.load_usage(rows, first_day=min(starts), last_day=max(starts))
         uow.commit()
     return count
+
+
+def add_person(
+    container: Container, n: int, role: str, *, started_on: date, ended_on: date | None = None
+) -> int:
+    """A person with one role (lead, newsletter subscriber, web visitor) and no organisation."""
+    with container.engine.begin() as conn:
+        person = _person(conn, n, f"person{n}@example.com")
+        conn.execute(
+            insert(person_roles).values(
+                person_id=person, role=role, started_on=started_on, ended_on=ended_on
+            )
+        )
+    return int(person)
+
+
+def add_role(container: Container, person_id: int, role: str, *, started_on: date) -> None:
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(person_roles).values(person_id=person_id, role=role, started_on=started_on)
+        )
+
+
+def add_quote_request(
+    container: Container, person_id: int, received_at: datetime, *, ordered: bool = False
+) -> int:
+    """A quote request of a lead; ``ordered``: it became an order of a new customer."""
+    with container.engine.begin() as conn:
+        request = conn.execute(
+            insert(quote_requests)
+            .values(
+                person_id=person_id,
+                company_name="Testbolaget Offert AB",
+                message="Vi behöver 50 SIM-kort.",
+                sim_count=50,
+                received_at=received_at,
+                source="web_form",
+            )
+            .returning(quote_requests.c.id)
+        ).scalar_one()
+        if ordered:
+            org = conn.execute(
+                insert(organisations)
+                .values(
+                    kind="customer", name="Testbolaget Offert AB", source="test", created_at=CREATED
+                )
+                .returning(organisations.c.id)
+            ).scalar_one()
+            conn.execute(
+                insert(orders).values(
+                    organisation_id=org,
+                    quote_request_id=request,
+                    reference=f"ORD-{request}",
+                    sim_count=50,
+                    ordered_at=received_at,
+                )
+            )
+    return int(request)
+
+
+def add_consent(
+    container: Container, person_id: int, events: list[tuple[str, datetime]], *, purpose: str
+) -> None:
+    """Consent ledger entries (given, withdrawn, ...) of a person for ``purpose``."""
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(consent_events),
+            [
+                {
+                    "person_id": person_id,
+                    "purpose": purpose,
+                    "event": event,
+                    "notice_version": "2023-03-28",
+                    "text_hash": "0" * 64,
+                    "channel": "privacy_center",
+                    "language": "sv",
+                    "at": at,
+                }
+                for event, at in events
+            ],
+        )
+
+
+def add_person_visits(container: Container, person_id: int, days: list[date]) -> None:
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(web_visits),
+            [
+                {
+                    "person_id": person_id,
+                    "visited_at": datetime(d.year, d.month, d.day, 10, tzinfo=UTC),
+                    "path": "/kontakt",
+                    "ip_address": "192.0.2.20",
+                    "cookie_id": f"p{person_id}-{i}",
+                    "user_agent": "TestBrowser/1.0",
+                }
+                for i, d in enumerate(days)
+            ],
+        )

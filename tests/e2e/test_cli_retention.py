@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,11 @@ from sqlalchemy.exc import OperationalError
 from tests.conftest import TEST_SECRET
 from tests.e2e.helpers import VARNA, env_for, varna
 from tests.retention_factories import (
+    add_consent,
     add_customer,
     add_invoice,
+    add_person,
+    add_quote_request,
     add_sims,
     add_visits,
     load_usage,
@@ -55,6 +58,21 @@ def _world(url: str) -> None:
                 paid_on=date(2026, 3, 15),
             )
         add_visits(container, [date(2024, 1, 1) + timedelta(days=d % 300) for d in range(2000)])
+        for n in range(10, 16):  # leads without order and newsletter subscribers who withdrew
+            lead = add_person(container, n, "lead", started_on=date(2024, 2, 1))
+            add_quote_request(container, lead, datetime(2024, 2, 1, 9, tzinfo=UTC))
+            reader = add_person(
+                container, n + 10, "newsletter_subscriber", started_on=date(2024, 1, 1)
+            )
+            add_consent(
+                container,
+                reader,
+                [
+                    ("given", datetime(2024, 1, 1, tzinfo=UTC)),
+                    ("withdrawn", datetime(2026, 4, 1, tzinfo=UTC)),
+                ],
+                purpose="newsletter",
+            )
     finally:
         container.close()
 
@@ -163,3 +181,46 @@ def _kill_resume_compare(killed: str, whole: str) -> None:
     usage_done = {(row[0], row[1]): row[2] for row in after_whole["batches"]}
     assert usage_done[("usage_records", "anonymise")] > 0
     assert usage_done[("web_visits", "delete")] == 2000
+    assert usage_done[("people.lead_no_order", "anonymise")] > 0
+    assert usage_done[("people.newsletter", "anonymise")] > 0
+
+
+@pytest.mark.e2e
+def test_A2_cli_records_and_shows_a_customers_instruction(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'varna.db'}"
+    container = build(Settings(database_url=url, secret_key=TEST_SECRET))  # type: ignore[arg-type]
+    container.upgrade_schema()
+    customer = add_customer(container, 1, terminated_on=None)
+    container.close()
+    org = str(customer.organisation_id)
+    first = varna(url, "retention", "instruct", "--customer", org, "--usage-days", "90", "--json")
+    second = varna(
+        url,
+        *("retention", "instruct", "--customer", org, "--usage-days", "30"),
+        *("--action", "anonymise", "--location-days", "7", "--reference", "DPA-2026-004"),
+        "--json",
+    )
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    recorded = json.loads(second.stdout)
+    assert {k: recorded[k] for k in ("customer_id", "version", "usage_days", "action")} == {
+        "customer_id": customer.organisation_id,
+        "version": 2,
+        "usage_days": 30,
+        "action": "anonymise",
+    }
+    assert (recorded["location_days"], recorded["reference"]) == (7, "DPA-2026-004")
+    history = json.loads(
+        varna(url, "retention", "instructions", "--customer", org, "--json").stdout
+    )
+    assert [v["version"] for v in history] == [1, 2]
+    in_force = json.loads(varna(url, "retention", "instructions", "--json").stdout)
+    assert [(i["customer_id"], i["version"]) for i in in_force] == [(customer.organisation_id, 2)]
+
+    refused = varna(url, "retention", "instruct", "--customer", org, "--usage-days", "0")
+    unknown = varna(url, "retention", "instruct", "--customer", "999", "--usage-days", "30")
+    assert refused.returncode == 1 and "--usage-days" in refused.stderr
+    assert unknown.returncode == 1 and "--customer 999" in unknown.stderr
+    history = json.loads(
+        varna(url, "retention", "instructions", "--customer", org, "--json").stdout
+    )
+    assert len(history) == 2  # refused instructions changed nothing

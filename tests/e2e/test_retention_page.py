@@ -15,13 +15,19 @@ from varna.bootstrap import Container
 PASSWORD = "correct-horse-battery-staple"
 
 
-def test_R2_R6_dashboard_for_the_privacy_officer_only_shows_due_held_vault_runs_and_backlog_chart(
+def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_runs_and_chart(
     container: Container,
 ) -> None:
     customer = add_customer(container, 1, terminated_on=date(2020, 1, 15))
     add_hold(container, review_date=date(2099, 1, 1), organisation_id=customer.organisation_id)
     add_visits(container, [date(2020, 5, 1), date(2020, 6, 1)])
     url = container.settings.database_url
+    instructed = varna(
+        url,
+        *("retention", "instruct", "--customer", str(customer.organisation_id)),
+        *("--usage-days", "45", "--action", "anonymise", "--reference", "DPA-2021-007"),
+    )
+    assert instructed.returncode == 0, instructed.stderr
     for day in ("2021-01-01", "2021-09-01"):
         assert varna(url, "retention", "run", "--as-of", day, "--json").returncode == 0
     for login, role in (("dpo@example.com", "privacy_officer"), ("help@example.com", "support")):
@@ -46,6 +52,7 @@ def test_R2_R6_dashboard_for_the_privacy_officer_only_shows_due_held_vault_runs_
     assert "<svg" in page.text and "<polyline" in page.text
     assert "2021-01-01" in page.text and "2021-09-01" in page.text
     assert "legal_hold" in page.text
+    assert "DPA-2021-007" in page.text and "anonymise" in page.text  # A2: the instruction
     assert "Evidence vault" in page.text
     assert '<script src="http' not in page.text  # nothing from a CDN
     assert 'href="/admin/retention"' in start.text

@@ -97,7 +97,13 @@ def test_retention_can_differ_by_subject_type(catalog: Catalog) -> None:
     assert email.retention_for("customer_contact") == "post_contract"
     assert email.retention_for("lead") == "lead_no_order"
     assert email.retention_for("newsletter_subscriber") == "newsletter"
-    assert set(email.retention_rules) == {"post_contract", "lead_no_order", "newsletter"}
+    assert email.retention_for("web_visitor") == "web_visit"
+    assert set(email.retention_rules) == {
+        "post_contract",
+        "lead_no_order",
+        "newsletter",
+        "web_visit",
+    }
 
 
 def test_consent_purposes_are_those_of_the_policy(catalog: Catalog) -> None:

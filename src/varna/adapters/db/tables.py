@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from varna.adapters.db.types import BigId, DirectIdentifier, UTCDateTime
@@ -569,6 +570,24 @@ evidence_vault = Table(
     Column("moved_at", UTCDateTime, nullable=False),
     Column("end_date", Date, nullable=False, index=True),
     Column("run_id", ForeignKey("retention_runs.id")),
+)
+
+# A2: the controller's instruction on its usage data, versioned like a DPA record (a new
+# instruction is a new row; the highest version is in force). Created by migration 0015.
+controller_instructions = Table(
+    "controller_instructions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("usage_days", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("location_days", Integer),
+    Column("reference", String(120)),  # the DPA or instruction reference, not personal data
+    Column("recorded_by", String(120), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    CheckConstraint("action IN ('delete', 'anonymise')", name="action"),
+    UniqueConstraint("customer_id", "version"),
 )
 
 evidence_vault_reads = Table(

@@ -4,8 +4,11 @@
   closure, web visits, leads by last contact, records of rights): a due row is deleted with the
   rows that hang on it through a ``via`` link (an invoice's lines and payments, a ticket's
   messages). A row that another table still points at (a lead that became an order) stays.
-* ``subjects``: people whose relationship ended (post-contract rule, R2): erased through the
-  subject engine's decisions (what an exception keeps is kept).
+* ``subjects``: people whose every role is past its rule: contacts after their relationship
+  ended (post-contract rule, R2), leads without an order after their last contact, newsletter
+  subscribers once their consent is withdrawn, web visitors after their last visit; one
+  target per rule, a person on the target of the first rule among their roles. Erased through
+  the subject engine's decisions (what an exception keeps is kept).
 * ``usage``: usage records, on the rule in force for traffic data (the LEK pack, or the
   processor rule when it is switched off): deleted, or anonymised into daily totals.
 * ``columns``: columns with a shorter rule than their row (cell id and LAC/TAC, R-RET-05):
@@ -78,6 +81,7 @@ class Target:
     clock_column: str | None = None
     children: tuple[tuple[str, str], ...] = ()  # (table, column pointing at this table's id)
     columns: tuple[str, ...] = ()  # for ``columns`` targets: the columns emptied
+    roles: tuple[str, ...] = ()  # for ``subjects`` targets: the person roles of its rule
 
     @property
     def fiscal_clock(self) -> bool:
@@ -179,21 +183,52 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
     return found
 
 
+def person_role_rules(catalog: Catalog) -> dict[str, RetentionRule]:
+    """The rule in force for each person role (subject type) the ``people`` table declares,
+    in catalogue order; the post-contract roles first."""
+    if PEOPLE not in catalog.tables:
+        return {}
+    found: dict[str, RetentionRule] = {}
+    for column in catalog.table(PEOPLE).personal.values():
+        for subject, rule_id in column.retention:
+            found.setdefault(subject, catalog.effective_retention(rule_id))
+    return dict(sorted(found.items(), key=lambda item: item[1].id != POST_CONTRACT))
+
+
+def consent_purpose(catalog: Catalog, rule: RetentionRule) -> str | None:
+    """The consent a "until consent is withdrawn" rule waits on: the consent-based purpose
+    of the same name (the ``newsletter`` rule: the ``newsletter`` purpose)."""
+    purpose = catalog.purposes.get(rule.id)
+    return purpose.id if purpose is not None and purpose.consent_required else None
+
+
+def subject_targets(catalog: Catalog) -> list[Target]:
+    """One target per rule of the person roles; ``people`` is the post-contract one (R2)."""
+    by_rule: dict[str, list[str]] = {}
+    rules: dict[str, RetentionRule] = {}
+    for role, rule in person_role_rules(catalog).items():
+        if rule.action is RetentionAction.KEEP:
+            continue
+        by_rule.setdefault(rule.id, []).append(role)
+        rules[rule.id] = rule
+    return [
+        Target(
+            key=PEOPLE if rule_id == POST_CONTRACT else f"{PEOPLE}.{rule_id}",
+            kind=TargetKind.SUBJECTS,
+            table=PEOPLE,
+            rule=rules[rule_id],
+            categories=_categories(catalog.table(PEOPLE)),
+            action=Action.ANONYMISE,
+            roles=tuple(roles),
+        )
+        for rule_id, roles in by_rule.items()
+    ]
+
+
 def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Target, ...]:
     """Every target, in the order a sweep runs them: people first (their rows of other tables
     go with them), then rows, usage, cell-level columns, and the vault."""
-    found: list[Target] = []
-    if PEOPLE in catalog.tables and POST_CONTRACT in catalog.retention_rules:
-        found.append(
-            Target(
-                key=PEOPLE,
-                kind=TargetKind.SUBJECTS,
-                table=PEOPLE,
-                rule=catalog.effective_retention(POST_CONTRACT),
-                categories=_categories(catalog.table(PEOPLE)),
-                action=Action.ANONYMISE,
-            )
-        )
+    found: list[Target] = subject_targets(catalog)
     found.extend(row_targets(catalog))
     found.extend(usage_targets(catalog, totals=usage_totals))
     if VAULT in catalog.tables and VAULT_RULE in catalog.retention_rules:

@@ -1,5 +1,6 @@
 """``varna retention``: the sweep (R1-R6, P6), the evidence vault (R6), legitimate-interest
-decisions (R3) and legal-hold re-approval (R-RET-06)."""
+decisions (R3), legal-hold re-approval (R-RET-06) and the controllers' instructions on usage
+data (A2)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from rich.table import Table
 from varna.bootstrap import Container
 from varna.domain.errors import VarnaError
 from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.services.retention.instructions import (
+    InstructCommand,
+    instruct_retention,
+    instruction_history,
+    instructions_in_force,
+)
 from varna.services.retention.interest import decide_legitimate_interest, reapprove_hold
 from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
 from varna.services.retention.vault import list_vault, read_vault_entry
@@ -165,6 +172,79 @@ def reapprove(
     with container() as wired:
         reapprove_hold(wired.uow(), hold_id, review_date=day, actor=ACTOR, clock=wired.clock)
     stdout.print(f"Hold {hold_id} re-approved until {day.isoformat()}.")
+
+
+@app.command("instruct")
+def instruct(
+    customer: int = typer.Option(..., "--customer", help="The customer's organisation id."),
+    usage_days: int = typer.Option(
+        ..., "--usage-days", help="Keep each usage record this many days after it started."
+    ),
+    action: str = typer.Option(
+        "delete", "--action", help="Then delete the records, or anonymise them into totals."
+    ),
+    location_days: int | None = typer.Option(
+        None, "--location-days", help="Empty cell id and LAC/TAC after this many days."
+    ),
+    reference: str | None = typer.Option(
+        None, "--reference", help="The DPA or instruction reference (e.g. DPA-2026-004)."
+    ),
+    json_output: bool = JSON,
+) -> None:
+    """Record the customer's (the controller's) instruction on its usage data (A2): a new
+    version; the sweep applies it instead of the default rule set (the LEK traffic rules)."""
+    with container() as wired:
+        recorded = instruct_retention(
+            wired.uow(),
+            InstructCommand(
+                customer_id=customer,
+                usage_days=usage_days,
+                action=action,
+                location_days=location_days,
+                reference=reference,
+            ),
+            actor=ACTOR,
+            clock=wired.clock,
+        )
+    if json_output:
+        print_json(recorded.as_dict())
+    else:
+        stdout.print(
+            f"Recorded instruction version {recorded.version} for customer {customer}: "
+            f"usage kept {usage_days} days, then {action}."
+        )
+
+
+@app.command("instructions")
+def instructions(
+    customer: int | None = typer.Option(
+        None, "--customer", help="Every version of this customer's instruction."
+    ),
+    json_output: bool = JSON,
+) -> None:
+    """The instructions in force per customer, or one customer's every version."""
+    with container() as wired:
+        if customer is None:
+            found = instructions_in_force(wired.uow())
+        else:
+            found = instruction_history(wired.uow(), customer)
+    rows = [i.as_dict() for i in found]
+    if json_output:
+        print_json(rows)
+        return
+    title = "Instructions in force" if customer is None else f"Instructions of customer {customer}"
+    table = Table(title=title)
+    columns = ("customer_id", "version", "usage_days", "action", "location_days", "reference")
+    for column in (*columns, "recorded_at"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(str(row[c]) if row[c] is not None else "-" for c in columns),
+            str(row["recorded_at"])[:19],
+        )
+    stdout.print(table)
+    if not rows:
+        stdout.print("No instruction recorded: the default rule set applies.")
 
 
 @vault_app.command("list")

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from varna.catalog import Catalog
 from varna.domain.retention.clocks import last_due_start
 from varna.domain.retention.holds import EVIDENCE, LEGAL_HOLD, HoldScope, scopes, split
+from varna.domain.retention.instructions import cutoffs as instruction_cutoffs
 from varna.domain.retention.interest import InterestDecision, keeping_decision
-from varna.domain.retention.targets import Target, sweep_targets
+from varna.domain.retention.targets import Target, person_role_rules, sweep_targets
 from varna.services.retention.ports import RetentionUnitOfWork, SweepContext
 
 
@@ -30,6 +31,7 @@ def sweep_day(
     k: int,
     usage_totals: bool,
     only: frozenset[str] | None = None,
+    dry_run: bool = False,
 ) -> SweepDay:
     targets = tuple(
         t
@@ -43,6 +45,7 @@ def sweep_day(
         decision = keeping_decision(target.categories, decisions, as_of)
         if decision is not None:
             interest[target.key] = decision
+    latest = {i.customer_id: i for i in uow.retention.controller_instructions()}  # by version
     ctx = SweepContext(
         as_of=as_of,
         now=now,
@@ -51,6 +54,11 @@ def sweep_day(
         evidence=scopes(active, EVIDENCE),
         evidence_holds=tuple(h for h in active if h.kind == EVIDENCE),
         k=k,
+        dry_run=dry_run,
+        role_cutoffs={
+            role: last_due_start(rule, as_of) for role, rule in person_role_rules(catalog).items()
+        },
+        instructions={c: instruction_cutoffs(i, as_of) for c, i in sorted(latest.items())},
     )
     return SweepDay(ctx, targets, tuple(lapsed), interest)
 

@@ -1,6 +1,7 @@
 """What the retention dashboard shows (R2): what is due per rule and category today, held
 data (legal holds and legitimate-interest decisions), the vault's entries (never their
-content), the last runs and the backlog each run started with."""
+content), the last runs and the backlog each run started with, and the controllers'
+instructions on usage data in force (A2)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 
 from varna.catalog import Catalog
 from varna.domain.retention.holds import HoldScope
+from varna.domain.retention.instructions import ControllerInstruction
 from varna.domain.retention.interest import InterestDecision
 from varna.services.ports import Clock
 from varna.services.retention.ports import RetentionUnitOfWork, RunRecord, VaultEntry
@@ -23,6 +25,7 @@ class Dashboard:
     decisions: list[InterestDecision]
     vault: list[VaultEntry]
     runs: list[RunRecord]
+    instructions: list[ControllerInstruction]  # in force, per customer (A2)
 
     @property
     def backlog(self) -> list[tuple[date, int]]:
@@ -45,4 +48,7 @@ def retention_dashboard(
             decisions=[d for d in uow.retention.interest_decisions() if d.stands(today)],
             vault=uow.retention.vault_entries(20),
             runs=uow.retention.runs(30),
+            instructions=list(
+                {i.customer_id: i for i in uow.retention.controller_instructions()}.values()
+            ),
         )

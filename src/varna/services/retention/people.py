@@ -60,7 +60,7 @@ def erase_people_batch(
     limit: int,
     secret: bytes,
 ) -> list[BatchResult]:
-    person_ids = uow.retention.due_people(ctx, limit)
+    person_ids = uow.retention.due_people(target, ctx, limit)
     if not person_ids:
         return []
     changed: dict[str, int] = {}

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from varna.domain.retention.holds import HeldScopes, HoldScope
+from varna.domain.retention.instructions import ControllerInstruction, InstructionCutoffs
 from varna.domain.retention.interest import InterestDecision
 from varna.domain.retention.targets import Target
 from varna.services.subjects.ports import SubjectUnitOfWork
@@ -16,7 +17,9 @@ from varna.services.subjects.ports import SubjectUnitOfWork
 @dataclass(frozen=True, slots=True)
 class SweepContext:
     """What one sweep day knows: its date, the cut-off per target (data whose clock started
-    on or before it is due), the active holds, k for usage totals, and the run."""
+    on or before it is due), the active holds, k for usage totals, the run, the cut-offs of
+    the controllers' instructions (customer id -> cut-offs; A2), and the cut-offs of every
+    subject role's rule (role -> cut-off; a person goes when each of their roles is due)."""
 
     as_of: date
     now: datetime
@@ -26,6 +29,9 @@ class SweepContext:
     evidence_holds: tuple[HoldScope, ...]
     k: int
     run_id: int | None = None
+    instructions: Mapping[int, InstructionCutoffs] = field(default_factory=dict)
+    role_cutoffs: Mapping[str, date | None] = field(default_factory=dict)
+    dry_run: bool = False  # a dry run reports the exact oldest item of whole due months too
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,29 @@ class RetentionStore(Protocol):
         self, *, category: str, reason: str, end_date: date, decided_by: str, at: datetime
     ) -> int: ...
 
+    # -- the controllers' instructions on usage data (A2) ---------------------------------
+    def controller_instructions(
+        self, customer_id: int | None = None
+    ) -> list[ControllerInstruction]:
+        """Every version, oldest first (of one customer, or of all)."""
+        ...
+
+    def add_controller_instruction(
+        self,
+        *,
+        customer_id: int,
+        usage_days: int,
+        action: str,
+        location_days: int | None,
+        reference: str | None,
+        recorded_by: str,
+        at: datetime,
+    ) -> int:
+        """Record the next version of the customer's instruction; return its version."""
+        ...
+
+    def is_customer(self, organisation_id: int) -> bool: ...
+
     # -- runs ---------------------------------------------------------------------------
     def open_run(self, as_of: date) -> RunRecord | None:
         """The unfinished run of ``as_of``, if a run was interrupted."""
@@ -115,9 +144,10 @@ class RetentionStore(Protocol):
         Not for ``subjects`` targets (the service erases people through the subject engine)."""
         ...
 
-    def due_people(self, ctx: SweepContext, limit: int) -> list[int]:
-        """People whose relationship ended on or before the post-contract cut-off and that no
-        retention run has erased yet, skipping those under a legal hold."""
+    def due_people(self, target: Target, ctx: SweepContext, limit: int) -> list[int]:
+        """People of a ``subjects`` target (the first rule among their roles is the target's)
+        whose every role is past its rule, that no retention run has erased yet, skipping
+        those under a legal hold."""
         ...
 
     def evidence_hold_of_person(self, person_id: int, ctx: SweepContext) -> HoldScope | None: ...

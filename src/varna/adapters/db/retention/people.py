@@ -1,17 +1,52 @@
-"""People whose relationship ended (R2): every contact role has ended, either by its own end
-date or because the organisation has no contract left running; the latest end is on or before
-the post-contract cut-off. The erasure itself is the subject engine's."""
+"""People whose every role is past its rule (R2, R1): each role of ``person_roles`` runs on the
+clock its rule names (``varna.domain.retention.targets.person_role_rules``):
+
+* contract end (contacts, R2): the role's end date, or the end of the organisation's last
+  contract (NULL while one runs);
+* last contact (leads): the person's latest quote request, while none became an order (a lead
+  that ordered is a customer's contact, kept by that role); without a request, the role's end
+  or start;
+* consent withdrawn (newsletter subscribers): the latest withdrawal, refusal or expiry in the
+  consent ledger that no later consent overrides; without ledger entries, the role's end;
+* a visit (web visitors): the person's latest web visit; without one, the role's end or start.
+
+A person belongs to the target of the first rule among their roles and is due when each of
+their roles is due on its own rule. The erasure itself is the subject engine's."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Subquery, and_, case, func, select
+from datetime import date
 
-from varna.adapters.db.tables import contracts, erasure_runs, person_roles
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+)
+
+from varna.adapters.db.tables import (
+    consent_events,
+    contracts,
+    erasure_runs,
+    orders,
+    person_roles,
+    quote_requests,
+    web_visits,
+)
+from varna.catalog.model import Catalog, RetentionRule, StartEvent
+from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.retention.holds import HeldScopes
+from varna.domain.retention.targets import Target, consent_purpose, subject_targets
 from varna.services.retention.people import RETENTION_ACTOR_PREFIX
 from varna.services.retention.ports import SweepContext
 
-CONTACT_ROLES = ("customer_contact", "supplier_contact", "partner_contact")
+GIVEN = "given"
+ALL = 10_000_000
 
 
 def _organisation_ends() -> Subquery:
@@ -30,32 +65,130 @@ def _organisation_ends() -> Subquery:
     )
 
 
-def due_people(connection: Connection, ctx: SweepContext, limit: int, key: str) -> list[int]:
-    cutoff = ctx.cutoffs.get(key)
-    if cutoff is None or ctx.legal.covers_table("people"):
+def _leads() -> Subquery:
+    """person id -> their latest quote request, and how many of them became an order."""
+    return (
+        select(
+            quote_requests.c.person_id.label("person_id"),
+            func.max(quote_requests.c.received_at).label("last"),
+            func.count(orders.c.id).label("ordered"),
+        )
+        .select_from(
+            quote_requests.outerjoin(orders, orders.c.quote_request_id == quote_requests.c.id)
+        )
+        .where(quote_requests.c.person_id.is_not(None))
+        .group_by(quote_requests.c.person_id)
+        .subquery()
+    )
+
+
+def _consents(purpose: str) -> Subquery:
+    """person id -> their latest consent to ``purpose`` and their latest end of it."""
+    given = consent_events.c.event == GIVEN
+    return (
+        select(
+            consent_events.c.person_id.label("person_id"),
+            func.max(case((given, consent_events.c.at), else_=None)).label("given"),
+            func.max(case((given, None), else_=consent_events.c.at)).label("ended"),
+        )
+        .where(consent_events.c.person_id.is_not(None), consent_events.c.purpose == purpose)
+        .group_by(consent_events.c.person_id)
+        .subquery()
+    )
+
+
+def _visits() -> Subquery:
+    return (
+        select(
+            web_visits.c.person_id.label("person_id"),
+            func.max(web_visits.c.visited_at).label("last"),
+        )
+        .where(web_visits.c.person_id.is_not(None))
+        .group_by(web_visits.c.person_id)
+        .subquery()
+    )
+
+
+class _Clocks:
+    """The role-due conditions of one query, with the subqueries they join."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.ends = _organisation_ends()
+        self.joins: list[tuple[Subquery, ColumnElement[bool]]] = [
+            (self.ends, self.ends.c.organisation_id == person_roles.c.organisation_id)
+        ]
+        self._by_person: dict[str, Subquery] = {}
+
+    def _person_subquery(self, key: str, build: Subquery) -> Subquery:
+        if key not in self._by_person:
+            self._by_person[key] = build
+            self.joins.append((build, build.c.person_id == person_roles.c.person_id))
+        return self._by_person[key]
+
+    def role_due(self, rule: RetentionRule, cutoff: date) -> ColumnElement[bool]:
+        bound = start_of_day(day_after(cutoff))
+        own = func.coalesce(person_roles.c.ended_on, person_roles.c.started_on) <= cutoff
+        event = rule.start_event
+        if event is StartEvent.CONTRACT_END:
+            return func.coalesce(person_roles.c.ended_on, self.ends.c.ended_on) <= cutoff
+        if event is StartEvent.LAST_CONTACT:
+            leads = self._person_subquery("leads", _leads())
+            return and_(
+                func.coalesce(leads.c.ordered, 0) == 0,
+                or_(leads.c.last < bound, and_(leads.c.last.is_(None), own)),
+            )
+        if event is StartEvent.CONSENT_WITHDRAWN:
+            purpose = consent_purpose(self.catalog, rule)
+            if purpose is None:
+                return person_roles.c.ended_on <= cutoff
+            ledger = self._person_subquery(f"consent:{purpose}", _consents(purpose))
+            withdrawn = and_(
+                ledger.c.ended < bound,
+                or_(ledger.c.given.is_(None), ledger.c.ended > ledger.c.given),
+            )
+            unknown = and_(ledger.c.given.is_(None), ledger.c.ended.is_(None))
+            return or_(withdrawn, and_(unknown, person_roles.c.ended_on <= cutoff))
+        if event is StartEvent.VISIT:
+            visits = self._person_subquery("visits", _visits())
+            return or_(visits.c.last < bound, and_(visits.c.last.is_(None), own))
+        return own
+
+
+def due_people(
+    connection: Connection, catalog: Catalog, target: Target, ctx: SweepContext, limit: int
+) -> list[int]:
+    targets = subject_targets(catalog)
+    if ctx.legal.covers_table("people") or target not in targets:
         return []
-    ends = _organisation_ends()
-    role_end = func.coalesce(person_roles.c.ended_on, ends.c.ended_on)
-    contact = person_roles.c.role.in_(CONTACT_ROLES)
+    rules = {role: t.rule for t in targets for role in t.roles}
+    clocks = _Clocks(catalog)
+    due_parts, rank_parts = [], []
+    for index, each in enumerate(targets):
+        rank_parts.append((person_roles.c.role.in_(each.roles), index))
+    for role, rule in rules.items():
+        cutoff = ctx.role_cutoffs.get(role)
+        if cutoff is not None:
+            due_parts.append((and_(person_roles.c.role == role, clocks.role_due(rule, cutoff)), 1))
+    if not due_parts:
+        return []
+    rank = case(*rank_parts, else_=len(targets))
     erased = select(erasure_runs.c.person_id).where(
         erasure_runs.c.person_id.is_not(None),
         erasure_runs.c.actor.like(f"{RETENTION_ACTOR_PREFIX}%"),
     )
+    joined: FromClause = person_roles
+    for subquery, on in clocks.joins:
+        joined = joined.outerjoin(subquery, on)
     query = (
         select(person_roles.c.person_id)
-        .select_from(
-            person_roles.outerjoin(
-                ends,
-                ends.c.organisation_id == person_roles.c.organisation_id,
-            )
-        )
+        .select_from(joined)
         .where(person_roles.c.person_id.not_in(erased))
         .group_by(person_roles.c.person_id)
         .having(
             and_(
-                func.count() == func.sum(case((contact, 1), else_=0)),
-                func.count() == func.count(role_end),
-                func.max(role_end) <= cutoff,
+                func.count() == func.sum(case(*due_parts, else_=0)),
+                func.min(rank) == targets.index(target),
                 *_held_groups(ctx.legal),
             )
         )
@@ -78,9 +211,11 @@ def _held_groups(held: HeldScopes) -> list[ColumnElement[bool]]:
     return parts
 
 
-def count_people(connection: Connection, ctx: SweepContext, key: str) -> tuple[int, int]:
+def count_people(
+    connection: Connection, catalog: Catalog, target: Target, ctx: SweepContext
+) -> tuple[int, int]:
     """(due people, people the legal holds keep)."""
-    due = len(due_people(connection, ctx, 10_000_000, key))
+    due = len(due_people(connection, catalog, target, ctx, ALL))
     if ctx.legal.empty:
         return due, 0
     unheld = SweepContext(
@@ -91,8 +226,10 @@ def count_people(connection: Connection, ctx: SweepContext, key: str) -> tuple[i
         evidence=ctx.evidence,
         evidence_holds=ctx.evidence_holds,
         k=ctx.k,
+        role_cutoffs=ctx.role_cutoffs,
+        instructions=ctx.instructions,
     )
-    return due, len(due_people(connection, unheld, 10_000_000, key)) - due
+    return due, len(due_people(connection, catalog, target, unheld, ALL)) - due
 
 
 __all__ = ["RETENTION_ACTOR_PREFIX", "count_people", "due_people"]

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from varna.adapters.db.retention import partitions, people, rows, usage
+from varna.adapters.db.retention import partitions, people, pg_days, rows, usage
+from varna.adapters.db.retention.instructions import InstructionRows
 from varna.adapters.db.tables import (
     evidence_vault,
     evidence_vault_reads,
@@ -32,7 +33,9 @@ from varna.services.retention.ports import (
 )
 
 
-class SqlRetentionStore:
+class SqlRetentionStore(InstructionRows):
+    """With the controllers' instructions (A2) of :class:`InstructionRows`."""
+
     def __init__(self, connection: Connection, catalog: Catalog) -> None:
         self._connection = connection
         self._catalog = catalog
@@ -167,8 +170,11 @@ class SqlRetentionStore:
 
     def count_due(self, target: Target, ctx: SweepContext) -> DueCount:
         if target.kind is TargetKind.SUBJECTS:
-            due, held = people.count_people(self._connection, ctx, target.key)
+            due, held = people.count_people(self._connection, self._catalog, target, ctx)
             return DueCount(target.key, due, due, None, held)
+        if target.kind is TargetKind.USAGE and self._connection.dialect.name == "postgresql":
+            groups = usage.customer_cutoffs(self._connection, target, ctx)
+            return partitions.count_due(self._connection, target, ctx, groups)
         if target.kind in (TargetKind.USAGE, TargetKind.COLUMNS):
             return usage.count_usage(self._connection, target, ctx)
         if target.kind is TargetKind.VAULT:
@@ -189,17 +195,24 @@ class SqlRetentionStore:
             return []
         if target.kind is TargetKind.COLUMNS:
             return usage.clear_batch(self._connection, target, groups, batch_rows)
-        if self._connection.dialect.name == "postgresql":
+        postgres = self._connection.dialect.name == "postgresql"
+        if postgres:
             months = partitions.droppable(self._connection, groups)
             if months:
                 name, month = months[0]
-                return partitions.drop_month(self._connection, target, name, month, ctx)
-        if target.action is Action.ANONYMISE:
-            return usage.anonymise_days(self._connection, target, groups, ctx, batch_rows)
-        return usage.delete_batch(self._connection, target, groups, batch_rows)
+                return partitions.drop_month(self._connection, target, name, month, ctx, groups)
+        deleting = usage.with_action(groups, Action.DELETE)
+        done = (
+            usage.delete_batch(self._connection, target, deleting, batch_rows) if deleting else []
+        )
+        anonymising = usage.with_action(groups, Action.ANONYMISE)
+        if done or not anonymising:
+            return done
+        days = pg_days.anonymise_days if postgres else usage.anonymise_days
+        return days(self._connection, target, anonymising, ctx, batch_rows)
 
-    def due_people(self, ctx: SweepContext, limit: int) -> list[int]:
-        return people.due_people(self._connection, ctx, limit, "people")
+    def due_people(self, target: Target, ctx: SweepContext, limit: int) -> list[int]:
+        return people.due_people(self._connection, self._catalog, target, ctx, limit)
 
     def evidence_hold_of_person(self, person_id: int, ctx: SweepContext) -> HoldScope | None:
         hold = evidence_hold_for(ctx.evidence_holds, person_id=person_id, organisation_id=None)

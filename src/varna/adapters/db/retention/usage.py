@@ -38,7 +38,7 @@ from sqlalchemy import (
 from varna.adapters.db.tables import contracts, invoices, sims, usage_daily_totals, usage_records
 from varna.catalog.model import StartEvent
 from varna.domain.retention.clocks import day_after, start_of_day
-from varna.domain.retention.targets import Action, Target
+from varna.domain.retention.targets import Action, Target, TargetKind
 from varna.services.retention.ports import BatchResult, DueCount, SweepContext
 
 EVERYTHING = datetime(9999, 1, 1, tzinfo=UTC)
@@ -46,10 +46,12 @@ EVERYTHING = datetime(9999, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class CustomerCutoff:
-    """Usage of these customers' SIMs started before ``before`` is due."""
+    """Usage of these customers' SIMs started before ``before`` is due, for ``action``
+    (delete or anonymise: the controller's instruction, or the sweep's default)."""
 
     before: datetime
     customers: tuple[int, ...]
+    action: str = Action.DELETE.value
 
     def condition(self) -> ColumnElement[bool]:
         sim_ids = select(sims.c.id).where(sims.c.customer_id.in_(self.customers))
@@ -86,27 +88,53 @@ def _ended_cutoffs(connection: Connection, threshold: date) -> dict[int, datetim
     return {int(org): EVERYTHING for org in connection.execute(query).scalars()}
 
 
+def _default_cutoffs(
+    connection: Connection, target: Target, threshold: date | None
+) -> dict[int, datetime]:
+    """The default rule set's cut-off per customer (the rule in force for ``target``)."""
+    if threshold is None:
+        return {}
+    event = target.rule.start_event
+    if event is StartEvent.INVOICE_SETTLED:
+        return _settled_cutoffs(connection, threshold)
+    if event is StartEvent.CONTRACT_END:
+        return _ended_cutoffs(connection, threshold)
+    every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
+    return {int(c): start_of_day(day_after(threshold)) for c in every}
+
+
 def customer_cutoffs(
     connection: Connection, target: Target, ctx: SweepContext
 ) -> list[CustomerCutoff]:
-    """Groups of customers with the same cut-off; held customers are left out."""
-    threshold = ctx.cutoffs.get(target.key)
-    if threshold is None or ctx.legal.covers_table(target.table):
+    """Groups of customers with the same cut-off and action; held customers are left out.
+    A customer's instruction (A2) replaces the default rule set for its usage records, and
+    for the cell-level columns when it names a location period."""
+    if ctx.legal.covers_table(target.table):
         return []
-    event = target.rule.start_event
-    if event is StartEvent.INVOICE_SETTLED:
-        per_customer = _settled_cutoffs(connection, threshold)
-    elif event is StartEvent.CONTRACT_END:
-        per_customer = _ended_cutoffs(connection, threshold)
-    else:
-        every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
-        per_customer = {int(c): start_of_day(day_after(threshold)) for c in every}
+    per_customer = {
+        customer: (before, target.action.value)
+        for customer, before in _default_cutoffs(
+            connection, target, ctx.cutoffs.get(target.key)
+        ).items()
+    }
+    for customer, instruction in ctx.instructions.items():
+        day = instruction.usage if target.kind is TargetKind.USAGE else instruction.location
+        if day is not None:
+            action = instruction.action if target.kind is TargetKind.USAGE else Action.CLEAR
+            per_customer[customer] = (start_of_day(day_after(day)), str(action))
     held = ctx.legal.organisation_ids | ctx.evidence.organisation_ids
-    groups: dict[datetime, list[int]] = {}
-    for customer, before in sorted(per_customer.items()):
+    groups: dict[tuple[datetime, str], list[int]] = {}
+    for customer, key in sorted(per_customer.items()):
         if customer not in held:
-            groups.setdefault(before, []).append(customer)
-    return [CustomerCutoff(before, tuple(ids)) for before, ids in sorted(groups.items())]
+            groups.setdefault(key, []).append(customer)
+    return [
+        CustomerCutoff(before, tuple(ids), action)
+        for (before, action), ids in sorted(groups.items())
+    ]
+
+
+def with_action(groups: list[CustomerCutoff], action: Action) -> list[CustomerCutoff]:
+    return [group for group in groups if group.action == action.value]
 
 
 def due_condition(groups: list[CustomerCutoff]) -> ColumnElement[bool]:

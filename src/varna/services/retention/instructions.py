@@ -1,0 +1,93 @@
+"""Recording a controller's instruction on its usage data (A2, R-RET-04, R-RET-05): one use
+case, one transaction with its audit event. The sweep applies the latest version per
+customer; customers without one fall back to the default rule set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from varna.domain.errors import VarnaError
+from varna.domain.retention.instructions import ControllerInstruction, check_instruction
+from varna.services.ports import AuditEvent, Clock
+from varna.services.retention.ports import RetentionUnitOfWork
+
+
+class UnknownCustomer(VarnaError, LookupError):
+    """The instruction names no customer organisation."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstructCommand:
+    customer_id: int
+    usage_days: int
+    action: str = "delete"
+    location_days: int | None = None
+    reference: str | None = None
+
+
+def instruct_retention(
+    uow: RetentionUnitOfWork, command: InstructCommand, *, actor: str, clock: Clock
+) -> ControllerInstruction:
+    """Record the next version of the customer's instruction; refused (nothing changed) when
+    a field is out of range or the customer is unknown."""
+    reference = command.reference.strip() if command.reference else None
+    check_instruction(
+        usage_days=command.usage_days,
+        action=command.action,
+        location_days=command.location_days,
+        reference=reference,
+    )
+    now = clock.now()
+    with uow:
+        if not uow.retention.is_customer(command.customer_id):
+            raise UnknownCustomer(
+                f"--customer {command.customer_id}: no customer organisation has this id"
+            )
+        version = uow.retention.add_controller_instruction(
+            customer_id=command.customer_id,
+            usage_days=command.usage_days,
+            action=command.action,
+            location_days=command.location_days,
+            reference=reference,
+            recorded_by=actor,
+            at=now,
+        )
+        uow.audit.record(
+            AuditEvent(
+                actor,
+                "retention.instruction_recorded",
+                f"organisation:{command.customer_id}",
+                {
+                    "version": version,
+                    "usage_days": command.usage_days,
+                    "action": command.action,
+                    "location_days": command.location_days,
+                },
+            ),
+            at=now,
+        )
+        uow.commit()
+    return ControllerInstruction(
+        customer_id=command.customer_id,
+        version=version,
+        usage_days=command.usage_days,
+        action=command.action,
+        location_days=command.location_days,
+        reference=reference,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+
+
+def instruction_history(
+    uow: RetentionUnitOfWork, customer_id: int | None = None
+) -> list[ControllerInstruction]:
+    """Every version (of one customer, or of all), oldest first."""
+    with uow:
+        return uow.retention.controller_instructions(customer_id)
+
+
+def instructions_in_force(uow: RetentionUnitOfWork) -> list[ControllerInstruction]:
+    """The latest version per customer."""
+    latest = {i.customer_id: i for i in instruction_history(uow)}
+    return [latest[customer] for customer in sorted(latest)]
