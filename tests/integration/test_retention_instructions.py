@@ -119,6 +119,12 @@ def test_A2_a_month_due_for_everyone_goes_whole_each_customer_by_its_action(
     instructed = _customer_with_usage(container, 1, settled=False)
     default = _customer_with_usage(container, 2, settled=True)
     _instruct(container, instructed, 20, "anonymise")
+    plan = sweep(container, date(2026, 3, 13), dry_run=True, only={"usage_records"})
+    assert _line(plan, "usage_records")["due_rows"] == (31 * 2 + 20) * 12
+    assert (_line(plan, "usage_records")["oldest"], _line(plan, "usage_records")["subjects"]) == (
+        "2026-01-01",
+        2,
+    )
     report = sweep(container, date(2026, 3, 13), only={"usage_records"}, usage_totals=False)
     assert _line(report, "usage_records")["done"] == {"anonymise": 51 * 12, "delete": 31 * 12}
     assert _earliest(container, instructed) == datetime(2026, 2, 21, 0, 1, tzinfo=UTC)

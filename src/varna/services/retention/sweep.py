@@ -125,6 +125,7 @@ def plan_sweep(
         k=command.k,
         usage_totals=command.usage_totals,
         only=command.only,
+        dry_run=command.dry_run,
     )
     return day, [_line(t, uow.retention.count_due(t, day.ctx), day) for t in day.targets]
 
