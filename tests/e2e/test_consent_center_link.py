@@ -55,8 +55,9 @@ def test_C7_D6_link_by_email_same_answer_for_any_address_and_rate_limited(
         subject, body = mail_to(inbox, known)
         link = base + LINK.search(body).group(1)  # type: ignore[union-attr]
         page = httpx.get(link)
-        states = httpx.get(link.replace("/privacy/consents/", "/api/v1/consent/people/")
-                           .split("?")[0])  # fmt: skip
+        api = link.replace("/privacy/consents/", "/api/v1/consent/people/").split("?")[0]
+        states = httpx.get(api)
+        receipt = httpx.get(f"{api}/receipt").json()
         bad = httpx.post(asks, json={"email": "not an address"})
         for _ in range(2):
             httpx.post(asks, json={"email": known})
@@ -72,6 +73,9 @@ def test_C7_D6_link_by_email_same_answer_for_any_address_and_rate_limited(
     assert subject == "Your link to your consents" and "24 hours" in body
     assert page.status_code == 200 and "Your consents" in page.text
     assert states.status_code == 200 and states.json()["states"]
+    terms = {p["purposeId"]: p["termination"] for p in receipt["services"][0]["purposes"]}
+    assert terms["newsletter"].startswith("until withdrawn, at most 24 months")
+    assert terms["cookies.statistics"].startswith("until withdrawn, at most 12 months")
     assert bad.status_code == 422 and "email" in bad.json()["detail"]
     assert "not an address" not in bad.text
     assert [r.status_code for r in limited] == [429, 429]

@@ -40,6 +40,11 @@ PAGES: list[PageLink] = [
         "The notice version, consent purposes and cookie categories the banner shows.",
     ),
     PageLink(
+        "/privacy/consents",
+        "Your consents",
+        "Get a link by e-mail to see, give and withdraw your consents (sv/en).",
+    ),
+    PageLink(
         "/privacy/requests",
         "Your rights: make a request",
         "Access, portability, rectification, restriction, erasure, objection (sv/en).",

@@ -4,6 +4,7 @@ person agreed to, with whom, under which notice, when and how (C7, GDPR Art. 7(1
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +24,10 @@ def consent_receipt(
     notice_version: str,
     policy_url: str,
     at: datetime,
+    validity_months: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The receipt for ``subject``: one entry per purpose with its state and its proof."""
+    """The receipt for ``subject``: one entry per purpose with its state and its proof;
+    ``validity_months`` says how long each consent lasts before it expires."""
     controller = catalog.controller
     purposes = []
     for key, state in states.items():
@@ -50,8 +53,12 @@ def consent_receipt(
                 "consentType": "EXPLICIT",
                 "piiCategory": pii,
                 "primaryPurpose": False,
-                "termination": "until withdrawn; withdraw in the privacy center or with the "
-                "link in any message",
+                "termination": (
+                    f"until withdrawn, at most {validity_months[key]} months (then we ask again)"
+                    if validity_months and key in validity_months
+                    else "until withdrawn"
+                )
+                + "; withdraw in the privacy center or with the link in any message",
                 "thirdPartyDisclosure": bool(recipients),
                 "thirdPartyName": [r.name for r in recipients],
                 "state": state.status.value,

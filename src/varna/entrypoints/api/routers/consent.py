@@ -38,7 +38,12 @@ from varna.entrypoints.api.schemas.consent import (
     PersonDecision,
     PurposePublic,
 )
-from varna.entrypoints.consent_wiring import LaterMailer, link_person, run_ask_for_link
+from varna.entrypoints.consent_wiring import (
+    LaterMailer,
+    link_person,
+    run_ask_for_link,
+    validity_policy,
+)
 from varna.services.consent.center_links import AskForLink, TooManyAsks
 from varna.services.consent.decisions import (
     Decisions,
@@ -238,6 +243,7 @@ def receipt(
         notice_version=gate.notice.version,
         policy_url=f"{container.settings.public_url.rstrip('/')}/cookies",
         at=now,
+        validity_months={key: validity_policy(container).months_for(key) for key in states},
     )
     headers = {"Content-Disposition": 'attachment; filename="consent-receipt.json"'}
     return Response(
