@@ -1,8 +1,8 @@
-"""Retention rules as plain Python, no database (R1, R2, R3, R4, R5, R6)."""
+"""Retention rules as plain Python, no database (R1, R2, R3, R4, R5, R6, A2)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,13 +10,27 @@ from varna.catalog import load_catalog
 from varna.domain.retention.anonymity import InvalidK, kept_groups
 from varna.domain.retention.clocks import is_due, last_due_fiscal_year, last_due_start
 from varna.domain.retention.holds import HoldScope, split
+from varna.domain.retention.instructions import (
+    ControllerInstruction,
+    InstructionRefused,
+    check_instruction,
+    last_due_day,
+)
+from varna.domain.retention.instructions import cutoffs as instruction_cutoffs
 from varna.domain.retention.interest import (
     DecisionRefused,
     InterestDecision,
     check_decision,
     keeping_decision,
 )
-from varna.domain.retention.targets import Action, TargetKind, sweep_targets
+from varna.domain.retention.targets import (
+    Action,
+    TargetKind,
+    consent_purpose,
+    person_role_rules,
+    subject_targets,
+    sweep_targets,
+)
 from varna.domain.retention.vault import PRIVACY_OFFICER, may_read_vault, vault_end_date
 
 CATALOG = load_catalog()
@@ -110,3 +124,48 @@ def test_P6_groups_smaller_than_k_are_suppressed() -> None:
     assert kept == ["SE", "NO"] and suppressed == 1
     with pytest.raises(InvalidK):
         kept_groups([], 1)
+
+
+def test_R1_every_person_role_gets_a_target_on_its_own_rule() -> None:
+    targets = {t.key: t for t in subject_targets(CATALOG)}
+    assert list(targets) == [
+        "people",
+        "people.lead_no_order",
+        "people.newsletter",
+        "people.web_visit",
+    ]
+    assert targets["people"].roles == ("customer_contact", "supplier_contact", "partner_contact")
+    assert targets["people.newsletter"].roles == ("newsletter_subscriber",)
+    assert consent_purpose(CATALOG, targets["people.newsletter"].rule) == "newsletter"
+    newsletter = person_role_rules(CATALOG)["newsletter_subscriber"]
+    assert not is_due(newsletter, date(2026, 2, 3), date(2026, 2, 3))  # withdrawn that day
+    assert is_due(newsletter, date(2026, 2, 3), date(2026, 2, 4))
+
+
+def test_A2_an_instruction_of_10_days_keeps_a_record_through_the_tenth_day() -> None:
+    instruction = ControllerInstruction(
+        7, 1, 10, "anonymise", 3, None, "staff:1", datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    found = instruction_cutoffs(instruction, date(2026, 1, 16))
+    assert (found.usage, found.action, found.location) == (
+        date(2026, 1, 5),  # started on or before 2026-01-05: gone on 2026-01-16
+        "anonymise",
+        date(2026, 1, 12),
+    )
+    assert last_due_day(10, date(2026, 1, 15)) == date(2026, 1, 4)
+
+
+@pytest.mark.parametrize(
+    ("days", "action", "location", "field"),
+    [
+        (0, "delete", None, "--usage-days"),
+        (3654, "delete", None, "--usage-days"),
+        (30, "archive", None, "--action"),
+        (30, "delete", 31, "--location-days"),
+    ],
+)
+def test_A2_an_instruction_out_of_range_is_refused_naming_the_field(
+    days: int, action: str, location: int | None, field: str
+) -> None:
+    with pytest.raises(InstructionRefused, match=field):
+        check_instruction(usage_days=days, action=action, location_days=location, reference=None)
