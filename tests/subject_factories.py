@@ -283,3 +283,56 @@ def add_invoice(
             )
         )
     return int(invoice)
+
+
+CECILIA_PNR = personnummer("19720815", "246")
+
+
+@dataclass(frozen=True)
+class SoleTrader:
+    """Cecilia Dahl and her enskild firma: its orgnr is her personnummer (10 digits)."""
+
+    organisation_id: int
+    person_id: int | None
+    ticket_id: int
+
+
+def add_sole_trader(container: Container, *, with_person: bool = True) -> SoleTrader:
+    """A customer that is a sole trader, with a case, and invoices of 2017 and 2024 naming
+    no contact person (the firm is the person)."""
+    with container.engine.begin() as conn:
+        firm = conn.execute(
+            insert(organisations).values(
+                kind="customer",
+                name="Cecilia Dahl Konsult",
+                orgnr=f"{CECILIA_PNR[2:8]}-{CECILIA_PNR[8:]}",
+                address="Provgatan 9, 111 22 Stockholm",
+                privacy_contact_email="cecilia.dahl@example.com",
+                source="test",
+                created_at=NOW,
+            )
+        ).inserted_primary_key[0]
+        person = None
+        if with_person:
+            person = conn.execute(
+                insert(people).values(
+                    full_name="Cecilia Dahl",
+                    email="cecilia.dahl@example.com",
+                    personnummer=CECILIA_PNR,
+                    source="test",
+                    created_at=NOW,
+                )
+            ).inserted_primary_key[0]
+        ticket = conn.execute(
+            insert(support_tickets).values(
+                organisation_id=firm,
+                subject="Fakturafråga",
+                status="closed",
+                opened_at=NOW - timedelta(days=400),
+                closed_at=NOW - timedelta(days=390),
+            )
+        ).inserted_primary_key[0]
+    for year in (2017, 2024):
+        add_invoice(container, organisation_id=int(firm), person_id=None, fiscal_year=year,
+                    number=f"F-{year}-0900")  # fmt: skip
+    return SoleTrader(int(firm), None if person is None else int(person), int(ticket))

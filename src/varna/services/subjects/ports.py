@@ -27,10 +27,13 @@ class SubjectScope:
     values: Mapping[str, tuple[str, ...]]  # lookup kind -> canonical values (given and found)
     names: tuple[str, ...]  # the person's own names, for removing mentions on erasure
     mention_terms: tuple[str, ...]
+    # sole traders (enskild firma): organisations whose orgnr is the person's personnummer;
+    # the firm's customer record and its records are the person's data
+    organisation_ids: tuple[int, ...] = ()
 
     @property
     def found(self) -> bool:
-        return bool(self.person_ids) or any(self.anchors.values())
+        return bool(self.person_ids or self.organisation_ids) or any(self.anchors.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,22 +10,23 @@ from sqlalchemy import Column, ColumnElement, Connection, Date, Integer, and_, f
 
 from varna.adapters.db.subjects.walker import PEOPLE, Walk
 from varna.adapters.db.tables import contracts, legal_holds, metadata, people, person_roles
-from varna.catalog.model import LinkKind, RetentionAction
+from varna.catalog.model import LINK_TARGETS, LinkKind, RetentionAction
 from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.subjects.erasure import Hold
 from varna.services.subjects.ports import ErasureFacts
 
 
 def _organisations(connection: Connection, walk: Walk, today: date) -> list[int]:
-    """The organisations the person currently has a role at."""
+    """The organisations the person currently has a role at, and their own sole-trader firm."""
+    firms = set(walk.scope.organisation_ids)
     if not walk.person_ids:
-        return []
+        return sorted(firms)
     query = select(person_roles.c.organisation_id).where(
         person_roles.c.person_id.in_(walk.person_ids),
         person_roles.c.organisation_id.is_not(None),
         or_(person_roles.c.ended_on.is_(None), person_roles.c.ended_on >= today),
     )
-    return sorted({row for row in connection.execute(query).scalars() if row is not None})
+    return sorted(firms | {row for row in connection.execute(query).scalars() if row is not None})
 
 
 def _running_contract(connection: Connection, organisations: list[int], today: date) -> bool:
@@ -133,7 +134,30 @@ def _clock_rows(connection: Connection, walk: Walk) -> dict[str, dict[date | Non
             starts[_clock(value)] = starts.get(_clock(value), 0) + int(rows)
         if starts:
             found[name] = starts
+    firm = _firm_clock(connection, walk)
+    if firm is not None:
+        found[LINK_TARGETS[LinkKind.ORGANISATION]] = {firm: len(walk.scope.organisation_ids)}
     return found
+
+
+def _firm_clock(connection: Connection, walk: Walk) -> date | None:
+    """A sole trader's own row (name, orgnr) is kept as long as the latest of its accounting
+    records that name it (R4): the latest clock start among them."""
+    firms = list(walk.scope.organisation_ids)
+    latest: list[date] = []
+    for name in walk.tables() if firms else ():
+        entry = walk.entry(name)
+        if not entry.clock_column or not _kept_on_own_clock(walk, name):
+            continue
+        table = metadata.tables[name]
+        for link in entry.subject_link:
+            if link.kind is LinkKind.ORGANISATION and link.column:
+                query = select(func.max(table.c[entry.clock_column]))
+                start = _clock(connection.execute(query.where(table.c[link.column].in_(firms))
+                                                  ).scalar_one())  # fmt: skip
+                if start is not None:
+                    latest.append(start)
+    return max(latest, default=None)
 
 
 def _clocks(

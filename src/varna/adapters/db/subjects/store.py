@@ -14,7 +14,7 @@ from varna.adapters.db.subjects.batched import count_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
 from varna.adapters.db.subjects.rows import StreamedQuery, rows_query
 from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
-from varna.adapters.db.tables import metadata
+from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, TablePlan
 from varna.domain.subjects.keys import PERSON_ID, PERSONAL_KINDS, SubjectKey, text_forms
@@ -90,6 +90,7 @@ class SqlSubjectStore:
             values={kind: tuple(sorted(v)) for kind, v in values.items()},
             names=tuple(names),
             mention_terms=tuple(terms),
+            organisation_ids=self._sole_traders(values.get("personnummer", set())),
         )
         # The walk reads the anchors with its first ids, in one round trip.
         wanted = self._anchors(scope)
@@ -102,10 +103,20 @@ class SqlSubjectStore:
             values=scope.values,
             names=scope.names,
             mention_terms=scope.mention_terms,
+            organisation_ids=scope.organisation_ids,
         )
         walk.scope = resolved  # the same person: only the anchors were added
         self._walked = (resolved, walk)
         return resolved
+
+    def _sole_traders(self, personnummer: set[str]) -> tuple[int, ...]:
+        """Organisations whose orgnr is one of these personnummer, however it is written:
+        a sole trader (enskild firma) is the person (an AB's number is never a personnummer)."""
+        forms = {f for v in personnummer for f in text_forms(SubjectKey("personnummer", v))}
+        if not forms:
+            return ()
+        query = select(organisations.c.id).where(organisations.c.orgnr.in_(sorted(forms)))
+        return tuple(sorted(self._connection.execute(query).scalars()))
 
     def _anchors(self, scope: SubjectScope) -> list[tuple[str, Any]]:
         """Rows outside ``people`` matched by a lookup column of a given identifier."""

@@ -8,7 +8,10 @@ to them, as SQL conditions built with SQLAlchemy Core from the table metadata (D
   through them by index, never scanned);
 * a column that declares a ``lookup`` kind matches the person's identifiers of that kind
   (a SIM by ICCID or end-user reference, the suppression entry by its keyed hash);
-* ``organisation`` links are not followed: a contact is not the company.
+* ``organisation`` links are not followed: a contact is not the company; except for a sole
+  trader (enskild firma, an organisation whose orgnr is the person's personnummer): its row
+  (``self``) and the controller records that link to it (invoices, orders, cases) are the
+  person's. Processor data (its SIMs' end users) stays the firm's as controller.
 
 A row whose own person link names someone else (a colleague's message in the person's case) is
 that other person's row, not this person's. Free-text columns marked ``search_text`` are
@@ -23,7 +26,7 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, false, func, or_,
 
 from varna.adapters.db.subjects.batched import ids_where
 from varna.adapters.db.tables import metadata
-from varna.catalog.model import LINK_TARGETS, Catalog, LinkKind, TableEntry
+from varna.catalog.model import LINK_TARGETS, Catalog, LinkKind, Role, TableEntry
 from varna.services.subjects.ports import SubjectScope
 
 PEOPLE = LINK_TARGETS[LinkKind.PERSON]
@@ -123,6 +126,7 @@ class Walk:
                 parts.append(table.c[column].in_(list(values)))
         if name == PEOPLE and self.person_ids:
             parts.append(table.c.id.in_(self.person_ids))
+        parts += self._sole_trader(name)
         for link in entry.subject_link:
             if link.kind is LinkKind.PERSON and link.column and self.person_ids:
                 parts.append(table.c[link.column].in_(self.person_ids))
@@ -139,6 +143,21 @@ class Walk:
                 mine = linked.in_(self.person_ids) if self.person_ids else false()
                 condition = and_(condition, or_(linked.is_(None), mine))
         return condition
+
+    def _sole_trader(self, name: str) -> list[ColumnElement[bool]]:
+        """The sole trader's own row and the controller records that name it."""
+        firms = list(self.scope.organisation_ids)
+        table, entry = self.table(name), self.entry(name)
+        if not firms or entry.role is not Role.CONTROLLER:
+            return []
+        parts: list[ColumnElement[bool]] = [
+            table.c[link.column].in_(firms)
+            for link in entry.subject_link
+            if link.kind is LinkKind.ORGANISATION and link.column
+        ]
+        if name == LINK_TARGETS[LinkKind.ORGANISATION]:
+            parts.append(table.c.id.in_(firms))
+        return parts
 
     def context(self, name: str) -> ColumnElement[bool] | None:
         """Rows that hang on the person's rows through a ``via`` link, whoever wrote them (the
