@@ -48,7 +48,11 @@ class Container:
     def consent_gate(self) -> ConsentGate:
         """The one consent gate of the process, with the vetoes of the subject engine."""
         secret = self.settings.secret_key.get_secret_value().encode("utf-8")
-        return ConsentGate(self.catalog, vetoes=consent_vetoes(secret))
+        return ConsentGate(
+            self.catalog,
+            vetoes=consent_vetoes(secret),
+            validity_months=self.settings.consent_validity_months,
+        )
 
     @cached_property
     def access_links(self) -> AccessLinks:

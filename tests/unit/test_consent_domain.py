@@ -124,8 +124,19 @@ def test_C7_validity_periods_count_calendar_months_and_refuse_bad_settings() -> 
     assert policy.lapses_at("cookies.statistics", given) == datetime(2025, 2, 28, 10, 0, tzinfo=UTC)
     assert policy.lapses_at("cookies.marketing", given) == datetime(2024, 5, 29, 10, 0, tzinfo=UTC)
     assert add_months(datetime(2026, 3, 31, tzinfo=UTC), -1) == datetime(2026, 2, 28, tzinfo=UTC)
-    for key in ("newsletter", "cookies.statistics"):
-        lapsed = policy.lapses_at(key, given)
-        assert given <= policy.given_before(key, lapsed)  # the selection bound never misses one
+    day_before = datetime(2026, 2, 28, 10, 0, tzinfo=UTC)
+    assert not policy.lapsed("newsletter", given, day_before)
+    assert policy.lapsed("newsletter", given, datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
+    first_lapsed = {
+        "newsletter": datetime(2026, 3, 1, tzinfo=UTC),
+        "cookies.marketing": datetime(2024, 5, 29, 10, 0, tzinfo=UTC),
+    }
+    for key, as_of in first_lapsed.items():
+        assert policy.lapsed(key, given, as_of) and policy.lapses_at(key, given) <= as_of
+    events = [ConsentEvent(ConsentSubject.person(1), "newsletter", EventKind.GIVEN, "n-1", "h",
+                           Channel.API, "sv", given)]  # fmt: skip
+    assert fold(events, at=day_before, lapsed=policy.lapsed)["newsletter"].granted
+    later = fold(events, at=datetime(2026, 3, 2, tzinfo=UTC), lapsed=policy.lapsed)
+    assert later["newsletter"].status is Status.EXPIRED  # before any sweep has run
     with pytest.raises(InputRefused, match="'contract'"):
         ValidityPolicy.of({"contract": 12}, keys=("newsletter",))

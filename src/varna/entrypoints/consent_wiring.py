@@ -41,11 +41,9 @@ def run_send(
 
 
 def validity_policy(container: Container) -> ValidityPolicy:
-    """The validity period of each consent (settings over the defaults); refuses unknown
-    keys and periods under a month."""
-    return ValidityPolicy.of(
-        container.settings.consent_validity_months, keys=container.consent_gate.notice.keys
-    )
+    """The validity period of each consent (VARNA_CONSENT_VALIDITY_MONTHS over the
+    defaults), the gate's own, so the sweep and the gate never disagree."""
+    return container.consent_gate.validity
 
 
 def run_expiry(container: Container, command: ExpireCommand, *, actor: str) -> ExpiryReport:

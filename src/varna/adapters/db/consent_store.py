@@ -216,6 +216,7 @@ class SqlConsentStore:
                 c.person_id,
                 c.event,
                 c.notice_version,
+                c.at,
                 func.row_number()
                 .over(partition_by=c.person_id, order_by=(c.at.desc(), c.id.desc()))
                 .label("rank"),
@@ -223,12 +224,17 @@ class SqlConsentStore:
             .where(c.purpose == purpose, c.person_id.is_not(None), c.at <= at)
             .subquery("ranked")
         )
-        return select(ranked.c.person_id, ranked.c.event, ranked.c.notice_version).where(
-            ranked.c.rank == 1
-        )
+        return select(
+            ranked.c.person_id, ranked.c.event, ranked.c.notice_version, ranked.c.at
+        ).where(ranked.c.rank == 1)
 
     def marketing_recipients(
-        self, purpose: str, valid_versions: Sequence[str], *, at: datetime
+        self,
+        purpose: str,
+        valid_versions: Sequence[str],
+        *,
+        at: datetime,
+        given_after: datetime | None = None,
     ) -> list[Recipient]:
         if not valid_versions:
             return []
@@ -243,20 +249,29 @@ class SqlConsentStore:
             )
             .order_by(people.c.id)
         )
+        if given_after is not None:
+            query = query.where(last.c.at > given_after)
         return [
             Recipient(person_id=row.id, email=row.email) for row in self._connection.execute(query)
         ]
 
     def marketing_skips(
-        self, purpose: str, valid_versions: Sequence[str], *, at: datetime
+        self,
+        purpose: str,
+        valid_versions: Sequence[str],
+        *,
+        at: datetime,
+        given_after: datetime | None = None,
     ) -> dict[str, int]:
         last = self._last_events(purpose, at).subquery("last_event")
         valid = (
             last.c.notice_version.in_(list(valid_versions)) if valid_versions else literal(False)
         )
+        lapsed = last.c.at <= given_after if given_after is not None else literal(False)
         reason = case(
             (last.c.event.is_(None), literal("never_asked")),
             (last.c.event != EventKind.GIVEN.value, last.c.event),
+            (lapsed, literal(EventKind.EXPIRED.value)),
             (~valid, literal("outdated_notice")),
             (people.c.email.is_(None), literal("no_email")),
             else_=literal("eligible"),

@@ -13,8 +13,8 @@ appropriate intervals. varna's defaults:
   most 13 months).
 
 Each ledger key can be given another period (``VARNA_CONSENT_VALIDITY_MONTHS``). A consent
-older than its period gets an ``expired`` event dated the moment it lapsed, so the fold, the
-gate and marketing selection treat it as missing.
+older than its period gets an ``expired`` event dated the moment it lapsed (the daily sweep),
+and until then the fold, the gate and marketing selection already count it as expired.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import MappingProxyType
 
 from varna.domain.errors import InputRefused
@@ -71,10 +71,14 @@ class ValidityPolicy:
         return self.months.get(key, default)
 
     def lapses_at(self, key: str, given_at: datetime) -> datetime:
-        """When a consent to ``key`` given at ``given_at`` stops counting."""
+        """When a consent to ``key`` given at ``given_at`` stops counting (the date of its
+        ``expired`` event)."""
         return add_months(given_at, self.months_for(key))
 
     def given_before(self, key: str, as_of: datetime) -> datetime:
-        """A bound for the selection: every consent that has lapsed by ``as_of`` was given
-        no later than this (a few days' margin for the month-end clamping)."""
-        return add_months(as_of, -self.months_for(key)) + timedelta(days=3)
+        """The cutoff: a consent to ``key`` given at or before this has lapsed by ``as_of``
+        (the gate, the sweep and marketing selection all use it)."""
+        return add_months(as_of, -self.months_for(key))
+
+    def lapsed(self, key: str, given_at: datetime, as_of: datetime) -> bool:
+        return given_at <= self.given_before(key, as_of)

@@ -45,6 +45,8 @@ class ConsentState:
 
 # Whether consent given under ``notice_version`` still covers ``purpose`` in the current notice.
 StillCurrent = Callable[[str, str], bool]
+# Whether a consent to ``purpose`` given at the first time has lapsed by the second.
+Lapsed = Callable[[str, datetime, datetime], bool]
 
 
 def _always_current(_version: str, _purpose: str) -> bool:
@@ -56,9 +58,11 @@ def fold(
     *,
     at: datetime | None = None,
     still_current: StillCurrent = _always_current,
+    lapsed: Lapsed | None = None,
 ) -> dict[str, ConsentState]:
     """The state per purpose after ``events`` (ordered by time, then by ledger order); events
-    later than ``at`` are ignored."""
+    later than ``at`` are ignored. With ``lapsed`` and ``at``, a consent older than its
+    validity counts as expired even before the sweep has written its ``expired`` event."""
     ordered = sorted(enumerate(events), key=lambda item: (item[1].at, item[0]))
     last: dict[str, ConsentEvent] = {}
     given_at: dict[str, datetime | None] = {}
@@ -70,6 +74,8 @@ def fold(
     states: dict[str, ConsentState] = {}
     for purpose, event in last.items():
         status = _STATUS[event.kind]
+        if status is Status.GRANTED and lapsed and at and lapsed(purpose, event.at, at):
+            status = Status.EXPIRED
         if status is Status.GRANTED and not still_current(event.notice_version, purpose):
             status = Status.OUTDATED
         states[purpose] = ConsentState(purpose, status, event, given_at[purpose])

@@ -143,9 +143,7 @@ def consent_states(
     with uow as work:
         if subject.person_id is not None and not work.consent.person_exists(subject.person_id):
             raise UnknownSubject(subject.reference)
-        states = fold(
-            work.consent.events_of(subject), at=at, still_current=gate.still_current(work)
-        )
+        states = gate.fold(work, work.consent.events_of(subject), at=at)
     return {key: current_state(states, key) for key in gate.notice.keys}
 
 

@@ -67,13 +67,12 @@ def expire_consents(
             candidates = work.consent.last_given(
                 key, given_before=policy.given_before(key, as_of), as_of=as_of
             )
-            for given in candidates:
+            for given in candidates:  # each has lapsed by as_of, so it lapsed at or before
                 lapsed = policy.lapses_at(key, given.at)
-                if lapsed <= as_of:
-                    events.append(
-                        replace(given, kind=EventKind.EXPIRED, channel=Channel.EXPIRY, at=lapsed)
-                    )
-                    counts[key] += 1
+                events.append(
+                    replace(given, kind=EventKind.EXPIRED, channel=Channel.EXPIRY, at=lapsed)
+                )
+                counts[key] += 1
         if not command.dry_run and events:
             work.consent.append(events)
             work.audit.record(

@@ -9,12 +9,21 @@ so processing on that consent stops at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from varna.catalog import Catalog
-from varna.domain.consent import ConsentSubject, Notice, NoticeVersion, Status, fold
+from varna.domain.consent import (
+    ConsentEvent,
+    ConsentState,
+    ConsentSubject,
+    Notice,
+    NoticeVersion,
+    Status,
+    fold,
+)
+from varna.domain.consent.expiry import ValidityPolicy
 from varna.domain.errors import VarnaError
 from varna.services.consent.notice import build_notice, cookie_key, keys_granting
 from varna.services.consent.ports import ConsentUnitOfWork, ProcessingVeto
@@ -39,10 +48,18 @@ class GateDecision:
 class ConsentGate:
     """Built once per process (bootstrap) with the current notice and the vetoes."""
 
-    def __init__(self, catalog: Catalog, *, vetoes: Sequence[ProcessingVeto] = ()) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        vetoes: Sequence[ProcessingVeto] = (),
+        validity_months: Mapping[str, int] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.notice: Notice = build_notice(catalog)
         self.vetoes = tuple(vetoes)
+        # how long each consent lasts (domain/consent/expiry.py); bad settings are refused
+        self.validity = ValidityPolicy.of(validity_months or {}, keys=self.notice.keys)
         self._versions: dict[str, NoticeVersion] = {}
 
     # -- notice versions -------------------------------------------------------------------
@@ -67,6 +84,15 @@ class ConsentGate:
             uow.consent.publish_notice(published, at=at)
             self._versions[published.version] = published
 
+    def fold(
+        self, uow: ConsentUnitOfWork, events: Sequence[ConsentEvent], *, at: datetime
+    ) -> dict[str, ConsentState]:
+        """The current state as the gate sees it: consent under a changed notice text counts
+        as outdated, consent older than its validity as expired."""
+        return fold(
+            events, at=at, still_current=self.still_current(uow), lapsed=self.validity.lapsed
+        )
+
     # -- the gate --------------------------------------------------------------------------
 
     def may_process(
@@ -84,9 +110,7 @@ class ConsentGate:
             keys = keys_granting(self.catalog, purpose)[1:]
         if not keys:
             return GateDecision(False, "never_asked")
-        states = fold(
-            uow.consent.events_of(subject, keys), at=at, still_current=self.still_current(uow)
-        )
+        states = self.fold(uow, uow.consent.events_of(subject, keys), at=at)
         best = Status.NEVER_ASKED
         for key in keys:
             state = states.get(key)

@@ -103,10 +103,12 @@ def send_marketing(
     with uow as work:
         gate.publish(work, at=at)
         versions = gate.valid_versions(work, purpose)
-        recipients = work.consent.marketing_recipients(purpose, versions, at=at)
-        skipped = Counter(
-            {k: v for k, v in work.consent.marketing_skips(purpose, versions, at=at).items() if v}
+        given_after = gate.validity.given_before(purpose, at)  # older consents have lapsed
+        recipients = work.consent.marketing_recipients(
+            purpose, versions, at=at, given_after=given_after
         )
+        skips = work.consent.marketing_skips(purpose, versions, at=at, given_after=given_after)
+        skipped = Counter({k: v for k, v in skips.items() if v})
         vetoed: dict[int, str] = {}
         for veto in gate.vetoes:
             for person_id, why in veto.vetoed_people(work, purpose).items():

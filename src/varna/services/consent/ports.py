@@ -104,17 +104,29 @@ class ConsentStore(Protocol):
         ...
 
     def marketing_recipients(
-        self, purpose: str, valid_versions: Sequence[str], *, at: datetime
+        self,
+        purpose: str,
+        valid_versions: Sequence[str],
+        *,
+        at: datetime,
+        given_after: datetime | None = None,
     ) -> list[Recipient]:
         """People whose last event for ``purpose`` up to ``at`` is ``given`` under one of
-        ``valid_versions`` and who have an e-mail address (one set-based query)."""
+        ``valid_versions`` (after ``given_after``: older consents have lapsed) and who have an
+        e-mail address (one set-based query)."""
         ...
 
     def marketing_skips(
-        self, purpose: str, valid_versions: Sequence[str], *, at: datetime
+        self,
+        purpose: str,
+        valid_versions: Sequence[str],
+        *,
+        at: datetime,
+        given_after: datetime | None = None,
     ) -> dict[str, int]:
         """How many people are not eligible, per reason: never_asked, refused, withdrawn,
-        expired, outdated_notice, no_email (one set-based query)."""
+        expired (an expired event, or a consent given no later than ``given_after``),
+        outdated_notice, no_email (one set-based query)."""
         ...
 
     def queue_messages(self, messages: Iterable[QueuedMessage], *, at: datetime) -> list[int]:
