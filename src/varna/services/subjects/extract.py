@@ -16,7 +16,7 @@ from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
-from varna.catalog import Catalog, ColumnEntry
+from varna.catalog import Catalog, ColumnEntry, TableEntry
 from varna.domain.subjects.article15 import article15
 from varna.domain.subjects.keys import SubjectKey
 from varna.domain.subjects.redaction import REDACTED, redact_text
@@ -79,12 +79,14 @@ def build_extract(
             ]
             if not columns:
                 continue
-            if write is not None and count.rows > STREAM_ABOVE:
-                rows = uow.subjects.stream(scope, count.table, columns)
+            found.extend(entry.personal[c] for c in columns)
+            if write is not None and count.rows > STREAM_ABOVE and _plain_only(entry, columns):
+                for part in _by_category(entry, columns).values():  # each reads its columns
+                    rows = uow.subjects.stream(scope, count.table, part)
+                    _add_blocks(catalog, blocks, rows, "linked", redactor, total=count.rows)
             else:
                 rows = uow.subjects.fetch(scope, count.table, columns)
-            found.extend(entry.personal[c] for c in columns)
-            _add_blocks(catalog, blocks, rows, "linked", redactor, total=count.rows)
+                _add_blocks(catalog, blocks, rows, "linked", redactor)
         mentioned = any(count.mention_column is not None for count in counts)
         for rows in uow.subjects.mentions(scope) if mentioned else ():
             column = rows.mention_column or ""
@@ -195,13 +197,8 @@ def _add_blocks(
     *,
     total: int = 0,
 ) -> None:
-    """One block per category of the table's rows (streamed rows stay streamed unless a
-    column must be redacted: those tables are small)."""
+    """One block per category of the table's rows (streamed rows: ``total`` of them)."""
     entry = catalog.table(rows.table)
-    if not isinstance(rows.rows, list) and any(
-        _cleaner(entry.personal[c], redactor) is not plain for c in rows.columns if c != "id"
-    ):
-        rows = TableRows(rows.table, rows.columns, list(rows.rows), rows.mention_column)
     by_category: dict[str, list[int]] = {}
     for index, column in enumerate(rows.columns):
         if column != "id":
@@ -246,6 +243,21 @@ def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[list[An
                 values[position] = value.isoformat()
         result.append(values)
     return result
+
+
+def _plain_only(entry: TableEntry, columns: Sequence[str]) -> bool:
+    """No column needs redaction (free text, another person's name): rows can be streamed."""
+    return not any(
+        entry.personal[c].redact_in_extract or entry.personal[c].category == FREE_TEXT
+        for c in columns
+    )
+
+
+def _by_category(entry: TableEntry, columns: Sequence[str]) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = {}
+    for column in columns:
+        parts.setdefault(entry.personal[column].category, []).append(column)
+    return parts
 
 
 def _temporal(sample: Sequence[tuple[Any, ...]], indexes: list[int]) -> list[int]:
