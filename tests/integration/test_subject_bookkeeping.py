@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.integration.test_retention import sweep
+from tests.retention_factories import add_customer, add_hold
+from tests.retention_factories import add_invoice as add_retention_invoice
 from tests.subject_factories import World, add_invoice, build_world
-from varna.adapters.db.tables import invoices, payments
+from varna.adapters.db.tables import evidence_vault, invoices, payments
 from varna.bootstrap import Container
 from varna.domain.subjects.erasure import CategoryOutcome
 from varna.domain.subjects.keys import SubjectKey, normalise
@@ -120,3 +123,22 @@ def test_r4_records_go_when_their_own_period_ends(container: Container, world: W
     assert rows[2024].contact_person_id == world.anna_id
     kept = line(later, "payment_history", "kept")
     assert [d for d, _ in kept.kept_until] == [date(2031, 12, 31), date(2032, 12, 31)]
+
+
+def test_r4_r6_the_sweep_moves_each_accounting_record_to_the_vault_once(
+    container: Container,
+) -> None:
+    """R4, R6: a person under an evidence hold whose invoices fall in two bookkeeping periods
+    (one ended, one not) has one vault entry per table, holding each record once."""
+    customer = add_customer(container, 1, terminated_on=date(2025, 1, 15))
+    for year in (2016, 2024):
+        add_retention_invoice(container, customer, number=f"R-{year}", fiscal_year=year,
+                              issued_on=date(year, 5, 1), paid_on=date(year, 5, 20))  # fmt: skip
+    add_hold(container, kind="evidence", review_date=date(2030, 1, 1), person_id=customer.person_id)
+    sweep(container, date(2027, 3, 1), only={"people"})
+    with container.engine.connect() as conn:
+        query = select(evidence_vault.c.source_table, evidence_vault.c.record_ids)
+        entries = [(row.source_table, sorted(row.record_ids)) for row in conn.execute(query)]
+    tables = [table for table, _ in entries]
+    assert len(tables) == len(set(tables))  # one entry per table, each record once
+    assert [len(ids) for table, ids in entries if table in ("invoices", "payments")] == [2, 2]

@@ -77,7 +77,8 @@ def erase_people_batch(
             clock_rows=facts.clock_rows,  # R4: each invoice on its own fiscal year
         )
         plans = plan_erasure(catalog, tables, context)
-        changing = [plan.table for plan in plans if plan.action != "none"]
+        # a table may have two plans (rows whose own period ended, and the rest): once each
+        changing = list(dict.fromkeys(plan.table for plan in plans if plan.action != "none"))
         if _to_vault(uow, catalog, scope, changing, person_id, ctx):
             moved += 1
         person_changed = uow.subjects.erase(scope, plans)
