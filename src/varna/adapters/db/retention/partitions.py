@@ -107,6 +107,25 @@ def count_due(
     return DueCount(target.key, total, customers, first)
 
 
+def drop_months(
+    connection: Connection,
+    target: Target,
+    whole: list[tuple[str, date]],
+    ctx: SweepContext,
+    groups: list[CustomerCutoff],
+) -> list[BatchResult]:
+    """One batch: the oldest due month when it is aggregated first (a bounded unit of work);
+    every due month at once when they are only dropped (no row is read, one commit)."""
+    if with_action(groups, Action.ANONYMISE):
+        name, month = whole[0]
+        return drop_month(connection, target, name, month, ctx, groups)
+    return [
+        result
+        for name, month in whole
+        for result in drop_month(connection, target, name, month, ctx, groups)
+    ]
+
+
 def drop_month(
     connection: Connection,
     target: Target,

@@ -199,8 +199,7 @@ class SqlRetentionStore(InstructionRows):
         if postgres:
             months = partitions.droppable(self._connection, groups)
             if months:
-                name, month = months[0]
-                return partitions.drop_month(self._connection, target, name, month, ctx, groups)
+                return partitions.drop_months(self._connection, target, months, ctx, groups)
         deleting = usage.with_action(groups, Action.DELETE)
         done = (
             usage.delete_batch(self._connection, target, deleting, batch_rows) if deleting else []
