@@ -116,10 +116,15 @@ class LaterMailer:
         self._messages.append(mail)
 
     def flush(self) -> None:
+        """Send what was collected (after the answer). A failure is logged by its type only:
+        mail errors can quote the address."""
         if self._messages:
             mailer = self._container.mailer()
             for mail in self._messages:
-                mailer.send(mail)
+                try:
+                    mailer.send(mail)
+                except Exception as exc:  # noqa: BLE001 - the person may ask again
+                    log.warning("privacy-center link not sent: %s", type(exc).__name__)
             self._messages.clear()
 
 
