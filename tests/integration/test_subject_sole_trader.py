@@ -102,7 +102,7 @@ def test_d4_r4_erasing_a_sole_trader_keeps_the_books_per_year(
 ) -> None:
     """D4, R4 on 2026-12-01: the firm's 2017 invoice (period ended 2024-12-31) is anonymised,
     2024's is kept until 2031-12-31, and so are the firm's name and orgnr (its books name it);
-    its address, privacy contact and case subject go."""
+    its address, privacy contact and case subject go, and the case no longer names the firm."""
     result = erase(container, CECILIA_PNR, DEC_1_2026)
     company = next(c for c in result.categories
                    if c.category == "company_data" and c.outcome.value == "kept")  # fmt: skip
@@ -117,9 +117,9 @@ def test_d4_r4_erasing_a_sole_trader_keeps_the_books_per_year(
         books = {r.fiscal_year: r for r in conn.execute(select(invoices).where(
             invoices.c.organisation_id == firm.organisation_id))}  # fmt: skip
         assert books[2017].billing_address is None and books[2024].billing_address
-        ticket = conn.execute(select(support_tickets.c.subject).where(
-            support_tickets.c.id == firm.ticket_id)).scalar_one()  # fmt: skip
-        assert ticket == "[erased]"
+        ticket = conn.execute(select(support_tickets).where(
+            support_tickets.c.id == firm.ticket_id)).one()  # fmt: skip
+        assert ticket.subject == "[erased]" and ticket.organisation_id is None  # link cut
     assert find(container, CECILIA_PNR).erasable == {}
 
 

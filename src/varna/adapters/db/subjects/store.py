@@ -7,7 +7,20 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, String, Text, and_, func, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    Text,
+    and_,
+    case,
+    func,
+    not_,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import delete as sql_delete
 
 from varna.adapters.db.subjects.batched import count_where
@@ -228,7 +241,7 @@ class SqlSubjectStore:
             if plan.action == "delete":
                 result = self._connection.execute(sql_delete(table).where(condition))
             elif values:
-                pending = and_(condition, _still_set(table, values))
+                pending = and_(condition, _still_set(table, values, walk.scope.organisation_ids))
                 result = self._connection.execute(update(table).where(pending).values(values))
             else:
                 continue
@@ -249,7 +262,10 @@ class SqlSubjectStore:
             if plan.action != "delete":
                 if not values:
                     continue
-                condition = and_(condition, _still_set(metadata.tables[plan.table], values))
+                condition = and_(
+                    condition,
+                    _still_set(metadata.tables[plan.table], values, walk.scope.organisation_ids),
+                )
             rows = self._count(plan.table, condition)
             if rows:
                 found[plan.table] = found.get(plan.table, 0) + rows
@@ -315,22 +331,32 @@ def _rows_of(walk: Walk, plan: TablePlan) -> Any:
     return and_(condition, part)
 
 
-def _changes(walk: Walk, plan: TablePlan) -> dict[str, str | None]:
-    """The new values of an anonymise or clear: emptied columns, and cut person links."""
+def _changes(walk: Walk, plan: TablePlan) -> dict[str, Any]:
+    """The new values of an anonymise or clear: emptied columns, cut person links, and cut
+    links to the person's sole-trader firm (where the column may be empty)."""
     table = metadata.tables[plan.table]
-    values = {column: _empty(table, column) for column in plan.clear}
+    values: dict[str, Any] = {column: _empty(table, column) for column in plan.clear}
+    firms = list(walk.scope.organisation_ids)
     if plan.action == "anonymise":
         for link in walk.entry(plan.table).subject_link:
             if link.kind.value == "person" and link.column:
                 values[link.column] = None
+            elif link.kind.value == "organisation" and link.column and firms:
+                column = table.c[link.column]
+                if column.nullable:  # another company's link stays
+                    values[link.column] = case((column.in_(firms), null()), else_=column)
     return values
 
 
-def _still_set(table: Any, values: dict[str, str | None]) -> Any:
+def _still_set(table: Any, values: dict[str, Any], firms: Sequence[int] = ()) -> Any:
     """Rows where at least one of the columns does not hold its new value yet."""
-    return or_(
-        *(table.c[c].is_not(None) if v is None else table.c[c] != v for c, v in values.items())
-    )
+    parts = []
+    for c, v in values.items():
+        if isinstance(v, ColumnElement):  # a link cut only where it names the firm
+            parts.append(table.c[c].in_(list(firms)))
+        else:
+            parts.append(table.c[c].is_not(None) if v is None else table.c[c] != v)
+    return or_(*parts)
 
 
 def _empty(table: Any, column: str) -> str | None:
