@@ -53,9 +53,13 @@ class CustomerCutoff:
     customers: tuple[int, ...]
     action: str = Action.DELETE.value
 
-    def condition(self) -> ColumnElement[bool]:
+    def condition(self, *, in_id_order: bool = False) -> ColumnElement[bool]:
+        """``in_id_order``: for SQLite batches by id, a condition its (sim_id, started_at)
+        index cannot serve, so that it walks the rows by id and stops at the batch's end
+        instead of finding and sorting every due row for each batch."""
         sim_ids = select(sims.c.id).where(sims.c.customer_id.in_(self.customers))
-        return and_(usage_records.c.started_at < self.before, usage_records.c.sim_id.in_(sim_ids))
+        sim = usage_records.c.sim_id + 0 if in_id_order else usage_records.c.sim_id
+        return and_(usage_records.c.started_at < self.before, sim.in_(sim_ids))
 
 
 def _settled_cutoffs(connection: Connection, threshold: date) -> dict[int, datetime]:
@@ -137,8 +141,14 @@ def with_action(groups: list[CustomerCutoff], action: Action) -> list[CustomerCu
     return [group for group in groups if group.action == action.value]
 
 
-def due_condition(groups: list[CustomerCutoff]) -> ColumnElement[bool]:
-    return or_(false(), *(group.condition() for group in groups))
+def due_condition(
+    groups: list[CustomerCutoff], *, in_id_order: bool = False
+) -> ColumnElement[bool]:
+    return or_(false(), *(group.condition(in_id_order=in_id_order) for group in groups))
+
+
+def _by_id(connection: Connection, groups: list[CustomerCutoff]) -> ColumnElement[bool]:
+    return due_condition(groups, in_id_order=connection.dialect.name == "sqlite")
 
 
 def count_usage(connection: Connection, target: Target, ctx: SweepContext) -> DueCount:
@@ -155,7 +165,8 @@ def count_usage(connection: Connection, target: Target, ctx: SweepContext) -> Du
     return DueCount(target.key, int(rows), customers, oldest.date() if oldest else None)
 
 
-def _next_last_id(connection: Connection, condition: Any, batch_rows: int) -> int | None:
+def _next_ids(connection: Connection, condition: Any, batch_rows: int) -> tuple[int, int] | None:
+    """The batch's id range: (first, last) of the next ``batch_rows`` due ids, or None."""
     ids = (
         select(usage_records.c.id)
         .where(condition)
@@ -163,18 +174,19 @@ def _next_last_id(connection: Connection, condition: Any, batch_rows: int) -> in
         .limit(batch_rows)
         .subquery()
     )
-    last = connection.execute(select(func.max(ids.c.id))).scalar()
-    return None if last is None else int(last)
+    first, last = connection.execute(select(func.min(ids.c.id), func.max(ids.c.id))).one()
+    return None if last is None else (int(first), int(last))
 
 
 def delete_batch(
     connection: Connection, target: Target, groups: list[CustomerCutoff], batch_rows: int
 ) -> list[BatchResult]:
-    condition = due_condition(groups)
-    last = _next_last_id(connection, condition, batch_rows)
-    if last is None:
+    condition = _by_id(connection, groups)
+    ids = _next_ids(connection, condition, batch_rows)
+    if ids is None:
         return []
-    batch = and_(condition, usage_records.c.id <= last)
+    first, last = ids
+    batch = and_(condition, usage_records.c.id.between(first, last))
     deleted = connection.execute(delete(usage_records).where(batch)).rowcount
     return [BatchResult(target.key, Action.DELETE.value, deleted, 0, {"last_id": last})]
 
@@ -220,21 +232,27 @@ def anonymise_days(
     ctx: SweepContext,
     batch_rows: int,
 ) -> list[BatchResult]:
-    """Aggregate the earliest due whole days (about ``batch_rows`` rows, at least one day) into
-    totals, then drop their rows. Days are never split, so k applies to whole groups."""
+    """Aggregate whole due days (about ``batch_rows`` rows, at least one day) into totals, then
+    drop their rows. Days are never split, so k applies to whole groups. The batch starts at
+    the day of the first due row by id (a short walk, not a sort of every due row) and spans
+    as many days as ``batch_rows`` rows at that day's count; the days are read by the
+    (sim_id, started_at) index."""
     condition = due_condition(groups)
     started = usage_records.c.started_at
-    first = connection.execute(select(func.min(started)).where(condition)).scalar()
+    first = connection.execute(
+        select(started).where(_by_id(connection, groups)).order_by(usage_records.c.id).limit(1)
+    ).scalar()
     if first is None:
         return []
     day = _day_of(first)
-    beyond = connection.execute(
-        select(started).where(condition).order_by(started).offset(batch_rows).limit(1)
-    ).scalar()
-    end = max(_day_of(beyond), day + timedelta(days=1)) if beyond else date.max
-    in_days = and_(condition, started >= start_of_day(day))
-    if end != date.max:
-        in_days = and_(in_days, started < start_of_day(end))
+    one_day = and_(
+        condition,
+        started >= start_of_day(day),
+        started < start_of_day(day + timedelta(days=1)),
+    )
+    per_day = connection.execute(select(func.count()).where(one_day)).scalar_one()
+    end = day + timedelta(days=max(1, batch_rows // max(1, int(per_day))))
+    in_days = and_(condition, started >= start_of_day(day), started < start_of_day(end))
     before = connection.execute(
         select(func.coalesce(func.max(usage_daily_totals.c.id), 0))
     ).scalar_one()
@@ -262,13 +280,13 @@ def clear_batch(
     connection: Connection, target: Target, groups: list[CustomerCutoff], batch_rows: int
 ) -> list[BatchResult]:
     """Empty the cell-level columns of due rows (R-RET-05): country and operator remain."""
-    condition = and_(due_condition(groups), _still_set(target))
-    last = _next_last_id(connection, condition, batch_rows)
-    if last is None:
+    condition = and_(_by_id(connection, groups), _still_set(target))
+    ids = _next_ids(connection, condition, batch_rows)
+    if ids is None:
         return []
+    first, last = ids
+    batch = and_(condition, usage_records.c.id.between(first, last))
     changed = connection.execute(
-        update(usage_records)
-        .where(condition, usage_records.c.id <= last)
-        .values(dict.fromkeys(target.columns))
+        update(usage_records).where(batch).values(dict.fromkeys(target.columns))
     ).rowcount
     return [BatchResult(target.key, Action.CLEAR.value, changed, 0, {"last_id": last})]
