@@ -16,8 +16,8 @@ DELETE). Both include the plan, the batch and audit records and every commit; th
 includes its commit. The issue's targets: delete >= 0.7 of raw, anonymise >= 0.5, whole
 partitions >= 10x.
 
-    python bench/retention.py [--rows 1000000] [--sqlite-rows 200000] [--repeat 3] [--store both]
-    python bench/retention.py --rows 10000000 --sqlite-rows 2000000   # the issue's sizes
+    python -m bench.retention [--rows 1000000] [--sqlite-rows 200000] [--repeat 3] [--store both]
+    python -m bench.retention --rows 10000000 --sqlite-rows 2000000   # the issue's sizes
 """
 
 from __future__ import annotations
