@@ -165,16 +165,18 @@ def add_ticket(container: Container, customer: Customer, *, closed_at: datetime 
     return int(ticket)
 
 
-def add_visits(container: Container, days: list[date]) -> None:
+def add_visits(container: Container, days: list[date], *, person_id: int | None = None) -> None:
+    """Web visits at 10:00 UTC on ``days``: anonymous, or of a known person."""
     with container.engine.begin() as conn:
         conn.execute(
             insert(web_visits),
             [
                 {
+                    "person_id": person_id,
                     "visited_at": datetime(d.year, d.month, d.day, 10, tzinfo=UTC),
                     "path": "/priser",
                     "ip_address": "192.0.2.10",
-                    "cookie_id": f"c{i}",
+                    "cookie_id": f"c{i}" if person_id is None else f"p{person_id}-{i}",
                     "user_agent": "TestBrowser/1.0",
                 }
                 for i, d in enumerate(days)
@@ -329,23 +331,5 @@ def add_consent(
                     "at": at,
                 }
                 for event, at in events
-            ],
-        )
-
-
-def add_person_visits(container: Container, person_id: int, days: list[date]) -> None:
-    with container.engine.begin() as conn:
-        conn.execute(
-            insert(web_visits),
-            [
-                {
-                    "person_id": person_id,
-                    "visited_at": datetime(d.year, d.month, d.day, 10, tzinfo=UTC),
-                    "path": "/kontakt",
-                    "ip_address": "192.0.2.20",
-                    "cookie_id": f"p{person_id}-{i}",
-                    "user_agent": "TestBrowser/1.0",
-                }
-                for i, d in enumerate(days)
             ],
         )

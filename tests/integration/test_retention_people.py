@@ -17,9 +17,9 @@ from tests.retention_factories import (
     add_consent,
     add_customer,
     add_person,
-    add_person_visits,
     add_quote_request,
     add_role,
+    add_visits,
 )
 from varna.adapters.db.tables import audit_events, erasure_runs, people, retention_batches
 from varna.bootstrap import Container
@@ -102,7 +102,7 @@ def test_D6_R1_newsletter_subscriber_goes_the_day_after_withdrawing_consent(
 
 def test_R1_web_visitor_goes_13_months_after_the_last_visit(container: Container) -> None:
     visitor = add_person(container, 1, "web_visitor", started_on=date(2024, 11, 2))
-    add_person_visits(container, visitor, [date(2024, 11, 2), date(2025, 1, 10)])
+    add_visits(container, [date(2024, 11, 2), date(2025, 1, 10)], person_id=visitor)
     sweep(container, date(2026, 2, 10), only={"people.web_visit"})
     assert not _erased(container, visitor)
     sweep(container, date(2026, 2, 11), only={"people.web_visit"})

@@ -37,17 +37,11 @@ class ControllerInstruction:
     recorded_by: str
     recorded_at: datetime
 
+    def as_row(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
     def as_dict(self) -> dict[str, object]:
-        return {
-            "customer_id": self.customer_id,
-            "version": self.version,
-            "usage_days": self.usage_days,
-            "action": self.action,
-            "location_days": self.location_days,
-            "reference": self.reference,
-            "recorded_by": self.recorded_by,
-            "recorded_at": self.recorded_at.isoformat(),
-        }
+        return self.as_row() | {"recorded_at": self.recorded_at.isoformat()}
 
 
 @dataclass(frozen=True, slots=True)

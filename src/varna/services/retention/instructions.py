@@ -43,7 +43,7 @@ def instruct_retention(
             raise UnknownCustomer(
                 f"--customer {command.customer_id}: no customer organisation has this id"
             )
-        version = uow.retention.add_controller_instruction(
+        recorded = uow.retention.add_controller_instruction(
             customer_id=command.customer_id,
             usage_days=command.usage_days,
             action=command.action,
@@ -58,25 +58,16 @@ def instruct_retention(
                 "retention.instruction_recorded",
                 f"organisation:{command.customer_id}",
                 {
-                    "version": version,
-                    "usage_days": command.usage_days,
-                    "action": command.action,
-                    "location_days": command.location_days,
+                    "version": recorded.version,
+                    "usage_days": recorded.usage_days,
+                    "action": recorded.action,
+                    "location_days": recorded.location_days,
                 },
             ),
             at=now,
         )
         uow.commit()
-    return ControllerInstruction(
-        customer_id=command.customer_id,
-        version=version,
-        usage_days=command.usage_days,
-        action=command.action,
-        location_days=command.location_days,
-        reference=reference,
-        recorded_by=actor,
-        recorded_at=now,
-    )
+    return recorded
 
 
 def instruction_history(

@@ -109,8 +109,8 @@ class RetentionStore(Protocol):
         reference: str | None,
         recorded_by: str,
         at: datetime,
-    ) -> int:
-        """Record the next version of the customer's instruction; return its version."""
+    ) -> ControllerInstruction:
+        """Record the next version of the customer's instruction."""
         ...
 
     def is_customer(self, organisation_id: int) -> bool: ...

@@ -43,24 +43,16 @@ class InstructionRows:
         reference: str | None,
         recorded_by: str,
         at: datetime,
-    ) -> int:
+    ) -> ControllerInstruction:
         latest = self._connection.execute(
             select(func.coalesce(func.max(T.c.version), 0)).where(T.c.customer_id == customer_id)
         ).scalar_one()
-        version = int(latest) + 1
-        self._connection.execute(
-            insert(T).values(
-                customer_id=customer_id,
-                version=version,
-                usage_days=usage_days,
-                action=action,
-                location_days=location_days,
-                reference=reference,
-                recorded_by=recorded_by,
-                recorded_at=at,
-            )
-        )
-        return version
+        recorded = ControllerInstruction(
+            customer_id, int(latest) + 1, usage_days, action, location_days, reference,
+            recorded_by, at,
+        )  # fmt: skip
+        self._connection.execute(insert(T).values(**recorded.as_row()))
+        return recorded
 
     def is_customer(self, organisation_id: int) -> bool:
         query = select(organisations.c.id).where(
