@@ -56,15 +56,35 @@ def droppable(connection: Connection, groups: list[CustomerCutoff]) -> list[tupl
     ]
 
 
+def partitions_rows(connection: Connection, names: list[str]) -> dict[str, tuple[int, bool]]:
+    """name -> (rows, estimated): the statistics' count of each partition that was analysed,
+    an exact count of the others."""
+    found: dict[str, float] = dict(
+        connection.execute(
+            text("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(:names)"),
+            {"names": names},
+        ).all()
+    )
+    counts: dict[str, tuple[int, bool]] = {}
+    for name in names:
+        estimate = found.get(name)
+        if estimate is not None and estimate >= 0:
+            counts[name] = (int(estimate), True)
+        else:
+            exact = connection.execute(select(func.count()).select_from(_partition(name)))
+            counts[name] = (int(exact.scalar_one()), False)
+    return counts
+
+
 def partition_rows(connection: Connection, name: str) -> tuple[int, bool]:
-    """(rows, estimated): the statistics' count when the partition was analysed, else exact."""
-    estimate = connection.execute(
-        text("SELECT reltuples FROM pg_class WHERE relname = :name"), {"name": name}
-    ).scalar()
-    if estimate is not None and estimate >= 0:
-        return int(estimate), True
-    counted = connection.execute(select(func.count()).select_from(_partition(name))).scalar_one()
-    return int(counted), False
+    return partitions_rows(connection, [name])[name]
+
+
+def _detach_and_drop(connection: Connection, names: list[str]) -> None:
+    """One round trip (names are partition names, never input)."""
+    connection.exec_driver_sql(
+        "".join(f"ALTER TABLE usage_records DETACH PARTITION {n}; DROP TABLE {n};" for n in names)
+    )
 
 
 def oldest_in(connection: Connection, name: str) -> date | None:
@@ -94,9 +114,7 @@ def count_due(
     ).one()
     total = int(rows)
     first = oldest.date() if oldest else None
-    for name, _ in whole:
-        counted, _ = partition_rows(connection, name)
-        total += counted
+    total += sum(rows for rows, _ in partitions_rows(connection, [n for n, _ in whole]).values())
     for name, month in whole:
         # A real run plans with the oldest whole month's first day; a dry run looks it up.
         day = oldest_in(connection, name) if ctx.dry_run else month
@@ -119,11 +137,16 @@ def drop_months(
     if with_action(groups, Action.ANONYMISE):
         name, month = whole[0]
         return drop_month(connection, target, name, month, ctx, groups)
-    return [
-        result
-        for name, month in whole
-        for result in drop_month(connection, target, name, month, ctx, groups)
-    ]
+    names = [name for name, _ in whole]
+    counts = partitions_rows(connection, names)
+    _detach_and_drop(connection, names)
+    details = {
+        "partitions": names,
+        "months": [month.isoformat()[:7] for _, month in whole],
+        "rows_estimated": any(estimated for _, estimated in counts.values()),
+    }
+    rows = sum(count for count, _ in counts.values())
+    return [BatchResult(target.key, Action.DELETE.value, rows, 0, details)]
 
 
 def drop_month(
@@ -158,8 +181,7 @@ def drop_month(
         deleted, estimated = totals.rows - totals.anonymised_rows, False
     else:
         deleted, estimated = partition_rows(connection, name)
-    connection.execute(text(f"ALTER TABLE usage_records DETACH PARTITION {name}"))
-    connection.execute(text(f"DROP TABLE {name}"))
+    _detach_and_drop(connection, [name])
     if deleted or not results:
         counted = {"partition": name, "month": details["month"], "rows_estimated": estimated}
         results.append(BatchResult(target.key, Action.DELETE.value, deleted, 0, counted))
