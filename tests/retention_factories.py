@@ -276,9 +276,15 @@ def add_role(container: Container, person_id: int, role: str, *, started_on: dat
 
 
 def add_quote_request(
-    container: Container, person_id: int, received_at: datetime, *, ordered: bool = False
+    container: Container,
+    person_id: int,
+    received_at: datetime,
+    *,
+    ordered: bool = False,
+    contract_ended: date | None = None,
 ) -> int:
-    """A quote request of a lead; ``ordered``: it became an order of a new customer."""
+    """A quote request of a lead; ``ordered``: it became an order of a new customer, whose
+    contract ended on ``contract_ended`` (given) or has none yet."""
     with container.engine.begin() as conn:
         request = conn.execute(
             insert(quote_requests)
@@ -309,6 +315,14 @@ def add_quote_request(
                     ordered_at=received_at,
                 )
             )
+            if contract_ended is not None:
+                conn.execute(
+                    insert(contracts).values(
+                        organisation_id=org,
+                        start_date=received_at.date(),
+                        terminated_on=contract_ended,
+                    )
+                )
     return int(request)
 
 

@@ -61,6 +61,28 @@ def test_R1_lead_without_order_goes_12_months_after_its_last_request(
     assert _line(report, "people.lead_no_order")["done"]["anonymise"] > 0
 
 
+def test_R2_a_lead_that_ordered_goes_a_year_after_the_customers_contract_ended(
+    container: Container,
+) -> None:
+    """A lead whose request became an order is that customer's contact from then on: the
+    contract terminated 2025-01-15, so the person is kept on 2026-01-15, erased on 2026-01-16."""
+    converted = add_person(container, 1, "lead", started_on=date(2024, 3, 1))
+    add_quote_request(
+        container,
+        converted,
+        datetime(2024, 3, 1, 9, tzinfo=UTC),
+        ordered=True,
+        contract_ended=date(2025, 1, 15),
+    )
+    running = add_person(container, 2, "lead", started_on=date(2024, 3, 1))
+    add_quote_request(container, running, datetime(2024, 3, 1, 9, tzinfo=UTC), ordered=True)
+    sweep(container, date(2026, 1, 15))
+    assert not _erased(container, converted)
+    sweep(container, date(2026, 1, 16))
+    assert _erased(container, converted)
+    assert not _erased(container, running)  # its customer has no ended contract
+
+
 def test_D6_R1_newsletter_subscriber_goes_the_day_after_withdrawing_consent(
     container: Container,
 ) -> None:

@@ -3,9 +3,10 @@ clock its rule names (``varna.domain.retention.targets.person_role_rules``):
 
 * contract end (contacts, R2): the role's end date, or the end of the organisation's last
   contract (NULL while one runs);
-* last contact (leads): the person's latest quote request, while none became an order (a lead
-  that ordered is a customer's contact, kept by that role); without a request, the role's end
-  or start;
+* last contact (leads): the person's latest quote request, while none became an order;
+  without a request, the role's end or start. A lead whose request became an order is the
+  ordering customer's contact from then on: due by the post-contract rule once every ordering
+  customer's last contract ended;
 * consent withdrawn (newsletter subscribers): the latest withdrawal, refusal or expiry in the
   consent ledger that no later consent overrides; without ledger entries, the role's end;
 * a visit (web visitors): the person's latest web visit; without one, the role's end or start.
@@ -66,15 +67,21 @@ def _organisation_ends() -> Subquery:
 
 
 def _leads() -> Subquery:
-    """person id -> their latest quote request, and how many of them became an order."""
+    """person id -> their latest quote request; how many of them became an order, at how many
+    of those orders' organisations the last contract has ended, and the latest such end."""
+    ends = _organisation_ends()
     return (
         select(
             quote_requests.c.person_id.label("person_id"),
             func.max(quote_requests.c.received_at).label("last"),
             func.count(orders.c.id).label("ordered"),
+            func.count(ends.c.ended_on).label("ordered_ended"),
+            func.max(ends.c.ended_on).label("ordered_end"),
         )
         .select_from(
-            quote_requests.outerjoin(orders, orders.c.quote_request_id == quote_requests.c.id)
+            quote_requests.outerjoin(
+                orders, orders.c.quote_request_id == quote_requests.c.id
+            ).outerjoin(ends, ends.c.organisation_id == orders.c.organisation_id)
         )
         .where(quote_requests.c.person_id.is_not(None))
         .group_by(quote_requests.c.person_id)
@@ -112,8 +119,9 @@ def _visits() -> Subquery:
 class _Clocks:
     """The role-due conditions of one query, with the subqueries they join."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, contract_cutoff: date | None) -> None:
         self.catalog = catalog
+        self.contract_cutoff = contract_cutoff  # the post-contract rule's, for ordered leads
         self.ends = _organisation_ends()
         self.joins: list[tuple[Subquery, ColumnElement[bool]]] = [
             (self.ends, self.ends.c.organisation_id == person_roles.c.organisation_id)
@@ -134,10 +142,20 @@ class _Clocks:
             return func.coalesce(person_roles.c.ended_on, self.ends.c.ended_on) <= cutoff
         if event is StartEvent.LAST_CONTACT:
             leads = self._person_subquery("leads", _leads())
-            return and_(
+            unordered = and_(
                 func.coalesce(leads.c.ordered, 0) == 0,
                 or_(leads.c.last < bound, and_(leads.c.last.is_(None), own)),
             )
+            if self.contract_cutoff is None:
+                return unordered
+            # A lead whose request became an order is the ordering customer's contact from then
+            # on: due by the post-contract rule once every ordering customer's contracts ended.
+            ordered = and_(
+                leads.c.ordered > 0,
+                leads.c.ordered_ended == leads.c.ordered,
+                leads.c.ordered_end <= self.contract_cutoff,
+            )
+            return or_(unordered, ordered)
         if event is StartEvent.CONSENT_WITHDRAWN:
             purpose = consent_purpose(self.catalog, rule)
             if purpose is None:
@@ -162,7 +180,15 @@ def due_people(
     if ctx.legal.covers_table("people") or target not in targets:
         return []
     rules = {role: t.rule for t in targets for role in t.roles}
-    clocks = _Clocks(catalog)
+    contract_cutoff = next(
+        (
+            ctx.role_cutoffs.get(role)
+            for role, rule in rules.items()
+            if rule.start_event is StartEvent.CONTRACT_END
+        ),
+        None,
+    )
+    clocks = _Clocks(catalog, contract_cutoff)
     due_parts, rank_parts = [], []
     for index, each in enumerate(targets):
         rank_parts.append((person_roles.c.role.in_(each.roles), index))
