@@ -19,8 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, select, update
 
+from varna.adapters.db.once import insert_once
 from varna.adapters.db.tables import jobs
 
 log = logging.getLogger(__name__)
@@ -35,16 +36,9 @@ class SqlJobQueue:
         self._connection = connection
 
     def enqueue(self, task: str, key: str, *, request_id: int | None, at: datetime) -> bool:
-        exists = self._connection.execute(select(jobs.c.id).where(jobs.c.job_key == key)).first()
-        if exists is not None:
-            return False
-        self._connection.execute(
-            insert(jobs).values(
-                task=task, job_key=key, request_id=request_id, state="queued", attempts=0,
-                run_after=at,
-            )
-        )  # fmt: skip
-        return True
+        values = {"task": task, "job_key": key, "request_id": request_id, "state": "queued",
+                  "attempts": 0, "run_after": at}  # fmt: skip
+        return insert_once(self._connection, jobs, jobs.c.job_key, values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,10 @@ class AuditEvent:
 class AuditLog(Protocol):
     def record(self, event: AuditEvent, *, at: datetime) -> None: ...
 
+    def record_many(self, events: Iterable[AuditEvent], *, at: datetime) -> None:
+        """Several events of one use case at once (one statement), in the same transaction."""
+        ...
+
 
 class UsageStore(Protocol):
     """The large table of usage records, with set-based bulk paths."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert
 
@@ -15,12 +17,19 @@ class SqlAuditLog:
         self._connection = connection
 
     def record(self, event: AuditEvent, *, at: datetime) -> None:
-        self._connection.execute(
-            insert(audit_events).values(
-                at=at,
-                actor=event.actor,
-                action=event.action,
-                target=event.target,
-                details=dict(event.details),
-            )
-        )
+        self._connection.execute(insert(audit_events).values(_row(event, at)))
+
+    def record_many(self, events: Iterable[AuditEvent], *, at: datetime) -> None:
+        rows = [_row(event, at) for event in events]
+        if rows:  # one multi-row INSERT ... VALUES (...), (...): one round trip
+            self._connection.execute(insert(audit_events).values(rows))
+
+
+def _row(event: AuditEvent, at: datetime) -> dict[str, Any]:
+    return {
+        "at": at,
+        "actor": event.actor,
+        "action": event.action,
+        "target": event.target,
+        "details": dict(event.details),
+    }

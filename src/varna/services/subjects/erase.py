@@ -98,7 +98,8 @@ def erase_subject(
             return EraseResult(None, command.dry_run, scope.person_ids, outcome, routed=routed)
         # Mentions first: the walk that finds the person's cases needs their links intact.
         changed = {} if instruction is not None else uow.subjects.erase_mentions(scope)
-        changed.update(uow.subjects.erase(scope, plans, on_step=_audited(uow, actor, now, on_step)))
+        events: list[AuditEvent] = []  # one per table changed, written with the run's own
+        changed.update(uow.subjects.erase(scope, plans, on_step=_audited(events, actor, on_step)))
         notices = _notify_recipients(uow, scope, actor, now)
         notices += _route(uow, scope, facts.controllers, plans, instruction, now)
         person_id = scope.person_ids[0] if len(scope.person_ids) == 1 else None
@@ -110,15 +111,15 @@ def erase_subject(
         run_id = uow.rights.record_erasure_run(person_id, actor, now, summary, instruction)
         if notices:
             wake_delivery(uow.jobs, f"erasure_run:{run_id}", at=now)
-        uow.audit.record(
+        events.append(
             AuditEvent(
                 actor=actor,
                 action="subject.erase",
                 target=f"erasure_run:{run_id}",
                 details={**summary, "notices": notices, "instruction": instruction},
-            ),
-            at=now,
+            )
         )
+        uow.audit.record_many(events, at=now)  # in this transaction, in one statement
         uow.commit()
     return EraseResult(run_id, False, scope.person_ids, outcome, changed, notices, routed)
 
@@ -132,12 +133,11 @@ def _routes(plans: Sequence[TablePlan]) -> bool:
 
 
 def _audited(
-    uow: SubjectUnitOfWork, actor: str, now: Any, on_step: Callable[[str], None] | None
+    events: list[AuditEvent], actor: str, on_step: Callable[[str], None] | None
 ) -> Callable[[str], None]:
     def step(table: str) -> None:
-        uow.audit.record(
-            AuditEvent(actor=actor, action="subject.erase.table", target=table, details={}),
-            at=now,
+        events.append(
+            AuditEvent(actor=actor, action="subject.erase.table", target=table, details={})
         )
         if on_step is not None:
             on_step(table)

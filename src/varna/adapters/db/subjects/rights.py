@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from varna.adapters.db.once import insert_once
 from varna.adapters.db.tables import (
     controller_requests,
     disclosures,
@@ -221,21 +222,10 @@ class SqlRightsStore:
         person_id: int | None = None,
         organisation_id: int | None = None,
     ) -> bool:
-        exists = select(outbox.c.id).where(outbox.c.dedupe_key == dedupe_key)
-        if self._connection.execute(exists).first() is not None:
-            return False
-        self._connection.execute(
-            insert(outbox).values(
-                kind=kind,
-                recipient=recipient,
-                person_id=person_id,
-                organisation_id=organisation_id,
-                dedupe_key=dedupe_key,
-                details=dict(details),
-                created_at=at,
-            )
-        )
-        return True
+        values = {"kind": kind, "recipient": recipient, "person_id": person_id,
+                  "organisation_id": organisation_id, "dedupe_key": dedupe_key,
+                  "details": dict(details), "created_at": at}  # fmt: skip
+        return insert_once(self._connection, outbox, outbox.c.dedupe_key, values)
 
     # -- erasure (D4) and controller routing (A3) -----------------------------------------
 
