@@ -26,7 +26,7 @@ from sqlalchemy import delete as sql_delete
 from varna.adapters.db.subjects.batched import count_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
 from varna.adapters.db.subjects.rows import StreamedQuery, rows_query
-from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
+from varna.adapters.db.subjects.walker import PEOPLE, Walk, among, order_for_erasure
 from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, TablePlan
@@ -134,13 +134,14 @@ class SqlSubjectStore:
     def _anchors(self, scope: SubjectScope) -> list[tuple[str, Any]]:
         """Rows outside ``people`` matched by a lookup column of a given identifier."""
         given = {key.kind for key in scope.keys}
+        postgres = self._connection.dialect.name == "postgresql"
         wanted: list[tuple[str, Any]] = []
         for name, entry in self._catalog.tables.items():
             if name == PEOPLE or name not in metadata.tables:
                 continue
             table = metadata.tables[name]
             parts = [
-                table.c[column].in_(list(scope.values[declared.lookup.value]))
+                among(table.c[column], scope.values[declared.lookup.value], postgres=postgres)
                 for column, declared in entry.personal.items()
                 if declared.lookup is not None
                 and declared.lookup.value in scope.values

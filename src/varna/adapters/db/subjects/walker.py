@@ -20,9 +20,25 @@ searched for mentions of the person's identifiers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, false, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    Table,
+    TypeDecorator,
+    and_,
+    any_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+)
 
 from varna.adapters.db.subjects.batched import ids_where
 from varna.adapters.db.tables import metadata
@@ -47,6 +63,7 @@ class Walk:
         """``also``: (table, condition) pairs whose ids are read in the same round trip as
         the ``via`` targets' (the resolution's anchors); found in ``also_ids``."""
         self._connection = connection
+        self.postgres = connection.dialect.name == "postgresql"
         self.catalog = catalog
         self.scope = scope
         self.person_ids = list(scope.person_ids)
@@ -77,6 +94,10 @@ class Walk:
     def entry(self, name: str) -> TableEntry:
         return self.catalog.table(name)
 
+    def among(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+        """``column IN (values)``: see :func:`among`."""
+        return among(column, values, postgres=self.postgres)
+
     def condition(self, name: str) -> ColumnElement[bool] | None:
         """The person's rows of ``name``, or None when the table cannot hold any. A ``via``
         target's rows are named by the ids read when the walk was made (primary-key lookups,
@@ -86,7 +107,7 @@ class Walk:
             self._conditions[name] = self._build(name)
             if name in self._ids:
                 found = self._ids[name]
-                self._conditions[name] = self.table(name).c.id.in_(found) if found else None
+                self._conditions[name] = self.among(self.table(name).c.id, found) if found else None
         return self._conditions[name]
 
     def _read_targets(self, also: Sequence[tuple[str, ColumnElement[bool]]]) -> list[list[int]]:
@@ -123,7 +144,7 @@ class Walk:
         for column, declared in entry.personal.items():
             values = self.scope.values.get(declared.lookup.value) if declared.lookup else None
             if values and not (name == PEOPLE and self.person_ids):
-                parts.append(table.c[column].in_(list(values)))
+                parts.append(self.among(table.c[column], values))
         if name == PEOPLE and self.person_ids:
             parts.append(table.c.id.in_(self.person_ids))
         parts += self._sole_trader(name)
@@ -133,7 +154,7 @@ class Walk:
             elif link.kind is LinkKind.VIA and link.column and link.to:
                 target_ids = self.ids(link.to)
                 if target_ids:
-                    parts.append(table.c[link.column].in_(target_ids))
+                    parts.append(self.among(table.c[link.column], target_ids))
         if not parts:
             return None
         condition = or_(*parts) if len(parts) > 1 else parts[0]
@@ -164,7 +185,7 @@ class Walk:
         other messages of the person's cases): where their names may be mentioned."""
         table = self.table(name)
         parts = [
-            table.c[link.column].in_(self.ids(link.to))
+            self.among(table.c[link.column], self.ids(link.to))
             for link in self.entry(name).subject_link
             if link.kind is LinkKind.VIA and link.column and link.to and self.ids(link.to)
         ]
@@ -208,3 +229,17 @@ def order_for_erasure(walk: Walk, names: Sequence[str]) -> list[str]:
         return 1 + max((depth(child, (*seen, name)) for child in children), default=0)
 
     return sorted(names, key=lambda name: (name == PEOPLE, depth(name), name))
+
+
+def among(column: Any, values: Iterable[Any], *, postgres: bool) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL, for integer and plain text columns,
+    ``column = ANY(:array)``: one parameter however many values (a company's 50 SIMs), so
+    the statement's text stays the same from one person to the next and is neither
+    rendered with a placeholder per value nor parsed again. The plan is the same: PostgreSQL
+    turns an IN list into ``= ANY('{...}')`` itself."""
+    listed = list(values)
+    kind = column.type
+    plain = isinstance(kind, Integer | String) and not isinstance(kind, TypeDecorator)
+    if postgres and plain and len(listed) > 1:
+        return column == any_(bindparam(None, listed, type_=ARRAY(kind)))  # type: ignore[no-any-return]
+    return column.in_(listed)  # type: ignore[no-any-return]
