@@ -102,12 +102,14 @@ class Walk:
         """The person's rows of ``name``, or None when the table cannot hold any. A ``via``
         target's rows are named by the ids read when the walk was made (primary-key lookups,
         and stable while an erasure cuts the links that found them)."""
-        if name not in self._conditions:
+        if name in self._conditions:
+            return self._conditions[name]
+        if name not in self._ids:  # ids already read need not be found again
             self._conditions[name] = None  # guards against a loop in via links
             self._conditions[name] = self._build(name)
-            if name in self._ids:
-                found = self._ids[name]
-                self._conditions[name] = self.among(self.table(name).c.id, found) if found else None
+        if name in self._ids:
+            found = self._ids[name]
+            self._conditions[name] = self.among(self.table(name).c.id, found) if found else None
         return self._conditions[name]
 
     def _read_targets(self, also: Sequence[tuple[str, ColumnElement[bool]]]) -> list[list[int]]:
