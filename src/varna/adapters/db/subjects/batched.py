@@ -5,31 +5,44 @@ one per catalogued table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, Integer, func, literal, null, select, union_all
 
 from varna.adapters.db.tables import metadata
 
 
 def ids_where(
-    connection: Connection, conditions: Sequence[tuple[str, ColumnElement[bool]]]
-) -> list[list[int]]:
-    """The sorted ids of the rows matching each (table, condition), in the same order."""
+    connection: Connection,
+    conditions: Sequence[tuple[str, ColumnElement[bool]]],
+    *,
+    owners: Mapping[str, str] | None = None,
+) -> tuple[list[list[int]], list[dict[int, Any]]]:
+    """The sorted ids of the rows matching each (table, condition), in the same order, and
+    for tables named in ``owners`` (table -> an integer column) that column of each row:
+    a SIM's customer read with the SIM."""
+    owners = owners or {}
     found: list[list[int]] = [[] for _ in conditions]
+    owned: list[dict[int, Any]] = [{} for _ in conditions]
     parts = [
-        select(literal(index).label("k"), metadata.tables[name].c.id).where(condition)
+        select(
+            literal(index).label("k"),
+            metadata.tables[name].c.id,
+            (metadata.tables[name].c[owners[name]] if name in owners
+             else null().cast(Integer)).label("owner"),
+        ).where(condition)
         for index, (name, condition) in enumerate(conditions)
-    ]
+    ]  # fmt: skip
     if not parts:
-        return found
+        return found, owned
     query: Any = union_all(*parts) if len(parts) > 1 else parts[0]
-    for index, row_id in connection.execute(query):
+    for index, row_id, owner in connection.execute(query):
         found[index].append(row_id)
+        owned[index][row_id] = owner
     for ids in found:
         ids.sort()
-    return found
+    return found, owned
 
 
 def count_where(connection: Connection, conditions: Sequence[tuple[str, Any]]) -> list[int]:

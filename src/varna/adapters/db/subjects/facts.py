@@ -186,22 +186,15 @@ def _controllers(connection: Connection, walk: Walk) -> dict[int, tuple[int, ...
     directly and that other processor tables hang on (the SIMs)."""
     found: dict[int, list[int]] = {}
     for name in walk.tables():
-        entry = walk.entry(name)
-        link = next(
-            (link for link in entry.subject_link if link.column == entry.controller_column),
-            None,
-        )
-        condition = walk.condition(name)
-        if (
-            link is None
-            or link.kind is not LinkKind.ORGANISATION
-            or name not in walk.via_targets
-            or condition is None
-        ):
+        column, condition = walk.controller_column(name), walk.condition(name)
+        if column is None or condition is None:
             continue
-        table = metadata.tables[name]
-        query = select(table.c[link.column or "id"], table.c.id).where(condition)
-        for organisation_id, row_id in connection.execute(query):
+        if name in walk.owners:  # read with the SIMs themselves
+            pairs: Any = ((owner, row_id) for row_id, owner in walk.owners[name].items())
+        else:
+            table = metadata.tables[name]
+            pairs = connection.execute(select(table.c[column], table.c.id).where(condition))
+        for organisation_id, row_id in pairs:
             found.setdefault(organisation_id, []).append(row_id)
     return {org: tuple(sorted(ids)) for org, ids in sorted(found.items())}
 

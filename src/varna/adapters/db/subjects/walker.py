@@ -69,6 +69,7 @@ class Walk:
         self.person_ids = list(scope.person_ids)
         self._conditions: dict[str, ColumnElement[bool] | None] = {}
         self._ids: dict[str, list[int]] = {}
+        self.owners: dict[str, dict[int, int]] = {}  # via target -> row id -> its controller
         self.via_targets = {
             link.to
             for entry in catalog.tables.values()
@@ -124,10 +125,24 @@ class Walk:
             and not any(link.kind is LinkKind.VIA for link in self.entry(name).subject_link)
         )
         wanted = [(name, c) for name, c in ((n, self._build(n)) for n in names) if c is not None]
-        found = ids_where(self._connection, [*wanted, *also])
+        owners = {name: column for name, _ in wanted if (column := self.controller_column(name))}
+        found, owned = ids_where(self._connection, [*wanted, *also], owners=owners)
         self._ids.update({name: [] for name in names})
         self._ids.update({name: ids for (name, _), ids in zip(wanted, found, strict=False)})
+        self.owners = {name: owned[i] for i, (name, _) in enumerate(wanted) if name in owners}
         return found[len(wanted) :]
+
+    def controller_column(self, name: str) -> str | None:
+        """The column of a ``via`` target that names the controller of its processor data
+        (a SIM's customer), or None."""
+        entry = self.entry(name)
+        link = next(
+            (link for link in entry.subject_link if link.column == entry.controller_column),
+            None,
+        )
+        if link is None or link.kind is not LinkKind.ORGANISATION or name not in self.via_targets:
+            return None
+        return link.column
 
     def ids(self, name: str) -> list[int]:
         if name not in self._ids:
