@@ -10,7 +10,6 @@ from typing import Any
 from varna.adapters.extract.csv_zip import write_csv_zip
 from varna.adapters.extract.html import write_html
 from varna.adapters.extract.json_file import write_json
-from varna.adapters.extract.pdf import write_pdf
 
 FORMATS = ("json", "csv", "html", "pdf")
 LANGUAGES = ("sv", "en")
@@ -35,6 +34,9 @@ def write_extract(bundle: dict[str, Any], out: Path, formats: Iterable[str]) -> 
                 write_html(bundle, out / f"{stem}.{lang}.html", lang) for lang in LANGUAGES
             )
         elif fmt == "pdf":
+            # fpdf2 and its font tables cost every CLI command 0.2 s of imports; load on use.
+            from varna.adapters.extract.pdf import write_pdf
+
             written.extend(
                 write_pdf(bundle, out / f"{stem}.{lang}.pdf", lang) for lang in LANGUAGES
             )
