@@ -352,7 +352,8 @@ def notify_command(
     json_output: bool = JSON,
 ) -> None:
     """Send the waiting notices (Art. 19 to recipients, Art. 18(3) to the person, A3 to
-    controllers) by SMTP when VARNA_SMTP_HOST is set; each is sent once. Exit 1 when the
+    controllers) by SMTP when VARNA_SMTP_HOST is set, into the mail outbox (/admin/outbox)
+    without it; each is sent once. Exit 1 when the
     mail server refused some (they wait for the next run)."""
     with container() as wired:
         report = run_notify(wired, NotifyCommand(limit=limit), actor=ACTOR)
