@@ -18,6 +18,7 @@ def ids_where(
     conditions: Sequence[tuple[str, ColumnElement[bool]]],
     *,
     owners: Mapping[str, str] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[list[list[int]], list[dict[int, Any]]]:
     """The sorted ids of the rows matching each (table, condition), in the same order, and
     for tables named in ``owners`` (table -> an integer column) that column of each row:
@@ -37,7 +38,7 @@ def ids_where(
     if not parts:
         return found, owned
     query: Any = union_all(*parts) if len(parts) > 1 else parts[0]
-    for index, row_id, owner in connection.execute(query):
+    for index, row_id, owner in connection.execute(query, dict(params or {})):
         found[index].append(row_id)
         owned[index][row_id] = owner
     for ids in found:
@@ -45,8 +46,13 @@ def ids_where(
     return found, owned
 
 
-def count_where(connection: Connection, conditions: Sequence[tuple[str, Any]]) -> list[int]:
-    """``count(*)`` of each (table, condition), as the columns of one row."""
+def count_where(
+    connection: Connection,
+    conditions: Sequence[tuple[str, Any]],
+    params: Mapping[str, Any] | None = None,
+) -> list[int]:
+    """``count(*)`` of each (table, condition), as the columns of one row; ``params``: the
+    values of the conditions' bind parameters."""
     if not conditions:
         return []
     query = select(
@@ -59,7 +65,7 @@ def count_where(connection: Connection, conditions: Sequence[tuple[str, Any]]) -
             for index, (name, condition) in enumerate(conditions)
         )
     )
-    return [int(value) for value in connection.execute(query).one()]
+    return [int(value) for value in connection.execute(query, dict(params or {})).one()]
 
 
 __all__ = ["count_where", "ids_where"]

@@ -130,7 +130,7 @@ def _clock_rows(connection: Connection, walk: Walk) -> dict[str, dict[date | Non
             query = query.join(metadata.tables[target], table.c[link] == clock.table.c.id)
         query = query.where(condition).group_by(clock)
         starts: dict[date | None, int] = {}
-        for value, rows in connection.execute(query):
+        for value, rows in connection.execute(query, walk.params):
             starts[_clock(value)] = starts.get(_clock(value), 0) + int(rows)
         if starts:
             found[name] = starts
@@ -172,7 +172,7 @@ def _clocks(
         if name not in clocks and entry.clock_column and condition is not None:
             table = metadata.tables[name]
             query = select(func.max(table.c[entry.clock_column])).where(condition)
-            clocks[name] = _clock(connection.execute(query).scalar_one())
+            clocks[name] = _clock(connection.execute(query, walk.params).scalar_one())
     for name in walk.tables():  # rows reached through another table run on its clock
         if name not in clocks:
             for link in walk.entry(name).subject_link:
@@ -193,7 +193,8 @@ def _controllers(connection: Connection, walk: Walk) -> dict[int, tuple[int, ...
             pairs: Any = ((owner, row_id) for row_id, owner in walk.owners[name].items())
         else:
             table = metadata.tables[name]
-            pairs = connection.execute(select(table.c[column], table.c.id).where(condition))
+            query = select(table.c[column], table.c.id).where(condition)
+            pairs = connection.execute(query, walk.params)
         for organisation_id, row_id in pairs:
             found.setdefault(organisation_id, []).append(row_id)
     return {org: tuple(sorted(ids)) for org, ids in sorted(found.items())}
@@ -240,7 +241,7 @@ def other_names(connection: Connection, walk: Walk) -> set[str]:
             if link.kind is LinkKind.PERSON and link.column:
                 related.append(people.c.id.in_(select(table.c[link.column]).where(condition)))
     query = select(people.c.full_name).where(or_(*related), people.c.id.not_in(walk.person_ids))
-    return {name for name in connection.execute(query).scalars() if name}
+    return {name for name in connection.execute(query, walk.params).scalars() if name}
 
 
 __all__ = ["PEOPLE", "clock_source", "erasure_facts", "other_names", "started_by"]

@@ -63,12 +63,15 @@ class StreamedQuery:
     """Runs the query each time it is iterated and yields its rows batch by batch; the
     cursor is closed when the iteration ends or is abandoned."""
 
-    def __init__(self, connection: Connection, query: Select[Any]) -> None:
+    def __init__(
+        self, connection: Connection, query: Select[Any], params: dict[str, Any] | None = None
+    ) -> None:
         self._connection = connection
         self._query = query.execution_options(yield_per=BATCH)
+        self._params = params or {}
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        result = self._connection.execute(self._query)
+        result = self._connection.execute(self._query, self._params)
         try:
             for batch in result.partitions():
                 yield from batch

@@ -162,28 +162,34 @@ class SqlSubjectStore:
         asked += [(name, column, walk.mention(name, column)) for name, column in
                   walk.mention_columns()]  # fmt: skip
         asked = [(name, column, where) for name, column, where in asked if where is not None]
-        rows = count_where(self._connection, [(name, where) for name, _, where in asked])
+        rows = count_where(
+            self._connection, [(name, where) for name, _, where in asked], walk.params
+        )
         return [
             TableCount(name, found, column)
             for (name, column, _), found in zip(asked, rows, strict=True)
             if found
         ]
 
-    def _count(self, name: str, condition: Any) -> int:
+    def _count(self, name: str, condition: Any, params: dict[str, Any]) -> int:
         table = metadata.tables[name]
         query = select(func.count()).select_from(table).where(condition)
-        return int(self._connection.execute(query).scalar_one())
+        return int(self._connection.execute(query, params).scalar_one())
 
     def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        selected, query = rows_query(self._connection, self._walk(scope), table, columns)
+        walk = self._walk(scope)
+        selected, query = rows_query(self._connection, walk, table, columns)
         # fetchall in one go: row-by-row iteration costs a driver call per row
-        rows: list[Any] = [] if query is None else list(self._connection.execute(query).all())
+        rows: list[Any] = (
+            [] if query is None else list(self._connection.execute(query, walk.params).all())
+        )
         return TableRows(table, selected, rows)
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        selected, query = rows_query(self._connection, self._walk(scope), table, columns)
+        walk = self._walk(scope)
+        selected, query = rows_query(self._connection, walk, table, columns)
         rows: list[Any] | StreamedQuery = (
-            [] if query is None else StreamedQuery(self._connection, query)
+            [] if query is None else StreamedQuery(self._connection, query, walk.params)
         )
         return TableRows(table, selected, rows)
 
@@ -196,7 +202,7 @@ class SqlSubjectStore:
                 continue
             table = metadata.tables[name]
             query = select(table.c.id, table.c[column]).where(condition).order_by(table.c.id)
-            rows = [tuple(row) for row in self._connection.execute(query)]
+            rows = [tuple(row) for row in self._connection.execute(query, walk.params)]
             if rows:
                 found.append(TableRows(name, ("id", column), rows, mention_column=column))
         return found
@@ -205,12 +211,13 @@ class SqlSubjectStore:
         return other_names(self._connection, self._walk(scope))
 
     def owns(self, scope: SubjectScope, table: str, record_id: int) -> bool:
-        condition = self._walk(scope).condition(table)
+        walk = self._walk(scope)
+        condition = walk.condition(table)
         if condition is None:
             return False
         sql_table = metadata.tables[table]
         query = select(sql_table.c.id).where(and_(condition, sql_table.c.id == record_id))
-        return self._connection.execute(query).first() is not None
+        return self._connection.execute(query, walk.params).first() is not None
 
     def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts:
         """Read once per walk and day: planning and routing ask for the same facts."""
@@ -240,10 +247,11 @@ class SqlSubjectStore:
             table = metadata.tables[name]
             values = _changes(walk, plan)
             if plan.action == "delete":
-                result = self._connection.execute(sql_delete(table).where(condition))
+                result = self._connection.execute(sql_delete(table).where(condition), walk.params)
             elif values:
                 pending = and_(condition, _still_set(table, values, walk.scope.organisation_ids))
-                result = self._connection.execute(update(table).where(pending).values(values))
+                statement = update(table).where(pending).values(values)
+                result = self._connection.execute(statement, walk.params)
             else:
                 continue
             if result.rowcount > 0:
@@ -267,7 +275,7 @@ class SqlSubjectStore:
                     condition,
                     _still_set(metadata.tables[plan.table], values, walk.scope.organisation_ids),
                 )
-            rows = self._count(plan.table, condition)
+            rows = self._count(plan.table, condition, walk.params)
             if rows:
                 found[plan.table] = found.get(plan.table, 0) + rows
         return found
@@ -304,7 +312,7 @@ class SqlSubjectStore:
                     .where(and_(or_(*parts), func.lower(target).in_(lowered)))
                     .values({column: None})
                 )
-            result = self._connection.execute(statement)
+            result = self._connection.execute(statement, walk.params)
             if result.rowcount:
                 changed[f"{name}.{column}"] = result.rowcount
         return changed
