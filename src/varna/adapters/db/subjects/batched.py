@@ -12,6 +12,9 @@ from sqlalchemy import ColumnElement, Connection, Integer, func, literal, null, 
 
 from varna.adapters.db.tables import metadata
 
+# the conditions (the walk's, built once per shape) -> their count statement
+_COUNTS: dict[tuple[tuple[str, Any], ...], Any] = {}
+
 
 def ids_where(
     connection: Connection,
@@ -52,10 +55,19 @@ def count_where(
     params: Mapping[str, Any] | None = None,
 ) -> list[int]:
     """``count(*)`` of each (table, condition), as the columns of one row; ``params``: the
-    values of the conditions' bind parameters."""
+    values of the conditions' bind parameters. The statement is kept for the next request
+    with the same conditions: they must be the walk's, built once per shape."""
     if not conditions:
         return []
-    query = select(
+    key = tuple(conditions)
+    query = _COUNTS.get(key)
+    if query is None:
+        query = _COUNTS[key] = _counts(conditions)
+    return [int(value) for value in connection.execute(query, dict(params or {})).one()]
+
+
+def _counts(conditions: Sequence[tuple[str, Any]]) -> Any:
+    return select(
         *(
             select(func.count())
             .select_from(metadata.tables[name])
@@ -65,7 +77,6 @@ def count_where(
             for index, (name, condition) in enumerate(conditions)
         )
     )
-    return [int(value) for value in connection.execute(query, dict(params or {})).one()]
 
 
 __all__ = ["count_where", "ids_where"]

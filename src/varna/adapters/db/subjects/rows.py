@@ -22,6 +22,9 @@ BATCH = 10_000  # rows per fetch from the server-side cursor
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US'
 NO_FRACTION = ".000000"  # isoformat leaves out a zero fraction
 
+# (table, columns, dialect, the walk's condition, built once per shape) -> the query
+_QUERIES: dict[tuple[Any, ...], Select[Any]] = {}
+
 
 def rows_query(
     connection: Connection, walk: Walk, table: str, columns: Sequence[str]
@@ -32,10 +35,13 @@ def rows_query(
     condition = walk.condition(table)
     if condition is None:
         return selected, None
-    sql_table = metadata.tables[table]
     postgres = connection.dialect.name == "postgresql"
-    query = select(*(_value(sql_table.c[c], postgres) for c in selected)).where(condition)
-    return selected, query.order_by(*_order(walk, table))
+    key = (table, selected, postgres, condition)
+    if key not in _QUERIES:
+        sql_table = metadata.tables[table]
+        query = select(*(_value(sql_table.c[c], postgres) for c in selected)).where(condition)
+        _QUERIES[key] = query.order_by(*_order(walk, table))
+    return selected, _QUERIES[key]
 
 
 def _order(walk: Walk, table: str) -> tuple[Column[Any], ...]:

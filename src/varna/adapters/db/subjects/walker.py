@@ -85,6 +85,10 @@ class Walk:
                                        FIRMS: list(scope.organisation_ids)}  # fmt: skip
         for kind, values in scope.values.items():
             self._bind(f"w_{kind}", list(values))
+        for index, term in enumerate(scope.mention_terms):  # LIKE's wildcards escaped
+            self.params[f"w_term_{index}"] = (
+                term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+            )
         self._kinds = tuple(sorted(kind for kind, values in scope.values.items() if values))
         _CATALOGS.setdefault(id(catalog), catalog)
         self._conditions: dict[str, ColumnElement[bool] | None] = {}
@@ -278,16 +282,21 @@ class Walk:
 
     def mention(self, name: str, column: str) -> ColumnElement[bool] | None:
         """Rows whose ``column`` mentions the person and that are not already the person's."""
-        terms = self.scope.mention_terms
+        terms = len(self.scope.mention_terms)
         if not terms:
             return None
-        table = self.table(name)
-        lowered = func.lower(table.c[column])
-        found = or_(*(lowered.contains(term, autoescape=True) for term in terms))
         own = self.condition(name)
-        if own is None:
-            return found
-        return and_(found, table.c.id.not_in(select(table.c.id).where(own)))
+
+        def build() -> ColumnElement[bool]:
+            table = self.table(name)
+            lowered = func.lower(table.c[column])
+            found = or_(*(lowered.contains(bindparam(f"w_term_{i}", type_=String), escape="/")
+                          for i in range(terms)))  # fmt: skip
+            if own is None:
+                return found
+            return and_(found, table.c.id.not_in(select(table.c.id).where(own)))
+
+        return self._template((name, column, "mention", terms, own), build)
 
 
 def _ids_key(name: str) -> str:
