@@ -85,10 +85,6 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
     )  # fmt: skip
 
 
-_container = container_of
-_secret = secret_of
-
-
 # -- privacy center --------------------------------------------------------------------------
 
 
@@ -99,7 +95,7 @@ def request_form(request: Request, lang: str = "sv") -> HTMLResponse:
 
 @router.post("/privacy/requests", response_class=HTMLResponse)
 async def request_submit(request: Request) -> HTMLResponse:
-    wired = _container(request)
+    wired = container_of(request)
     form = await read_form(request)
     lang = _lang(form.get("lang"))
     identifiers = {k: form[k] for k in ("phone", "personnummer", "iccid", "msisdn")
@@ -109,7 +105,7 @@ async def request_submit(request: Request) -> HTMLResponse:
             wired.uow(),
             IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
                           form.get("details"), lang),
-            actor="privacy_center", clock=wired.clock, secret=_secret(wired),
+            actor="privacy_center", clock=wired.clock, secret=secret_of(wired),
             mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
             limits=intake_limits(wired),
@@ -133,13 +129,13 @@ def verify_form(request: Request, lang: str = "sv", request_id: int = 0) -> HTML
 
 @router.post("/privacy/requests/verify", response_class=HTMLResponse)
 async def verify_submit(request: Request) -> HTMLResponse:
-    wired = _container(request)
+    wired = container_of(request)
     form = await read_form(request)
     lang = _lang(form.get("lang"))
     request_id = int(form.get("request_id", "0") or 0)
     try:
         verify_request(wired.uow(), request_id, form.get("code", ""), clock=wired.clock,
-                       secret=_secret(wired), limits=intake_limits(wired))  # fmt: skip
+                       secret=secret_of(wired), limits=intake_limits(wired))  # fmt: skip
     except CodeRejected as exc:
         return _render(request, "requests_verify.html", 400, lang=lang, request_id=request_id,
                        due=None, message=None, error=str(exc))  # fmt: skip
@@ -148,7 +144,7 @@ async def verify_submit(request: Request) -> HTMLResponse:
 
 @router.get("/privacy/requests/download/{token}")
 def download_page(request: Request, token: str) -> Response:
-    extract = download(request_context(_container(request)), token)
+    extract = download(request_context(container_of(request)), token)
     if extract is None:
         return HTMLResponse("<p>This link has expired or was used. / Länken har gått ut eller "
                             "har redan använts.</p>", status_code=410)  # fmt: skip
@@ -169,12 +165,12 @@ def login_form(request: Request) -> HTMLResponse:
 
 @router.post("/admin/login", response_model=None)
 async def login_submit(request: Request) -> Response:
-    wired = _container(request)
+    wired = container_of(request)
     form = await read_form(request)
     try:
         session = log_in(
             wired.uow(), form.get("login", ""), form.get("password", ""),
-            passwords=Argon2Passwords(), clock=wired.clock, secret=_secret(wired),
+            passwords=Argon2Passwords(), clock=wired.clock, secret=secret_of(wired),
         )  # fmt: skip
     except LoginRefused as exc:
         return _render(request, "admin_login.html", 401, lang="en", error=str(exc))
@@ -190,7 +186,7 @@ async def logout(request: Request) -> Response:
     staff = current_staff(request)
     form = await read_form(request)
     if staff is not None and csrf_ok(staff, form):
-        log_out(_container(request).uow(), staff.token, secret=_secret(_container(request)))
+        log_out(container_of(request).uow(), staff.token, secret=secret_of(container_of(request)))
     response = RedirectResponse("/admin/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -201,7 +197,7 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
-    wired = _container(request)
+    wired = container_of(request)
     today = receipt_date(wired.clock)
     with wired.uow() as uow:
         records = uow.requests.listing(states=[state] if state else [],
@@ -217,7 +213,7 @@ def request_detail(request: Request, request_id: int) -> Response:
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
-    wired = _container(request)
+    wired = container_of(request)
     with wired.uow() as uow:
         record = uow.requests.get(request_id)
         events = uow.requests.events(request_id) if record else []
@@ -238,7 +234,7 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
     form = await read_form(request)
     if not csrf_ok(staff, form):
         return HTMLResponse("<p>Invalid form token; reload the page.</p>", status_code=403)
-    wired = _container(request)
+    wired = container_of(request)
     actor = staff.actor
     try:
         if action == "extend":
