@@ -26,7 +26,7 @@ from sqlalchemy import delete as sql_delete
 from varna.adapters.db.subjects.batched import count_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
 from varna.adapters.db.subjects.rows import StreamedQuery, rows_query
-from varna.adapters.db.subjects.walker import PEOPLE, Walk, among, order_for_erasure
+from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, TablePlan
@@ -131,24 +131,26 @@ class SqlSubjectStore:
         query = select(organisations.c.id).where(organisations.c.orgnr.in_(sorted(forms)))
         return tuple(sorted(self._connection.execute(query).scalars()))
 
-    def _anchors(self, scope: SubjectScope) -> list[tuple[str, Any]]:
-        """Rows outside ``people`` matched by a lookup column of a given identifier."""
+    def _anchors(self, scope: SubjectScope) -> list[tuple[str, tuple[str, ...]]]:
+        """Tables outside ``people`` with the lookup columns a given identifier can match
+        (a SIM by its ICCID). Asked only when neither a person nor a firm was found: they
+        tell whether the identifier names anything at all (``SubjectScope.found``)."""
+        if scope.person_ids or scope.organisation_ids:
+            return []
         given = {key.kind for key in scope.keys}
-        postgres = self._connection.dialect.name == "postgresql"
-        wanted: list[tuple[str, Any]] = []
+        wanted: list[tuple[str, tuple[str, ...]]] = []
         for name, entry in self._catalog.tables.items():
             if name == PEOPLE or name not in metadata.tables:
                 continue
-            table = metadata.tables[name]
-            parts = [
-                among(table.c[column], scope.values[declared.lookup.value], postgres=postgres)
+            columns = tuple(
+                column
                 for column, declared in entry.personal.items()
                 if declared.lookup is not None
                 and declared.lookup.value in scope.values
-                and (declared.lookup.value in given or scope.person_ids)
-            ]
-            if parts:
-                wanted.append((name, or_(*parts)))
+                and declared.lookup.value in given
+            )
+            if columns:
+                wanted.append((name, columns))
         return wanted
 
     # -- reading ------------------------------------------------------------------------

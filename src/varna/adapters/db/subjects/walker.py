@@ -72,10 +72,11 @@ class Walk:
         catalog: Catalog,
         scope: SubjectScope,
         *,
-        also: Sequence[tuple[str, ColumnElement[bool]]] = (),
+        also: Sequence[tuple[str, tuple[str, ...]]] = (),
     ) -> None:
-        """``also``: (table, condition) pairs whose ids are read in the same round trip as
-        the ``via`` targets' (the resolution's anchors); found in ``also_ids``."""
+        """``also``: (table, lookup columns) pairs, the rows whose columns hold one of the
+        person's values of the column's lookup kind, read in the same round trip as the
+        ``via`` targets' ids (the resolution's anchors); found in ``also_ids``."""
         self._connection = connection
         self.postgres = connection.dialect.name == "postgresql"
         self.catalog = catalog
@@ -158,9 +159,10 @@ class Walk:
             _TEMPLATES[key] = build()
         return _TEMPLATES[key]
 
-    def _read_targets(self, also: Sequence[tuple[str, ColumnElement[bool]]]) -> list[list[int]]:
+    def _read_targets(self, also: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[int]]:
         """The ids of every ``via`` target that is not itself reached through another table,
-        and of ``also``, in one round trip; the other targets are read when first needed."""
+        and of ``also``, in one round trip; the other targets are read when first needed.
+        An ``also`` whose condition is the target's own (SIMs by ICCID) is not asked twice."""
         names = sorted(
             name
             for name in self.via_targets
@@ -171,15 +173,37 @@ class Walk:
         )
         wanted = [(name, c) for name, c in ((n, self._build(n)) for n in names) if c is not None]
         owners = {name: column for name, _ in wanted if (column := self.controller_column(name))}
+        targets = dict(wanted)
+        extra = [(name, self._lookup(name, columns)) for name, columns in also]
+        same = [name in targets and _same(targets[name], where) for name, where in extra]
+        asked = [pair for pair, seen in zip(extra, same, strict=True) if not seen]
         found, owned = ids_where(
-            self._connection, [*wanted, *also], owners=owners, params=self.params
+            self._connection, [*wanted, *asked], owners=owners, params=self.params
         )
         self._ids.update({name: [] for name in names})
         self._ids.update({name: ids for (name, _), ids in zip(wanted, found, strict=False)})
         for name in names:
             self._bind(_ids_key(name), self._ids[name])
         self.owners = {name: owned[i] for i, (name, _) in enumerate(wanted) if name in owners}
-        return found[len(wanted) :]
+        rest = iter(found[len(wanted) :])
+        return [
+            self._ids[name] if seen else next(rest)
+            for (name, _), seen in zip(extra, same, strict=True)
+        ]
+
+    def _lookup(self, name: str, columns: tuple[str, ...]) -> ColumnElement[bool]:
+        """Rows of ``name`` whose ``columns`` hold one of the person's values of their lookup
+        kinds, with the walk's bind parameters."""
+
+        def build() -> ColumnElement[bool]:
+            table, entry = self.table(name), self.entry(name)
+            parts = [
+                self._bound(table.c[column], f"w_{entry.personal[column].lookup.value}")  # type: ignore[union-attr]
+                for column in columns
+            ]
+            return or_(*parts) if len(parts) > 1 else parts[0]
+
+        return self._template((name, "lookup", columns), build)  # type: ignore[return-value]
 
     def controller_column(self, name: str) -> str | None:
         """The column of a ``via`` target that names the controller of its processor data
@@ -301,6 +325,17 @@ class Walk:
 
 def _ids_key(name: str) -> str:
     return f"w_ids_{name}"
+
+
+_SAME: dict[tuple[int, int], bool] = {}  # (template, template) -> same SQL; both kept in _TEMPLATES
+
+
+def _same(one: ColumnElement[bool], other: ColumnElement[bool]) -> bool:
+    """True when two of the walk's conditions are the same SQL (compared once per pair)."""
+    key = (id(one), id(other))
+    if key not in _SAME:
+        _SAME[key] = one.compare(other)
+    return _SAME[key]
 
 
 def order_for_erasure(walk: Walk, names: Sequence[str]) -> list[str]:
