@@ -26,6 +26,8 @@ ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US'
 
 # (table, columns, dialect, the walk's condition, built once per shape) -> the query
 _QUERIES: dict[tuple[Any, ...], Select[Any]] = {}
+# (dialect, query) -> True when no selected column needs SQLAlchemy's result processing
+_PLAIN: dict[tuple[str, Select[Any]], bool] = {}
 
 
 def rows_query(
@@ -70,6 +72,31 @@ def _value(column: Column[Any], postgres: bool) -> Any:
     return (text + "+00:00").label(column.name)
 
 
+def fetch_rows(connection: Connection, query: Select[Any], params: dict[str, Any]) -> list[Any]:
+    """Every row of ``query``, fetched in one go (row-by-row iteration costs a driver call
+    per row). Where no selected column needs SQLAlchemy's result processing (integers, text,
+    the timestamps the server already wrote as text), the rows are the driver's own tuples:
+    wrapping each in a ``Row`` gave back the same values and cost a third of the fetch."""
+    result = connection.execute(query, params)
+    if not _plain(connection, query):
+        return list(result.all())
+    try:  # a client-side cursor: SQLAlchemy holds back none of its rows
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _plain(connection: Connection, query: Select[Any]) -> bool:
+    dialect = connection.dialect
+    key = (dialect.name, query)
+    if key not in _PLAIN:
+        _PLAIN[key] = all(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) is None
+            for column in query.selected_columns
+        )
+    return _PLAIN[key]
+
+
 class StreamedQuery:
     """Runs the query each time it is iterated and yields its rows batch by batch; the
     cursor is closed when the iteration ends or is abandoned."""
@@ -90,4 +117,4 @@ class StreamedQuery:
             result.close()
 
 
-__all__ = ["BATCH", "StreamedQuery", "rows_query"]
+__all__ = ["BATCH", "StreamedQuery", "fetch_rows", "rows_query"]

@@ -25,7 +25,7 @@ from sqlalchemy import delete as sql_delete
 
 from varna.adapters.db.subjects.batched import count_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
-from varna.adapters.db.subjects.rows import StreamedQuery, rows_query
+from varna.adapters.db.subjects.rows import StreamedQuery, fetch_rows, rows_query
 from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
@@ -181,10 +181,7 @@ class SqlSubjectStore:
     def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
         walk = self._walk(scope)
         selected, query = rows_query(self._connection, walk, table, columns)
-        # fetchall in one go: row-by-row iteration costs a driver call per row
-        rows: list[Any] = (
-            [] if query is None else list(self._connection.execute(query, walk.params).all())
-        )
+        rows = [] if query is None else fetch_rows(self._connection, query, walk.params)
         return TableRows(table, selected, rows)
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
