@@ -206,7 +206,7 @@ def _add_blocks(
     for category, indexes in by_category.items():
         fields = [rows.columns[i] for i in indexes]
         cleaners = [_cleaner(entry.personal[f], redactor) for f in fields]
-        data: list[list[Any]] | StreamedRows
+        data: list[Sequence[Any]] | StreamedRows
         if not isinstance(rows.rows, list):
             data = StreamedRows(rows.rows, indexes, total)
         elif any(clean is not plain for clean in cleaners):
@@ -227,14 +227,16 @@ def _add_blocks(
         )
 
 
-def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[list[Any]]:
+def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[Sequence[Any]]:
     """The id and the columns at ``indexes`` of every row, with dates in ISO 8601: the fast
-    path for the large tables (usage records), one pass without per-value dispatch."""
+    path for the large tables (usage records), one pass without per-value dispatch. Rows
+    whose values need no change are the tuples ``itemgetter`` makes (an array in JSON, as
+    the streamed rows are)."""
     pick = itemgetter(0, *indexes)
     temporal = _temporal(rows[:SAMPLE], indexes)
     if not temporal:  # times already in ISO 8601 (PostgreSQL): one pass in C
-        return list(map(list, map(pick, rows)))
-    result: list[list[Any]] = []
+        return list(map(pick, rows))
+    result: list[Sequence[Any]] = []
     for row in rows:
         values = list(pick(row))
         for position in temporal:
