@@ -4,7 +4,8 @@ rows in the same run (SELECT through the index; DELETE), and a subject with 1 mi
 
 Erasure of the SIMs' usage is processor data: it runs as the controller's instruction (A3),
 the path that deletes usage rows. Each repeat uses another company of the same shape, so
-nothing is measured twice on the same rows, after one untimed warm-up call of each side.
+nothing is measured twice on the same rows, after untimed warm-up calls of each side; the
+extract and the raw SELECT read the same company's rows, and take turns at reading first.
 Prints medians and the ratio varna / raw.
 
     python -m bench.subjects                       # 20,000 SIMs x 50 rows = 1 million rows
@@ -215,8 +216,11 @@ def measure(url: str, args: argparse.Namespace) -> None:
     seen: dict[str, tuple[int, int]] = {}
     for r in range(args.repeat):
         base = args.first + 4 * r
+        # Both read the same company's rows: the first to read them brings their pages into
+        # the server's buffers for the second, so the two take turns at going first.
+        reads = [("ve", varna_extract, base), ("rs", raw_select, base)]
         for key, action, company in (
-            ("ve", varna_extract, base), ("rs", raw_select, base),
+            *(reads if r % 2 == 0 else reads[::-1]),
             ("vd", varna_erase, base + 1), ("rd", raw_delete, base + 2),
         ):  # fmt: skip
             assert company <= companies, "not enough companies left: lower --first/--repeat"

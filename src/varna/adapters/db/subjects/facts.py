@@ -4,9 +4,21 @@ holds, the retention clocks of the person's rows, and the controllers of their p
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, Date, Integer, and_, func, or_, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 
 from varna.adapters.db.subjects.walker import PEOPLE, Walk
 from varna.adapters.db.tables import contracts, legal_holds, metadata, people, person_roles
@@ -45,32 +57,46 @@ def _holds(
     connection: Connection, walk: Walk, organisations: list[int], today: date
 ) -> tuple[Hold, ...]:
     """Holds not released and not past review (an expired hold lapses, R-RET-06)."""
+    query = _holds_query(bool(walk.person_ids), bool(organisations))
+    params = {"today": today, "persons": walk.person_ids, "organisations": organisations}
+    return tuple(
+        Hold(row.id, row.kind, row.review_date, row.scope, row.scope_table)
+        for row in connection.execute(query, params)
+    )
+
+
+@cache
+def _holds_query(persons: bool, organisations: bool) -> Any:
+    """The holds statement for a request's shape, its values bound per request."""
     applies = [legal_holds.c.scope == "table"]
-    if walk.person_ids:
+    if persons:
         applies.append(
-            and_(legal_holds.c.scope == "person", legal_holds.c.person_id.in_(walk.person_ids))
+            and_(
+                legal_holds.c.scope == "person",
+                legal_holds.c.person_id.in_(bindparam("persons", expanding=True)),
+            )
         )
     if organisations:
         applies.append(
             and_(
                 legal_holds.c.scope == "organisation",
-                legal_holds.c.organisation_id.in_(organisations),
+                legal_holds.c.organisation_id.in_(bindparam("organisations", expanding=True)),
             )
         )
-    query = select(
-        legal_holds.c.id,
-        legal_holds.c.kind,
-        legal_holds.c.review_date,
-        legal_holds.c.scope,
-        legal_holds.c.scope_table,
-    ).where(
-        legal_holds.c.released_at.is_(None),
-        legal_holds.c.review_date >= today,
-        or_(*applies),
-    )
-    return tuple(
-        Hold(row.id, row.kind, row.review_date, row.scope, row.scope_table)
-        for row in connection.execute(query.order_by(legal_holds.c.id))
+    return (
+        select(
+            legal_holds.c.id,
+            legal_holds.c.kind,
+            legal_holds.c.review_date,
+            legal_holds.c.scope,
+            legal_holds.c.scope_table,
+        )
+        .where(
+            legal_holds.c.released_at.is_(None),
+            legal_holds.c.review_date >= bindparam("today", type_=Date),
+            or_(*applies),
+        )
+        .order_by(legal_holds.c.id)
     )
 
 

@@ -30,8 +30,10 @@ class SqlRightsStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def _insert(self, statement: Any) -> int:
-        key = self._connection.execute(statement).inserted_primary_key
+    def _insert(self, statement: Any, values: Mapping[str, Any] | None = None) -> int:
+        """Insert one row; the values of the writes an erasure makes are bound, not built
+        into the statement, so that SQLAlchemy reuses its compiled form."""
+        key = self._connection.execute(statement, dict(values or {})).inserted_primary_key
         assert key is not None
         return int(key[0])
 
@@ -238,14 +240,10 @@ class SqlRightsStore:
         instruction: str | None,
     ) -> int:
         return self._insert(
-            insert(erasure_runs).values(
-                person_id=person_id,
-                actor=actor,
-                ran_at=at,
-                outcome=dict(outcome),
-                controller_instruction=instruction,
-            )
-        )
+            insert(erasure_runs),
+            {"person_id": person_id, "actor": actor, "ran_at": at, "outcome": dict(outcome),
+             "controller_instruction": instruction},
+        )  # fmt: skip
 
     def record_controller_request(
         self,
@@ -259,14 +257,8 @@ class SqlRightsStore:
         at: datetime,
     ) -> int:
         return self._insert(
-            insert(controller_requests).values(
-                organisation_id=organisation_id,
-                person_id=person_id,
-                kind=kind,
-                sim_ids=list(sim_ids),
-                status=status,
-                instruction_ref=instruction_ref,
-                received_at=at,
-                executed_at=at if status == "executed" else None,
-            )
-        )
+            insert(controller_requests),
+            {"organisation_id": organisation_id, "person_id": person_id, "kind": kind,
+             "sim_ids": list(sim_ids), "status": status, "instruction_ref": instruction_ref,
+             "received_at": at, "executed_at": at if status == "executed" else None},
+        )  # fmt: skip

@@ -338,9 +338,20 @@ def _same(one: ColumnElement[bool], other: ColumnElement[bool]) -> bool:
     return _SAME[key]
 
 
-def order_for_erasure(walk: Walk, names: Sequence[str]) -> list[str]:
-    """Children before the rows they point at; the people rows last."""
+# (catalogue, tables) -> their order for an erasure; the catalogues stay in _CATALOGS
+_ORDERS: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
 
+
+def order_for_erasure(walk: Walk, names: Sequence[str]) -> list[str]:
+    """Children before the rows they point at; the people rows last (worked out once per
+    catalogue and set of tables)."""
+    key = (id(walk.catalog), tuple(names))
+    if key not in _ORDERS:
+        _ORDERS[key] = tuple(_erasure_order(walk, names))
+    return list(_ORDERS[key])
+
+
+def _erasure_order(walk: Walk, names: Sequence[str]) -> list[str]:
     def depth(name: str, seen: tuple[str, ...] = ()) -> int:
         children = [
             child
