@@ -28,6 +28,7 @@ EXTRACT_SCHEMA = "varna.extract/v1"
 FREE_TEXT = "free_text"
 STREAM_ABOVE = 10_000  # rows of one table: above this, a written extract streams them
 SAMPLE = 50  # rows looked at to find the date and time columns
+TEMPORAL = (datetime, date)  # a tuple: ``datetime | date`` would be a new union at each test
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +268,7 @@ def _temporal(sample: Sequence[tuple[Any, ...]], indexes: list[int]) -> list[int
     return [
         position
         for position, index in enumerate(indexes, start=1)
-        if any(isinstance(row[index], datetime | date) for row in sample)
+        if any(isinstance(row[index], TEMPORAL) for row in sample)
     ]
 
 
@@ -281,7 +282,7 @@ def _cleaner(declared: ColumnEntry, redactor: _Redactor) -> Callable[[Any], Any]
 
 def plain(value: Any) -> Any:
     """A JSON-ready value: dates and times in ISO 8601, everything else as it is."""
-    if isinstance(value, datetime | date):
+    if isinstance(value, TEMPORAL):
         return value.isoformat()
     return value
 

@@ -50,16 +50,24 @@ def rows_query(
 
 def _order(walk: Walk, table: str) -> tuple[Column[Any], ...]:
     """Rows reached through a ``via`` link come grouped by the row they hang on (a SIM's usage
-    together), then by id: the order of the index that finds them, so that a cursor over a
-    million rows starts at once, where ordering by id alone made PostgreSQL sort them all or
-    walk the whole table by its primary key. Other rows come by id."""
+    together), in the order of the index that finds them: by an index that leads with the
+    link and has more columns (usage by SIM and start), the rows come in its order and the
+    server sorts nothing, not even a million of them (ordering a SIM's usage by id as well
+    doubled the server's work for 2,500 rows); otherwise by the link, then by id. Other rows
+    come by id."""
     sql_table = metadata.tables[table]
     via = next(
         (link.column for link in walk.entry(table).subject_link
          if link.kind is LinkKind.VIA and link.column),
         None,
     )  # fmt: skip
-    return (sql_table.c.id,) if via is None else (sql_table.c[via], sql_table.c.id)
+    if via is None:
+        return (sql_table.c.id,)
+    for index in sorted(sql_table.indexes, key=lambda index: index.name or ""):
+        columns = [c for c in index.columns if isinstance(c, Column)]
+        if len(columns) > 1 and columns[0].name == via:
+            return tuple(columns)
+    return (sql_table.c[via], sql_table.c.id)
 
 
 def _value(column: Column[Any], postgres: bool) -> Any:
