@@ -85,3 +85,25 @@ def test_d1_a_streamed_extract_writes_the_same_data(
     assert {row[0]: row[at] for row in block["rows"]} == {
         record_id: started.isoformat() for record_id, started in stored.items()
     }
+
+
+def test_d1_a_sims_usage_comes_together_in_time_order(container: Container) -> None:
+    """Each SIM's usage records together and by start (the factories number them newest
+    first, so this is not the order of their ids)."""
+    world = build_world(container, usage_per_sim=12)
+    anna = select(sims.c.id).where(sims.c.iccid.in_(world.anna_iccids))
+    with container.engine.connect() as conn:
+        stored = conn.execute(
+            select(usage_records.c.id, usage_records.c.sim_id, usage_records.c.started_at).where(
+                usage_records.c.sim_id.in_(anna)
+            )
+        ).all()
+    expected = [row.id for row in sorted(stored, key=lambda r: (r.sim_id, r.started_at))]
+    by_id = [row.id for row in sorted(stored, key=lambda r: (r.sim_id, r.id))]
+    (block,) = [
+        b
+        for b in _extract(container, None).bundle["data"]["traffic_data"]
+        if b["table"] == "usage_records"
+    ]
+    assert len(expected) == 24 and expected != by_id
+    assert [row[0] for row in block["rows"]] == expected
