@@ -59,11 +59,14 @@ def iccid(n: int) -> str:
     return body + luhn.calc_check_digit(body)
 
 
-def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int) -> None:
+def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int, messages: int = 0) -> None:
     """Companies of 50 SIMs, one contact each; usage spread over October 2026 by COPY; one
-    extra company whose 100 SIMs carry ``heavy_rows`` rows in all. Then VACUUM (ANALYZE), as
-    autovacuum would after the load: without the visibility map PostgreSQL counts the heavy
-    subject's million rows by scanning the table instead of its index."""
+    extra company whose 100 SIMs carry ``heavy_rows`` rows in all; ``messages`` support
+    messages (ten per case, the first company's) full of ICCIDs, phone numbers and e-mail
+    addresses, none of them a measured contact's: every extract and erasure searches them
+    for mentions. Then VACUUM (ANALYZE), as autovacuum would after the load: without the
+    visibility map PostgreSQL counts the heavy subject's million rows by scanning the table
+    instead of its index."""
     engine = migrated(url)
     with engine.begin() as conn:
         ensure_partitions(conn, [date(2026, 10, 1), date(2026, 11, 1)])
@@ -101,7 +104,17 @@ def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int) -> None:
 
             _copy(cur, "usage_records (sim_id, started_at, ended_at, bytes_up, bytes_down, mcc,"
                   " mnc, cell_id, lac_tac, rat, traffic_type)", usage())  # fmt: skip
-            for table in ("organisations", "people", "person_roles", "sims"):
+            cases = (messages + 9) // 10
+            _copy(cur, "support_tickets (id, organisation_id, subject, status, opened_at)",
+                  (f"{t}\t1\tSIM {iccid(900_000 + t)} tappar täckning\tclosed\t2026-10-01"
+                   for t in range(1, cases + 1)))  # fmt: skip
+            _copy(cur, "ticket_messages (id, ticket_id, author_staff, body, sent_at)",
+                  (f"{m}\t{(m - 1) // 10 + 1}\tsupport\tSIM {iccid(900_000 + m)} har tappat "
+                   f"täckning sedan {m % 28 + 1} oktober. Ring 070-{m % 10_000_000:07d} eller "
+                   f"skriv till drift{m}@kund.example, ärende {m}.\t2026-10-02"
+                   for m in range(1, messages + 1)))  # fmt: skip
+            for table in ("organisations", "people", "person_roles", "sims", "support_tickets",
+                          "ticket_messages"):  # fmt: skip
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f"(SELECT max(id) FROM {table}))")  # fmt: skip
         pg.commit()
@@ -134,6 +147,7 @@ def main() -> None:
     parser.add_argument("--sims", type=int, default=20_000)
     parser.add_argument("--rows-per-sim", type=int, default=50)
     parser.add_argument("--heavy-rows", type=int, default=1_000_000)
+    parser.add_argument("--messages", type=int, help="support messages (default: 5 per SIM)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--heavy-repeat", type=int, default=3, help="repeats of the 1M exports")
     parser.add_argument("--reuse", action="store_true", help="keep an existing database")
@@ -148,7 +162,8 @@ def main() -> None:
     else:
         url = fresh_postgres(name)
         began = time.perf_counter()
-        populate(url, args.sims, args.rows_per_sim, args.heavy_rows)
+        messages = 5 * args.sims if args.messages is None else args.messages
+        populate(url, args.sims, args.rows_per_sim, args.heavy_rows, messages)
         print(f"loaded {args.sims * args.rows_per_sim + args.heavy_rows:,} usage rows "
               f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
     try:
@@ -166,6 +181,7 @@ def measure(url: str, args: argparse.Namespace) -> None:
     event.listen(container.engine, "before_cursor_execute", lambda *_: _tick(statements))
     with container.engine.connect() as conn:
         store_rows = conn.execute(text("SELECT count(*) FROM usage_records")).scalar_one()
+        store_messages = conn.execute(text("SELECT count(*) FROM ticket_messages")).scalar_one()
 
     def contact(company: int) -> tuple[SubjectKey, ...]:
         return (normalise("email", f"kontakt{company}@example.com"),)
@@ -256,7 +272,8 @@ def measure(url: str, args: argparse.Namespace) -> None:
     ]  # fmt: skip
     if not args.light:
         lines += heavy(container, args, contact(companies + 1), secret)
-    report(f"subject benchmark, PostgreSQL, {store_rows:,} usage rows, median of {args.repeat} "
+    report(f"subject benchmark, PostgreSQL, {store_rows:,} usage rows and {store_messages:,} "
+           f"support messages, median of {args.repeat} "
            f"(the 1M-row subject: of {args.heavy_repeat})", lines)  # fmt: skip
     container.close()
 
