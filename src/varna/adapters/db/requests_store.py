@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, exists, func, insert, select, update
 
 from varna.adapters.db.tables import (
     download_tokens,
@@ -203,6 +203,27 @@ class SqlRequestStore:
             .values(used_at=at)
         ).rowcount
         return int(row.request_id) if used == 1 else None
+
+    def set_outcome(self, request_id: int, outcome: Mapping[str, Any]) -> None:
+        self._connection.execute(
+            update(subject_requests)
+            .where(subject_requests.c.id == request_id)
+            .values(outcome=dict(outcome))
+        )
+
+    def with_lapsed_links(self, at: datetime) -> list[int]:
+        tokens = download_tokens.c
+        usable = (tokens.used_at.is_(None)) & (tokens.expires_at > at)
+        query = (
+            select(subject_requests.c.id)
+            .where(
+                subject_requests.c.state == "completed",
+                exists().where(tokens.request_id == subject_requests.c.id),
+                ~exists().where(tokens.request_id == subject_requests.c.id, usable),
+            )
+            .order_by(subject_requests.c.id)
+        )
+        return list(self._connection.execute(query).scalars())
 
     # -- rate limiting --------------------------------------------------------------------
 

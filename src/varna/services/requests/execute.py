@@ -18,6 +18,7 @@ from typing import Any
 
 from varna.catalog import Catalog
 from varna.domain.requests.codes import hash_secret, new_token
+from varna.domain.requests.extracts import DOWNLOADED, EXTRACT, without_extract
 from varna.domain.requests.kinds import RequestKind, RequestState
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.consent.ports import OutgoingMail
@@ -215,7 +216,8 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
 
 
 def download(ctx: RequestContext, token: str) -> dict[str, Any] | None:
-    """The extract behind a download link; the link works once and until it expires."""
+    """The extract behind a download link; the link works once and until it expires. The
+    request keeps no copy once it is handed over, only its summary (R1)."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         request_id = uow.requests.use_token(
@@ -224,11 +226,14 @@ def download(ctx: RequestContext, token: str) -> dict[str, Any] | None:
         record = uow.requests.get(request_id) if request_id is not None else None
         if record is None:
             return None
+        kept = without_extract(record.outcome, released=DOWNLOADED, at=now)
+        if kept is not None:
+            uow.requests.set_outcome(record.id, kept)
         uow.audit.record(
             AuditEvent("subject", "request.download", f"request:{request_id}", {}), at=now
         )
         uow.commit()
-    extract: dict[str, Any] | None = (record.outcome or {}).get("extract")
+    extract: dict[str, Any] | None = (record.outcome or {}).get(EXTRACT)
     return extract
 
 

@@ -11,6 +11,7 @@ from varna.domain.retention.holds import HeldScopes, HoldScope
 from varna.domain.retention.instructions import ControllerInstruction, InstructionCutoffs
 from varna.domain.retention.interest import InterestDecision
 from varna.domain.retention.targets import Target
+from varna.services.requests.ports import RequestStore
 from varna.services.subjects.ports import SubjectUnitOfWork
 
 
@@ -175,3 +176,4 @@ class RetentionStore(Protocol):
 
 class RetentionUnitOfWork(SubjectUnitOfWork, Protocol):
     retention: RetentionStore
+    requests: RequestStore  # the extract copies of answered requests (R1)

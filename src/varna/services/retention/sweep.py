@@ -15,6 +15,7 @@ from typing import Any
 from varna.catalog import Catalog
 from varna.domain.retention.targets import Action, Target, TargetKind
 from varna.services.ports import AuditEvent, Clock
+from varna.services.requests.extracts import drop_lapsed_extracts
 from varna.services.retention.context import SweepDay, sweep_day, with_run
 from varna.services.retention.people import erase_people_batch
 from varna.services.retention.ports import BatchResult, DueCount, RetentionUnitOfWork
@@ -71,6 +72,7 @@ class SweepReport:
     run_id: int | None = None
     resumed: bool = False
     released_holds: list[int] = field(default_factory=list)
+    dropped_extracts: int = 0  # copies of extracts whose download links lapsed unused
 
     def total(self, action: str) -> int:
         return sum(line.done.get(action, 0) for line in self.lines)
@@ -86,6 +88,7 @@ class SweepReport:
             "run_id": self.run_id,
             "resumed": self.resumed,
             "released_holds": self.released_holds,
+            "dropped_extracts": self.dropped_extracts,
             "due_rows": self.due_rows,
             "totals": {a.value: self.total(a.value) for a in Action if a is not Action.HOLD}
             | {"held": sum(line.held_rows for line in self.lines)},
@@ -207,6 +210,7 @@ def run_sweep(
                 time.sleep(command.pause_seconds)
     with uow_factory() as uow:
         now = clock.now()
+        report.dropped_extracts = drop_lapsed_extracts(uow, actor=actor, at=now)
         uow.retention.finish_run(run_id, now)
         totals = uow.retention.run_totals(run_id)
         uow.audit.record(
