@@ -12,8 +12,9 @@ from sqlalchemy import ColumnElement, Connection, Integer, func, literal, null, 
 
 from varna.adapters.db.tables import metadata
 
-# the conditions (the walk's, built once per shape) -> their count statement
+# the conditions (the walk's, built once per shape) -> their count statement, their ids query
 _COUNTS: dict[tuple[tuple[str, Any], ...], Any] = {}
+_IDS: dict[tuple[Any, ...], Any] = {}
 
 
 def ids_where(
@@ -25,22 +26,17 @@ def ids_where(
 ) -> tuple[list[list[int]], list[dict[int, Any]]]:
     """The sorted ids of the rows matching each (table, condition), in the same order, and
     for tables named in ``owners`` (table -> an integer column) that column of each row:
-    a SIM's customer read with the SIM."""
+    a SIM's customer read with the SIM. The statement is kept for the next request with the
+    same conditions (the walk's, built once per shape), as ``count_where``'s is."""
     owners = owners or {}
     found: list[list[int]] = [[] for _ in conditions]
     owned: list[dict[int, Any]] = [{} for _ in conditions]
-    parts = [
-        select(
-            literal(index).label("k"),
-            metadata.tables[name].c.id,
-            (metadata.tables[name].c[owners[name]] if name in owners
-             else null().cast(Integer)).label("owner"),
-        ).where(condition)
-        for index, (name, condition) in enumerate(conditions)
-    ]  # fmt: skip
-    if not parts:
+    if not conditions:
         return found, owned
-    query: Any = union_all(*parts) if len(parts) > 1 else parts[0]
+    key = (tuple(conditions), tuple(sorted(owners.items())))
+    query = _IDS.get(key)
+    if query is None:
+        query = _IDS[key] = _ids(conditions, owners)
     for index, row_id, owner in connection.execute(query, dict(params or {})):
         found[index].append(row_id)
         owned[index][row_id] = owner
@@ -64,6 +60,19 @@ def count_where(
     if query is None:
         query = _COUNTS[key] = _counts(conditions)
     return [int(value) for value in connection.execute(query, dict(params or {})).one()]
+
+
+def _ids(conditions: Sequence[tuple[str, ColumnElement[bool]]], owners: Mapping[str, str]) -> Any:
+    parts = [
+        select(
+            literal(index).label("k"),
+            metadata.tables[name].c.id,
+            (metadata.tables[name].c[owners[name]] if name in owners
+             else null().cast(Integer)).label("owner"),
+        ).where(condition)
+        for index, (name, condition) in enumerate(conditions)
+    ]  # fmt: skip
+    return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def _counts(conditions: Sequence[tuple[str, Any]]) -> Any:
