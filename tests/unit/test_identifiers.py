@@ -82,3 +82,17 @@ def test_email_and_orgnr() -> None:
 def test_card_last4_keeps_only_four_digits() -> None:
     """C2: only the last four digits of a card number are ever kept."""
     assert ids.card_last4("4111 1111 1111 1111") == "1111"
+
+
+def test_the_luhn_check_agrees_with_stdnum() -> None:
+    """varna's table lookup against python-stdnum's reference, on every length an ICCID or
+    a personnummer has and on each possible last digit."""
+    import random
+
+    from stdnum import luhn
+
+    rng = random.Random(20261201)
+    for _ in range(2_000):
+        body = "".join(rng.choice("0123456789") for _ in range(rng.randint(9, 19)))
+        for last in "0123456789":
+            assert ids.luhn_ok(body + last) == luhn.is_valid(body + last), body + last

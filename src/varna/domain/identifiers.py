@@ -10,11 +10,11 @@ import re
 from datetime import date
 
 import phonenumbers
-from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.se import orgnr as _orgnr
 
 from varna.domain.errors import InvalidIdentifier
+from varna.domain.scan.checksums import luhn_ok as scan_luhn_ok
 
 _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[\s\-.]")
@@ -31,8 +31,10 @@ def _digits_only(value: str, kind: str) -> str:
 
 
 def luhn_ok(digits: str) -> bool:
-    """True when ``digits`` pass the Luhn (mod 10) check."""
-    return luhn.is_valid(digits)
+    """True when ``digits`` pass the Luhn (mod 10) check: the scanner's check, a table
+    lookup per digit (stdnum's ``luhn.is_valid`` took 12 us an ICCID, 0.6 ms of an
+    instructed erasure naming 50 SIMs)."""
+    return scan_luhn_ok(digits)
 
 
 def iccid(value: str) -> str:
