@@ -6,6 +6,9 @@ indexes every extract and erasure read the whole of every such table. A GIN inde
 column's trigrams (``pg_trgm``, a trusted extension shipped with PostgreSQL) answers the same
 condition from the index. SQLite has no such index; its embedded stores stay small.
 
+Building an index takes about 30 s per million messages on a small server, and writes to
+that table wait while it is built (``db upgrade`` runs in one transaction).
+
 Revision ID: 0016
 Revises: 0012
 """
