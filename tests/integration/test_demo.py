@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from varna.adapters.db.demo_store import BUSINESS_TABLES
-from varna.adapters.db.tables import organisations, payments, people, sims
+from varna.adapters.db.tables import disclosures, organisations, payments, people, sims
 from varna.bootstrap import Container
+from varna.domain.subjects.keys import normalise
 from varna.entrypoints.cli.main import app
 from varna.services.demo.build import DemoCommand, DemoRefused, DemoResult, build_demo
+from varna.services.subjects.extract import build_extract
 
 AS_OF = date(2026, 3, 1)
 CLI_ARGS = [
@@ -109,3 +111,32 @@ def test_cli_prints_the_documented_json_and_refuses_a_second_build(
     again_report = json.loads(rebuilt.stdout)
     assert again_report["samples"] == report["samples"]
     assert again_report["tables"] == report["tables"]
+
+
+def test_d1_d4_the_demo_holds_a_sole_trader_and_credit_check_disclosures(
+    container: Container,
+) -> None:
+    """A sole trader (its organisationsnummer is its owner's personnummer) whose extract
+    holds the firm's records, and credit checks in the disclosure log, so that the register
+    extract's recipients and the Art. 19 notices have something to show."""
+    _build(container)
+    with container.engine.connect() as conn:
+        firm = conn.execute(
+            select(organisations.c.id, organisations.c.orgnr)
+            .where(organisations.c.name.like("%(enskild firma)"))
+            .order_by(organisations.c.id)
+        ).first()
+        owner = conn.execute(
+            select(people.c.personnummer).where(
+                people.c.personnummer.like(f"__{firm.orgnr.replace('-', '')}")
+            )
+        ).scalar_one() if firm else None  # fmt: skip
+        checks = conn.execute(select(func.count()).select_from(disclosures)).scalar_one()
+    assert firm is not None and owner is not None
+    assert checks > 0
+    keys = (normalise("personnummer", owner, today=AS_OF),)
+    bundle = build_extract(container.uow(), container.catalog, keys, actor="test",
+                           clock=container.clock, secret=b"test-secret").bundle  # fmt: skip
+    company = [b for b in bundle["data"].get("company_data", []) if b["table"] == "organisations"]
+    assert [row[0] for block in company for row in block["rows"]] == [firm.id]
+    assert any(r["id"] == "credit_reference_agency" for r in bundle["recipients"])

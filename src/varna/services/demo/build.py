@@ -136,6 +136,7 @@ def build_demo(
             ("organisations", rows.organisations),
             ("people", people.rows),
             ("person_roles", people.roles),
+            ("disclosures", business.credit_checks(customers)),
             ("quote_requests", rows.quote_requests + more.quote_requests),
             ("orders", rows.orders),
             ("contracts", rows.contracts),

@@ -5,7 +5,7 @@ that retention has work), SIMs per customer (skewed) and devices."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from varna.services.demo import identifiers as ids
 from varna.services.demo.context import DemoContext, Row, slug
@@ -22,6 +22,10 @@ DEVICE_NAMES = {
 }
 # Every third customer has ended its contract, this many days ago (plus a little).
 TERMINATED_DAYS_AGO = (30, 200, 400, 1_100)
+# Every this many customers, one is a sole trader (enskild firma): its organisationsnummer is
+# its owner's personnummer, so the firm's records are the owner's personal data.
+SOLE_TRADER_EVERY = 12
+CREDIT_AGENCY = "credit_reference_agency"  # the catalogue's recipient of the credit checks
 
 
 @dataclass
@@ -93,13 +97,19 @@ def organisations(
         + ["partner"] * ctx.size.partners
     )
     made: list[Organisation] = []
-    for kind in kinds:
+    for index, kind in enumerate(kinds):
         row = _organisation(ctx, kind, names, orgnrs)
         rows.organisations.append(row)
         domain = f"{slug(row['name'])}.test"
         org = Organisation(row["id"], kind, row["name"], domain, row["address"])
-        for n in range(ctx.rng.randint(1, 4 if kind == "customer" else 2)):
-            person = people.new(source="crm", domain=org.domain, pnr_chance=0.05)
+        sole = kind == "customer" and index % SOLE_TRADER_EVERY == 1
+        for n in range(1 if sole else ctx.rng.randint(1, 4 if kind == "customer" else 2)):
+            person = people.new(source="crm", domain=org.domain, pnr_chance=1.0 if sole else 0.05)
+            if sole and person.personnummer:  # the owner: the firm's number is theirs
+                pnr = person.personnummer[2:]
+                row["orgnr"] = f"{pnr[:6]}-{pnr[6:]}"
+                orgnrs.add(row["orgnr"])
+                row["name"] = org.name = f"{person.full_name.split()[-1]} Konsult (enskild firma)"
             org.contacts.append(person)
             left = n > 0 and ctx.chance(0.2)
             started = ctx.day(ctx.rng.randint(400, 2_500))
@@ -113,6 +123,23 @@ def organisations(
             )
         made.append(org)
     return made
+
+
+def credit_checks(customers: list[Organisation]) -> list[Row]:
+    """The credit check made when each contract was signed: a disclosure of the first
+    contact's name and the company's data to the credit reference agency (the disclosure log
+    that Art. 19 notices and the register extract's recipients come from)."""
+    return [
+        {
+            "recipient": CREDIT_AGENCY,
+            "person_id": org.contacts[0].id,
+            "categories": ["name", "company_data"],
+            "disclosed_at": datetime.combine(org.start, time(9), tzinfo=UTC),
+            "reference": f"KREDIT-{org.id:05d}",
+        }
+        for org in customers
+        if org.contacts and org.start is not None
+    ]
 
 
 def contracts_and_orders(

@@ -30,6 +30,7 @@ class Person:
     id: int
     full_name: str
     email: str | None
+    personnummer: str | None = None  # 12 digits, as stored
 
 
 @dataclass
@@ -77,7 +78,7 @@ class PeopleFactory:
         if ctx.chance(pnr_chance):
             pnr = ids.personnummer(ctx.rng, ctx.as_of, self._pnrs, coordination=ctx.chance(0.15))
         address = ctx.fake.address().replace("\n", ", ") if ctx.chance(address_chance) else None
-        person = Person(ctx.new_id("people"), f"{first} {last}", email)
+        person = Person(ctx.new_id("people"), f"{first} {last}", email, pnr)
         self.rows.append(
             {
                 "id": person.id,
