@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
+from tests.conftest import TEST_SECRET
 from tests.subject_factories import NOW, build_world
 from varna.adapters.db.tables import sims, usage_records
 from varna.adapters.extract import write_extract
-from varna.bootstrap import Container
+from varna.bootstrap import Container, build
+from varna.config import Settings
 from varna.domain.subjects.keys import normalise
 from varna.services.subjects import extract as extract_module
 from varna.services.subjects.extract import StreamedRows, build_extract
@@ -107,3 +109,39 @@ def test_d1_a_sims_usage_comes_together_in_time_order(container: Container) -> N
     ]
     assert len(expected) == 24 and expected != by_id
     assert [row[0] for row in block["rows"]] == expected
+
+
+@pytest.mark.postgres
+def test_d1_timestamps_are_iso_8601_whatever_the_servers_date_style(
+    pg_database_url: str,
+) -> None:
+    """The server writes the extract's timestamps as text: a session asked for another
+    DateStyle (here through the URL) still gets ISO 8601."""
+    german = f"{pg_database_url}?options=-c%20DateStyle%3DGerman"
+    container = build(Settings(database_url=german, secret_key=TEST_SECRET))  # type: ignore[arg-type]
+    try:
+        with container.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        container.upgrade_schema()
+        world = build_world(container, usage_per_sim=3)
+        anna = select(sims.c.id).where(sims.c.iccid.in_(world.anna_iccids))
+        with container.engine.connect() as conn:
+            stored = dict(
+                conn.execute(
+                    select(usage_records.c.id, usage_records.c.started_at).where(
+                        usage_records.c.sim_id.in_(anna)
+                    )
+                ).all()
+            )
+        (block,) = [
+            b
+            for b in _extract(container, None).bundle["data"]["traffic_data"]
+            if b["table"] == "usage_records"
+        ]
+        at = block["fields"].index("started_at")
+        assert {row[0]: row[at] for row in block["rows"]} == {
+            record_id: started.isoformat() for record_id, started in stored.items()
+        }
+    finally:
+        container.close()

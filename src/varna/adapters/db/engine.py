@@ -33,4 +33,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **_iso_dates(url, kwargs))
+
+
+def _iso_dates(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Every PostgreSQL session writes dates and times as ISO 8601 (``DateStyle=ISO``, in the
+    connection's start-up options, so no round trip): the subject extract takes the
+    timestamps' text output as they are (``subjects/rows.py``), and a server or URL set to
+    another style would change it. Options the URL gives are kept; this one comes last."""
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    given = connect_args.get("options") or make_url(url).query.get("options") or ""
+    if isinstance(given, tuple):
+        given = " ".join(given)
+    connect_args["options"] = f"{given} -c DateStyle=ISO".strip()
+    return {**kwargs, "connect_args": connect_args}
