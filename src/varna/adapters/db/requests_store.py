@@ -21,6 +21,7 @@ from varna.adapters.db.tables import (
     subject_requests,
 )
 from varna.domain.requests.codes import StoredCode
+from varna.domain.requests.kinds import RequestKind
 from varna.services.requests.ports import (
     Controller,
     NewRequest,
@@ -28,6 +29,8 @@ from varna.services.requests.ports import (
     RequestRecord,
     StaffAccount,
 )
+
+EXTRACT_KINDS = (RequestKind.ACCESS, RequestKind.PORTABILITY)  # answered by a download link
 
 
 def _record(row: RowMapping) -> RequestRecord:
@@ -212,12 +215,15 @@ class SqlRequestStore:
         )
 
     def with_lapsed_links(self, at: datetime) -> list[int]:
+        # only the kinds answered with an extract; a dropped copy leaves its summary, which
+        # the caller skips (requests are few: hundreds a year)
         tokens = download_tokens.c
         usable = (tokens.used_at.is_(None)) & (tokens.expires_at > at)
         query = (
             select(subject_requests.c.id)
             .where(
                 subject_requests.c.state == "completed",
+                subject_requests.c.kind.in_([k.value for k in EXTRACT_KINDS]),
                 exists().where(tokens.request_id == subject_requests.c.id),
                 ~exists().where(tokens.request_id == subject_requests.c.id, usable),
             )
