@@ -67,9 +67,14 @@ class NotifyReport:
         return {"sent": self.sent, "by_kind": self.by_kind, "not_sent": self.not_sent}
 
 
+def wake_key(key: str) -> str:
+    """The key of the delivery job that ``key`` (what queued the notices) wakes."""
+    return f"{NOTIFY_TASK}:{key}"
+
+
 def wake_delivery(jobs: JobQueue, key: str, *, at: datetime) -> None:
     """Queue the delivery job in the caller's transaction (once per ``key``)."""
-    jobs.enqueue(NOTIFY_TASK, f"{NOTIFY_TASK}:{key}", request_id=None, at=at)
+    jobs.enqueue(NOTIFY_TASK, wake_key(key), request_id=None, at=at)
 
 
 def deliver_notices(

@@ -18,10 +18,22 @@ from typing import Any
 from varna.catalog import Catalog, Role
 from varna.domain.subjects.erasure import CategoryOutcome, Outcome, TablePlan, by_category
 from varna.domain.subjects.keys import SubjectKey
-from varna.services.notices.deliver import wake_delivery
+from varna.services.notices.deliver import NOTIFY_TASK, wake_key
 from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import SubjectRefused, linked_tables, plan, resolve
-from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork
+from varna.services.subjects.common import (
+    SubjectRefused,
+    linked_tables,
+    person_id_of,
+    plan,
+    resolve,
+)
+from varna.services.subjects.ports import (
+    ControllerRequest,
+    ErasureRecord,
+    QueuedNotice,
+    SubjectScope,
+    SubjectUnitOfWork,
+)
 
 SIM_KINDS = frozenset({"iccid", "imsi", "msisdn"})
 
@@ -78,7 +90,7 @@ def erase_subject(
     now = clock.now()
     with uow:
         scope = resolve(uow, command.keys, secret=secret)
-        counts = uow.subjects.counts(scope)
+        counts = uow.subjects.counts(scope, mentions=False)  # erase_mentions finds its own
         tables = linked_tables(counts)
         if instruction is not None:
             tables = [t for t in tables if _is_processor(catalog, t)]
@@ -100,28 +112,32 @@ def erase_subject(
         changed = {} if instruction is not None else uow.subjects.erase_mentions(scope)
         events: list[AuditEvent] = []  # one per table changed, written with the run's own
         changed.update(uow.subjects.erase(scope, plans, on_step=_audited(events, actor, on_step)))
-        notices = _notify_recipients(uow, scope, actor, now)
-        notices += _route(uow, scope, facts.controllers, plans, instruction, now)
-        person_id = scope.person_ids[0] if len(scope.person_ids) == 1 else None
+        notices = _art19_notices(uow, scope, actor)
+        routing = _routing(scope, facts.controllers, plans, instruction)
         summary = {
             "categories": [c.as_dict() for c in outcome],
             "changed": changed,
             "person_ids": list(scope.person_ids),
         }
-        run_id = uow.rights.record_erasure_run(person_id, actor, now, summary, instruction)
-        if notices:
-            wake_delivery(uow.jobs, f"erasure_run:{run_id}", at=now)
-        events.append(
-            AuditEvent(
+        # the run, its notices and controller requests, the delivery job and the audit
+        # events: one write (on PostgreSQL one statement), in this transaction
+        run_id, queued = uow.rights.record_erasure(
+            ErasureRecord(
+                person_id=person_id_of(scope),
                 actor=actor,
-                action="subject.erase",
-                target=f"erasure_run:{run_id}",
-                details={**summary, "notices": notices, "instruction": instruction},
+                at=now,
+                outcome=summary,
+                instruction=instruction,
+                notices=(*notices, *(notice for notice, _ in routing)),
+                requests=tuple(request for _, request in routing),
+                wake=(NOTIFY_TASK, wake_key("erasure_run:")),
+                events=tuple(events),
+                summary=AuditEvent(actor=actor, action="subject.erase", target=None,
+                                   details={**summary, "instruction": instruction}),
             )
-        )
-        uow.audit.record_many(events, at=now)  # in this transaction, in one statement
+        )  # fmt: skip
         uow.commit()
-    return EraseResult(run_id, False, scope.person_ids, outcome, changed, notices, routed)
+    return EraseResult(run_id, False, scope.person_ids, outcome, changed, queued, routed)
 
 
 def _is_processor(catalog: Catalog, table: str) -> bool:
@@ -145,55 +161,52 @@ def _audited(
     return step
 
 
-def _notify_recipients(uow: SubjectUnitOfWork, scope: SubjectScope, actor: str, now: Any) -> int:
+def _art19_notices(uow: SubjectUnitOfWork, scope: SubjectScope, actor: str) -> list[QueuedNotice]:
     """Art. 19: one notice per recipient and person, queued once however often this runs."""
-    queued = 0
-    for recipient, people in uow.rights.recipients_of(scope.person_ids).items():
-        for person_id in people:
-            queued += uow.rights.enqueue(
-                kind="art19_erasure",
-                dedupe_key=f"art19_erasure:{recipient}:{person_id}",
-                recipient=recipient,
-                person_id=person_id,
-                details={"person_id": person_id, "actor": actor},
-                at=now,
-            )
-    return queued
+    return [
+        QueuedNotice(
+            kind="art19_erasure",
+            dedupe_key=f"art19_erasure:{recipient}:{person_id}",
+            recipient=recipient,
+            person_id=person_id,
+            details={"person_id": person_id, "actor": actor},
+        )
+        for recipient, people in uow.rights.recipients_of(scope.person_ids).items()
+        for person_id in people
+    ]
 
 
-def _route(
-    uow: SubjectUnitOfWork,
+def _routing(
     scope: SubjectScope,
     controllers: dict[int, tuple[int, ...]] | Any,
     plans: Sequence[TablePlan],
     instruction: str | None,
-    now: Any,
-) -> int:
-    """A3: record the request for each controller; executed when acting on its instruction."""
+) -> list[tuple[QueuedNotice, ControllerRequest]]:
+    """A3: for each controller, its notice and the request it records (routed to it, or
+    its instruction executed); the same request twice is one request."""
     if instruction is None and not _routes(plans):
-        return 0
-    person_id = scope.person_ids[0] if len(scope.person_ids) == 1 else None
-    queued = 0
+        return []
+    person_id = person_id_of(scope)
+    status = "executed" if instruction else "routed"
+    routed: list[tuple[QueuedNotice, ControllerRequest]] = []
     for organisation_id, sim_ids in controllers.items():
-        status = "executed" if instruction else "routed"
         sims = ",".join(str(s) for s in sim_ids)
-        fresh = uow.rights.enqueue(
+        key = f"controller_erasure:{status}:{organisation_id}:{person_id}:{sims}"[:200]
+        notice = QueuedNotice(
             kind="controller_erasure_done" if instruction else "controller_erasure_request",
-            dedupe_key=f"controller_erasure:{status}:{organisation_id}:{person_id}:{sims}"[:200],
+            dedupe_key=key,
             organisation_id=organisation_id,
             person_id=person_id,
             details={"sim_ids": list(sim_ids), "instruction": instruction},
-            at=now,
         )
-        if fresh:  # the same request twice is one request
-            uow.rights.record_controller_request(
-                organisation_id=organisation_id,
-                person_id=person_id,
-                kind="erasure",
-                sim_ids=sim_ids,
-                status=status,
-                instruction_ref=instruction,
-                at=now,
-            )
-            queued += 1
-    return queued
+        request = ControllerRequest(
+            notice=key,
+            organisation_id=organisation_id,
+            person_id=person_id,
+            kind="erasure",
+            sim_ids=tuple(sim_ids),
+            status=status,
+            instruction_ref=instruction,
+        )
+        routed.append((notice, request))
+    return routed

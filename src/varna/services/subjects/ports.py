@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from varna.domain.subjects.erasure import Hold, TablePlan
 from varna.domain.subjects.keys import SubjectKey
-from varna.services.ports import UnitOfWork
+from varna.services.ports import AuditEvent, UnitOfWork
 
 if TYPE_CHECKING:  # requests' ports import these ports
     from varna.services.requests.ports import JobQueue
@@ -61,6 +61,53 @@ class ErasureFacts:
     clock_rows: Mapping[str, Mapping[date | None, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedNotice:
+    """A notice for the outbox, queued once per ``dedupe_key``."""
+
+    kind: str
+    dedupe_key: str
+    details: Mapping[str, Any]
+    recipient: str | None = None
+    person_id: int | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerRequest:
+    """A request routed to a controller, or its instruction executed (A3): recorded when
+    the notice named ``notice`` (its dedupe key) is queued for the first time, so the same
+    request twice is one request."""
+
+    notice: str
+    organisation_id: int
+    person_id: int | None
+    kind: str
+    sim_ids: tuple[int, ...]
+    status: str
+    instruction_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureRecord:
+    """What an erasure writes besides the person's rows, in its transaction: the notices
+    (Art. 19, A3) and the controller requests they carry, the erasure run, the job that
+    wakes the delivery when a notice is new, and the audit events. ``summary`` is the
+    run's own event: the store names the run as its target and adds ``notices``, the
+    number of notices queued anew (both known only once written)."""
+
+    person_id: int | None
+    actor: str
+    at: datetime
+    outcome: Mapping[str, Any]
+    instruction: str | None
+    notices: tuple[QueuedNotice, ...]
+    requests: tuple[ControllerRequest, ...]
+    wake: tuple[str, str]  # (task, job key without the run id) of the delivery job
+    events: tuple[AuditEvent, ...]
+    summary: AuditEvent
+
+
 class SubjectStore(Protocol):
     """The catalogue-driven walker over every table (set-based SQL, no loop over rows)."""
 
@@ -68,7 +115,11 @@ class SubjectStore(Protocol):
         self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
     ) -> SubjectScope: ...
 
-    def counts(self, scope: SubjectScope) -> list[TableCount]: ...
+    def counts(self, scope: SubjectScope, *, mentions: bool = True) -> list[TableCount]:
+        """The person's rows per table, and with ``mentions`` the rows of other people's
+        free text that mention them (a search an erasure does not need: it only asks which
+        tables hold the person's rows)."""
+        ...
 
     def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows: ...
 
@@ -225,6 +276,11 @@ class RightsStore(Protocol):
         instruction_ref: str | None,
         at: datetime,
     ) -> int: ...
+
+    def record_erasure(self, record: ErasureRecord) -> tuple[int, int]:
+        """Write the record (on PostgreSQL in one statement); return the erasure run's id
+        and the number of notices queued anew."""
+        ...
 
 
 class SubjectUnitOfWork(UnitOfWork, Protocol):

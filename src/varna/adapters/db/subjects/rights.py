@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from varna.adapters.db.once import insert_once
+from varna.adapters.db.subjects.erasure_record import record_erasure
 from varna.adapters.db.tables import (
     controller_requests,
     disclosures,
@@ -23,7 +24,7 @@ from varna.adapters.db.tables import (
     rectifications,
     restrictions,
 )
-from varna.services.subjects.ports import Objection
+from varna.services.subjects.ports import ErasureRecord, Objection
 
 
 class SqlRightsStore:
@@ -262,3 +263,6 @@ class SqlRightsStore:
              "sim_ids": list(sim_ids), "status": status, "instruction_ref": instruction_ref,
              "received_at": at, "executed_at": at if status == "executed" else None},
         )  # fmt: skip
+
+    def record_erasure(self, record: ErasureRecord) -> tuple[int, int]:
+        return record_erasure(self._connection, self, record)

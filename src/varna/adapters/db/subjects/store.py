@@ -8,11 +8,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     String,
     Text,
     and_,
+    bindparam,
     case,
     func,
     not_,
@@ -26,7 +28,7 @@ from sqlalchemy import delete as sql_delete
 from varna.adapters.db.subjects.batched import count_where
 from varna.adapters.db.subjects.facts import clock_source, erasure_facts, other_names, started_by
 from varna.adapters.db.subjects.rows import StreamedQuery, fetch_rows, rows_query
-from varna.adapters.db.subjects.walker import PEOPLE, Walk, order_for_erasure
+from varna.adapters.db.subjects.walker import FIRMS, PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, TablePlan
@@ -155,14 +157,15 @@ class SqlSubjectStore:
 
     # -- reading ------------------------------------------------------------------------
 
-    def counts(self, scope: SubjectScope) -> list[TableCount]:
-        """Rows per table and per searched column, in one statement; tables whose links
-        cannot match the person are not asked."""
+    def counts(self, scope: SubjectScope, *, mentions: bool = True) -> list[TableCount]:
+        """Rows per table and (with ``mentions``) per searched column, in one statement;
+        tables whose links cannot match the person are not asked."""
         walk = self._walk(scope)
         asked: list[tuple[str, str | None, Any]]
         asked = [(name, None, walk.condition(name)) for name in walk.tables()]
-        asked += [(name, column, walk.mention(name, column)) for name, column in
-                  walk.mention_columns()]  # fmt: skip
+        if mentions:
+            asked += [(name, column, walk.mention(name, column)) for name, column in
+                      walk.mention_columns()]  # fmt: skip
         asked = [(name, column, where) for name, column, where in asked if where is not None]
         rows = count_where(
             self._connection, [(name, where) for name, _, where in asked], walk.params
@@ -239,24 +242,14 @@ class SqlSubjectStore:
         changed: dict[str, int] = {}
         order = order_for_erasure(walk, list(dict.fromkeys(plan.table for plan in plans)))
         for plan in sorted(plans, key=lambda plan: order.index(plan.table)):
-            name = plan.table
-            condition = _rows_of(walk, plan)
-            if condition is None or plan.action == "none":
+            statement = _write_of(walk, plan)
+            if statement is None:
                 continue
-            table = metadata.tables[name]
-            values = _changes(walk, plan)
-            if plan.action == "delete":
-                result = self._connection.execute(sql_delete(table).where(condition), walk.params)
-            elif values:
-                pending = and_(condition, _still_set(table, values, walk.scope.organisation_ids))
-                statement = update(table).where(pending).values(values)
-                result = self._connection.execute(statement, walk.params)
-            else:
-                continue
+            result = self._connection.execute(statement, walk.params)
             if result.rowcount > 0:
-                changed[name] = changed.get(name, 0) + result.rowcount
+                changed[plan.table] = changed.get(plan.table, 0) + result.rowcount
             if on_step is not None:
-                on_step(name)
+                on_step(plan.table)
         return changed
 
     def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
@@ -272,7 +265,7 @@ class SqlSubjectStore:
                     continue
                 condition = and_(
                     condition,
-                    _still_set(metadata.tables[plan.table], values, walk.scope.organisation_ids),
+                    _still_set(metadata.tables[plan.table], values),
                 )
             rows = self._count(plan.table, condition, walk.params)
             if rows:
@@ -324,6 +317,39 @@ class SqlSubjectStore:
         return old
 
 
+# the person's sole-trader firms, bound per request
+_FIRMS: BindParameter[Any] = bindparam(FIRMS, expanding=True)
+
+# (the table's condition template, the plan's shape) -> its DELETE or UPDATE, built once: a
+# statement built afresh for every erasure costs SQLAlchemy a new cache key each time
+_WRITES: dict[tuple[Any, ...], Any] = {}
+
+
+def _write_of(walk: Walk, plan: TablePlan) -> Any:
+    """The DELETE or UPDATE that applies ``plan`` to the person's rows, or None. Its values
+    (the walk's ids and identifiers, the sole-trader firms) are bound from ``walk.params``."""
+    template = walk.condition(plan.table)
+    if template is None or plan.action == "none":
+        return None
+    firms = bool(walk.scope.organisation_ids)
+    key = (id(template), plan.table, plan.action, plan.rows, plan.cutoff, plan.clear, firms)
+    if key not in _WRITES:
+        _WRITES[key] = _build_write(walk, plan)
+    return _WRITES[key]
+
+
+def _build_write(walk: Walk, plan: TablePlan) -> Any:
+    condition = _rows_of(walk, plan)
+    table = metadata.tables[plan.table]
+    if plan.action == "delete":
+        return sql_delete(table).where(condition)
+    values = _changes(walk, plan)
+    if not values:
+        return None
+    pending = and_(condition, _still_set(table, values))
+    return update(table).where(pending).values(values)
+
+
 def _rows_of(walk: Walk, plan: TablePlan) -> Any:
     """The person's rows of the plan's table, narrowed to the plan's clock starts (R4)."""
     condition = walk.condition(plan.table)
@@ -352,16 +378,16 @@ def _changes(walk: Walk, plan: TablePlan) -> dict[str, Any]:
             elif link.kind.value == "organisation" and link.column and firms:
                 column = table.c[link.column]
                 if column.nullable:  # another company's link stays
-                    values[link.column] = case((column.in_(firms), null()), else_=column)
+                    values[link.column] = case((column.in_(_FIRMS), null()), else_=column)
     return values
 
 
-def _still_set(table: Any, values: dict[str, Any], firms: Sequence[int] = ()) -> Any:
+def _still_set(table: Any, values: dict[str, Any]) -> Any:
     """Rows where at least one of the columns does not hold its new value yet."""
     parts = []
     for c, v in values.items():
         if isinstance(v, ColumnElement):  # a link cut only where it names the firm
-            parts.append(table.c[c].in_(list(firms)))
+            parts.append(table.c[c].in_(_FIRMS))
         else:
             parts.append(table.c[c].is_not(None) if v is None else table.c[c] != v)
     return or_(*parts)
