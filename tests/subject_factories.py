@@ -19,6 +19,7 @@ from varna.adapters.db.tables import (
     payments,
     people,
     person_roles,
+    sim_end_users,
     sims,
     support_tickets,
     ticket_messages,
@@ -204,11 +205,16 @@ def build_world(
                 msisdn=f"+4670174{900 + n:04d}",
                 status="activated",
                 customer_id=company,
-                end_user_ref="anna.berg@example.com" if n < 2 else "fleet-3",
                 created_at=NOW,
             )
             for n, iccid in enumerate(iccids)
         )
+        for n, sim_id in enumerate(sim_ids):
+            add(
+                sim_end_users,
+                sim_id=sim_id,
+                end_user_ref="anna.berg@example.com" if n < 2 else "fleet-3",
+            )
     records = [
         (
             line,

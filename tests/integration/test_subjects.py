@@ -96,7 +96,9 @@ def test_d1_every_identifier_form_finds_the_same_person(
     assert found["people"] == 1 and found["web_visits"] == 3 and found["invoices"] == 1
     assert found["invoice_lines"] == 1 and found["payments"] == 1
     assert found["ticket_messages"] == 2  # her message and the staff reply; not Bo's message
-    assert found["sims"] == 2  # end_user_ref names her: processor data
+    # the customer's end-user reference of two SIMs is her e-mail: those SIMs (processor
+    # data) are found through sim_end_users (a named_by link), the third SIM is not
+    assert found["sims"] == 2 and found["sim_end_users"] == 2
     assert found["usage_records"] == 2 * world.usage_per_sim
     mentions = [c for c in result.tables if c.mention_column == "body"]
     assert mentions and mentions[0].rows == 1  # Bo's ticket mentions her e-mail and phone
@@ -106,7 +108,11 @@ def test_d1_a_sim_identifier_finds_its_usage(container: Container, world: World)
     """A3: by ICCID, the SIM and its usage (processor data), no person."""
     result = find(container, key("iccid", world.anna_iccids[0]))
     assert result.scope.person_ids == ()
-    assert tables_of(result) == {"sims": 1, "usage_records": world.usage_per_sim}
+    assert tables_of(result) == {
+        "sims": 1,
+        "sim_end_users": 1,
+        "usage_records": world.usage_per_sim,
+    }
 
 
 def test_d1_no_match_is_an_empty_result(container: Container, world: World) -> None:
@@ -194,8 +200,9 @@ def test_d4_after_erasure_nothing_erasable_remains(container: Container, world: 
     assert first.run_id is not None
     by_email = find(container, key("email", "anna.berg@example.com"))
     assert by_email.erasable == {} and by_email.scope.person_ids == ()
-    # only the SIMs whose end-user reference names her remain: the controller's data (A3)
-    assert set(tables_of(by_email)) == {"sims", "usage_records"}
+    # only the SIMs whose end-user reference names her remain, with that reference and
+    # their usage: the controller's data, routed to it (A3)
+    assert set(tables_of(by_email)) == {"sims", "sim_end_users", "usage_records"}
     by_id = find(container, key("person_id", str(world.anna_id)))
     assert by_id.erasable == {}
     assert tables_of(by_id)["invoices"] == 1  # kept for bookkeeping (R4)

@@ -265,6 +265,24 @@ BAD = {
         }),
         "tables.devices.subject_link[0]: leads to 'sim_cards'",
     ),
+    "named_by link that names a column": (
+        _set("tables", "sims", "subject_link", 1, value={
+            "kind": "named_by", "column": "id", "to": "sim_end_users",
+        }),
+        "tables.sims.subject_link[1].column: a named_by link names no column",
+    ),
+    "named_by link without its table": (
+        _set("tables", "sims", "subject_link", 1, value={"kind": "named_by"}),
+        "tables.sims.subject_link[1].to: a named_by link names the table",
+    ),
+    "named_by a table that does not point back": (
+        _set("tables", "sims", "subject_link", 1, value={"kind": "named_by", "to": "invoices"}),
+        "tables.sims.subject_link[1]: invoices has no via link to sims",
+    ),
+    "named_by a table without a lookup column": (
+        _set("tables", "sims", "subject_link", 1, value={"kind": "named_by", "to": "devices"}),
+        "tables.sims.subject_link[1]: devices has no lookup column",
+    ),
     "unknown pack": (
         _set("retention_rules", "usage_traffic", "pack", value="lek"),
         "retention_rules.usage_traffic.pack: unknown pack 'lek'",

@@ -167,7 +167,7 @@ def test_e_mail_addresses_are_on_reserved_domains(built: tuple[FakeUnitOfWork, A
     emails += [
         o["privacy_contact_email"] for o in tables["organisations"] if o["privacy_contact_email"]
     ]
-    emails += [s["end_user_ref"] for s in tables["sims"] if "@" in (s["end_user_ref"] or "")]
+    emails += [s["end_user_ref"] for s in tables["sim_end_users"] if "@" in s["end_user_ref"]]
     assert emails
     assert all(EMAIL_DOMAIN.search(email) for email in emails), emails
     assert len({p["email"] for p in tables["people"] if p["email"]}) == len(

@@ -144,6 +144,9 @@ class LinkKind(StrEnum):
     ORGANISATION = "organisation"  # the column holds organisations.id
     VIA = "via"  # the column points to a row of another table that links further
     PSEUDONYM = "pseudonym"  # the column holds a key for a person kept elsewhere
+    # the row is named by rows of another table (``to``) that match the person by their own
+    # lookup columns and point at it with their ``via`` link (a SIM by its end-user reference)
+    NAMED_BY = "named_by"
 
 
 LINK_TARGETS: Mapping[LinkKind, str] = {
@@ -281,8 +284,9 @@ class Erasure:
 @dataclass(frozen=True)
 class SubjectLink:
     kind: LinkKind
-    column: str | None  # None for ``self``
-    to: str | None  # the table the column points to (people, organisations or a ``via`` table)
+    column: str | None  # None for ``self`` and ``named_by``
+    to: str | None  # the table the column points to (people, organisations or a ``via``
+    # table), or for ``named_by`` the table whose rows name this one
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,17 @@ def _links(node: Node, table: str, columns: tuple[str, ...]) -> tuple[SubjectLin
                 raise entry.error("a self link names no column and no table")
             links.append(SubjectLink(kind=kind, column=None, to=None))
             continue
+        if kind is LinkKind.NAMED_BY:
+            if column_node is not None:
+                raise column_node.error(
+                    "a named_by link names no column (the other table's via link does)"
+                )
+            if to_node is None:
+                raise Node(None, f"{entry.path}.to").error(
+                    "a named_by link names the table whose rows name this one"
+                )
+            links.append(SubjectLink(kind=kind, column=None, to=to_node.text()))
+            continue
         if column_node is None:
             raise Node(None, f"{entry.path}.column").error("is required")
         column = column_node.text()
@@ -222,8 +233,24 @@ def _check_link_targets(section: Node, tables: Mapping[str, TableEntry]) -> None
                 raise Node(link.to, path).error(
                     f"leads to {link.to!r}, not another catalogued table"
                 )
+            if link.kind is LinkKind.NAMED_BY and link.to is not None:
+                _check_named_by(section, tables, name, index, tables[link.to])
         if table.controller_column is not None:
             _resolve_controller(section, tables, name, seen=())
+
+
+def _check_named_by(
+    section: Node, tables: Mapping[str, TableEntry], name: str, index: int, other: TableEntry
+) -> None:
+    """A ``named_by`` table points back at this one with a ``via`` link and has a lookup
+    column to match the person by."""
+    path = f"{section.path}.{name}.subject_link[{index}]"
+    if not any(link.kind is LinkKind.VIA and link.to == name for link in other.subject_link):
+        raise Node(other.name, path).error(f"{other.name} has no via link to {name}")
+    if not any(entry.lookup is not None for entry in other.personal.values()):
+        raise Node(other.name, path).error(
+            f"{other.name} has no lookup column to match a person by"
+        )
 
 
 def _resolve_controller(

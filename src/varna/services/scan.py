@@ -23,7 +23,10 @@ from varna.services.ports import TextUnitOfWork
 FREE_TEXT_CATEGORIES: frozenset[str] = frozenset({"free_text"})
 # Free labels that the catalogue files under another category but that people fill with
 # names and notes all the same.
-FREE_LABEL_COLUMNS: tuple[tuple[str, str], ...] = (("devices", "name"), ("sims", "end_user_ref"))
+FREE_LABEL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("devices", "name"),
+    ("sim_end_users", "end_user_ref"),
+)
 SWEEP_BATCH_ROWS = 1000
 
 

@@ -136,10 +136,20 @@ sims = Table(
     Column("status", String(16), nullable=False),
     Column("customer_id", ForeignKey("organisations.id"), nullable=False, index=True),
     Column("contract_id", ForeignKey("contracts.id"), index=True),
-    Column("end_user_ref", String(120), index=True),
     Column("activated_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint(_in("status", SIM_STATUSES), name="status"),
+)
+
+# The customer's reference for the end user of a SIM (a customer number, often an e-mail
+# address), kept apart from the SIM: erasing it deletes a row here instead of updating a SIM
+# row and each of its seven indexes.
+sim_end_users = Table(
+    "sim_end_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sim_id", ForeignKey("sims.id"), nullable=False, unique=True),
+    Column("end_user_ref", String(120), nullable=False, index=True),
 )
 
 devices = Table(

@@ -141,6 +141,7 @@ def build_demo(
             ("orders", rows.orders),
             ("contracts", rows.contracts),
             ("sims", rows.sims),
+            ("sim_end_users", rows.sim_end_users),
             ("devices", rows.devices),
             ("invoices", bills.invoices),
             ("invoice_lines", bills.invoice_lines),

@@ -63,6 +63,7 @@ class BusinessRows:
     orders: list[Row] = field(default_factory=list)
     contracts: list[Row] = field(default_factory=list)
     sims: list[Row] = field(default_factory=list)
+    sim_end_users: list[Row] = field(default_factory=list)
     devices: list[Row] = field(default_factory=list)
 
 

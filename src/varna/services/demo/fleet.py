@@ -41,7 +41,9 @@ def sims_and_devices(
     for org, count in zip(customers, counts, strict=True):
         assert org.start is not None
         primary = ctx.rng.choices(_CLASSES, _WEIGHTS)[0]
-        consumer_facing = ctx.chance(0.25)
+        # a quarter of the customers name their SIMs' end users; the first with SIMs always
+        # does, so that every demo holds end-user references
+        consumer_facing = ctx.chance(0.25) or not made
         for _ in range(count):
             serial += 1
             device_class = primary if ctx.chance(0.85) else ctx.rng.choices(_CLASSES, _WEIGHTS)[0]
@@ -70,13 +72,17 @@ def sims_and_devices(
                     "status": status,
                     "customer_id": org.id,
                     "contract_id": org.contract_id,
-                    "end_user_ref": end_user_ref,
                     "activated_at": None
                     if status == "issued"
                     else created + timedelta(days=ctx.rng.randint(1, 20)),
                     "created_at": created,
                 }
             )
+            if end_user_ref is not None:
+                rows.sim_end_users.append(
+                    {"id": ctx.new_id("sim_end_users"), "sim_id": sim.id,
+                     "end_user_ref": end_user_ref}
+                )  # fmt: skip
             if status != "issued":
                 rows.devices.append(_device(ctx, sim, serial))
             org.sims.append(sim)

@@ -7,7 +7,9 @@ to them, as SQL conditions built with SQLAlchemy Core from the table metadata (D
   target's ids are read first: SIMs, invoices, cases are few; the large tables are reached
   through them by index, never scanned);
 * a column that declares a ``lookup`` kind matches the person's identifiers of that kind
-  (a SIM by ICCID or end-user reference, the suppression entry by its keyed hash);
+  (a SIM by ICCID, the suppression entry by its keyed hash);
+* ``named_by`` links: the row is pointed at by a row of another table that matches the
+  person by its lookup columns (a SIM by its end-user reference, kept in ``sim_end_users``);
 * ``organisation`` links are not followed: a contact is not the company; except for a sole
   trader (enskild firma, an organisation whose orgnr is the person's personnummer): its row
   (``self``) and the controller records that link to it (invoices, orders, cases) are the
@@ -260,6 +262,8 @@ class Walk:
                 parts.append(table.c[link.column].in_(persons))
             elif link.kind is LinkKind.VIA and link.column and link.to and self.ids(link.to):
                 parts.append(self._bound(table.c[link.column], _ids_key(link.to)))
+            elif link.kind is LinkKind.NAMED_BY and link.to:
+                parts += self._named_by(name, link.to)
         if not parts:
             return None
         condition = or_(*parts) if len(parts) > 1 else parts[0]
@@ -269,6 +273,29 @@ class Walk:
                 mine = linked.in_(persons) if self.person_ids else false()
                 condition = and_(condition, or_(linked.is_(None), mine))
         return condition
+
+    def _named_by(self, name: str, other: str) -> list[ColumnElement[bool]]:
+        """Rows of ``name`` that rows of ``other`` matching the person point at. On
+        PostgreSQL the ids are an ``ARRAY(subquery)``, computed once, so that an OR with the
+        table's other conditions still reads both through their indexes (an ``IN (subquery)``
+        under an OR is checked against every row of the table)."""
+        entry = self.entry(other)
+        columns = tuple(
+            column
+            for column, declared in entry.personal.items()
+            if declared.lookup is not None and self.scope.values.get(declared.lookup.value)
+        )
+        pointer = next(
+            (link.column for link in entry.subject_link
+             if link.kind is LinkKind.VIA and link.to == name and link.column),
+            None,
+        )  # fmt: skip
+        if not columns or pointer is None or other not in metadata.tables:
+            return []
+        ids = select(self.table(other).c[pointer]).where(self._lookup(other, columns))
+        if self.postgres:
+            return [self.table(name).c.id == any_(func.array(ids.scalar_subquery()))]
+        return [self.table(name).c.id.in_(ids)]
 
     def _sole_trader(self, name: str) -> list[ColumnElement[bool]]:
         """The sole trader's own row and the controller records that name it."""
