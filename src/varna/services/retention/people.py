@@ -12,7 +12,7 @@ from varna.domain.retention.targets import Action, Target
 from varna.domain.subjects.erasure import ErasureContext, plan_erasure
 from varna.domain.subjects.keys import PERSON_ID, SubjectKey
 from varna.services.retention.ports import BatchResult, RetentionUnitOfWork, SweepContext
-from varna.services.subjects.common import linked_tables, resolve_counted
+from varna.services.subjects.common import linked_tables, resolve
 
 EVIDENCE = "evidence"
 RETENTION_ACTOR_PREFIX = "retention:"
@@ -66,9 +66,8 @@ def erase_people_batch(
     changed: dict[str, int] = {}
     moved = 0
     for person_id in person_ids:
-        key = SubjectKey(PERSON_ID, str(person_id))
-        scope, counts = resolve_counted(uow, (key,), secret=secret, mentions=False)
-        tables = linked_tables(counts)
+        scope = resolve(uow, (SubjectKey(PERSON_ID, str(person_id)),), secret=secret)
+        tables = linked_tables(uow.subjects.counts(scope, mentions=False))
         facts = uow.subjects.erasure_facts(scope, ctx.as_of)
         context = ErasureContext(
             today=ctx.as_of,

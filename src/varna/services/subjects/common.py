@@ -21,16 +21,6 @@ def resolve(uow: SubjectUnitOfWork, keys: Sequence[SubjectKey], *, secret: bytes
     return uow.subjects.resolve(keys, email_hash=lambda address: keyed_hash(address, secret))
 
 
-def resolve_counted(
-    uow: SubjectUnitOfWork, keys: Sequence[SubjectKey], *, secret: bytes, mentions: bool = True
-) -> tuple[SubjectScope, list[TableCount]]:
-    """The scope and the person's rows per table (and with ``mentions`` the mentions of
-    them): ``uow.subjects.counts`` of the scope, read with the resolution where it can be."""
-    return uow.subjects.resolve_counted(
-        keys, email_hash=lambda address: keyed_hash(address, secret), mentions=mentions
-    )
-
-
 def linked_tables(counts: Sequence[TableCount]) -> list[str]:
     return sorted({c.table for c in counts if c.mention_column is None and c.rows})
 

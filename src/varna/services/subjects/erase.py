@@ -25,7 +25,7 @@ from varna.services.subjects.common import (
     linked_tables,
     person_id_of,
     plan,
-    resolve_counted,
+    resolve,
 )
 from varna.services.subjects.ports import (
     ControllerRequest,
@@ -89,8 +89,8 @@ def erase_subject(
         )
     now = clock.now()
     with uow:
-        # no mentions: erase_mentions finds its own
-        scope, counts = resolve_counted(uow, command.keys, secret=secret, mentions=False)
+        scope = resolve(uow, command.keys, secret=secret)
+        counts = uow.subjects.counts(scope, mentions=False)  # erase_mentions finds its own
         tables = linked_tables(counts)
         if instruction is not None:
             tables = [t for t in tables if _is_processor(catalog, t)]

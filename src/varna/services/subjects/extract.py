@@ -21,7 +21,7 @@ from varna.domain.subjects.article15 import article15
 from varna.domain.subjects.keys import SubjectKey
 from varna.domain.subjects.redaction import REDACTED, redact_text
 from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import resolve_counted
+from varna.services.subjects.common import resolve
 from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableRows
 
 EXTRACT_SCHEMA = "varna.extract/v1"
@@ -65,7 +65,8 @@ def build_extract(
     now = clock.now()
     written = None
     with uow:
-        scope, counts = resolve_counted(uow, keys, secret=secret)
+        scope = resolve(uow, keys, secret=secret)
+        counts = uow.subjects.counts(scope)
         own = {v.lower() for values in scope.values.values() for v in values}
         redactor = _Redactor(own=own, others=partial(_other_names, uow, scope))
         blocks: dict[str, list[dict[str, Any]]] = {}

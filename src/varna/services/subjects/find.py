@@ -10,7 +10,7 @@ from typing import Any
 from varna.catalog import Catalog
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import linked_tables, plan, resolve_counted
+from varna.services.subjects.common import linked_tables, plan, resolve
 from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableCount
 
 
@@ -49,7 +49,8 @@ def find_subject(
     secret: bytes,
 ) -> FindResult:
     with uow:
-        scope, counts = resolve_counted(uow, keys, secret=secret)
+        scope = resolve(uow, keys, secret=secret)
+        counts = uow.subjects.counts(scope)
         categories: dict[str, int] = {}
         for count in counts:
             entry = catalog.table(count.table)

@@ -115,12 +115,6 @@ class SubjectStore(Protocol):
         self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
     ) -> SubjectScope: ...
 
-    def resolve_counted(
-        self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str], mentions: bool
-    ) -> tuple[SubjectScope, list[TableCount]]:
-        """``resolve``, then ``counts``: in one round trip where the store can."""
-        ...
-
     def counts(self, scope: SubjectScope, *, mentions: bool = True) -> list[TableCount]:
         """The person's rows per table, and with ``mentions`` the rows of other people's
         free text that mention them (a search an erasure does not need: it only asks which

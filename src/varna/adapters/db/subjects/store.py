@@ -58,22 +58,6 @@ class SqlSubjectStore:
     def resolve(
         self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
     ) -> SubjectScope:
-        return self._resolve(keys, email_hash, None)
-
-    def resolve_counted(
-        self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str], mentions: bool
-    ) -> tuple[SubjectScope, list[TableCount]]:
-        """On PostgreSQL the counts come with the resolution's first ids, one round trip."""
-        scope = self._resolve(keys, email_hash, mentions)
-        walk = self._walk(scope)
-        if walk.counted is None:
-            return scope, self.counts(scope, mentions=mentions)
-        return scope, [TableCount(name, rows, column)
-                       for name, column, rows in walk.counted if rows]  # fmt: skip
-
-    def _resolve(
-        self, keys: Sequence[SubjectKey], email_hash: Callable[[str], str], count: bool | None
-    ) -> SubjectScope:
         values: dict[str, set[str]] = {}
         given_ids: set[int] = set()
         for key in keys:
@@ -125,7 +109,7 @@ class SqlSubjectStore:
         )
         # The walk reads the anchors with its first ids, in one round trip.
         wanted = self._anchors(scope)
-        walk = Walk(self._connection, self._catalog, scope, also=wanted, count=count)
+        walk = Walk(self._connection, self._catalog, scope, also=wanted)
         anchors = {name: tuple(ids) for (name, _), ids in zip(wanted, walk.also_ids, strict=True)}
         resolved = SubjectScope(
             keys=scope.keys,
@@ -177,7 +161,12 @@ class SqlSubjectStore:
         """Rows per table and (with ``mentions``) per searched column, in one statement;
         tables whose links cannot match the person are not asked."""
         walk = self._walk(scope)
-        asked = walk.count_conditions(mentions)
+        asked: list[tuple[str, str | None, Any]]
+        asked = [(name, None, walk.condition(name)) for name in walk.tables()]
+        if mentions:
+            asked += [(name, column, walk.mention(name, column)) for name, column in
+                      walk.mention_columns()]  # fmt: skip
+        asked = [(name, column, where) for name, column, where in asked if where is not None]
         rows = count_where(
             self._connection, [(name, where) for name, _, where in asked], walk.params
         )

@@ -49,7 +49,7 @@ from sqlalchemy import (
     select,
 )
 
-from varna.adapters.db.subjects.batched import ids_and_counts, ids_where
+from varna.adapters.db.subjects.batched import ids_where
 from varna.adapters.db.tables import metadata
 from varna.catalog.model import LINK_TARGETS, Catalog, LinkKind, Role, TableEntry
 from varna.services.subjects.ports import SubjectScope
@@ -75,13 +75,10 @@ class Walk:
         scope: SubjectScope,
         *,
         also: Sequence[tuple[str, tuple[str, ...]]] = (),
-        count: bool | None = None,
     ) -> None:
         """``also``: (table, lookup columns) pairs, the rows whose columns hold one of the
         person's values of the column's lookup kind, read in the same round trip as the
-        ``via`` targets' ids (the resolution's anchors); found in ``also_ids``. ``count``:
-        True or False (without mentions), the person's rows per table are counted in that
-        round trip too, where the store can (``counted``; None where it cannot)."""
+        ``via`` targets' ids (the resolution's anchors); found in ``also_ids``."""
         self._connection = connection
         self.postgres = connection.dialect.name == "postgresql"
         self.catalog = catalog
@@ -106,8 +103,7 @@ class Walk:
             for link in entry.subject_link
             if link.kind is LinkKind.VIA and link.to is not None
         }
-        self.counted: list[tuple[str, str | None, int]] | None = None
-        self.also_ids = self._read_targets(also, count)
+        self.also_ids = self._read_targets(also)
         for name in self.tables():
             self.condition(name)
 
@@ -165,25 +161,10 @@ class Walk:
             _TEMPLATES[key] = build()
         return _TEMPLATES[key]
 
-    def count_conditions(self, mentions: bool) -> list[tuple[str, str | None, Any]]:
-        """(table, searched column or None, condition) of every count a request asks: the
-        person's rows of each table that can hold any and, with ``mentions``, the rows of
-        each searched column that mention them."""
-        asked: list[tuple[str, str | None, Any]]
-        asked = [(name, None, self.condition(name)) for name in self.tables()]
-        if mentions:
-            asked += [(name, column, self.mention(name, column))
-                      for name, column in self.mention_columns()]  # fmt: skip
-        return [(name, column, where) for name, column, where in asked if where is not None]
-
-    def _read_targets(
-        self, also: Sequence[tuple[str, tuple[str, ...]]], count: bool | None = None
-    ) -> list[list[int]]:
+    def _read_targets(self, also: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[int]]:
         """The ids of every ``via`` target that is not itself reached through another table,
         and of ``also``, in one round trip; the other targets are read when first needed.
-        An ``also`` whose condition is the target's own (SIMs by ICCID) is not asked twice.
-        With ``count`` on PostgreSQL the counts are read in the same statement
-        (:meth:`_counted_read`)."""
+        An ``also`` whose condition is the target's own (SIMs by ICCID) is not asked twice."""
         names = sorted(
             name
             for name in self.via_targets
@@ -198,17 +179,9 @@ class Walk:
         extra = [(name, self._lookup(name, columns)) for name, columns in also]
         same = [name in targets and _same(targets[name], where) for name, where in extra]
         asked = [pair for pair, seen in zip(extra, same, strict=True) if not seen]
-        nested = any(
-            any(link.kind is LinkKind.VIA for link in self.entry(name).subject_link)
-            for name in self.via_targets
-            if name in self.catalog.tables and name in metadata.tables
+        found, owned = ids_where(
+            self._connection, [*wanted, *asked], owners=owners, params=self.params
         )
-        if count is not None and self.postgres and not nested:
-            found, owned = self._counted_read(names, wanted, owners, asked, count)
-        else:
-            found, owned = ids_where(
-                self._connection, [*wanted, *asked], owners=owners, params=self.params
-            )
         self._ids.update({name: [] for name in names})
         self._ids.update({name: ids for (name, _), ids in zip(wanted, found, strict=False)})
         for name in names:
@@ -219,38 +192,6 @@ class Walk:
             self._ids[name] if seen else next(rest)
             for (name, _), seen in zip(extra, same, strict=True)
         ]
-
-    def _counted_read(
-        self,
-        names: list[str],
-        wanted: list[tuple[str, ColumnElement[bool]]],
-        owners: dict[str, str],
-        asked: list[tuple[str, ColumnElement[bool]]],
-        mentions: bool,
-    ) -> tuple[list[list[int]], list[dict[int, Any]]]:
-        """The first ids and the counts in one statement: the counts' conditions are built
-        as if every target read here held rows, and name the targets' rows by their
-        condition (a CTE) instead of their ids. A target that holds none counts nothing."""
-        conditions = dict(wanted)
-        for name in names:  # the shape of a target that holds rows; its ids come later
-            self._ids[name] = _PENDING if name in conditions else []
-        try:
-            counts = self.count_conditions(mentions)
-        finally:
-            self._conditions.clear()
-            for name in names:
-                del self._ids[name]
-        found, owned, counted = ids_and_counts(
-            self._connection,
-            wanted,
-            [(name, where) for name, _, where in counts],
-            owners=owners,
-            also=asked,
-            keys={name: f"{_ids_key(name)}_a" for name in conditions},
-            params=self.params,
-        )
-        self.counted = [(n, c, rows) for (n, c, _), rows in zip(counts, counted, strict=True)]
-        return found, owned
 
     def _lookup(self, name: str, columns: tuple[str, ...]) -> ColumnElement[bool]:
         """Rows of ``name`` whose ``columns`` hold one of the person's values of their lookup
@@ -411,10 +352,6 @@ class Walk:
 
 def _ids_key(name: str) -> str:
     return f"w_ids_{name}"
-
-
-# stands for a target's ids while conditions are built for a statement that reads them
-_PENDING: Final = [0]
 
 
 _SAME: dict[tuple[int, int], bool] = {}  # (template, template) -> same SQL; both kept in _TEMPLATES
