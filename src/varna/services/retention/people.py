@@ -67,7 +67,8 @@ def erase_people_batch(
     moved = 0
     for person_id in person_ids:
         scope = resolve(uow, (SubjectKey(PERSON_ID, str(person_id)),), secret=secret)
-        tables = linked_tables(uow.subjects.counts(scope, mentions=False))
+        counts = uow.subjects.counts(scope, mentions=False, holds_on=ctx.as_of)
+        tables = linked_tables(counts)
         facts = uow.subjects.erasure_facts(scope, ctx.as_of)
         context = ErasureContext(
             today=ctx.as_of,

@@ -90,7 +90,8 @@ def erase_subject(
     now = clock.now()
     with uow:
         scope = resolve(uow, command.keys, secret=secret)
-        counts = uow.subjects.counts(scope, mentions=False)  # erase_mentions finds its own
+        # no mentions: erase_mentions finds its own; the holds of the day come along
+        counts = uow.subjects.counts(scope, mentions=False, holds_on=now.date())
         tables = linked_tables(counts)
         if instruction is not None:
             tables = [t for t in tables if _is_processor(catalog, t)]

@@ -115,10 +115,13 @@ class SubjectStore(Protocol):
         self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
     ) -> SubjectScope: ...
 
-    def counts(self, scope: SubjectScope, *, mentions: bool = True) -> list[TableCount]:
+    def counts(
+        self, scope: SubjectScope, *, mentions: bool = True, holds_on: date | None = None
+    ) -> list[TableCount]:
         """The person's rows per table, and with ``mentions`` the rows of other people's
         free text that mention them (a search an erasure does not need: it only asks which
-        tables hold the person's rows)."""
+        tables hold the person's rows). ``holds_on``: the day ``erasure_facts`` will be
+        asked for, whose holds the store may read with the counts."""
         ...
 
     def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows: ...

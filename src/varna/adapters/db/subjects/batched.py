@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, Integer, func, literal, null, 
 from varna.adapters.db.tables import metadata
 
 # the conditions (the walk's, built once per shape) -> their count statement, their ids query
-_COUNTS: dict[tuple[tuple[str, Any], ...], Any] = {}
+_COUNTS: dict[tuple[Any, ...], Any] = {}
 _IDS: dict[tuple[Any, ...], Any] = {}
 
 
@@ -49,17 +49,23 @@ def count_where(
     connection: Connection,
     conditions: Sequence[tuple[str, Any]],
     params: Mapping[str, Any] | None = None,
-) -> list[int]:
+    *,
+    also: Any = None,
+) -> tuple[list[int], Any]:
     """``count(*)`` of each (table, condition), as the columns of one row; ``params``: the
-    values of the conditions' bind parameters. The statement is kept for the next request
-    with the same conditions: they must be the walk's, built once per shape."""
-    if not conditions:
-        return []
-    key = tuple(conditions)
+    values of the conditions' bind parameters. ``also``: one more scalar subquery read in
+    the same row, its value returned second (None without it). The statement is kept for
+    the next request with the same conditions: they must be the walk's, built once per
+    shape, and ``also`` too."""
+    if not conditions and also is None:
+        return [], None
+    key = (tuple(conditions), also)
     query = _COUNTS.get(key)
     if query is None:
-        query = _COUNTS[key] = _counts(conditions)
-    return [int(value) for value in connection.execute(query, dict(params or {})).one()]
+        query = _COUNTS[key] = _counts(conditions, also)
+    row = connection.execute(query, dict(params or {})).one()
+    counts = [int(value) for value in row[: len(conditions)]]
+    return counts, (row[-1] if also is not None else None)
 
 
 def _ids(conditions: Sequence[tuple[str, ColumnElement[bool]]], owners: Mapping[str, str]) -> Any:
@@ -75,17 +81,16 @@ def _ids(conditions: Sequence[tuple[str, ColumnElement[bool]]], owners: Mapping[
     return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
-def _counts(conditions: Sequence[tuple[str, Any]]) -> Any:
-    return select(
-        *(
-            select(func.count())
-            .select_from(metadata.tables[name])
-            .where(condition)
-            .scalar_subquery()
-            .label(f"c{index}")
-            for index, (name, condition) in enumerate(conditions)
-        )
-    )
+def _counts(conditions: Sequence[tuple[str, Any]], also: Any) -> Any:
+    columns = [
+        select(func.count())
+        .select_from(metadata.tables[name])
+        .where(condition)
+        .scalar_subquery()
+        .label(f"c{index}")
+        for index, (name, condition) in enumerate(conditions)
+    ]
+    return select(*columns, *([also.label("also")] if also is not None else []))
 
 
 __all__ = ["count_where", "ids_where"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
+    BindParameter,
     Column,
     ColumnElement,
     Connection,
@@ -19,8 +20,9 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from varna.adapters.db.subjects.walker import PEOPLE, Walk
+from varna.adapters.db.subjects.walker import FIRMS, PEOPLE, PERSONS, Walk
 from varna.adapters.db.tables import contracts, legal_holds, metadata, people, person_roles
 from varna.catalog.model import LINK_TARGETS, LinkKind, RetentionAction
 from varna.domain.retention.clocks import day_after, start_of_day
@@ -97,6 +99,59 @@ def _holds_query(persons: bool, organisations: bool) -> Any:
             or_(*applies),
         )
         .order_by(legal_holds.c.id)
+    )
+
+
+HOLDS_ON: Final = "h_today"  # the day the holds are asked for, bound with the walk's values
+
+
+@cache
+def holds_json(persons: bool, firms: bool) -> Any:
+    """The holds ``_holds`` reads, as one JSON array of [id, kind, review_date, scope,
+    scope_table] by id (PostgreSQL), to be read in the statement of the counts: the
+    person's organisations are a subquery of their current roles, not a list read before.
+    Values: the walk's ``w_persons`` and ``w_firms``, and ``h_today``."""
+    today = bindparam(HOLDS_ON, type_=Date)
+    applies: list[Any] = [legal_holds.c.scope == "table"]
+    organisations: list[Any] = []
+    if persons:
+        people_ids: BindParameter[Any] = bindparam(PERSONS, expanding=True)
+        applies.append(
+            and_(legal_holds.c.scope == "person", legal_holds.c.person_id.in_(people_ids))
+        )
+        roles = select(person_roles.c.organisation_id).where(
+            person_roles.c.person_id.in_(people_ids),
+            person_roles.c.organisation_id.is_not(None),
+            or_(person_roles.c.ended_on.is_(None), person_roles.c.ended_on >= today),
+        )
+        organisations.append(legal_holds.c.organisation_id.in_(roles))
+    if firms:
+        organisations.append(legal_holds.c.organisation_id.in_(bindparam(FIRMS, expanding=True)))
+    if organisations:
+        applies.append(and_(legal_holds.c.scope == "organisation", or_(*organisations)))
+    row = func.json_build_array(
+        legal_holds.c.id,
+        legal_holds.c.kind,
+        legal_holds.c.review_date,
+        legal_holds.c.scope,
+        legal_holds.c.scope_table,
+    )
+    return (
+        select(func.json_agg(aggregate_order_by(row, legal_holds.c.id)))
+        .where(
+            legal_holds.c.released_at.is_(None),
+            legal_holds.c.review_date >= today,
+            or_(*applies),
+        )
+        .scalar_subquery()
+    )
+
+
+def holds_of(value: Any) -> tuple[Hold, ...]:
+    """The holds of ``holds_json``'s array (None when there are none)."""
+    return tuple(
+        Hold(int(hold_id), kind, date.fromisoformat(review), scope, table)
+        for hold_id, kind, review, scope, table in value or ()
     )
 
 
@@ -226,12 +281,15 @@ def _controllers(connection: Connection, walk: Walk) -> dict[int, tuple[int, ...
     return {org: tuple(sorted(ids)) for org, ids in sorted(found.items())}
 
 
-def erasure_facts(connection: Connection, walk: Walk, today: date) -> ErasureFacts:
+def erasure_facts(
+    connection: Connection, walk: Walk, today: date, *, holds: tuple[Hold, ...] | None = None
+) -> ErasureFacts:
+    """``holds``: the holds already read for ``today`` (with the counts), or None."""
     organisations = _organisations(connection, walk, today)
     clock_rows = _clock_rows(connection, walk)
     return ErasureFacts(
         running_contract=_running_contract(connection, organisations, today),
-        holds=_holds(connection, walk, organisations, today),
+        holds=_holds(connection, walk, organisations, today) if holds is None else holds,
         clocks=_clocks(connection, walk, clock_rows),
         controllers=_controllers(connection, walk),
         clock_rows=clock_rows,
@@ -270,4 +328,13 @@ def other_names(connection: Connection, walk: Walk) -> set[str]:
     return {name for name in connection.execute(query, walk.params).scalars() if name}
 
 
-__all__ = ["PEOPLE", "clock_source", "erasure_facts", "other_names", "started_by"]
+__all__ = [
+    "HOLDS_ON",
+    "PEOPLE",
+    "clock_source",
+    "erasure_facts",
+    "holds_json",
+    "holds_of",
+    "other_names",
+    "started_by",
+]

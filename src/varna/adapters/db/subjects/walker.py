@@ -161,6 +161,17 @@ class Walk:
             _TEMPLATES[key] = build()
         return _TEMPLATES[key]
 
+    def count_conditions(self, mentions: bool) -> list[tuple[str, str | None, Any]]:
+        """(table, searched column or None, condition) of every count a request asks: the
+        person's rows of each table that can hold any and, with ``mentions``, the rows of
+        each searched column that mention them."""
+        asked: list[tuple[str, str | None, Any]]
+        asked = [(name, None, self.condition(name)) for name in self.tables()]
+        if mentions:
+            asked += [(name, column, self.mention(name, column))
+                      for name, column in self.mention_columns()]  # fmt: skip
+        return [(name, column, where) for name, column, where in asked if where is not None]
+
     def _read_targets(self, also: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[int]]:
         """The ids of every ``via`` target that is not itself reached through another table,
         and of ``also``, in one round trip; the other targets are read when first needed.
