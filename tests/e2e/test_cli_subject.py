@@ -65,6 +65,34 @@ def test_a3_cli_executes_a_controller_instruction(container: Container) -> None:
     assert refused.returncode == 1 and "names SIMs" in refused.stderr
 
 
+def test_a3_cli_finds_sims_by_end_user_reference_and_an_instruction_erases_it(
+    container: Container,
+) -> None:
+    """A3, D1: ``--end-user-ref`` finds the SIMs whose customer named that end user (their
+    reference kept in sim_end_users), their usage too; the controller's instruction for one
+    of them deletes its reference and usage, and the SIM stays the customer's."""
+    url = container.settings.database_url
+    world = build_world(container)
+
+    def tables(*option: str) -> dict[str, int]:
+        found = varna(url, "subject", "find", *option, "--json")
+        assert found.returncode == 0, found.stderr
+        return {t["table"]: t["rows"] for t in json.loads(found.stdout)["tables"]}
+
+    by_reference = ("--end-user-ref", "anna.berg@example.com")
+    assert tables(*by_reference) == {
+        "sims": 2, "sim_end_users": 2, "usage_records": 2 * world.usage_per_sim,
+    }  # fmt: skip
+    erased = varna(url, "subject", "erase", "--iccid", world.anna_iccids[0],
+                   "--controller-instruction", "DPA-ORDER-8", "--json")  # fmt: skip
+    assert erased.returncode == 0, erased.stderr
+    assert json.loads(erased.stdout)["changed"]["sim_end_users"] == 1
+    assert tables(*by_reference) == {
+        "sims": 1, "sim_end_users": 1, "usage_records": world.usage_per_sim,
+    }  # fmt: skip
+    assert tables("--iccid", world.anna_iccids[0]) == {"sims": 1}
+
+
 def test_d4_cli_notify_sends_the_art19_notices_once(container: Container) -> None:
     """D4, Art. 19: ``varna subject notify --json`` sends the erasure's notices by SMTP (a real
     aiosmtpd server); a second run sends nothing."""
