@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from varna.adapters.db.demo_store import BUSINESS_TABLES
-from varna.adapters.db.tables import disclosures, organisations, payments, people, sims
+from varna.adapters.db.tables import (
+    disclosures,
+    organisations,
+    payments,
+    people,
+    sim_end_users,
+    sims,
+)
 from varna.bootstrap import Container
 from varna.domain.subjects.keys import normalise
 from varna.entrypoints.cli.main import app
@@ -59,12 +66,14 @@ def test_samples_exist_in_the_database(container: Container) -> None:
         stored_emails = set(conn.execute(select(people.c.email)).scalars())
         stored_sims = {row.iccid: row.msisdn for row in conn.execute(select(sims))}
         names = set(conn.execute(select(organisations.c.name)).scalars())
+        references = set(conn.execute(select(sim_end_users.c.end_user_ref)).scalars())
         cards = conn.execute(select(payments.c.card_last4).where(payments.c.method == "card"))
         last4 = list(cards.scalars())
     assert set(samples.emails) <= stored_emails
     assert set(samples.iccids) <= stored_sims.keys()
     assert set(samples.msisdns) <= set(stored_sims.values())
     assert set(samples.customers) <= names
+    assert samples.end_user_refs and set(samples.end_user_refs) <= references
     assert last4 and all(re.fullmatch(r"\d{4}", value) for value in last4)
 
 
@@ -98,7 +107,7 @@ def test_cli_prints_the_documented_json_and_refuses_a_second_build(
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report) >= {"tables", "samples"}
-    assert set(report["samples"]) == {"emails", "iccids", "msisdns", "customers"}
+    assert set(report["samples"]) == {"emails", "iccids", "msisdns", "customers", "end_user_refs"}
     assert all(report["tables"][table.name] > 0 for table in BUSINESS_TABLES)
 
     again = runner.invoke(app, CLI_ARGS)

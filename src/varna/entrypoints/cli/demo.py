@@ -73,6 +73,7 @@ def _show(result: DemoResult, seconds: float, address: str | None) -> None:
     samples.add_row("ICCID", ", ".join(result.samples.iccids))
     samples.add_row("MSISDN", ", ".join(result.samples.msisdns))
     samples.add_row("customer", ", ".join(result.samples.customers))
+    samples.add_row("end-user reference", ", ".join(result.samples.end_user_refs))
     stdout.print(samples)
     if address:
         stdout.print(f"Open [bold]{address}[/] (privacy center and admin console).")

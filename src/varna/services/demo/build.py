@@ -55,6 +55,7 @@ class DemoSamples:
     iccids: list[str]
     msisdns: list[str]
     customers: list[str]
+    end_user_refs: list[str]  # the customers' references for their SIMs' end users
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,5 +190,6 @@ def build_demo(
         iccids=[sim.iccid for sim in _spread(active, SAMPLE_COUNT)],
         msisdns=[sim.msisdn for sim in _spread(active, SAMPLE_COUNT)],
         customers=[org.name for org in named],
+        end_user_refs=_spread([r["end_user_ref"] for r in rows.sim_end_users], SAMPLE_COUNT),
     )
     return DemoResult(size.name, command.seed, as_of, tables, samples)
