@@ -55,62 +55,47 @@ def _running_contract(connection: Connection, organisations: list[int], today: d
     return connection.execute(query.limit(1)).first() is not None
 
 
-def _holds(
-    connection: Connection, walk: Walk, organisations: list[int], today: date
-) -> tuple[Hold, ...]:
+HOLDS_ON: Final = "h_today"  # the day the holds are asked for, bound with the walk's values
+_HOLD_COLUMNS = (
+    legal_holds.c.id,
+    legal_holds.c.kind,
+    legal_holds.c.review_date,
+    legal_holds.c.scope,
+    legal_holds.c.scope_table,
+)
+
+
+def _holds(connection: Connection, walk: Walk, today: date) -> tuple[Hold, ...]:
     """Holds not released and not past review (an expired hold lapses, R-RET-06)."""
-    query = _holds_query(bool(walk.person_ids), bool(organisations))
-    params = {"today": today, "persons": walk.person_ids, "organisations": organisations}
+    query = _holds_query(bool(walk.person_ids), bool(walk.scope.organisation_ids))
     return tuple(
         Hold(row.id, row.kind, row.review_date, row.scope, row.scope_table)
-        for row in connection.execute(query, params)
+        for row in connection.execute(query, {**walk.params, HOLDS_ON: today})
     )
 
 
 @cache
-def _holds_query(persons: bool, organisations: bool) -> Any:
+def _holds_query(persons: bool, firms: bool) -> Any:
     """The holds statement for a request's shape, its values bound per request."""
-    applies = [legal_holds.c.scope == "table"]
-    if persons:
-        applies.append(
-            and_(
-                legal_holds.c.scope == "person",
-                legal_holds.c.person_id.in_(bindparam("persons", expanding=True)),
-            )
-        )
-    if organisations:
-        applies.append(
-            and_(
-                legal_holds.c.scope == "organisation",
-                legal_holds.c.organisation_id.in_(bindparam("organisations", expanding=True)),
-            )
-        )
-    return (
-        select(
-            legal_holds.c.id,
-            legal_holds.c.kind,
-            legal_holds.c.review_date,
-            legal_holds.c.scope,
-            legal_holds.c.scope_table,
-        )
-        .where(
-            legal_holds.c.released_at.is_(None),
-            legal_holds.c.review_date >= bindparam("today", type_=Date),
-            or_(*applies),
-        )
-        .order_by(legal_holds.c.id)
-    )
-
-
-HOLDS_ON: Final = "h_today"  # the day the holds are asked for, bound with the walk's values
+    return select(*_HOLD_COLUMNS).where(_holds_where(persons, firms)).order_by(legal_holds.c.id)
 
 
 @cache
 def holds_json(persons: bool, firms: bool) -> Any:
     """The holds ``_holds`` reads, as one JSON array of [id, kind, review_date, scope,
-    scope_table] by id (PostgreSQL), to be read in the statement of the counts: the
-    person's organisations are a subquery of their current roles, not a list read before.
-    Values: the walk's ``w_persons`` and ``w_firms``, and ``h_today``."""
+    scope_table] by id (PostgreSQL), to be read in the statement of the counts."""
+    row = func.json_build_array(*_HOLD_COLUMNS)
+    return (
+        select(func.json_agg(aggregate_order_by(row, legal_holds.c.id)))
+        .where(_holds_where(persons, firms))
+        .scalar_subquery()
+    )
+
+
+def _holds_where(persons: bool, firms: bool) -> Any:
+    """Active holds on a table, on the person, or on an organisation they hold a current
+    role at or that is their sole-trader firm (the organisations as a subquery, not a list
+    read before). Values: the walk's ``w_persons`` and ``w_firms``, and ``h_today``."""
     today = bindparam(HOLDS_ON, type_=Date)
     applies: list[Any] = [legal_holds.c.scope == "table"]
     organisations: list[Any] = []
@@ -129,21 +114,8 @@ def holds_json(persons: bool, firms: bool) -> Any:
         organisations.append(legal_holds.c.organisation_id.in_(bindparam(FIRMS, expanding=True)))
     if organisations:
         applies.append(and_(legal_holds.c.scope == "organisation", or_(*organisations)))
-    row = func.json_build_array(
-        legal_holds.c.id,
-        legal_holds.c.kind,
-        legal_holds.c.review_date,
-        legal_holds.c.scope,
-        legal_holds.c.scope_table,
-    )
-    return (
-        select(func.json_agg(aggregate_order_by(row, legal_holds.c.id)))
-        .where(
-            legal_holds.c.released_at.is_(None),
-            legal_holds.c.review_date >= today,
-            or_(*applies),
-        )
-        .scalar_subquery()
+    return and_(
+        legal_holds.c.released_at.is_(None), legal_holds.c.review_date >= today, or_(*applies)
     )
 
 
@@ -289,7 +261,7 @@ def erasure_facts(
     clock_rows = _clock_rows(connection, walk)
     return ErasureFacts(
         running_contract=_running_contract(connection, organisations, today),
-        holds=_holds(connection, walk, organisations, today) if holds is None else holds,
+        holds=_holds(connection, walk, today) if holds is None else holds,
         clocks=_clocks(connection, walk, clock_rows),
         controllers=_controllers(connection, walk),
         clock_rows=clock_rows,
