@@ -4,7 +4,7 @@ Runs on a store that ``bench.subjects`` loaded and kept (no ``--drop``), on comp
 SIMs still have their usage rows and end-user references. Each varna erasure (the
 controller's instruction for a company's 50 SIMs, as in ``bench.subjects``) alternates with
 the raw ``DELETE`` of another company's usage, and both are cut into three parts by the
-driver's and the pool's events:
+engine's events (each statement sent and answered, BEGIN, COMMIT):
 
 - the statements: from each one's send to its result (the server's work and the round trip);
 - between them: the Python from BEGIN to COMMIT while the connection waits (for varna:
