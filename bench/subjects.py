@@ -144,6 +144,24 @@ def sim_ids(company: int) -> list[int]:
     return list(range(first, first + SIMS_PER_COMPANY))
 
 
+def erase_sims(container: Any, iccids: list[str], secret: bytes) -> int:
+    """varna's erasure of these SIMs' usage, as their controller's instruction (A3): the
+    ICCIDs as given, varna checks them. The usage rows it deleted."""
+    keys = tuple(normalise("iccid", value) for value in iccids)
+    result = erase_subject(container.uow(), container.catalog,
+                           EraseCommand(keys, controller_instruction="BENCH"),
+                           actor="bench", clock=Clock(), secret=secret)  # fmt: skip
+    return int(result.changed.get("usage_records", 0))
+
+
+def delete_usage(engine: Any, ids: list[int]) -> int:
+    """The raw baseline: the DELETE of these SIMs' usage, in its own committed transaction."""
+    with engine.begin() as conn:
+        result = conn.execute(text("DELETE FROM usage_records WHERE sim_id = ANY(:ids)"),
+                              {"ids": ids})  # fmt: skip
+    return int(result.rowcount)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sims", type=int, default=20_000)
@@ -201,18 +219,11 @@ def measure(url: str, args: argparse.Namespace) -> None:
 
     iccids = {c: [iccid(s) for s in sim_ids(c)] for c in range(1, companies + 1)}
 
-    def varna_erase(company: int) -> int:  # the ICCIDs as given; varna checks them
-        keys = tuple(normalise("iccid", value) for value in iccids[company])
-        result = erase_subject(container.uow(), container.catalog,
-                               EraseCommand(keys, controller_instruction="BENCH"),
-                               actor="bench", clock=Clock(), secret=secret)  # fmt: skip
-        return result.changed.get("usage_records", 0)
+    def varna_erase(company: int) -> int:
+        return erase_sims(container, iccids[company], secret)
 
     def raw_delete(company: int) -> int:
-        with container.engine.begin() as conn:
-            result = conn.execute(text("DELETE FROM usage_records WHERE sim_id = ANY(:ids)"),
-                                  {"ids": sim_ids(company)})  # fmt: skip
-        return result.rowcount
+        return delete_usage(container.engine, sim_ids(company))
 
     def raw_writes(company: int) -> int:
         """The writes an erasure of these rows cannot do without, in one transaction: the
