@@ -2,7 +2,7 @@
 their payments and lines) whose bookkeeping period has ended are anonymised now; the others are
 kept under the bookkeeping exception, and the answer says until when and how many per date.
 Fiscal year = calendar year: kept until 31 December of the seventh year after its end
-(LEGAL.md R-RET-03). On SQLite and PostgreSQL; the clock is passed explicitly."""
+(docs/legal.md R-RET-03). On SQLite and PostgreSQL; the clock is passed explicitly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a register extract tells besides the data (Art. 15(1)-(2); LEGAL.md section 4), built
+"""What a register extract tells besides the data (Art. 15(1)-(2); docs/legal.md section 4), built
 from the catalogue for the columns the person's data was found in (D1, D7)."""
 
 from __future__ import annotations

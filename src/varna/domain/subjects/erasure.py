@@ -9,7 +9,7 @@ Everything is erased or anonymised unless a valid exception covers it:
   rule's due date;
 * a contract that is still running, for data the contract needs: kept while it runs.
 
-Legitimate interest alone is no exception (LEGAL.md 0.2). Processor data (a SIM's usage) is
+Legitimate interest alone is no exception (docs/legal.md 1.2). Processor data (a SIM's usage) is
 not the person's to erase: the request goes to the controller (A3), unless varna acts on that
 controller's instruction.
 """

@@ -11,7 +11,7 @@ from varna.services.demo import identifiers as ids
 from varna.services.demo.context import DemoContext, Row, slug
 from varna.services.demo.people import CONTACT_TITLES, PeopleFactory, Person
 
-# Share of SIMs per device class (IOT.md) and the test TAC model code of each.
+# Share of SIMs per device class (a typical IoT fleet) and the test TAC model code of each.
 DEVICE_CLASSES = {"meter": 0.50, "tracker": 0.30, "terminal": 0.15, "router": 0.05}
 TAC_MODELS = {"meter": 101, "tracker": 201, "terminal": 301, "router": 401}
 DEVICE_NAMES = {

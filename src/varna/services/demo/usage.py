@@ -1,6 +1,6 @@
 """Usage records of the SIMs in use, generated lazily (never a list of millions).
 
-The device-class mix follows IOT.md: meters 1-4 records per SIM per day, trackers 24-150,
+The device-class mix of a typical IoT fleet: meters 1-4 records per SIM per day, trackers 24-150,
 payment terminals 2-30, routers 96-240, scaled by the size's ``usage_scale``. Networks are
 mostly Swedish (240/01, 240/07, 240/08) with some roaming in Denmark, Finland, Norway and
 Germany; location is cell-derived (cell id and TAC), never GPS.

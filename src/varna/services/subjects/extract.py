@@ -1,5 +1,5 @@
 """The register extract (Art. 15, D1, D7): the person's data grouped by category, plus
-everything LEGAL.md section 4 lists, as a bundle with the versioned schema ``varna.extract/v1``
+everything docs/legal.md section 4 lists, as a bundle with the versioned schema ``varna.extract/v1``
 (docs/subjects.md). Data about other people in the same records is redacted (15(4)).
 
 Given a ``write`` callback (the files of ``varna subject export``), the large tables are not
