@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.consent_data import NOW, add_people
 from varna.adapters.db.tables import mail_outbox, privacy_center_link_asks, privacy_center_links
@@ -19,6 +19,7 @@ from varna.services.consent.center_links import (
     TooManyAsks,
     ask_for_link,
     person_of_link,
+    send_link,
 )
 from varna.services.consent.decisions import InvalidLink, token_hash
 
@@ -34,10 +35,13 @@ class At:
 
 
 def ask(container: Container, email: str, language: str = "sv", at: object = NOW) -> None:
-    ask_for_link(
-        container.uow(), AskForLink(email, language), catalog=container.catalog, secret=SECRET,
-        base_url="http://varna.test", mailer=container.mailer(), clock=At(at),  # type: ignore[arg-type]
-        actor="test",
+    """An ask as the privacy center makes it: checked before the answer, sent after it."""
+    asked = ask_for_link(
+        container.uow(), AskForLink(email, language), secret=SECRET, clock=At(at),  # type: ignore[arg-type]
+    )  # fmt: skip
+    send_link(
+        container.uow(), asked, catalog=container.catalog, base_url="http://varna.test",
+        mailer=container.mailer(), clock=At(at), actor="test",  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -95,3 +99,30 @@ def test_C7_asks_are_rate_limited_per_address_known_or_not_and_bad_input_stores_
     with pytest.raises(InputRefused, match="field 'email'"):
         ask(container, "not an address")
     assert count(container, privacy_center_link_asks) == before
+
+
+def test_C7_D6_the_work_before_the_answer_is_the_same_for_a_known_and_an_unknown_address(
+    container: Container,
+) -> None:
+    """What a stranger can time, the part of an ask done before its answer, runs the same
+    statements for an address varna knows and for one it does not (no enumeration by time);
+    the lookup and the link come after the answer."""
+    (person,) = add_people(container.engine, 1)
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    def before_the_answer(email: str) -> list[str]:
+        statements.clear()
+        event.listen(container.engine, "before_cursor_execute", seen)
+        try:
+            ask_for_link(container.uow(), AskForLink(email), secret=SECRET, clock=At(NOW))  # type: ignore[arg-type]
+        finally:
+            event.remove(container.engine, "before_cursor_execute", seen)
+        return list(statements)
+
+    known = before_the_answer(f"testperson-{person}@example.com")
+    unknown = before_the_answer("nobody-at-all@example.com")
+    assert known == unknown and known
+    assert count(container, privacy_center_links) == 0 and outbox(container) == []

@@ -10,7 +10,13 @@ from datetime import timedelta
 
 from varna.bootstrap import Container
 from varna.domain.consent.expiry import ValidityPolicy
-from varna.services.consent.center_links import AskForLink, ask_for_link, person_of_link
+from varna.services.consent.center_links import (
+    AskForLink,
+    LinkAsked,
+    ask_for_link,
+    person_of_link,
+    send_link,
+)
 from varna.services.consent.expiry import (
     ExpireCommand,
     ExpiryReport,
@@ -18,7 +24,6 @@ from varna.services.consent.expiry import (
     expire_consents,
 )
 from varna.services.consent.marketing import MailTemplate, SendReport, send_marketing
-from varna.services.consent.ports import OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -104,41 +109,28 @@ def link_person(container: Container, link: str) -> int:
     )
 
 
-class LaterMailer:
-    """Collects messages to send once the answer is out, so that the time an ask for a
-    link takes says nothing about whether the address is known."""
-
-    def __init__(self, container: Container) -> None:
-        self._container = container
-        self._messages: list[OutgoingMail] = []
-
-    def send(self, mail: OutgoingMail) -> None:
-        self._messages.append(mail)
-
-    def flush(self) -> None:
-        """Send what was collected (after the answer). A failure is logged by its type only:
-        mail errors can quote the address."""
-        if self._messages:
-            mailer = self._container.mailer()
-            for mail in self._messages:
-                try:
-                    mailer.send(mail)
-                except Exception as exc:  # noqa: BLE001 - the person may ask again
-                    log.warning("privacy-center link not sent: %s", type(exc).__name__)
-            self._messages.clear()
-
-
-def run_ask_for_link(
-    container: Container, command: AskForLink, *, actor: str, mailer: LaterMailer
-) -> None:
-    """Ask for a privacy-center link by e-mail (the same answer for any address)."""
-    ask_for_link(
+def run_ask_for_link(container: Container, command: AskForLink) -> LinkAsked:
+    """Check and log an ask for a privacy-center link (the same work for any address)."""
+    return ask_for_link(
         container.uow(),
         command,
-        catalog=container.catalog,
         secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
-        base_url=container.settings.public_url,
-        mailer=mailer,
         clock=container.clock,
-        actor=actor,
     )
+
+
+def deliver_link(container: Container, asked: LinkAsked, *, actor: str) -> None:
+    """The link for a known address, after the answer is out. A failure is logged by its
+    type only (mail errors can quote the address); the person may ask again."""
+    try:
+        send_link(
+            container.uow(),
+            asked,
+            catalog=container.catalog,
+            base_url=container.settings.public_url,
+            mailer=container.mailer(),
+            clock=container.clock,
+            actor=actor,
+        )
+    except Exception as exc:  # noqa: BLE001 - after the answer, nobody else to tell
+        log.warning("privacy-center link not sent: %s", type(exc).__name__)

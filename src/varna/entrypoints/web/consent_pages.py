@@ -15,7 +15,7 @@ from varna.bootstrap import Container
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
-from varna.entrypoints.consent_wiring import LaterMailer, link_person, run_ask_for_link
+from varna.entrypoints.consent_wiring import deliver_link, link_person, run_ask_for_link
 from varna.entrypoints.web.consent_text import TEXT, language_of
 from varna.entrypoints.web.pages import templates
 from varna.services.consent.center_links import AskForLink, TooManyAsks
@@ -69,16 +69,14 @@ async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
     form = await _form(request)
     lang = language_of(form.get("lang", "sv"))
     container = _container(request)
-    later = LaterMailer(container)
     try:
-        run_ask_for_link(container, AskForLink(form.get("email", ""), lang),
-                         actor="privacy_center", mailer=later)  # fmt: skip
+        asked = run_ask_for_link(container, AskForLink(form.get("email", ""), lang))
     except TooManyAsks:
         return _page(request, "consent_link.html", lang, 429, sent=False,
                      error=TEXT[lang]["too_many"])  # fmt: skip
     except InputRefused as exc:
         return _page(request, "consent_link.html", lang, 422, sent=False, error=str(exc))
-    tasks.add_task(later.flush)
+    tasks.add_task(deliver_link, container, asked, actor="privacy_center")
     return _page(request, "consent_link.html", lang, sent=True, error=None)
 
 

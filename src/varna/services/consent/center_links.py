@@ -1,8 +1,9 @@
 """A link to one's consents in the privacy center, asked for by giving an e-mail address
-(C7, D6). The answer is the same whether or not varna knows the address (no enumeration);
-asks are rate-limited per address (a keyed hash, known or not); a known address gets a
-single-purpose link (it opens that person's consent page and nothing else) that expires,
-and only the SHA-256 of its token is stored. Mail goes out after the commit.
+(C7, D6). The answer is the same whether or not varna knows the address, and so is the
+work done before it (no enumeration by answer or by time): the ask is checked and logged,
+rate-limited per address (a keyed hash, known or not), and only after the answer does varna
+look the address up and, for a known one, make a single-purpose link (it opens that person's
+consent page and nothing else) that expires; only the SHA-256 of its token is stored.
 
 Links in messages (marketing sends) are signed instead (:mod:`.links`); :func:`person_of_link`
 accepts both."""
@@ -63,49 +64,72 @@ MAIL = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class LinkAsked:
+    """An ask that passed the checks, for :func:`send_link` to finish after the answer."""
+
+    email: str
+    language: str
+
+
 def ask_for_link(
     uow: ConsentUnitOfWork,
     command: AskForLink,
     *,
-    catalog: Catalog,
     secret: bytes,
-    base_url: str,
-    mailer: Mailer,
     clock: Clock,
-    actor: str,
     limits: AskLimits = AskLimits(),  # noqa: B008 - frozen
-    lifetime: timedelta = CENTER_LINK_LIFETIME,
-) -> None:
-    """Send a link to the address if varna knows it; the same outcome for the caller either
-    way. Bad address: InputRefused (field email); too many asks: TooManyAsks."""
-    language = command.language if command.language in LANGUAGES else "sv"
+) -> LinkAsked:
+    """Check and log an ask: the part done before the answer, the same work for a known and
+    an unknown address (varna does not look the address up here, so neither the answer nor
+    its time tells whether it is known). Bad address: InputRefused (field email); too many
+    asks: TooManyAsks. The owner of an address is never kept from a link by a stranger's
+    asks: each of them mailed a link to the owner."""
     try:
         email = normalise("email", command.email).value
     except InvalidIdentifier:
         raise InputRefused("not an e-mail address", field="email") from None
+    language = command.language if command.language in LANGUAGES else "sv"
     key = hash_secret(email, key=secret, purpose="consent-link-email")
     now = clock.now()
-    token = secrets.token_urlsafe(32)
     with uow as work:
         if work.consent.links.asks_since(key, now - limits.window) >= limits.per_address:
             raise TooManyAsks
         work.consent.links.log_ask(key, now)
-        person_id = work.consent.person_by_email(email)
-        if person_id is not None:
-            work.consent.links.add(token_hash(token), person_id, at=now, expires_at=now + lifetime)
-            work.audit.record(
-                AuditEvent(actor, "consent.link_sent", f"person:{person_id}",
-                           {"expires_in_hours": int(lifetime.total_seconds() // 3600)}),
-                at=now,
-            )  # fmt: skip
         work.commit()
-    if person_id is None:
-        return
-    subject, body = MAIL[language]
-    url = f"{base_url.rstrip('/')}/privacy/consents/{token}?lang={language}"
+    return LinkAsked(email, language)
+
+
+def send_link(
+    uow: ConsentUnitOfWork,
+    asked: LinkAsked,
+    *,
+    catalog: Catalog,
+    base_url: str,
+    mailer: Mailer,
+    clock: Clock,
+    actor: str,
+    lifetime: timedelta = CENTER_LINK_LIFETIME,
+) -> None:
+    """After the answer: a single-purpose link for a known address, nothing for another."""
+    now = clock.now()
+    token = secrets.token_urlsafe(32)
+    with uow as work:
+        person_id = work.consent.person_by_email(asked.email)
+        if person_id is None:
+            return
+        work.consent.links.add(token_hash(token), person_id, at=now, expires_at=now + lifetime)
+        work.audit.record(
+            AuditEvent(actor, "consent.link_sent", f"person:{person_id}",
+                       {"expires_in_hours": int(lifetime.total_seconds() // 3600)}),
+            at=now,
+        )  # fmt: skip
+        work.commit()
+    subject, body = MAIL[asked.language]
+    url = f"{base_url.rstrip('/')}/privacy/consents/{token}?lang={asked.language}"
     mailer.send(
         OutgoingMail(
-            to=email,
+            to=asked.email,
             subject=subject,
             body=body.format(
                 controller=catalog.controller.name,

@@ -39,7 +39,7 @@ from varna.entrypoints.api.schemas.consent import (
     PurposePublic,
 )
 from varna.entrypoints.consent_wiring import (
-    LaterMailer,
+    deliver_link,
     link_person,
     run_ask_for_link,
     validity_policy,
@@ -174,17 +174,14 @@ LINK_ASKED = {
 
 @router.post("/link", status_code=202, response_model=LinkAsked)
 def ask_for_link(body: LinkAsk, container: ContainerDep, tasks: BackgroundTasks) -> LinkAsked:
-    """Ask for a link to one's consents by e-mail (C7, D6). The answer is the same whether
-    or not the address is known, and the mail goes out after it; 429 after too many asks
-    for one address."""
-    later = LaterMailer(container)
+    """Ask for a link to one's consents by e-mail (C7, D6). The answer, and the work done
+    before it, are the same whether or not the address is known; the link is made and mailed
+    after the answer; 429 after too many asks for one address."""
     try:
-        run_ask_for_link(
-            container, AskForLink(body.email, body.language), actor="api", mailer=later
-        )
+        asked = run_ask_for_link(container, AskForLink(body.email, body.language))
     except TooManyAsks as exc:
         raise HTTPException(status_code=429, detail=str(exc)) from None
-    tasks.add_task(later.flush)
+    tasks.add_task(deliver_link, container, asked, actor="api")
     return LinkAsked(message=LINK_ASKED[body.language])
 
 
