@@ -5,6 +5,7 @@ point uses, on SQLite and PostgreSQL (D1, G3: intake and verification)."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from pydantic import ValidationError
@@ -18,6 +19,7 @@ from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,
     RateLimited,
+    TooManyTries,
     submit_request,
     verify_request,
 )
@@ -43,36 +45,42 @@ def _tuned(container: Container, **values: object) -> Container:
     return build(container.settings.model_copy(update=values))
 
 
-def _submit(wired: Container, mailer: CapturingMailer, email: str) -> int:
+def _submit(wired: Container, mailer: CapturingMailer, email: str, client: str) -> str:
     receipt = submit_request(
         wired.uow(), IntakeCommand("access", email, language="en"), actor="test",
-        clock=wired.clock, secret=TEST_SECRET.encode(), mailer=mailer, verify_url=SECRET_URL,
+        client=client, clock=wired.clock, secret=TEST_SECRET.encode(), mailer=mailer,
+        verify_url=SECRET_URL, special_policy=wired.settings.scan_special_policy,
         limits=intake_limits(wired),
     )  # fmt: skip
-    return receipt.request_id
+    return receipt.reference
 
 
 def test_d1_rate_limit_code_lifetime_and_tries_follow_the_settings(container: Container) -> None:
+    """D1: the limit per client, the code's life and the tries per client follow the settings;
+    a client that used up its tries leaves the owner's code working."""
     wired = _tuned(container, request_rate_limit=2, request_code_minutes=10, request_code_tries=2)
     mailer = CapturingMailer()
+    secret = TEST_SECRET.encode()
     try:
-        first = _submit(wired, mailer, "eva.lind@example.com")
-        _submit(wired, mailer, "eva.lind@example.com")
+        first = _submit(wired, mailer, "eva.lind@example.com", "192.0.2.1")
+        _submit(wired, mailer, "other@example.com", "192.0.2.1")
         with pytest.raises(RateLimited):
-            _submit(wired, mailer, "eva.lind@example.com")
+            _submit(wired, mailer, "third@example.com", "192.0.2.1")
         assert "within 10 minutes" in mailer.sent[0].body
         code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[0].body, re.MULTILINE)
         assert code
         wrong = "000000" if code.group(1) != "000000" else "111111"
         limits = intake_limits(wired)
+        stranger = partial(verify_request, client="198.51.100.9", clock=wired.clock,
+                           secret=secret, limits=limits)  # fmt: skip
+        owner = partial(verify_request, client="192.0.2.1", clock=wired.clock, secret=secret,
+                        limits=limits)  # fmt: skip
         with pytest.raises(CodeRejected, match=r"1 tries left"):
-            verify_request(wired.uow(), first, wrong, clock=wired.clock,
-                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+            stranger(wired.uow(), first, wrong)
         with pytest.raises(CodeRejected, match=r"0 tries left"):
-            verify_request(wired.uow(), first, wrong, clock=wired.clock,
-                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
-        with pytest.raises(CodeRejected, match="too many wrong tries"):
-            verify_request(wired.uow(), first, code.group(1), clock=wired.clock,
-                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+            stranger(wired.uow(), first, wrong)
+        with pytest.raises(TooManyTries):
+            stranger(wired.uow(), first, code.group(1))
+        assert owner(wired.uow(), first, code.group(1)) == "verified"
     finally:
         wired.close()

@@ -36,6 +36,7 @@ EXTRACT_KINDS = (RequestKind.ACCESS, RequestKind.PORTABILITY)  # answered by a d
 def _record(row: RowMapping) -> RequestRecord:
     return RequestRecord(
         id=int(row["id"]),
+        reference=row["reference"],
         kind=row["kind"],
         state=row["state"],
         email=row["email"],
@@ -63,6 +64,7 @@ class SqlRequestStore:
     def add(self, request: NewRequest) -> int:
         key = self._connection.execute(
             insert(subject_requests).values(
+                reference=request.reference,
                 kind=request.kind,
                 state="received",
                 email=request.email,
@@ -93,6 +95,16 @@ class SqlRequestStore:
         row = (
             self._connection.execute(
                 select(subject_requests).where(subject_requests.c.id == request_id)
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else _record(row)
+
+    def by_reference(self, reference: str) -> RequestRecord | None:
+        row = (
+            self._connection.execute(
+                select(subject_requests).where(subject_requests.c.reference == reference)
             )
             .mappings()
             .first()
@@ -247,6 +259,9 @@ class SqlRequestStore:
                 )
             ).scalar_one()
         )
+
+    def forget_intake_before(self, at: datetime) -> None:
+        self._connection.execute(delete(request_intake_log).where(request_intake_log.c.at < at))
 
     # -- processor data (A3) --------------------------------------------------------------
 
