@@ -117,13 +117,14 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
 
 
 async def _form(request: Request) -> dict[str, str] | None:
-    """An url-encoded form body as a flat dict (last value wins); None when it is not UTF-8
-    (it is refused, never guessed at: a wrong guess would store a wrong address)."""
-    try:
+    """An url-encoded form body as a flat dict (last value wins); None when it is not UTF-8,
+    raw or %-escaped (it is refused, never guessed at: a guess would store a wrong address)."""
+    try:  # the body, and every %-escape in it
         raw = (await request.body()).decode("utf-8")
+        fields = parse_qs(raw, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
         return None
-    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    return {k: v[-1] for k, v in fields.items()}
 
 
 def _code_error(lang: str, exc: CodeRejected) -> str:
