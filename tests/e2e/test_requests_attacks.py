@@ -8,17 +8,20 @@ Clients are told apart by their network address: the server trusts ``X-Forwarded
 from __future__ import annotations
 
 import re
+import subprocess
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.e2e.helpers import VARNA, env_for
 from tests.e2e.test_requests_api import ANNA, Inbox, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import subject_requests
 from varna.bootstrap import Container
 
 pytestmark = pytest.mark.e2e
+PASSWORD = "correct-horse-battery-staple"
 OWNER = "198.51.100.10"
 STRANGER = "203.0.113.66"
 
@@ -263,3 +266,67 @@ def test_a3_d1_strangers_cannot_use_up_someone_elses_request_quota(
             verified = owner.post(f"/api/v1/requests/{own.json()['request_id']}/verify",
                                   json={"code": code})  # fmt: skip
             assert verified.status_code == 200
+
+
+def _staff_with_a_request(
+    container: Container, base: str, inbox: Inbox, client: httpx.Client
+) -> tuple[int, str]:
+    """A privacy officer signed in on ``client``, and a confirmed objection waiting for a
+    decision: its number and the form token."""
+    created = subprocess.run(  # noqa: S603
+        [VARNA, "admin", "create", "dpo@example.com", "--role", "privacy_officer",
+         "--password-stdin"],
+        input=PASSWORD + "\n", env=env_for(container.settings.database_url),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    with client_from(base, OWNER) as owner:
+        reference = owner.post(
+            "/api/v1/requests", json={"kind": "objection", "email": ANNA, "language": "en"}
+        ).json()["request_id"]
+        number, code = inbox.code_mail(ANNA, reference)
+        owner.post(f"/api/v1/requests/{reference}/verify", json={"code": code})
+    client.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+    detail = client.get(f"/admin/requests/{number}")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', detail.text)
+    assert csrf, detail.text
+    return number, csrf.group(1)
+
+
+def test_g3_staff_pages_answer_any_number_with_a_clear_4xx(
+    container: Container,
+    smtp: tuple[int, Inbox],  # noqa: F811
+) -> None:
+    """G3: the console's request pages take a number past the id column's range, and a
+    decision form with letters for months, with a 4xx, never a server error."""
+    port, inbox = smtp
+    with serving(container, port) as base, client_from(base, OWNER) as staff:
+        number, csrf = _staff_with_a_request(container, base, inbox, staff)
+        assert staff.get("/admin/requests/2147483648").status_code == 404
+        far = staff.post("/admin/requests/2147483648/complete", data={"csrf": csrf})
+        assert 400 <= far.status_code < 500
+        asked = {"csrf": csrf, "months": "abc", "reason": "many systems"}
+        months = staff.post(f"/admin/requests/{number}/extend", data=asked)
+        assert 400 <= months.status_code < 500 and "1 or 2 months" in months.text
+
+
+def test_g3_c2_c3_staff_reasons_pass_the_intake_guard(
+    container: Container,
+    smtp: tuple[int, Inbox],  # noqa: F811
+) -> None:
+    """G3, C2, C3: a reason staff write (stored with the request and mailed to the person)
+    passes the same guard: the card number is masked, the health word redacted."""
+    port, inbox = smtp
+    with serving(container, port) as base, client_from(base, OWNER) as staff:
+        number, csrf = _staff_with_a_request(container, base, inbox, staff)
+        refused = staff.post(f"/admin/requests/{number}/refuse", data={
+            "csrf": csrf, "ground": "manifestly_unfounded",
+            "reason": "Card 4111 1111 1111 1111 and diabetes are not grounds.",
+        }, follow_redirects=False)  # fmt: skip
+        assert refused.status_code == 303, refused.text
+        mailed = inbox.wait_for(ANNA, f"Decision on your request {number}")
+    with container.engine.connect() as connection:
+        stored = connection.execute(select(subject_requests.c.refusal_reason)).scalar_one()
+    for text in (stored, mailed):
+        assert "4111 1111 1111 1111" not in text and "diabetes" not in text
+        assert "**** **** **** 1111" in text and "[redacted]" in text

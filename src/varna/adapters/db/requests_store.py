@@ -30,6 +30,7 @@ from varna.services.requests.ports import (
     StaffAccount,
 )
 
+MAX_ID = 2**31 - 1  # the largest INTEGER id
 EXTRACT_KINDS = (RequestKind.ACCESS, RequestKind.PORTABILITY)  # answered by a download link
 
 
@@ -92,6 +93,8 @@ class SqlRequestStore:
         )
 
     def get(self, request_id: int) -> RequestRecord | None:
+        if not 0 < request_id <= MAX_ID:  # names no row (PostgreSQL would refuse the number)
+            return None
         row = (
             self._connection.execute(
                 select(subject_requests).where(subject_requests.c.id == request_id)

@@ -42,7 +42,6 @@ from varna.services.requests.messages import IMY, KIND_NAMES
 from varna.services.requests.staff import LoginRefused, log_in, log_out
 
 router = APIRouter(include_in_schema=False)
-MAX_ID = 2**31 - 1  # request ids are INTEGER columns; a larger number names no request
 NOT_UTF8 = "The form was not sent as UTF-8 text; nothing was saved. Send it again."
 TEXT = {
     "sv": {
@@ -289,7 +288,7 @@ def request_detail(request: Request, request_id: int) -> Response:
         return staff
     wired = container_of(request)
     with wired.uow() as uow:
-        record = uow.requests.get(request_id) if 0 < request_id <= MAX_ID else None
+        record = uow.requests.get(request_id)
         events = uow.requests.events(request_id) if record else []
     if record is None:
         return HTMLResponse("<p>No such request.</p>", status_code=404)
@@ -310,10 +309,9 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
         return HTMLResponse(f"<p>{NOT_UTF8}</p>", status_code=400)
     if not csrf_ok(staff, form):
         return HTMLResponse("<p>Invalid form token; reload the page.</p>", status_code=403)
-    if not 0 < request_id <= MAX_ID:
-        return HTMLResponse("<p>No such request.</p>", status_code=404)
     wired = container_of(request)
     actor = staff.actor
+    policy = wired.settings.scan_special_policy
     months = form.get("months", "1") or "1"
     try:
         if action == "extend":
@@ -321,14 +319,14 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
                 raise VarnaError("extend by 1 or 2 months")
             extend_request(wired.uow(), request_id, months=int(months),
                            reason=form.get("reason", ""), actor=actor, clock=wired.clock,
-                           mailer=wired.mailer())  # fmt: skip
+                           mailer=wired.mailer(), special_policy=policy)  # fmt: skip
         elif action == "refuse":
             refuse_request(wired.uow(), request_id, ground=form.get("ground"),
                            reason=form.get("reason"), actor=actor, clock=wired.clock,
-                           mailer=wired.mailer())  # fmt: skip
+                           mailer=wired.mailer(), special_policy=policy)  # fmt: skip
         elif action == "complete":
             complete_request(wired.uow(), request_id, note=form.get("note") or None,
-                             actor=actor, clock=wired.clock)  # fmt: skip
+                             actor=actor, clock=wired.clock, special_policy=policy)  # fmt: skip
         else:
             return HTMLResponse("<p>Unknown action.</p>", status_code=404)
     except VarnaError as exc:
