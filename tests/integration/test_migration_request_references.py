@@ -36,8 +36,8 @@ def test_d1_the_upgrade_gives_stored_requests_fresh_references(settings: Setting
                 conn.execute(text(REQUEST), {"id": request_id})
         upgrade(engine)
         with engine.connect() as conn:
-            references = conn.execute(text("SELECT reference FROM subject_requests ORDER BY id")).scalars()
-            found = list(references)
+            ordered = text("SELECT reference FROM subject_requests ORDER BY id")
+            found = list(conn.execute(ordered).scalars())
         assert len(found) == len(set(found)) == 3
         assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", r) for r in found)
         with pytest.raises(exc.IntegrityError), engine.begin() as conn:
