@@ -84,3 +84,29 @@ def test_d1_rate_limit_code_lifetime_and_tries_follow_the_settings(container: Co
         assert owner(wired.uow(), first, code.group(1)) == "verified"
     finally:
         wired.close()
+
+
+def test_d1_the_address_limit_counts_only_requests_its_owner_confirmed(
+    container: Container,
+) -> None:
+    """D1, G3: requests for an address from other clients that nobody confirmed do not
+    count; the owner's confirmed requests do, whatever client they come from."""
+    wired = _tuned(container, request_rate_limit=2)
+    mailer = CapturingMailer()
+    limits = intake_limits(wired)
+    secret = TEST_SECRET.encode()
+    try:
+        for n in range(3):  # strangers' requests naming Eva's address, never confirmed
+            _submit(wired, mailer, "eva.lind@example.com", f"203.0.113.{n + 1}")
+        for n in range(2):  # Eva's own, each confirmed with the code from her mail
+            reference = _submit(wired, mailer, "eva.lind@example.com", f"192.0.2.{n + 1}")
+            code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
+            assert code
+            state = verify_request(wired.uow(), reference, code.group(1), client="192.0.2.1",
+                                   clock=wired.clock, secret=secret, limits=limits)  # fmt: skip
+            assert state == "verified"
+        with pytest.raises(RateLimited):
+            _submit(wired, mailer, "eva.lind@example.com", "192.0.2.99")
+        _submit(wired, mailer, "someone.else@example.com", "192.0.2.99")
+    finally:
+        wired.close()
