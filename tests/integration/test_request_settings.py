@@ -14,6 +14,7 @@ from tests.conftest import TEST_SECRET
 from tests.integration.test_request_jobs import SECRET_URL, CapturingMailer
 from varna.bootstrap import Container, build
 from varna.config import Settings
+from varna.domain.errors import InputRefused
 from varna.entrypoints.requests_wiring import intake_limits
 from varna.services.requests.intake import (
     CodeRejected,
@@ -108,5 +109,26 @@ def test_d1_the_address_limit_counts_only_requests_its_owner_confirmed(
         with pytest.raises(RateLimited):
             _submit(wired, mailer, "eva.lind@example.com", "192.0.2.99")
         _submit(wired, mailer, "someone.else@example.com", "192.0.2.99")
+    finally:
+        wired.close()
+
+
+def test_g3_c4_texts_the_guard_refuses_count_against_the_clients_limit(
+    container: Container,
+) -> None:
+    """G3, C4: a refused request (a child's birth date in its text) is not stored, yet counts
+    for its client, so refusals cannot be sent (and recorded) without limit."""
+    wired = _tuned(container, request_rate_limit=2)
+    command = IntakeCommand("access", "eva.lind@example.com", details="My son, born 2020-01-01.")
+    try:
+        for expected in (InputRefused, InputRefused, RateLimited):
+            with pytest.raises(expected):
+                submit_request(
+                    wired.uow(), command, actor="test", client="203.0.113.5", clock=wired.clock,
+                    secret=TEST_SECRET.encode(), mailer=None, verify_url=SECRET_URL,
+                    special_policy="redact", limits=intake_limits(wired),
+                )  # fmt: skip
+        with wired.uow() as uow:
+            assert uow.requests.listing(due_before=None) == []
     finally:
         wired.close()

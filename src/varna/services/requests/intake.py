@@ -157,19 +157,21 @@ def submit_request(
         if raw and raw.strip():
             identifiers[name] = normalise(name, raw).value
     now = clock.now()
-    details = (command.details or "").strip()[:4000] or None
-    guarded = guard_details(uow, details, actor=actor, at=now, policy=special_policy,
-                            today=receipt_date(clock))  # fmt: skip
     keys = [client_key(client, secret=secret, purpose="request-client"),
             verified_key(email, secret=secret)]  # fmt: skip
-    code = new_code()
-    reference = new_reference()
-    with uow:
+    with uow:  # the limits first: a text the guard refuses counts as a request too
         since = now - limits.window
         if any(uow.requests.intake_count(key, since) >= limits.per_key for key in keys):
             raise RateLimited("too many requests right now; try again in an hour")
         uow.requests.forget_intake_before(now - FORGET_AFTER)
         uow.requests.log_intake(keys[:1], now)
+        uow.commit()
+    details = (command.details or "").strip()[:4000] or None
+    guarded = guard_details(uow, details, actor=actor, at=now, policy=special_policy,
+                            today=receipt_date(clock))  # fmt: skip
+    code = new_code()
+    reference = new_reference()
+    with uow:
         due = due_date(receipt_date(clock))
         email_hmac = hash_secret(email, key=secret, purpose="request-email")
         request_id = uow.requests.add(
