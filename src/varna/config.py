@@ -77,8 +77,8 @@ class Settings(BaseSettings):
         default=5,
         ge=1,
         le=1000,
-        description="Requests accepted per hour for one e-mail address and for one identifier "
-        "(ICCID, MSISDN, ...); more get 429.",
+        description="Requests accepted per hour from one client (network address), and "
+        "verified per hour for one e-mail address; more get 429.",
     )
     request_code_minutes: int = Field(
         default=30,
@@ -90,7 +90,9 @@ class Settings(BaseSettings):
         default=5,
         ge=1,
         le=20,
-        description="Wrong tries after which a verification code is locked.",
+        description="Wrong code tries one client may make on one request in an hour (then "
+        "429 for that client); four times as many over all requests; a code locks for "
+        "everyone only after three times as many from all clients together.",
     )
     job_lease_seconds: float = Field(
         default=300,

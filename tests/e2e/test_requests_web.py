@@ -10,7 +10,7 @@ import subprocess
 import httpx
 
 from tests.e2e.helpers import VARNA, env_for
-from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
+from tests.e2e.test_requests_api import Inbox, serving, smtp  # noqa: F401
 from varna.bootstrap import Container
 
 PASSWORD = "correct-horse-battery-staple"
@@ -51,13 +51,13 @@ def test_g3_privacy_center_form_verify_and_staff_queue(
             data={"lang": "en", "kind": "objection", "email": "eva.lind@example.com"},
         )
         assert sent.status_code == 200, sent.text
-        found = re.search(r'name="request_id" value="(\d+)"', sent.text)
+        found = re.search(r'name="request_id" value="([A-Za-z0-9_-]{22})"', sent.text)
         assert found
-        request_id = int(found.group(1))
-        code = code_from(inbox.wait_for("eva.lind@example.com", f"request {request_id}"))
+        reference = found.group(1)
+        request_id, code = inbox.code_mail("eva.lind@example.com", reference)
         done = client.post(
             "/privacy/requests/verify",
-            data={"lang": "en", "request_id": str(request_id), "code": code},
+            data={"lang": "en", "request_id": reference, "code": code},
         )
         assert done.status_code == 200 and "your request is confirmed" in done.text
 

@@ -59,14 +59,14 @@ def _answered(container: Container, clock: Clock) -> tuple[RequestContext, int, 
     build_world(container, usage_per_sim=4)
     mailbox = Mailbox()
     receipt = submit_request(
-        container.uow(), IntakeCommand("access", ANNA), actor="test", clock=clock,
-        secret=SECRET, mailer=mailbox, verify_url="http://127.0.0.1/verify",
-        limits=IntakeLimits(per_key=1000),
+        container.uow(), IntakeCommand("access", ANNA), actor="test", client="192.0.2.1",
+        clock=clock, secret=SECRET, mailer=mailbox, verify_url="http://127.0.0.1/verify",
+        special_policy="redact", limits=IntakeLimits(per_key=1000),
     )  # fmt: skip
     code = re.search(r"^\s+(\d{6})\s*$", mailbox.sent[-1].body, re.MULTILINE)
     assert code is not None
-    verify_request(container.uow(), receipt.request_id, code.group(1), clock=clock,
-                   secret=SECRET)  # fmt: skip
+    verify_request(container.uow(), receipt.reference, code.group(1), client="192.0.2.1",
+                   clock=clock, secret=SECRET)  # fmt: skip
     ctx = RequestContext(uow=container.uow, catalog=container.catalog, clock=clock,
                          secret=SECRET, mailer=mailbox, public_url="http://127.0.0.1")  # fmt: skip
     execute_request(ctx, receipt.request_id)

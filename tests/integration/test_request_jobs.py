@@ -55,12 +55,13 @@ def verified_requests(container: Container, count: int, kind: str = "access") ->
         receipt = submit_request(
             container.uow(),
             IntakeCommand(kind, "anna.berg@example.com" if n % 2 else f"p{n}@example.com"),
-            actor="test", clock=container.clock, secret=_secret(container), mailer=mailer,
-            verify_url=SECRET_URL, limits=IntakeLimits(per_key=1000),
+            actor="test", client="192.0.2.1", clock=container.clock, secret=_secret(container),
+            mailer=mailer, verify_url=SECRET_URL, special_policy="redact",
+            limits=IntakeLimits(per_key=1000),
         )  # fmt: skip
         match = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
         assert match
-        verify_request(container.uow(), receipt.request_id, match.group(1),
+        verify_request(container.uow(), receipt.reference, match.group(1), client="192.0.2.1",
                        clock=container.clock, secret=_secret(container))  # fmt: skip
         ids.append(receipt.request_id)
     return ids

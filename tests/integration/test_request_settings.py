@@ -5,6 +5,7 @@ point uses, on SQLite and PostgreSQL (D1, G3: intake and verification)."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from pydantic import ValidationError
@@ -13,11 +14,13 @@ from tests.conftest import TEST_SECRET
 from tests.integration.test_request_jobs import SECRET_URL, CapturingMailer
 from varna.bootstrap import Container, build
 from varna.config import Settings
+from varna.domain.errors import InputRefused
 from varna.entrypoints.requests_wiring import intake_limits
 from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,
     RateLimited,
+    TooManyTries,
     submit_request,
     verify_request,
 )
@@ -43,36 +46,89 @@ def _tuned(container: Container, **values: object) -> Container:
     return build(container.settings.model_copy(update=values))
 
 
-def _submit(wired: Container, mailer: CapturingMailer, email: str) -> int:
+def _submit(wired: Container, mailer: CapturingMailer, email: str, client: str) -> str:
     receipt = submit_request(
         wired.uow(), IntakeCommand("access", email, language="en"), actor="test",
-        clock=wired.clock, secret=TEST_SECRET.encode(), mailer=mailer, verify_url=SECRET_URL,
+        client=client, clock=wired.clock, secret=TEST_SECRET.encode(), mailer=mailer,
+        verify_url=SECRET_URL, special_policy=wired.settings.scan_special_policy,
         limits=intake_limits(wired),
     )  # fmt: skip
-    return receipt.request_id
+    return receipt.reference
 
 
 def test_d1_rate_limit_code_lifetime_and_tries_follow_the_settings(container: Container) -> None:
+    """D1: the limit per client, the code's life and the tries per client follow the settings;
+    a client that used up its tries leaves the owner's code working."""
     wired = _tuned(container, request_rate_limit=2, request_code_minutes=10, request_code_tries=2)
     mailer = CapturingMailer()
+    secret = TEST_SECRET.encode()
     try:
-        first = _submit(wired, mailer, "eva.lind@example.com")
-        _submit(wired, mailer, "eva.lind@example.com")
+        first = _submit(wired, mailer, "eva.lind@example.com", "192.0.2.1")
+        _submit(wired, mailer, "other@example.com", "192.0.2.1")
         with pytest.raises(RateLimited):
-            _submit(wired, mailer, "eva.lind@example.com")
+            _submit(wired, mailer, "third@example.com", "192.0.2.1")
         assert "within 10 minutes" in mailer.sent[0].body
         code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[0].body, re.MULTILINE)
         assert code
         wrong = "000000" if code.group(1) != "000000" else "111111"
         limits = intake_limits(wired)
+        stranger = partial(verify_request, client="198.51.100.9", clock=wired.clock,
+                           secret=secret, limits=limits)  # fmt: skip
+        owner = partial(verify_request, client="192.0.2.1", clock=wired.clock, secret=secret,
+                        limits=limits)  # fmt: skip
         with pytest.raises(CodeRejected, match=r"1 tries left"):
-            verify_request(wired.uow(), first, wrong, clock=wired.clock,
-                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+            stranger(wired.uow(), first, wrong)
         with pytest.raises(CodeRejected, match=r"0 tries left"):
-            verify_request(wired.uow(), first, wrong, clock=wired.clock,
-                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
-        with pytest.raises(CodeRejected, match="too many wrong tries"):
-            verify_request(wired.uow(), first, code.group(1), clock=wired.clock,
-                           secret=TEST_SECRET.encode(), limits=limits)  # fmt: skip
+            stranger(wired.uow(), first, wrong)
+        with pytest.raises(TooManyTries):
+            stranger(wired.uow(), first, code.group(1))
+        assert owner(wired.uow(), first, code.group(1)) == "verified"
+    finally:
+        wired.close()
+
+
+def test_d1_the_address_limit_counts_only_requests_its_owner_confirmed(
+    container: Container,
+) -> None:
+    """D1, G3: requests for an address from other clients that nobody confirmed do not
+    count; the owner's confirmed requests do, whatever client they come from."""
+    wired = _tuned(container, request_rate_limit=2)
+    mailer = CapturingMailer()
+    limits = intake_limits(wired)
+    secret = TEST_SECRET.encode()
+    try:
+        for n in range(3):  # strangers' requests naming Eva's address, never confirmed
+            _submit(wired, mailer, "eva.lind@example.com", f"203.0.113.{n + 1}")
+        for n in range(2):  # Eva's own, each confirmed with the code from her mail
+            reference = _submit(wired, mailer, "eva.lind@example.com", f"192.0.2.{n + 1}")
+            code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
+            assert code
+            state = verify_request(wired.uow(), reference, code.group(1), client="192.0.2.1",
+                                   clock=wired.clock, secret=secret, limits=limits)  # fmt: skip
+            assert state == "verified"
+        with pytest.raises(RateLimited):
+            _submit(wired, mailer, "eva.lind@example.com", "192.0.2.99")
+        _submit(wired, mailer, "someone.else@example.com", "192.0.2.99")
+    finally:
+        wired.close()
+
+
+def test_g3_c4_texts_the_guard_refuses_count_against_the_clients_limit(
+    container: Container,
+) -> None:
+    """G3, C4: a refused request (a child's birth date in its text) is not stored, yet counts
+    for its client, so refusals cannot be sent (and recorded) without limit."""
+    wired = _tuned(container, request_rate_limit=2)
+    command = IntakeCommand("access", "eva.lind@example.com", details="My son, born 2020-01-01.")
+    try:
+        for expected in (InputRefused, InputRefused, RateLimited):
+            with pytest.raises(expected):
+                submit_request(
+                    wired.uow(), command, actor="test", client="203.0.113.5", clock=wired.clock,
+                    secret=TEST_SECRET.encode(), mailer=None, verify_url=SECRET_URL,
+                    special_policy="redact", limits=intake_limits(wired),
+                )  # fmt: skip
+        with wired.uow() as uow:
+            assert uow.requests.listing(due_before=None) == []
     finally:
         wired.close()

@@ -107,6 +107,22 @@ def test_codes_are_hashed_expire_and_lock() -> None:
     assert check_code(used, stored_hash, now=now) is CodeCheck.USED
 
 
+def test_d1_only_the_right_code_learns_the_state_of_a_code() -> None:
+    """D1: a wrong code is WRONG whether the code is used, locked or expired, so a stranger's
+    try tells nothing about someone else's request."""
+    key = b"k" * 32
+    stored_hash = hash_secret("123456", key=key, purpose="request-code")
+    wrong = hash_secret("654321", key=key, purpose="request-code")
+    now = datetime(2026, 1, 31, 12, tzinfo=UTC)
+    later = now + timedelta(minutes=30)
+    for stored, at in [
+        (StoredCode(stored_hash, later, 0, now), now),  # used
+        (StoredCode(stored_hash, later, MAX_ATTEMPTS, None), now),  # locked
+        (StoredCode(stored_hash, later, 0, None), later),  # expired
+    ]:
+        assert check_code(stored, wrong, now=at) is CodeCheck.WRONG
+
+
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_d7_every_answer_names_imy_and_a_refusal_the_courts(language: str) -> None:
     texts = [

@@ -28,11 +28,15 @@ def request_context(container: Container) -> RequestContext:
 
 
 def intake_limits(container: Container) -> IntakeLimits:
-    """The rate limit and code rules of the settings (``VARNA_REQUEST_*``)."""
+    """The rate limits and code rules of the settings (``VARNA_REQUEST_*``): one client may
+    fail 4 times as often over all requests as on one, and a code locks only after 3 clients'
+    worth of wrong tries (docs/requests.md)."""
     s = container.settings
+    tries = s.request_code_tries
     return IntakeLimits(
         per_key=s.request_rate_limit, window=timedelta(hours=1),
-        code_lifetime=timedelta(minutes=s.request_code_minutes), code_tries=s.request_code_tries,
+        code_lifetime=timedelta(minutes=s.request_code_minutes), code_tries=tries,
+        client_tries=4 * tries, request_tries=3 * tries,
     )  # fmt: skip
 
 

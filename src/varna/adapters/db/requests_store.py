@@ -30,12 +30,14 @@ from varna.services.requests.ports import (
     StaffAccount,
 )
 
+MAX_ID = 2**31 - 1  # the largest INTEGER id
 EXTRACT_KINDS = (RequestKind.ACCESS, RequestKind.PORTABILITY)  # answered by a download link
 
 
 def _record(row: RowMapping) -> RequestRecord:
     return RequestRecord(
         id=int(row["id"]),
+        reference=row["reference"],
         kind=row["kind"],
         state=row["state"],
         email=row["email"],
@@ -63,6 +65,7 @@ class SqlRequestStore:
     def add(self, request: NewRequest) -> int:
         key = self._connection.execute(
             insert(subject_requests).values(
+                reference=request.reference,
                 kind=request.kind,
                 state="received",
                 email=request.email,
@@ -90,9 +93,21 @@ class SqlRequestStore:
         )
 
     def get(self, request_id: int) -> RequestRecord | None:
+        if not 0 < request_id <= MAX_ID:  # names no row (PostgreSQL would refuse the number)
+            return None
         row = (
             self._connection.execute(
                 select(subject_requests).where(subject_requests.c.id == request_id)
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else _record(row)
+
+    def by_reference(self, reference: str) -> RequestRecord | None:
+        row = (
+            self._connection.execute(
+                select(subject_requests).where(subject_requests.c.reference == reference)
             )
             .mappings()
             .first()
@@ -247,6 +262,9 @@ class SqlRequestStore:
                 )
             ).scalar_one()
         )
+
+    def forget_intake_before(self, at: datetime) -> None:
+        self._connection.execute(delete(request_intake_log).where(request_intake_log.c.at < at))
 
     # -- processor data (A3) --------------------------------------------------------------
 

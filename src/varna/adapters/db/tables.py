@@ -500,7 +500,7 @@ privacy_center_link_asks = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key_hmac", String(64), nullable=False, index=True),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
 )
 
 # What the intake guard and the sweep saw or did (promises C2, C3, C4, P4): the kind of event,
@@ -645,6 +645,8 @@ subject_requests = Table(
     "subject_requests",
     metadata,
     Column("id", Integer, primary_key=True),
+    # the request's public name (random, 128 bits): links and the API use it, never the id
+    Column("reference", String(32), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
     Column("state", String(16), nullable=False, index=True),
     Column("email", DirectIdentifier("email"), nullable=False),
@@ -699,13 +701,14 @@ download_tokens = Table(
     Column("used_at", UTCDateTime),
 )
 
-# Rate limiting of intake: keyed hashes of the address and identifiers, and when.
+# Rate limiting of intake and of code tries: keyed hashes (of a client's address, a verified
+# e-mail address, a client and a request reference), and when. Rows older than a day go.
 request_intake_log = Table(
     "request_intake_log",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key_hmac", String(64), nullable=False, index=True),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
 )
 
 # A job is only a wake-up; the state it acts on lives in its own tables.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,8 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 import varna
 from varna.adapters.passwords import Argon2Passwords
 from varna.domain.errors import VarnaError
+from varna.domain.requests.codes import is_reference
 from varna.domain.requests.kinds import OPEN_STATES, RequestKind, RequestState
-from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
+from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE, client_of
 from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import (
@@ -22,7 +24,6 @@ from varna.entrypoints.web.staff_auth import (
     container_of,
     csrf_ok,
     current_staff,
-    read_form,
     require_staff,
     secret_of,
 )
@@ -32,6 +33,7 @@ from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,
     RateLimited,
+    TooManyTries,
     receipt_date,
     submit_request,
     verify_request,
@@ -40,6 +42,7 @@ from varna.services.requests.messages import IMY, KIND_NAMES
 from varna.services.requests.staff import LoginRefused, log_in, log_out
 
 router = APIRouter(include_in_schema=False)
+NOT_UTF8 = "The form was not sent as UTF-8 text; nothing was saved. Send it again."
 TEXT = {
     "sv": {
         "title": "Begäran om dina personuppgifter", "kind": "Vad vill du göra?",
@@ -52,6 +55,18 @@ TEXT = {
         "verified": "Tack, din begäran är bekräftad. Du får svaret via e-post inom en månad.",
         "language": "In English", "rate": "För många förfrågningar just nu. Försök senare.",
         "due": "Vi svarar senast",
+        "code_wrong": "Koden stämmer inte. Kontrollera koden och länken i e-postmeddelandet.",
+        "code_expired": "Koden har gått ut. Gör din begäran igen.",
+        "code_locked": "För många felaktiga försök. Gör din begäran igen.",
+        "code_used": "Koden har redan använts.",
+        "tries_left": "Försök kvar: {n}.",
+        "too_many": "För många felaktiga försök härifrån. Vänta en timme eller använd länken "
+        "och koden i e-postmeddelandet.",
+        "bad_link": "Länken är inte komplett. Öppna länken i e-postmeddelandet igen, eller gör "
+        "en ny begäran.",
+        "not_utf8": "Formuläret kunde inte läsas (det skickades inte som UTF-8). Inget har "
+        "sparats. Skicka det igen.",
+        "new_request": "Gör en ny begäran",
     },
     "en": {
         "title": "A request about your personal data", "kind": "What do you want to do?",
@@ -67,6 +82,18 @@ TEXT = {
         "within one month.",
         "language": "På svenska", "rate": "Too many requests right now. Please try later.",
         "due": "We answer by",
+        "code_wrong": "The code is not right. Check the code and the link in the e-mail.",
+        "code_expired": "The code has expired. Please make the request again.",
+        "code_locked": "Too many wrong tries. Please make the request again.",
+        "code_used": "The code has already been used.",
+        "tries_left": "Tries left: {n}.",
+        "too_many": "Too many wrong tries from here. Wait an hour, or use the link and the code "
+        "in the e-mail.",
+        "bad_link": "The link is not complete. Open the link in the e-mail again, or make a new "
+        "request.",
+        "not_utf8": "The form could not be read (it was not sent as UTF-8). Nothing was saved. "
+        "Please send it again.",
+        "new_request": "Make a new request",
     },
 }  # fmt: skip
 
@@ -88,6 +115,24 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
 # -- privacy center --------------------------------------------------------------------------
 
 
+async def _form(request: Request) -> dict[str, str] | None:
+    """An url-encoded form body as a flat dict (last value wins); None when it is not UTF-8,
+    raw or %-escaped (it is refused, never guessed at: a guess would store a wrong address)."""
+    try:  # the body, and every %-escape in it
+        raw = (await request.body()).decode("utf-8")
+        fields = parse_qs(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    return {k: v[-1] for k, v in fields.items()}
+
+
+def _code_error(lang: str, exc: CodeRejected) -> str:
+    text = TEXT[lang].get(f"code_{exc.check}", TEXT[lang]["code_wrong"])
+    if exc.tries_left is not None:
+        text += " " + TEXT[lang]["tries_left"].format(n=exc.tries_left)
+    return text
+
+
 @router.get("/privacy/requests", response_class=HTMLResponse)
 def request_form(request: Request, lang: str = "sv") -> HTMLResponse:
     return _render(request, "requests_form.html", lang=_lang(lang), error=None)
@@ -96,7 +141,10 @@ def request_form(request: Request, lang: str = "sv") -> HTMLResponse:
 @router.post("/privacy/requests", response_class=HTMLResponse)
 async def request_submit(request: Request) -> HTMLResponse:
     wired = container_of(request)
-    form = await read_form(request)
+    form = await _form(request)
+    if form is None:
+        lang = _lang(request.query_params.get("lang"))
+        return _render(request, "requests_form.html", 400, lang=lang, error=TEXT[lang]["not_utf8"])
     lang = _lang(form.get("lang"))
     identifiers = {k: form[k] for k in ("phone", "personnummer", "iccid", "msisdn")
                    if form.get(k, "").strip()}  # fmt: skip
@@ -105,54 +153,77 @@ async def request_submit(request: Request) -> HTMLResponse:
             wired.uow(),
             IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
                           form.get("details"), lang),
-            actor="privacy_center", clock=wired.clock, secret=secret_of(wired),
-            mailer=wired.mailer(),
+            actor="privacy_center", client=client_of(request), clock=wired.clock,
+            secret=secret_of(wired), mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
-            limits=intake_limits(wired),
+            special_policy=wired.settings.scan_special_policy, limits=intake_limits(wired),
         )  # fmt: skip
     except RateLimited:
         return _render(request, "requests_form.html", 429, lang=lang, error=TEXT[lang]["rate"])
     except VarnaError as exc:
         return _render(request, "requests_form.html", 422, lang=lang, error=str(exc))
     return _render(
-        request, "requests_verify.html", lang=lang, request_id=receipt.request_id,
+        request, "requests_verify.html", lang=lang, reference=receipt.reference,
         due=receipt.due_date.isoformat(), message=RECEIVED_MESSAGE, error=None,
     )  # fmt: skip
 
 
 @router.get("/privacy/requests/verify", response_class=HTMLResponse)
-def verify_form(request: Request, lang: str = "sv", request_id: int = 0) -> HTMLResponse:
-    rid = int(request.query_params.get("request", request_id) or 0)
-    return _render(request, "requests_verify.html", lang=_lang(lang), request_id=rid, due=None,
+def verify_form(request: Request, lang: str = "sv") -> HTMLResponse:
+    """The page the mail's link opens: the code form for the request its reference names.
+    It looks nothing up: the same page for any well-formed reference."""
+    lang = _lang(lang)
+    reference = request.query_params.get("request", "")
+    if not is_reference(reference):
+        return _render(request, "requests_verify.html", 400, lang=lang, reference=None,
+                       due=None, message=None, error=TEXT[lang]["bad_link"])  # fmt: skip
+    return _render(request, "requests_verify.html", lang=lang, reference=reference, due=None,
                    message=None, error=None)  # fmt: skip
 
 
 @router.post("/privacy/requests/verify", response_class=HTMLResponse)
 async def verify_submit(request: Request) -> HTMLResponse:
     wired = container_of(request)
-    form = await read_form(request)
+    form = await _form(request)
+    if form is None:
+        lang = _lang(request.query_params.get("lang"))
+        return _render(request, "requests_verify.html", 400, lang=lang, reference=None,
+                       due=None, message=None, error=TEXT[lang]["not_utf8"])  # fmt: skip
     lang = _lang(form.get("lang"))
-    request_id = int(form.get("request_id", "0") or 0)
+    reference = form.get("request_id", "")
+    shown = reference if is_reference(reference) else None
     try:
-        verify_request(wired.uow(), request_id, form.get("code", ""), clock=wired.clock,
-                       secret=secret_of(wired), limits=intake_limits(wired))  # fmt: skip
+        verify_request(wired.uow(), reference, form.get("code", ""), client=client_of(request),
+                       clock=wired.clock, secret=secret_of(wired),
+                       limits=intake_limits(wired))  # fmt: skip
+    except TooManyTries:
+        return _render(request, "requests_verify.html", 429, lang=lang, reference=shown,
+                       due=None, message=None, error=TEXT[lang]["too_many"])  # fmt: skip
     except CodeRejected as exc:
-        return _render(request, "requests_verify.html", 400, lang=lang, request_id=request_id,
-                       due=None, message=None, error=str(exc))  # fmt: skip
-    return _render(request, "requests_done.html", lang=lang, request_id=request_id)
+        return _render(request, "requests_verify.html", 400, lang=lang, reference=shown,
+                       due=None, message=None, error=_code_error(lang, exc))  # fmt: skip
+    return _render(request, "requests_done.html", lang=lang)
 
 
-@router.get("/privacy/requests/download/{token}")
-def download_page(request: Request, token: str) -> Response:
-    extract = download(request_context(container_of(request)), token)
+@router.get("/privacy/requests/download/{token}", response_class=HTMLResponse)
+def download_page(request: Request, token: str) -> HTMLResponse:
+    """The page the answer mail's link opens: a button that downloads. It changes nothing and
+    looks nothing up, so a mail scanner that follows the link does not use it up."""
+    return _render(request, "requests_download.html", lang="sv", gone=False)
+
+
+@router.post("/privacy/requests/download/{token}", response_model=None)
+def download_file(request: Request, token: str) -> Response:
+    """The button: the extract, once; afterwards (or for any unknown link) the same 410."""
+    extract = download(request_context(container_of(request)), token[:128])
     if extract is None:
-        return HTMLResponse("<p>This link has expired or was used. / Länken har gått ut eller "
-                            "har redan använts.</p>", status_code=410)  # fmt: skip
+        return _render(request, "requests_download.html", 410, lang="sv", gone=True)
     return Response(
         json.dumps(extract, ensure_ascii=False, indent=1),
         media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="extract.json"'},
-    )
+        headers={"Content-Disposition": 'attachment; filename="extract.json"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
 
 
 # -- staff: login, queue, timeline, decisions ------------------------------------------------
@@ -166,7 +237,9 @@ def login_form(request: Request) -> HTMLResponse:
 @router.post("/admin/login", response_model=None)
 async def login_submit(request: Request) -> Response:
     wired = container_of(request)
-    form = await read_form(request)
+    form = await _form(request)
+    if form is None:
+        return _render(request, "admin_login.html", 400, lang="en", error=NOT_UTF8)
     try:
         session = log_in(
             wired.uow(), form.get("login", ""), form.get("password", ""),
@@ -184,7 +257,7 @@ async def login_submit(request: Request) -> Response:
 @router.post("/admin/logout", response_model=None)
 async def logout(request: Request) -> Response:
     staff = current_staff(request)
-    form = await read_form(request)
+    form = await _form(request) or {}
     if staff is not None and csrf_ok(staff, form):
         log_out(container_of(request).uow(), staff.token, secret=secret_of(container_of(request)))
     response = RedirectResponse("/admin/login", status_code=303)
@@ -231,23 +304,29 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
-    form = await read_form(request)
+    form = await _form(request)
+    if form is None:
+        return HTMLResponse(f"<p>{NOT_UTF8}</p>", status_code=400)
     if not csrf_ok(staff, form):
         return HTMLResponse("<p>Invalid form token; reload the page.</p>", status_code=403)
     wired = container_of(request)
     actor = staff.actor
+    policy = wired.settings.scan_special_policy
+    months = form.get("months", "1") or "1"
     try:
         if action == "extend":
-            extend_request(wired.uow(), request_id, months=int(form.get("months", "1") or 1),
+            if months not in ("1", "2"):
+                raise VarnaError("extend by 1 or 2 months")
+            extend_request(wired.uow(), request_id, months=int(months),
                            reason=form.get("reason", ""), actor=actor, clock=wired.clock,
-                           mailer=wired.mailer())  # fmt: skip
+                           mailer=wired.mailer(), special_policy=policy)  # fmt: skip
         elif action == "refuse":
             refuse_request(wired.uow(), request_id, ground=form.get("ground"),
                            reason=form.get("reason"), actor=actor, clock=wired.clock,
-                           mailer=wired.mailer())  # fmt: skip
+                           mailer=wired.mailer(), special_policy=policy)  # fmt: skip
         elif action == "complete":
             complete_request(wired.uow(), request_id, note=form.get("note") or None,
-                             actor=actor, clock=wired.clock)  # fmt: skip
+                             actor=actor, clock=wired.clock, special_policy=policy)  # fmt: skip
         else:
             return HTMLResponse("<p>Unknown action.</p>", status_code=404)
     except VarnaError as exc:

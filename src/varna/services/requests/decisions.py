@@ -1,6 +1,7 @@
 """Staff decisions on a request (R-DSR-01/02, Art. 12(3)-(5)): extend with a reason and a
 notice inside the first month, refuse only on a recorded ground with reasons (the notice names
-IMY and the courts), complete by hand (rectification, objection, withdrawal)."""
+IMY and the courts), complete by hand (rectification, objection, withdrawal). Every reason
+and note staff write passes the intake guard first (C2, C3, C4), like a person's own text."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from varna.domain.errors import VarnaError
 from varna.domain.requests.deadlines import extend
 from varna.domain.requests.kinds import OPEN_STATES, RequestState
 from varna.domain.requests.lifecycle import check_refusal, check_transition
+from varna.domain.scan import SpecialPolicy
 from varna.services.consent.ports import OutgoingMail
 from varna.services.ports import AuditEvent, Clock
+from varna.services.requests.guarded import guard_details, record_guard_events
 from varna.services.requests.intake import STOCKHOLM, receipt_date
 from varna.services.requests.messages import extension_mail, refusal_mail
 from varna.services.requests.ports import Mailer, RequestRecord, RequestUnitOfWork
@@ -38,10 +41,14 @@ def _open(uow: RequestUnitOfWork, request_id: int) -> RequestRecord:
 
 def extend_request(
     uow: RequestUnitOfWork, request_id: int, *, months: int, reason: str, actor: str,
-    clock: Clock, mailer: Mailer | None,
+    clock: Clock, mailer: Mailer | None, special_policy: SpecialPolicy,
 ) -> Decision:  # fmt: skip
     now = clock.now()
+    guarded = guard_details(uow, reason.strip(), actor=actor, at=now, policy=special_policy,
+                            today=receipt_date(clock), field="reason")  # fmt: skip
+    reason = guarded.text if guarded else ""
     with uow:
+        record_guard_events(uow, guarded, request_id, actor=actor, at=now)
         record = _open(uow, request_id)
         check_transition(record.state, RequestState.EXTENDED)
         if record.extension_months:
@@ -67,12 +74,17 @@ def extend_request(
 
 def refuse_request(
     uow: RequestUnitOfWork, request_id: int, *, ground: str | None, reason: str | None,
-    actor: str, clock: Clock, mailer: Mailer | None,
+    actor: str, clock: Clock, mailer: Mailer | None, special_policy: SpecialPolicy,
 ) -> Decision:  # fmt: skip
     parsed = check_refusal(ground, reason)
-    text = (reason or "").strip()
     now = clock.now()
+    guarded = guard_details(
+        uow, (reason or "").strip(), actor=actor, at=now, policy=special_policy,
+        today=receipt_date(clock), field="reason",
+    )  # fmt: skip
+    text = guarded.text if guarded else ""
     with uow:
+        record_guard_events(uow, guarded, request_id, actor=actor, at=now)
         record = _open(uow, request_id)
         check_transition(record.state, RequestState.REFUSED)
         uow.requests.change_state(
@@ -91,10 +103,17 @@ def refuse_request(
 
 
 def complete_request(
-    uow: RequestUnitOfWork, request_id: int, *, note: str | None, actor: str, clock: Clock
-) -> Decision:
+    uow: RequestUnitOfWork, request_id: int, *, note: str | None, actor: str, clock: Clock,
+    special_policy: SpecialPolicy,
+) -> Decision:  # fmt: skip
     now = clock.now()
+    guarded = guard_details(
+        uow, (note or "").strip(), actor=actor, at=now, policy=special_policy,
+        today=receipt_date(clock), field="note",
+    )  # fmt: skip
+    note = guarded.text if guarded else None
     with uow:
+        record_guard_events(uow, guarded, request_id, actor=actor, at=now)
         record = _open(uow, request_id)
         check_transition(record.state, RequestState.COMPLETED)
         outcome = dict(record.outcome or {})

@@ -87,14 +87,16 @@ def result_mail(
         lines.append(f"Vi har behandlat din begäran om {name}.")
         if download_url:
             lines.append(
-                f"Hämta dina uppgifter här (länken fungerar en gång och i 7 dagar):\n{download_url}"
+                "Öppna länken för att hämta dina uppgifter (hämtningen fungerar en gång och i 7 "
+                f"dagar):\n{download_url}"
             )
     else:
         subject = f"Answer to your request {request_id} ({name})"
         lines.append(f"We have handled your request for {name}.")
         if download_url:
             lines.append(
-                f"Download your data here (the link works once and for 7 days):\n{download_url}"
+                "Open the link to download your data (the download works once and for 7 "
+                f"days):\n{download_url}"
             )
     lines.extend(_outcome_lines(lang, outcome))
     return subject, "\n\n".join(lines) + _footer(lang)

@@ -9,12 +9,14 @@ from typing import Any, Protocol
 
 from varna.domain.requests.codes import StoredCode
 from varna.services.consent.ports import OutgoingMail
+from varna.services.ports import TextStore
 from varna.services.subjects.ports import SubjectUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
-    id: int
+    id: int  # internal and sequential: staff pages, the CLI and mails to staff use it
+    reference: str  # the public name: links and the API use it
     kind: str
     state: str
     email: str
@@ -54,6 +56,7 @@ class Controller:
 
 @dataclass(frozen=True, slots=True)
 class NewRequest:
+    reference: str
     kind: str
     email: str
     email_hmac: str
@@ -68,6 +71,8 @@ class RequestStore(Protocol):
     def add(self, request: NewRequest) -> int: ...
 
     def get(self, request_id: int) -> RequestRecord | None: ...
+
+    def by_reference(self, reference: str) -> RequestRecord | None: ...
 
     def change_state(
         self,
@@ -113,9 +118,15 @@ class RequestStore(Protocol):
         (every one used or expired)."""
         ...
 
-    def log_intake(self, key_hmacs: Sequence[str], at: datetime) -> None: ...
+    def log_intake(self, key_hmacs: Sequence[str], at: datetime) -> None:
+        """Note one use of each rate-limit key (a keyed hash) at ``at``."""
+        ...
 
     def intake_count(self, key_hmac: str, since: datetime) -> int: ...
+
+    def forget_intake_before(self, at: datetime) -> None:
+        """Delete the rate-limit notes older than ``at``."""
+        ...
 
     def controllers_of_sims(self, identifiers: Mapping[str, str]) -> list[Controller]: ...
 
@@ -150,6 +161,7 @@ class StaffStore(Protocol):
 
 class RequestUnitOfWork(SubjectUnitOfWork, Protocol):
     requests: RequestStore
+    text: TextStore  # the privacy events of the intake guard
     jobs: JobQueue
     staff: StaffStore
 

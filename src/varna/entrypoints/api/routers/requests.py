@@ -1,10 +1,15 @@
-"""Data-subject requests over the API (D1-D8, G3): intake, verification, download."""
+"""Data-subject requests over the API (D1-D8, G3): intake, verification, download.
+
+A request is named by its random reference (``request_id`` in the answers), never by its
+sequential number. Every answer about a reference is the same for an unknown one and for
+someone else's; only the code from the mail makes a difference.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from varna.bootstrap import Container
 from varna.entrypoints.api.deps import get_container
@@ -20,6 +25,7 @@ from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,
     RateLimited,
+    TooManyTries,
     submit_request,
     verify_request,
 )
@@ -30,53 +36,75 @@ RECEIVED_MESSAGE = (
     "Your request has been received. If the address is yours, a one-time code is on its way "
     "to it; confirm the request with that code. We answer within one month."
 )
+GONE = "this link has expired or was used"
 
 
 def _secret(container: Container) -> bytes:
     return container.settings.secret_key.get_secret_value().encode("utf-8")
 
 
-def submit(container: Container, body: RequestCreate, *, actor: str) -> RequestReceived:
+def client_of(request: Request) -> str:
+    """The network address a request came from (the proxy's forwarded address when the server
+    trusts it; see ``FORWARDED_ALLOW_IPS`` in docs/requests.md)."""
+    return request.client.host if request.client else "unknown"
+
+
+def submit(
+    container: Container, body: RequestCreate, *, actor: str, client: str
+) -> RequestReceived:
     try:
         receipt = submit_request(
             container.uow(),
             IntakeCommand(body.kind, body.email, {str(k): v for k, v in body.identifiers.items()},
                           body.details,
                           body.language),
-            actor=actor, clock=container.clock, secret=_secret(container),
+            actor=actor, client=client, clock=container.clock, secret=_secret(container),
             mailer=container.mailer(),
             verify_url=f"{container.settings.public_url.rstrip('/')}/privacy/requests/verify",
+            special_policy=container.settings.scan_special_policy,
             limits=intake_limits(container),
         )  # fmt: skip
     except RateLimited as exc:
         raise HTTPException(status_code=429, detail=str(exc)) from None
     return RequestReceived(
-        request_id=receipt.request_id, due_date=receipt.due_date.isoformat(),
+        request_id=receipt.reference, due_date=receipt.due_date.isoformat(),
         message=RECEIVED_MESSAGE,
     )  # fmt: skip
 
 
 @router.post("", status_code=202, response_model=RequestReceived)
-def create_request(body: RequestCreate, container: ContainerDep) -> RequestReceived:
-    return submit(container, body, actor="api")
+def create_request(
+    body: RequestCreate, request: Request, container: ContainerDep
+) -> RequestReceived:
+    return submit(container, body, actor="api", client=client_of(request))
 
 
 @router.post("/{request_id}/verify", response_model=VerifyResult)
-def verify(request_id: int, body: VerifyCode, container: ContainerDep) -> VerifyResult:
+def verify(
+    request_id: Annotated[str, Path(max_length=64, description="The request's reference.")],
+    body: VerifyCode,
+    request: Request,
+    container: ContainerDep,
+) -> VerifyResult:
     try:
         state = verify_request(
-            container.uow(), request_id, body.code, clock=container.clock,
-            secret=_secret(container), limits=intake_limits(container),
+            container.uow(), request_id, body.code, client=client_of(request),
+            clock=container.clock, secret=_secret(container), limits=intake_limits(container),
         )  # fmt: skip
+    except TooManyTries as exc:
+        raise HTTPException(status_code=429, detail=str(exc)) from None
     except CodeRejected as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     return VerifyResult(request_id=request_id, state=state.value)
 
 
-@router.get("/download/{token}")
-def download_extract(token: str, container: ContainerDep) -> dict[str, Any]:
-    """The extract behind a single-use, expiring link."""
+@router.post("/download/{token}")
+def download_extract(
+    token: Annotated[str, Path(max_length=128)], container: ContainerDep
+) -> dict[str, Any]:
+    """The extract behind a single-use, expiring link. POST, since it uses the link up: a
+    GET (a mail scanner following the link) must change nothing."""
     extract = download(request_context(container), token)
     if extract is None:
-        raise HTTPException(status_code=410, detail="this link has expired or was used")
+        raise HTTPException(status_code=410, detail=GONE)
     return extract

@@ -27,7 +27,7 @@ class RequestCreate(BaseModel):
 class RequestReceived(BaseModel):
     """The same answer whether or not varna knows the person."""
 
-    request_id: int
+    request_id: str = Field(description="The request's reference (random; the code confirms it).")
     status: Literal["received"] = "received"
     due_date: str
     message: str
@@ -38,5 +38,5 @@ class VerifyCode(BaseModel):
 
 
 class VerifyResult(BaseModel):
-    request_id: int
+    request_id: str = Field(description="The request's reference.")
     state: str
