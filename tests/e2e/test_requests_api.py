@@ -16,10 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from tests.e2e.helpers import VARNA, env_for, free_port
 from tests.mail_server import smtp_server
 from tests.subject_factories import build_world
+from varna.adapters.db.tables import organisations
 from varna.bootstrap import Container
 
 pytestmark = pytest.mark.e2e
@@ -166,8 +168,15 @@ def test_rate_limit_per_address_and_lockout(container: Container, smtp: tuple[in
 def test_a3_processor_data_is_forwarded_to_the_controller(
     container: Container, smtp: tuple[int, Inbox]
 ) -> None:
-    """A3: a request about a SIM's end user goes to the customer; the person learns who."""
+    """A3: a request about a SIM's end user goes to the customer, whose privacy contact gets
+    the notice; the person is told where it went without the customer being named."""
     world = build_world(container)
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(organisations)
+            .where(organisations.c.id == world.company_id)
+            .values(privacy_contact_email="dataskydd@testbolaget.example.com")
+        )
     port, inbox = smtp
     person = "slutanvandare@example.com"
     with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
@@ -179,9 +188,11 @@ def test_a3_processor_data_is_forwarded_to_the_controller(
         request_id = created.json()["request_id"]
         code = code_from(inbox.wait_for(person, f"request {request_id}"))
         client.post(f"/api/v1/requests/{request_id}/verify", json={"code": code})
-        body = inbox.wait_for(person, "forwarded to the controller")
-        assert "Testbolaget AB" in body
+        body = inbox.wait_for(person, f"Your request {request_id} is about a SIM card")
+        assert "Testbolaget" not in body and "dataskydd@" not in body
         assert "IMY" in body
+        notice = inbox.wait_for("dataskydd@testbolaget.example.com", f"request {request_id}")
+        assert "SIM ids" in notice
 
 
 def test_d4_erasure_answer_lists_categories(container: Container, smtp: tuple[int, Inbox]) -> None:
