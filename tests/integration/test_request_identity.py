@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from tests import factories
 from tests.subject_factories import ANNA_PNR, BO_PNR, World, build_world, personnummer
-from varna.adapters.db.tables import organisations, people, subject_requests, support_tickets
+from varna.adapters.db.tables import jobs, organisations, people, subject_requests, support_tickets
 from varna.adapters.jobs import JobWorker
 from varna.bootstrap import Container
 from varna.domain.requests.identity import NEEDS_CHECKING_REASON
@@ -76,6 +76,9 @@ def run_request(
                    secret=_secret(container))  # fmt: skip
     ctx = dataclasses.replace(request_context(container), mailer=mailer)
     drain(container, ctx)
+    with container.engine.connect() as conn:
+        states = conn.execute(select(jobs.c.state).where(jobs.c.request_id == receipt.request_id))
+        assert set(states.scalars()) == {"done"}  # no job failed
     return receipt.request_id, mailer, ctx
 
 
@@ -99,10 +102,12 @@ def request_row(container: Container, request_id: int) -> dict[str, Any]:
 
 def seen_by_requester(container: Container, request_id: int, mailer: CapturingMailer,
                       email: str) -> str:  # fmt: skip
-    """Everything the request produced for its requester: the stored outcome (the extract
-    behind the download link) and every mail to the address."""
-    outcome = json.dumps(request_row(container, request_id)["outcome"], ensure_ascii=False)
-    return outcome + "\n".join(f"{m.subject}\n{m.body}" for m in mailer.to(email))
+    """Everything the request gives its requester: the extract behind the download link and
+    every mail to the address (what else the outcome holds is for staff)."""
+    extract = request_row(container, request_id)["outcome"].get("extract")
+    return json.dumps(extract, ensure_ascii=False) + "\n".join(
+        f"{m.subject}\n{m.body}" for m in mailer.to(email)
+    )
 
 
 def person_row(container: Container, person_id: int) -> tuple[Any, ...]:
