@@ -3,7 +3,8 @@ CLI (D1, G3; GDPR Art. 12(6)): a request naming a stranger's personnummer, confi
 code sent to the requester's own address, waits as "identity needs checking" in the staff
 queue and ``varna requests list|show``; the requester is told only that their identity needs
 checking; staff run it for the confirmed address only, and the answer holds nothing of the
-stranger."""
+stranger. A request naming a SIM tells the requester no company's name; staff see where it
+went (A3)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import subprocess
 import httpx
 import pytest
 
+from tests import factories
 from tests.e2e.helpers import VARNA, env_for, varna
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import ANNA_PNR, build_world
@@ -28,9 +30,10 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
     container: Container,
     smtp: tuple[int, Inbox],  # noqa: F811
 ) -> None:
-    """D1, G3: the access attack with a stranger's personnummer is stopped before any data is
-    read, visible to staff with its reason, and run by staff for the confirmed address only."""
-    build_world(container)
+    """D1, G3, A3: the access attack with a stranger's personnummer is stopped before any data
+    is read, visible to staff with its reason, and run by staff for the confirmed address
+    only; SIM requests name no company to the requester, known SIM or not."""
+    world = build_world(container)
     url = container.settings.database_url
     created = subprocess.run(  # noqa: S603
         [VARNA, "admin", "create", "dpo@example.com", "--role", "privacy_officer",
@@ -79,3 +82,18 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
         assert extract.status_code == 200
         for value in ("Anna Berg", ANNA_PNR, "anna.berg@example.com", "+46701234567"):
             assert value not in extract.text
+
+        # A3: staff see where a SIM request went; the requester is told no company's name.
+        for iccid, where in ((world.anna_iccids[0], "Forwarded to the controller: Testbolaget"),
+                             (factories.test_iccid(4242), "went to no controller")):  # fmt: skip
+            sent = client.post(
+                "/api/v1/requests",
+                json={"kind": "erasure", "email": MALLORY, "language": "en",
+                      "identifiers": {"iccid": iccid}},
+            )  # fmt: skip
+            sim_request = sent.json()["request_id"]
+            code = code_from(inbox.wait_for(MALLORY, f"code for request {sim_request}"))
+            client.post(f"/api/v1/requests/{sim_request}/verify", json={"code": code})
+            told = inbox.wait_for(MALLORY, f"request {sim_request} is about a SIM card")
+            assert "Testbolaget" not in told
+            assert where in client.get(f"/admin/requests/{sim_request}").text

@@ -12,10 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from tests import factories
-from tests.subject_factories import ANNA_PNR, BO_PNR, World, build_world, personnummer
+from tests.subject_factories import ANNA_PNR, BO_PNR, NOW, World, build_world, personnummer
 from varna.adapters.db.tables import jobs, organisations, people, subject_requests, support_tickets
 from varna.adapters.jobs import JobWorker
 from varna.bootstrap import Container
@@ -259,3 +259,23 @@ def test_d4_staff_run_it_for_the_confirmed_address_only_or_refuse(container: Con
     (refusal,) = [m for m in refused_mail.to(MALLORY) if "Decision" in m.subject]
     assert "court" in refusal.body and "IMY" in refusal.body
     assert person_row(container, world.bo_id) == bo_before
+
+
+def test_d4_a_typed_personnummer_narrows_an_address_shared_by_two_records(
+    container: Container,
+) -> None:
+    """D4, D1: when the confirmed address belongs to two people records, the person's own
+    personnummer narrows the erasure to the record it names; the other keeps its data."""
+    world = build_world(container)
+    other_pnr = personnummer("19600101", "002")
+    with container.engine.begin() as conn:
+        other = conn.execute(
+            insert(people).values(full_name="Anna Berg Senior", email=ANNA, phone="+46705550000",
+                                  personnummer=other_pnr, source="test", created_at=NOW)
+        ).inserted_primary_key[0]  # fmt: skip
+    before = person_row(container, other)
+    request_id, mailer, _ = run_request(container, "erasure", ANNA, {"personnummer": ANNA_PNR})
+    assert request_row(container, request_id)["state"] == "completed"
+    assert person_row(container, world.anna_id)[0] == "[erased]"
+    assert person_row(container, other) == before
+    assert other_pnr not in seen_by_requester(container, request_id, mailer, ANNA)

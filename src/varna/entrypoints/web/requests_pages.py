@@ -225,6 +225,7 @@ def request_detail(request: Request, request_id: int) -> Response:
     today = receipt_date(wired.clock)
     return _render(request, "admin_request.html", lang="en", r=record, events=events,
                    staff=staff.account, identity=(record.outcome or {}).get(IDENTITY),
+                   forwarded=(record.outcome or {}).get("forwarded_to"),
                    grounds=[g.value for g in RefusalGround],
                    overdue=record.state in OPEN_STATES and today > record.due_date,
                    csrf=staff.csrf, error=None)  # fmt: skip

@@ -31,6 +31,7 @@ from varna.domain.subjects.keys import SubjectKey
 from varna.services.consent.ports import OutgoingMail
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.identity import (
+    SIM_KINDS,
     EmailCodeProof,
     check_identity,
     identity_of,
@@ -53,7 +54,6 @@ ACTOR = "worker"
 RESULT_TASK = "send_result"
 IDENTITY_TASK = "send_identity_notice"
 DOWNLOAD_LIFETIME = timedelta(days=7)
-SIM_KINDS = ("iccid", "imsi", "msisdn")
 WORKING = (RequestState.VERIFIED, RequestState.IN_PROGRESS, RequestState.EXTENDED)
 # Kinds a person at varna decides on (rectification needs the new value checked, an objection
 # to legitimate interests needs the balancing, withdrawal goes through the consent center):

@@ -28,8 +28,10 @@ from varna.services.requests.ports import IdentityProof, RequestRecord, RequestU
 from varna.services.subjects.common import resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
 
-# Identifiers a person may type that name a person (SIM identifiers route the request, A3).
+# Identifiers a person may type that name a person; SIM identifiers route the request (A3).
+# Any other typed identifier cannot be checked against the proof, so it needs checking too.
 TYPED_PERSONAL_KINDS = ("phone", "personnummer")
+SIM_KINDS = ("iccid", "imsi", "msisdn")
 
 
 class EmailCodeProof:
@@ -49,10 +51,11 @@ class IdentityCheck:
 
 
 def typed_keys(record: RequestRecord) -> tuple[SubjectKey, ...]:
+    """The identifiers the person typed that are not a SIM's."""
     return tuple(
         SubjectKey(kind, value)
         for kind, value in sorted(record.identifiers.items())
-        if kind in TYPED_PERSONAL_KINDS
+        if kind not in SIM_KINDS
     )
 
 
@@ -75,7 +78,10 @@ def check_identity(
     proven_keys = proof.proven_keys(record)
     typed = typed_keys(record) if typed is None else typed
     proven = resolve(uow, proven_keys, secret=secret).person_ids if proven_keys else ()
-    found = [resolve(uow, [key], secret=secret).person_ids for key in typed]
+    found = [
+        resolve(uow, [key], secret=secret).person_ids if key.kind in TYPED_PERSONAL_KINDS else ()
+        for key in typed
+    ]  # an identifier that cannot be checked resolves to nobody the proof reaches
     decision = decide(proven, found)
     if decision.people is None:
         return IdentityCheck(decision, ())
