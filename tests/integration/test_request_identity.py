@@ -20,6 +20,7 @@ from varna.adapters.db.tables import jobs, organisations, people, subject_reques
 from varna.adapters.jobs import JobWorker
 from varna.bootstrap import Container
 from varna.domain.requests.identity import NEEDS_CHECKING_REASON
+from varna.entrypoints.notices_wiring import notice_jobs
 from varna.entrypoints.requests_wiring import request_context
 from varna.services.consent.ports import OutgoingMail
 from varna.services.requests.decisions import refuse_request
@@ -77,14 +78,15 @@ def run_request(
     ctx = dataclasses.replace(request_context(container), mailer=mailer)
     drain(container, ctx)
     with container.engine.connect() as conn:
-        states = conn.execute(select(jobs.c.state).where(jobs.c.request_id == receipt.request_id))
-        assert set(states.scalars()) == {"done"}  # no job failed
+        ours = select(jobs.c.state).where(jobs.c.request_id == receipt.request_id)
+        assert set(conn.execute(ours).scalars()) == {"done"}  # no job of the request failed
     return receipt.request_id, mailer, ctx
 
 
 def drain(container: Container, ctx: RequestContext) -> None:
     """Run every queued job (execution, answers, notices) with ``ctx``."""
-    worker = JobWorker(container.engine, handlers(ctx), name="test", now=container.clock.now,
+    tasks = {**handlers(ctx), **notice_jobs(container)}
+    worker = JobWorker(container.engine, tasks, name="test", now=container.clock.now,
                        lease=timedelta(minutes=5))  # fmt: skip
     while worker.run_once():
         pass
