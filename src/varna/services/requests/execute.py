@@ -105,10 +105,9 @@ def execute_request(ctx: RequestContext, request_id: int | None) -> None:
             _forward(uow, record, sims, now=now)
             uow.commit()
             return
-        if identity == IdentityStatus.CONFIRMED_BY_STAFF:  # staff checked: the proof only
-            check = check_identity(uow, record, ctx.identity, secret=ctx.secret, typed=())
-        else:
-            check = check_identity(uow, record, ctx.identity, secret=ctx.secret)
+        checked = identity == IdentityStatus.CONFIRMED_BY_STAFF  # staff: the proof alone
+        check = check_identity(uow, record, ctx.identity, secret=ctx.secret,
+                               typed=() if checked else None)  # fmt: skip
         if check.decision.needs_checking:
             moved = uow.requests.change_state(
                 request_id, from_states=[state], to_state=state, actor=ACTOR, at=now,
@@ -227,9 +226,7 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
     download_url = None
     with ctx.uow() as uow:
         record = uow.requests.get(request_id)
-        if record is None:
-            return
-        if record.state not in (RequestState.COMPLETED, RequestState.FORWARDED):
+        if record is None or record.state not in (RequestState.COMPLETED, RequestState.FORWARDED):
             return
         outcome = record.outcome or {}
         if record.state == RequestState.COMPLETED and "extract" in outcome:
