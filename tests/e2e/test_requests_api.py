@@ -16,10 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from tests.e2e.helpers import VARNA, env_for, free_port
 from tests.mail_server import smtp_server
 from tests.subject_factories import build_world
+from varna.adapters.db.tables import organisations
 from varna.bootstrap import Container
 
 pytestmark = pytest.mark.e2e
@@ -185,8 +187,15 @@ def test_rate_limit_per_client_and_tries_per_client(
 def test_a3_processor_data_is_forwarded_to_the_controller(
     container: Container, smtp: tuple[int, Inbox]
 ) -> None:
-    """A3: a request about a SIM's end user goes to the customer; the person learns who."""
+    """A3: a request about a SIM's end user goes to the customer, whose privacy contact gets
+    the notice; the person is told where it went without the customer being named."""
     world = build_world(container)
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(organisations)
+            .where(organisations.c.id == world.company_id)
+            .values(privacy_contact_email="dataskydd@testbolaget.example.com")
+        )
     port, inbox = smtp
     person = "slutanvandare@example.com"
     with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
@@ -196,11 +205,13 @@ def test_a3_processor_data_is_forwarded_to_the_controller(
                   "identifiers": {"iccid": world.anna_iccids[0]}},
         )  # fmt: skip
         reference = created.json()["request_id"]
-        _, code = inbox.code_mail(person, reference)
+        number, code = inbox.code_mail(person, reference)
         client.post(f"/api/v1/requests/{reference}/verify", json={"code": code})
-        body = inbox.wait_for(person, "forwarded to the controller")
-        assert "Testbolaget AB" in body
+        body = inbox.wait_for(person, f"Your request {number} is about a SIM card")
+        assert "Testbolaget" not in body and "dataskydd@" not in body
         assert "IMY" in body
+        notice = inbox.wait_for("dataskydd@testbolaget.example.com", f"request {number}")
+        assert "SIM ids" in notice
 
 
 def test_d4_erasure_answer_lists_categories(container: Container, smtp: tuple[int, Inbox]) -> None:

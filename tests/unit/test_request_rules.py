@@ -129,7 +129,8 @@ def test_d7_every_answer_names_imy_and_a_refusal_the_courts(language: str) -> No
         messages.code_mail(language, request_id=1, code="123456", verify_url="u")[1],
         messages.result_mail(language, request_id=1, kind="access", outcome={},
                              download_url="u")[1],
-        messages.forwarded_mail(language, request_id=1, controllers=[("Kund AB", None)])[1],
+        messages.forwarded_mail(language, request_id=1)[1],
+        messages.identity_mail(language, request_id=1)[1],
         messages.extension_mail(language, request_id=1, reason="r", new_due="2026-04-30")[1],
     ]  # fmt: skip
     refusal = messages.refusal_mail(language, request_id=1, kind="access", ground="excessive",

@@ -52,8 +52,10 @@ TRANSITIONS: dict[RequestState, frozenset[RequestState]] = {
 
 
 class RefusalGround(StrEnum):
-    """The only grounds on which a request may be refused or cost a fee (Art. 12(5), 15(3))."""
+    """The only grounds on which a request may be refused or cost a fee (Art. 12(5), 15(3)),
+    or refused because the person's identity could not be confirmed (Art. 11(2), 12(2), 12(6))."""
 
     MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
     EXCESSIVE = "excessive"
     FURTHER_COPY = "further_copy"  # a fee for a further copy, never a refusal of the first
+    IDENTITY_NOT_CONFIRMED = "identity_not_confirmed"  # after the identity check (Art. 12(6))

@@ -12,9 +12,11 @@ from rich.table import Table
 
 from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
+from varna.domain.requests.identity import IDENTITY, IdentityStatus
 from varna.domain.requests.kinds import OPEN_STATES
 from varna.entrypoints.cli.common import container, fail, print_json
 from varna.entrypoints.worker import run_worker
+from varna.services.requests.identity import identity_of
 from varna.services.requests.intake import receipt_date
 from varna.services.requests.ports import RequestRecord
 from varna.services.requests.staff import create_account
@@ -23,6 +25,10 @@ app = typer.Typer(help="Data-subject requests: the queue and each request's time
                   no_args_is_help=True)  # fmt: skip
 admin_app = typer.Typer(help="Staff accounts of the admin console.", no_args_is_help=True)
 stdout = Console()
+IDENTITY_LABELS = {
+    IdentityStatus.NEEDS_CHECKING.value: "needs checking",
+    IdentityStatus.CONFIRMED_BY_STAFF.value: "checked by staff",
+}
 
 
 def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
@@ -31,6 +37,7 @@ def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
         "id": record.id, "kind": record.kind, "state": record.state,
         "received_at": record.received_at.isoformat(), "due_date": record.due_date.isoformat(),
         "overdue": overdue, "extension_months": record.extension_months,
+        "identity": identity_of(record.outcome),
     }  # fmt: skip
 
 
@@ -41,7 +48,8 @@ def list_requests(
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Requests sorted by due date (ids, kinds and clocks only; no personal data)."""
+    """Requests sorted by due date (ids, kinds, clocks and identity checks; no personal
+    data)."""
     with container() as wired:
         today = receipt_date(wired.clock)
         with wired.uow() as uow:
@@ -53,10 +61,12 @@ def list_requests(
     if json_output:
         print_json(rows)
         return
-    table = Table("id", "kind", "state", "received", "due", title="Requests")
+    table = Table("id", "kind", "state", "identity", "received", "due", title="Requests")
     for row in rows:
         due = f"[red]{row['due_date']} (overdue)[/]" if row["overdue"] else row["due_date"]
-        table.add_row(str(row["id"]), row["kind"], row["state"], row["received_at"][:10], due)
+        identity = IDENTITY_LABELS.get(row["identity"] or "", "")
+        table.add_row(str(row["id"]), row["kind"], row["state"], identity,
+                      row["received_at"][:10], due)  # fmt: skip
     stdout.print(table)
 
 
@@ -78,6 +88,7 @@ def show_request(
         "refusal_ground": record.refusal_ground,
         "refusal_reason": record.refusal_reason,
         "controller_id": record.controller_id,
+        "identity_reason": ((record.outcome or {}).get(IDENTITY) or {}).get("reason"),
         "timeline": [
             {"state": e.state, "actor": e.actor, "at": e.at.isoformat(), "note": e.note}
             for e in events
@@ -87,6 +98,8 @@ def show_request(
         print_json(data)
         return
     stdout.print(f"request {record.id}: {record.kind}, {record.state}, due {record.due_date}")
+    if data["identity"] == IdentityStatus.NEEDS_CHECKING:
+        stdout.print(f"  identity needs checking: {data['identity_reason']}")
     for event in data["timeline"]:
         stdout.print(
             f"  {event['at']}  {event['state']:<12} {event['actor']}  {event['note'] or ''}"

@@ -15,7 +15,8 @@ import varna
 from varna.adapters.passwords import Argon2Passwords
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
-from varna.domain.requests.kinds import OPEN_STATES, RequestKind, RequestState
+from varna.domain.requests.identity import IDENTITY
+from varna.domain.requests.kinds import OPEN_STATES, RefusalGround, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE, client_of
 from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.entrypoints.web.pages import templates
@@ -29,6 +30,7 @@ from varna.entrypoints.web.staff_auth import (
 )
 from varna.services.requests.decisions import complete_request, extend_request, refuse_request
 from varna.services.requests.execute import download
+from varna.services.requests.identity import identity_of, run_for_proven_person
 from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,
@@ -275,7 +277,8 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
     with wired.uow() as uow:
         records = uow.requests.listing(states=[state] if state else [],
                                        kinds=[kind] if kind else [], due_before=None)  # fmt: skip
-    rows = [{"r": r, "overdue": r.state in OPEN_STATES and today > r.due_date} for r in records]
+    rows = [{"r": r, "overdue": r.state in OPEN_STATES and today > r.due_date,
+             "identity": identity_of(r.outcome)} for r in records]  # fmt: skip
     return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff.account,
                    kind=kind, state=state, all_kinds=[k.value for k in RequestKind],
                    all_states=[s.value for s in RequestState], csrf=staff.csrf)  # fmt: skip
@@ -294,7 +297,9 @@ def request_detail(request: Request, request_id: int) -> Response:
         return HTMLResponse("<p>No such request.</p>", status_code=404)
     today = receipt_date(wired.clock)
     return _render(request, "admin_request.html", lang="en", r=record, events=events,
-                   staff=staff.account,
+                   staff=staff.account, identity=(record.outcome or {}).get(IDENTITY),
+                   forwarded=(record.outcome or {}).get("forwarded_to"),
+                   grounds=[g.value for g in RefusalGround],
                    overdue=record.state in OPEN_STATES and today > record.due_date,
                    csrf=staff.csrf, error=None)  # fmt: skip
 
@@ -324,6 +329,8 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
             refuse_request(wired.uow(), request_id, ground=form.get("ground"),
                            reason=form.get("reason"), actor=actor, clock=wired.clock,
                            mailer=wired.mailer(), special_policy=policy)  # fmt: skip
+        elif action == "run-verified":
+            run_for_proven_person(wired.uow(), request_id, actor=actor, clock=wired.clock)
         elif action == "complete":
             complete_request(wired.uow(), request_id, note=form.get("note") or None,
                              actor=actor, clock=wired.clock, special_policy=policy)  # fmt: skip

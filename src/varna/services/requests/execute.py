@@ -1,5 +1,11 @@
 """Executing a verified request by job (D1-D5, D8, A3), and sending its answer.
 
+A request acts only on the person its verified identifier proves (``IdentityProof``, the
+e-mail code today); the identifiers the person typed may narrow that, never widen it, and a
+request whose typed identifiers do not fit waits for staff ("identity needs checking",
+``services.requests.identity``). A SIM identifier only routes the request to the SIM's
+controller; the requester is told the same words whether or not the SIM exists (A3).
+
 Both handlers are idempotent: the request's state says what is left to do, and the final
 state change is conditional, so a job that runs twice (a worker killed mid-request, its lease
 taken over) completes the request once. The subject engine (``services.subjects``) does the
@@ -12,19 +18,32 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from varna.catalog import Catalog
 from varna.domain.requests.codes import hash_secret, new_token
 from varna.domain.requests.extracts import DOWNLOADED, EXTRACT, without_extract
+from varna.domain.requests.identity import IDENTITY, NEEDS_CHECKING_REASON, IdentityStatus
 from varna.domain.requests.kinds import RequestKind, RequestState
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.consent.ports import OutgoingMail
 from varna.services.ports import AuditEvent, Clock
-from varna.services.requests.messages import controller_mail, forwarded_mail, result_mail
-from varna.services.requests.ports import Mailer, RequestRecord, RequestUnitOfWork
+from varna.services.requests.identity import (
+    SIM_KINDS,
+    EmailCodeProof,
+    check_identity,
+    identity_of,
+    needs_checking_outcome,
+)
+from varna.services.requests.messages import (
+    controller_mail,
+    forwarded_mail,
+    identity_mail,
+    result_mail,
+)
+from varna.services.requests.ports import IdentityProof, Mailer, RequestRecord, RequestUnitOfWork
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract
 from varna.services.subjects.objection import object_to
@@ -33,9 +52,8 @@ from varna.services.subjects.restrict import restrict
 
 ACTOR = "worker"
 RESULT_TASK = "send_result"
+IDENTITY_TASK = "send_identity_notice"
 DOWNLOAD_LIFETIME = timedelta(days=7)
-SIM_KINDS = ("iccid", "imsi", "msisdn")
-PERSONAL_KINDS = ("phone", "personnummer")
 WORKING = (RequestState.VERIFIED, RequestState.IN_PROGRESS, RequestState.EXTENDED)
 # Kinds a person at varna decides on (rectification needs the new value checked, an objection
 # to legitimate interests needs the balancing, withdrawal goes through the consent center):
@@ -56,13 +74,7 @@ class RequestContext:
     mailer: Mailer | None
     public_url: str
     pause_seconds: float = 0.0  # between "in progress" and the work (VARNA_JOB_PAUSE_SECONDS)
-
-
-def _keys(record: RequestRecord) -> tuple[SubjectKey, ...]:
-    keys = [SubjectKey("email", record.email)]
-    keys += [SubjectKey(k, v) for k, v in sorted(record.identifiers.items())
-             if k in PERSONAL_KINDS]  # fmt: skip
-    return tuple(keys)
+    identity: IdentityProof = field(default_factory=EmailCodeProof)
 
 
 def _plain(value: Any) -> Any:
@@ -78,27 +90,35 @@ def execute_request(ctx: RequestContext, request_id: int | None) -> None:
         record = uow.requests.get(request_id)
         if record is None or record.state not in WORKING:
             return
-        if record.state == RequestState.VERIFIED:
+        identity = identity_of(record.outcome)
+        if identity == IdentityStatus.NEEDS_CHECKING:
+            return  # waits for staff (run_for_proven_person or a refusal)
+        state = RequestState(record.state)
+        if state == RequestState.VERIFIED:
+            state = RequestState.IN_PROGRESS
             uow.requests.change_state(
                 request_id, from_states=[RequestState.VERIFIED],
-                to_state=RequestState.IN_PROGRESS, actor=ACTOR, at=now,
+                to_state=state, actor=ACTOR, at=now,
             )  # fmt: skip
         sims = {k: v for k, v in record.identifiers.items() if k in SIM_KINDS}
-        controllers = uow.requests.controllers_of_sims(sims) if sims else []
-        if controllers:  # A3: the SIM's end-user data belongs to the customer
-            for controller in controllers:
-                uow.rights.record_controller_request(
-                    organisation_id=controller.organisation_id, person_id=None,
-                    kind=record.kind[:16], sim_ids=controller.sim_ids, status="routed",
-                    instruction_ref=f"request:{request_id}", at=now,
-                )  # fmt: skip
-            outcome = {"forwarded_to": [
-                {"organisation_id": c.organisation_id, "name": c.name,
-                 "privacy_contact": c.privacy_contact, "sim_ids": list(c.sim_ids)}
-                for c in controllers
-            ]}  # fmt: skip
-            _close(uow, request_id, RequestState.FORWARDED, outcome, now=now,
-                   controller_id=controllers[0].organisation_id)  # fmt: skip
+        if sims:  # A3: the SIM's end-user data belongs to the customer, known SIM or not
+            _forward(uow, record, sims, now=now)
+            uow.commit()
+            return
+        checked = identity == IdentityStatus.CONFIRMED_BY_STAFF  # staff: the proof alone
+        check = check_identity(uow, record, ctx.identity, secret=ctx.secret,
+                               typed=() if checked else None)  # fmt: skip
+        if check.decision.needs_checking:
+            moved = uow.requests.change_state(
+                request_id, from_states=[state], to_state=state, actor=ACTOR, at=now,
+                note=f"identity needs checking: {NEEDS_CHECKING_REASON}",
+                fields={"outcome": needs_checking_outcome(record.outcome)},
+            )  # fmt: skip
+            if moved:  # the person is told, in the same words whatever the cause
+                uow.jobs.enqueue(IDENTITY_TASK, f"identity:{request_id}", request_id=request_id,
+                                 at=now)  # fmt: skip
+                uow.audit.record(AuditEvent(ACTOR, "request.identity_needs_checking",
+                                            f"request:{request_id}", {}), at=now)  # fmt: skip
             uow.commit()
             return
         uow.commit()
@@ -106,15 +126,39 @@ def execute_request(ctx: RequestContext, request_id: int | None) -> None:
         return
     if ctx.pause_seconds:
         time.sleep(ctx.pause_seconds)
-    outcome = _run(ctx, record)
+    outcome = _run(ctx, record, check.keys)
+    if record.outcome and IDENTITY in record.outcome:  # keep what staff decided, as proof
+        outcome[IDENTITY] = record.outcome[IDENTITY]
     with ctx.uow() as uow:
         _close(uow, request_id, RequestState.COMPLETED, outcome, now=ctx.clock.now())
         uow.commit()
 
 
-def _run(ctx: RequestContext, record: RequestRecord) -> dict[str, Any]:
+def _forward(
+    uow: RequestUnitOfWork, record: RequestRecord, sims: dict[str, str], *, now: Any
+) -> None:
+    """Route the request to the controllers of the SIMs it names (A3). What the outcome keeps
+    of them is for staff; the requester's answer names no one."""
+    controllers = uow.requests.controllers_of_sims(sims)
+    for controller in controllers:
+        uow.rights.record_controller_request(
+            organisation_id=controller.organisation_id, person_id=None,
+            kind=record.kind[:16], sim_ids=controller.sim_ids, status="routed",
+            instruction_ref=f"request:{record.id}", at=now,
+        )  # fmt: skip
+    outcome = {"forwarded_to": [
+        {"organisation_id": c.organisation_id, "name": c.name,
+         "privacy_contact": c.privacy_contact, "sim_ids": list(c.sim_ids)}
+        for c in controllers
+    ]}  # fmt: skip
+    _close(uow, record.id, RequestState.FORWARDED, outcome, now=now,
+           controller_id=controllers[0].organisation_id if controllers else None)  # fmt: skip
+
+
+def _run(
+    ctx: RequestContext, record: RequestRecord, keys: tuple[SubjectKey, ...]
+) -> dict[str, Any]:
     actor, clock, secret = f"request:{record.id}", ctx.clock, ctx.secret
-    keys = _keys(record)
     kind = RequestKind(record.kind)
     if kind is RequestKind.ACCESS:
         bundle = build_extract(
@@ -173,8 +217,9 @@ def _close(
 
 
 def send_result(ctx: RequestContext, request_id: int | None) -> None:
-    """Mail the answer: a single-use download link, the per-category erasure outcome, or who
-    the controller is; every answer names IMY (D7)."""
+    """Mail the answer: a single-use download link, the per-category erasure outcome, or that
+    a SIM's data is its controller's to answer for (naming no one, A3); every answer names
+    IMY (D7)."""
     if request_id is None:
         return
     now = ctx.clock.now()
@@ -196,10 +241,7 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
         return
     if record.state == RequestState.FORWARDED:
         forwarded = outcome.get("forwarded_to", [])
-        subject, body = forwarded_mail(
-            record.language, request_id=request_id,
-            controllers=[(c["name"], c.get("privacy_contact")) for c in forwarded],
-        )  # fmt: skip
+        subject, body = forwarded_mail(record.language, request_id=request_id)
         ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
         for controller in forwarded:
             if controller.get("privacy_contact"):
@@ -212,6 +254,21 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
         record.language, request_id=request_id, kind=record.kind,
         outcome=outcome.get("erasure", {}), download_url=download_url,
     )  # fmt: skip
+    ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
+
+
+def send_identity_notice(ctx: RequestContext, request_id: int | None) -> None:
+    """Tell the person that their identity needs checking before the request is acted on: the
+    same words whatever the cause, so the mail says nothing about whose identifier it was."""
+    if request_id is None or ctx.mailer is None:
+        return
+    with ctx.uow() as uow:
+        record = uow.requests.get(request_id)
+    if record is None or identity_of(record.outcome) != IdentityStatus.NEEDS_CHECKING:
+        return
+    if record.state not in WORKING:
+        return
+    subject, body = identity_mail(record.language, request_id=request_id)
     ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
 
 
@@ -242,4 +299,5 @@ def handlers(ctx: RequestContext) -> dict[str, Callable[[int | None], None]]:
     return {
         "execute_request": lambda request_id: execute_request(ctx, request_id),
         RESULT_TASK: lambda request_id: send_result(ctx, request_id),
+        IDENTITY_TASK: lambda request_id: send_identity_notice(ctx, request_id),
     }

@@ -119,27 +119,52 @@ def _outcome_lines(lang: str, outcome: Mapping[str, Any]) -> list[str]:
     return []
 
 
-def forwarded_mail(
-    language: str, *, request_id: int, controllers: list[tuple[str, str | None]]
-) -> tuple[str, str]:
+def forwarded_mail(language: str, *, request_id: int) -> tuple[str, str]:
+    """To a person whose request names a SIM (A3): the same words whether or not the SIM
+    exists, and no controller named, so the answer says nothing about whose SIM it is."""
     lang = _lang(language)
-    names = "\n".join(
-        f"- {name}" + (f" ({contact})" if contact else "") for name, contact in controllers
-    )
     if lang == "sv":
-        subject = f"Din begäran {request_id} har skickats till den personuppgiftsansvarige"
+        subject = f"Din begäran {request_id} gäller ett SIM-kort"
         body = (
-            "Uppgifterna om SIM-kortet behandlar vi som personuppgiftsbiträde. "
-            "Personuppgiftsansvarig är företaget som står som betalare för tjänsten. Vi har "
-            f"skickat din begäran vidare till:\n{names}\n\nDe svarar dig, och vi utför deras "
-            "instruktioner."
+            "Du angav ett SIM-kort (ICCID, IMSI eller telefonnummer) i din begäran. Uppgifterna "
+            "om den som använder ett SIM-kort behandlar vi som personuppgiftsbiträde åt "
+            "företaget som har SIM-kortets abonnemang; det företaget är personuppgiftsansvarigt. "
+            "En begäran om ett SIM-korts uppgifter går därför till det företaget, som svarar "
+            "dig, och vi utför dess instruktioner.\n\nVill du också veta vad vi har om dig "
+            "själv, till exempel som kontaktperson hos en av våra kunder, gör en ny begäran "
+            "utan SIM-kortets uppgifter."
         )
     else:
-        subject = f"Your request {request_id} has been forwarded to the controller"
+        subject = f"Your request {request_id} is about a SIM card"
         body = (
-            "We process the data about this SIM card as a processor. The controller is the "
-            f"company registered as payer of the service. We have forwarded your request to:\n"
-            f"{names}\n\nThey will answer you, and we carry out their instructions."
+            "You gave a SIM card (its ICCID, IMSI or phone number) with your request. We "
+            "process the data about a SIM card's user as a processor for the company that "
+            "holds the SIM's subscription; that company is the controller. A request about a "
+            "SIM's data therefore goes to that company, which will answer you, and we carry "
+            "out its instructions.\n\nIf you also want to know what we hold about you "
+            "yourself, for example as a contact person at one of our customers, make a new "
+            "request without the SIM's details."
+        )
+    return subject, body + _footer(lang)
+
+
+def identity_mail(language: str, *, request_id: int) -> tuple[str, str]:
+    """To a person whose typed identifiers do not fit the confirmed address (Art. 12(6)):
+    the same words whatever the cause (someone else's, nobody's, not checkable)."""
+    lang = _lang(language)
+    if lang == "sv":
+        subject = f"Din begäran {request_id}: vi behöver kontrollera din identitet"
+        body = (
+            f"Din begäran (nummer {request_id}) är bekräftad. Innan vi kan utföra den behöver "
+            "vi kontrollera att uppgifterna du lämnade med den hör till dig. Vi hör av oss "
+            "till den här adressen. Vi svarar inom en månad från att vi tog emot begäran."
+        )
+    else:
+        subject = f"Your request {request_id}: we need to check your identity"
+        body = (
+            f"Your request (number {request_id}) is confirmed. Before we can act on it we "
+            "need to check that the details you gave with it belong to you. We will contact "
+            "you at this address. We answer within one month of receiving the request."
         )
     return subject, body + _footer(lang)
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from varna.domain.requests.codes import StoredCode
+from varna.domain.subjects.keys import SubjectKey
 from varna.services.consent.ports import OutgoingMail
 from varna.services.ports import TextStore
 from varna.services.subjects.ports import SubjectUnitOfWork
@@ -129,6 +130,15 @@ class RequestStore(Protocol):
         ...
 
     def controllers_of_sims(self, identifiers: Mapping[str, str]) -> list[Controller]: ...
+
+
+class IdentityProof(Protocol):
+    """What a verified request proves about its person: the subject keys the request may act
+    on. The one-time code proves the e-mail address today; a stronger proof (BankID proving a
+    personnummer) is another implementation. Identifiers the person merely typed are not
+    proven and only narrow what this proves (``domain.requests.identity``)."""
+
+    def proven_keys(self, record: RequestRecord) -> tuple[SubjectKey, ...]: ...
 
 
 class JobQueue(Protocol):
