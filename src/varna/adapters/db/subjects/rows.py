@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Select, String, case, cast, func, select
 
+from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.subjects.walker import Walk
 from varna.adapters.db.tables import metadata
 from varna.adapters.db.types import UTCDateTime
@@ -33,8 +34,9 @@ _PLAIN: dict[tuple[str, Select[Any]], bool] = {}
 def rows_query(
     connection: Connection, walk: Walk, table: str, columns: Sequence[str]
 ) -> tuple[tuple[str, ...], Select[Any] | None]:
-    """The selected columns (``id`` first) and the query of the person's rows (ordered as
-    ``_order`` says); None when the table cannot hold any."""
+    """The selected columns (``id`` first: the record's key, the table's primary key, whatever
+    its name) and the query of the person's rows (ordered as ``_order`` says); None when the
+    table cannot hold any."""
     selected = ("id", *(c for c in columns if c != "id"))
     condition = walk.condition(table)
     if condition is None:
@@ -43,7 +45,9 @@ def rows_query(
     key = (table, selected, postgres, condition)
     if key not in _QUERIES:
         sql_table = metadata.tables[table]
-        query = select(*(_value(sql_table.c[c], postgres) for c in selected)).where(condition)
+        record = key_of(sql_table)
+        values = [_value(sql_table.c[c], postgres) for c in selected[1:]]
+        query = select(record.label("id"), *values).where(condition)
         _QUERIES[key] = query.order_by(*_order(walk, table))
     return selected, _QUERIES[key]
 
@@ -61,13 +65,14 @@ def _order(walk: Walk, table: str) -> tuple[Column[Any], ...]:
          if link.kind is LinkKind.VIA and link.column),
         None,
     )  # fmt: skip
+    key = key_of(sql_table)
     if via is None:
-        return (sql_table.c.id,)
+        return (key,)
     for index in sorted(sql_table.indexes, key=lambda index: index.name or ""):
         columns = [c for c in index.columns if isinstance(c, Column)]
         if len(columns) > 1 and columns[0].name == via:
             return tuple(columns)
-    return (sql_table.c[via], sql_table.c.id)
+    return (sql_table.c[via], key)
 
 
 def _value(column: Column[Any], postgres: bool) -> Any:
