@@ -8,16 +8,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from tests.subject_factories import NOW
-from tests.subject_records import DANA_EMAIL, NOT_A_PERSONS, RECORDS, add_every_record
-from varna.adapters.db.tables import metadata, people
+from tests.subject_records import DANA_EMAIL, NOT_A_PERSONS, RECORDS, Made, add_every_record
+from varna.adapters.db.tables import mail_outbox, metadata, people
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
 from varna.catalog.loader import load_catalog
@@ -27,6 +28,7 @@ from varna.services.subjects.extract import build_extract
 from varna.services.subjects.find import FindResult, find_subject
 
 SECRET = b"test-secret"
+ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
 class FixedClock:
@@ -106,3 +108,28 @@ def test_d1_d4_every_kind_of_record_is_extracted_and_erased(
         for name in ("privacy_center_links", "unsubscribe_tokens", "web_visits"):
             left = conn.execute(select(func.count()).select_from(metadata.tables[name]))
             assert left.scalar_one() == 0, name
+
+
+def test_d1_a_time_after_many_empty_ones_is_written_in_iso_8601(container: Container) -> None:
+    """D1: the extract writes every date and time in ISO 8601, also in a column that is empty
+    in the first rows (60 messages, the last ones sent): which columns hold times is known
+    from their type, not guessed from the first rows."""
+    made = Made(SECRET)
+    with container.engine.begin() as conn:
+        for table in ("organisations", "people"):
+            RECORDS[table](conn, made)
+        conn.execute(
+            insert(mail_outbox),
+            [
+                {"person_id": made.ids["person"], "recipient": DANA_EMAIL, "purpose": "newsletter",
+                 "mail_subject": "Nyheter", "message_body": "Hej!", "created_at": NOW,
+                 "sent_at": NOW if n >= 55 else None}
+                for n in range(60)
+            ],
+        )  # fmt: skip
+    bundle = build_extract(container.uow(), container.catalog, (_key("email", DANA_EMAIL),),
+                           actor="test", clock=FixedClock(), secret=SECRET).bundle  # fmt: skip
+    (block,) = [b for b in bundle["data"]["consent_record"] if b["table"] == "mail_outbox"]
+    sent = [row[block["fields"].index("sent_at")] for row in block["rows"]]
+    assert len(sent) == 60 and sent.count(None) == 55
+    assert all(ISO.fullmatch(value) for value in sent if value), sent[-6:]

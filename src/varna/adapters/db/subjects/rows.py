@@ -14,7 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, String, case, cast, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    select,
+)
 
 from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.subjects.walker import Walk
@@ -50,6 +61,16 @@ def rows_query(
         query = select(record.label("id"), *values).where(condition)
         _QUERIES[key] = query.order_by(*_order(walk, table))
     return selected, _QUERIES[key]
+
+
+def date_columns(connection: Connection, table: str, columns: Sequence[str]) -> frozenset[str]:
+    """The columns among ``columns`` whose values a query of ``rows_query`` gives as dates or
+    times: date columns, and timestamps except on PostgreSQL (which writes them as text).
+    ``id``, the record's key, is not one."""
+    postgres = connection.dialect.name == "postgresql"
+    sql_table = metadata.tables[table]
+    kinds: tuple[type, ...] = (Date, DateTime) if postgres else (Date, DateTime, UTCDateTime)
+    return frozenset(c for c in columns if c != "id" and isinstance(sql_table.c[c].type, kinds))
 
 
 def _order(walk: Walk, table: str) -> tuple[Column[Any], ...]:
@@ -130,4 +151,4 @@ class StreamedQuery:
             result.close()
 
 
-__all__ = ["BATCH", "StreamedQuery", "fetch_rows", "rows_query"]
+__all__ = ["BATCH", "StreamedQuery", "date_columns", "fetch_rows", "rows_query"]

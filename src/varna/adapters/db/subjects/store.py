@@ -36,7 +36,7 @@ from varna.adapters.db.subjects.facts import (
     started_by,
 )
 from varna.adapters.db.subjects.keys import key_of
-from varna.adapters.db.subjects.rows import StreamedQuery, fetch_rows, rows_query
+from varna.adapters.db.subjects.rows import StreamedQuery, date_columns, fetch_rows, rows_query
 from varna.adapters.db.subjects.walker import FIRMS, PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
@@ -199,7 +199,9 @@ class SqlSubjectStore:
         walk = self._walk(scope)
         selected, query = rows_query(self._connection, walk, table, columns)
         rows = [] if query is None else fetch_rows(self._connection, query, walk.params)
-        return TableRows(table, selected, rows)
+        return TableRows(
+            table, selected, rows, dates=date_columns(self._connection, table, selected)
+        )
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
         walk = self._walk(scope)
@@ -207,7 +209,9 @@ class SqlSubjectStore:
         rows: list[Any] | StreamedQuery = (
             [] if query is None else StreamedQuery(self._connection, query, walk.params)
         )
-        return TableRows(table, selected, rows)
+        return TableRows(
+            table, selected, rows, dates=date_columns(self._connection, table, selected)
+        )
 
     def mentions(self, scope: SubjectScope) -> list[TableRows]:
         walk = self._walk(scope)
