@@ -19,11 +19,13 @@ from sqlalchemy import func, insert, select
 from tests.subject_factories import NOW
 from tests.subject_records import DANA_EMAIL, NOT_A_PERSONS, RECORDS, Made, add_every_record
 from varna.adapters.db.subjects.keys import key_of
-from varna.adapters.db.tables import mail_outbox, metadata, people
+from varna.adapters.db.tables import mail_outbox, metadata, people, subject_requests
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
 from varna.catalog.loader import load_catalog
 from varna.domain.subjects.keys import SubjectKey, normalise
+from varna.entrypoints.requests_wiring import make_worker
+from varna.services.requests.intake import IntakeCommand, submit_request, verify_request
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract
 from varna.services.subjects.find import FindResult, find_subject
@@ -136,3 +138,36 @@ def test_d1_a_time_after_many_empty_ones_is_written_in_iso_8601(container: Conta
     sent = [row[block["fields"].index("sent_at")] for row in block["rows"]]
     assert len(sent) == 60 and sent.count(None) == 55
     assert all(ISO.fullmatch(value) for value in sent if value), sent[-6:]
+
+
+def test_d1_an_access_request_is_answered_for_a_person_with_every_record(
+    container: Container,
+) -> None:
+    """D1: an access request by e-mail for a person who once asked for a consent link (and
+    has every other kind of record) is carried out by the worker's job, and the answer waits
+    in the mail outbox (the job used to fail five times and the request stayed in progress)."""
+    secret = container.settings.secret_key.get_secret_value().encode("utf-8")
+    with container.engine.begin() as conn:
+        add_every_record(conn, secret)
+    mailer = container.mailer()  # no SMTP: the mail outbox
+    receipt = submit_request(container.uow(), IntakeCommand("access", DANA_EMAIL), actor="test",
+                             clock=container.clock, secret=secret, mailer=mailer,
+                             verify_url="http://127.0.0.1/privacy/requests/verify")  # fmt: skip
+    with container.engine.connect() as conn:
+        body = conn.execute(select(mail_outbox.c.message_body).order_by(mail_outbox.c.id.desc()))
+        code = re.search(r"^\s+(\d{6})\s*$", body.scalars().first() or "", re.MULTILINE)
+    assert code is not None
+    verify_request(container.uow(), receipt.request_id, code.group(1), clock=container.clock,
+                   secret=secret)  # fmt: skip
+    worker = make_worker(container, name="test-worker")
+    while worker.run_once():
+        pass
+    with container.engine.connect() as conn:
+        request = conn.execute(
+            select(subject_requests.c.state).where(subject_requests.c.id == receipt.request_id)
+        ).scalar_one()
+        answers = conn.execute(
+            select(func.count()).where(mail_outbox.c.recipient == DANA_EMAIL,
+                                       mail_outbox.c.message_body.contains("/download/"))
+        ).scalar_one()  # fmt: skip
+    assert request == "completed" and answers == 1
