@@ -24,6 +24,7 @@ DANA_EMAIL = "dana.lund@example.com"
 DANA_PHONE = "+46701239876"
 DANA_PNR = personnummer("19810203", "135")
 DANA_ICCID = test_iccid(7001)
+MARKUP = '<script>alert("x")</script>'  # text that must stay text in the HTML extract
 
 
 @dataclass
@@ -143,7 +144,7 @@ def _support_tickets(conn: Connection, made: Made) -> None:
 
 def _ticket_messages(conn: Connection, made: Made) -> None:
     _add(conn, "ticket_messages", ticket_id=made.ids["ticket"],
-         author_person_id=made.ids["person"], body="Hej, mätaren når inte nätet.",
+         author_person_id=made.ids["person"], body=f"Hej, mätaren når inte nätet. {MARKUP}",
          sent_at=NOW - timedelta(days=9))  # fmt: skip
 
 

@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from tests.subject_factories import NOW
-from tests.subject_records import DANA_EMAIL, NOT_A_PERSONS, RECORDS, Made, add_every_record
+from tests.subject_records import (
+    DANA_EMAIL,
+    MARKUP,
+    NOT_A_PERSONS,
+    RECORDS,
+    Made,
+    add_every_record,
+)
 from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.tables import mail_outbox, metadata, people, subject_requests
 from varna.adapters.extract import FORMATS, write_extract
@@ -98,7 +105,9 @@ def test_d1_d4_every_kind_of_record_is_extracted_and_erased(
     assert set(RECORDS) <= csv_tables
     for lang in ("sv", "en"):
         assert (tmp_path / f"extract.{lang}.pdf").read_bytes().startswith(b"%PDF")
-        assert "privacy_center_links" in (tmp_path / f"extract.{lang}.html").read_text("utf-8")
+        page = (tmp_path / f"extract.{lang}.html").read_text("utf-8")
+        assert "privacy_center_links" in page
+        assert MARKUP not in page and "&lt;script&gt;" in page  # her text stays text
 
     result = erase_subject(container.uow(), container.catalog,
                            EraseCommand((_key("person_id", str(person)),)), actor="test",

@@ -56,3 +56,22 @@ def test_d1_d2_csv_lines_read_back_as_the_values(tmp_path: Path) -> None:
         ["odd table", "linked", "1", "a,b", "x, y"]
     ]
     assert _read(path, "about.csv")[1] == ["schema", '"varna.extract/v1"']
+
+
+def test_d1_a_json_column_is_written_as_its_json_text(tmp_path: Path) -> None:
+    """D1: a list or a mapping (a JSON column: a disclosure's categories, a request's
+    identifiers) is one field holding its JSON text, as the JSON file has it."""
+    rows = [[1, ["name", "national_id"], {"iccid": ["8946999"]}, True, None]]
+    bundle = {
+        "schema": "varna.extract/v1",
+        "data": {"rights_records": [{"table": "disclosures", "match": "linked",
+                                     "fields": ["id", "categories", "identifiers", "flag", "x"],
+                                     "rows": rows}]},
+    }  # fmt: skip
+    lines = _read(write_csv_zip(bundle, tmp_path / "x.zip"), "rights_records.csv")
+    assert [line[3:] for line in lines[1:]] == [
+        ["categories", '["name", "national_id"]'],
+        ["identifiers", '{"iccid": ["8946999"]}'],
+        ["flag", "True"],
+        ["x", ""],
+    ]
