@@ -4,7 +4,9 @@ data beyond what the addressee needs. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -14,9 +16,10 @@ from tests.e2e.helpers import free_port
 from tests.integration.test_subjects import SECRET, FixedClock, key
 from tests.mail_server import Inbox, smtp_server
 from tests.subject_factories import ANNA_PNR, NOW, World, build_world
-from varna.adapters.db.tables import jobs, organisations, outbox
+from varna.adapters.db.tables import jobs, mail_outbox, organisations, outbox
 from varna.adapters.mail import SmtpMailer
 from varna.bootstrap import Container, build
+from varna.entrypoints.notices_wiring import run_notify
 from varna.entrypoints.requests_wiring import make_worker
 from varna.services.notices.deliver import NotifyCommand, NotifyReport, deliver_notices
 from varna.services.subjects.erase import EraseCommand, erase_subject
@@ -205,3 +208,65 @@ def test_a3_the_worker_delivers_after_the_erasure_commits(
             select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
         )
         assert left.scalar_one() == 0
+
+
+def kept_mail(container: Container) -> list[Any]:
+    with container.engine.connect() as conn:
+        return list(conn.execute(select(mail_outbox).order_by(mail_outbox.c.id)))
+
+
+def test_d4_without_a_mail_server_the_notices_go_into_the_mail_outbox(
+    container: Container, world: World
+) -> None:
+    """D4, Art. 19: with no SMTP server configured (the demo), ``varna subject notify``'s
+    path keeps each notice's message in the mail outbox in the transaction that marks the
+    notice sent: all of them go, at once (a mailer with a connection of its own waited for
+    the delivery's lock on SQLite and failed every notice)."""
+    erase_anna(container)
+    started = time.monotonic()
+    report = run_notify(container, NotifyCommand(), actor="test")
+    assert time.monotonic() - started < 5
+    assert report.by_kind == {"art19_erasure": 2, "controller_erasure_request": 1}
+    assert report.not_sent == {}
+    kept = kept_mail(container)
+    assert sorted(m.recipient for m in kept) == sorted([CREDIT, PSP, COMPANY_DPO])
+    for message in kept:
+        assert_no_personal_data(message.message_body + message.mail_subject)
+    assert unsent(container) == []
+    assert run_notify(container, NotifyCommand(), actor="test").sent == 0
+    assert len(kept_mail(container)) == 3
+
+
+def test_d4_the_worker_puts_the_notices_into_the_mail_outbox(
+    container: Container, world: World
+) -> None:
+    """D4, A3: the job the erasure queues runs once and succeeds without a mail server; the
+    notices are in the mail outbox, none waits."""
+    erase_anna(container)
+    worker = make_worker(container, name="test-worker")
+    while worker.run_once():
+        pass
+    with container.engine.connect() as conn:
+        states = dict(conn.execute(select(jobs.c.task, jobs.c.state)).all())
+        attempts = conn.execute(select(func.max(jobs.c.attempts))).scalar_one()
+    assert states["deliver_notices"] == "done" and attempts == 1, states
+    assert len(kept_mail(container)) == 3 and unsent(container) == []
+
+
+def test_d4_a_failed_send_says_which_notice_and_why_without_personal_data(
+    container: Container, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """D4: a refused send is not swallowed: the notice waits with ``send_failed``, and a log
+    line names the notice and the error's type, never an address or the text."""
+    erase_anna(container)
+    with caplog.at_level(logging.WARNING, logger="varna.services.notices.deliver"):
+        report = deliver(container, free_port())
+    assert report.failed == 3
+    lines = [r.getMessage() for r in caplog.records if r.name == "varna.services.notices.deliver"]
+    assert len(lines) == 3
+    assert all(" not sent: " in line and "Error" in line for line in lines), lines
+    ids = {n.id for n in unsent(container)}
+    assert {int(line.split()[1]) for line in lines} >= ids
+    for line in lines:
+        assert_no_personal_data(line)
+        assert "@" not in line

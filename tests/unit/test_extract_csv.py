@@ -1,5 +1,5 @@
 """The CSV zip of an extract (D1, D2): one line per value, read back by any CSV reader as the
-values it was given, however they are written (the fast path and the csv module agree)."""
+values it was given."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from varna.adapters.extract.csv_zip import BATCH, write_csv_zip
+from varna.adapters.extract.csv_zip import write_csv_zip
 
 TRICKY = ["a, b", 'say "hi"', "two\nlines", "cr\ronly", "", None, "plain"]
 
@@ -29,7 +29,7 @@ def _expected(table: str, fields: list[str], rows: list[list[Any]]) -> list[list
 
 
 def test_d1_d2_csv_lines_read_back_as_the_values(tmp_path: Path) -> None:
-    usage = [[n, n * 10, None, "2026-10-01T08:30:00+00:00", "LTE"] for n in range(BATCH + 7)]
+    usage = [[n, n * 10, None, "2026-10-01T08:30:00+00:00", "LTE"] for n in range(5_007)]
     texts = [[n, value, "Staff"] for n, value in enumerate(TRICKY, start=1)]
     odd = [[1, "x, y"]]
     bundle = {
@@ -56,3 +56,22 @@ def test_d1_d2_csv_lines_read_back_as_the_values(tmp_path: Path) -> None:
         ["odd table", "linked", "1", "a,b", "x, y"]
     ]
     assert _read(path, "about.csv")[1] == ["schema", '"varna.extract/v1"']
+
+
+def test_d1_a_json_column_is_written_as_its_json_text(tmp_path: Path) -> None:
+    """D1: a list or a mapping (a JSON column: a disclosure's categories, a request's
+    identifiers) is one field holding its JSON text, as the JSON file has it."""
+    rows = [[1, ["name", "national_id"], {"iccid": ["8946999"]}, True, None]]
+    bundle = {
+        "schema": "varna.extract/v1",
+        "data": {"rights_records": [{"table": "disclosures", "match": "linked",
+                                     "fields": ["id", "categories", "identifiers", "flag", "x"],
+                                     "rows": rows}]},
+    }  # fmt: skip
+    lines = _read(write_csv_zip(bundle, tmp_path / "x.zip"), "rights_records.csv")
+    assert [line[3:] for line in lines[1:]] == [
+        ["categories", '["name", "national_id"]'],
+        ["identifiers", '{"iccid": ["8946999"]}'],
+        ["flag", "True"],
+        ["x", ""],
+    ]

@@ -23,9 +23,10 @@ class NoticesWaiting(RuntimeError):
 
 
 def run_notify(container: Container, command: NotifyCommand, *, actor: str) -> NotifyReport:
-    """Deliver the due notices: by SMTP when VARNA_SMTP_HOST is set."""
+    """Deliver the due notices: by SMTP when VARNA_SMTP_HOST is set, otherwise into the mail
+    outbox, each in the transaction that marks its notice sent."""
     return deliver_notices(container.uow(), container.catalog, command, actor=actor,
-                           clock=container.clock, mailer=container.mailer())  # fmt: skip
+                           clock=container.clock, mailer=container.smtp_mailer())  # fmt: skip
 
 
 def notice_jobs(container: Container) -> dict[str, Callable[[int | None], None]]:

@@ -12,9 +12,8 @@ from sqlalchemy import Connection, Engine, Row, Select, func, insert, select
 
 from varna.adapters.db.tables import mail_outbox, people
 from varna.services.consent.ports import OutgoingMail
+from varna.services.mail.outbox import RIGHTS_PURPOSE
 from varna.services.mail.ports import OutboxEntry
-
-RIGHTS_PURPOSE = "data_subject_rights"
 
 
 class SqlOutboxStore:
@@ -59,7 +58,10 @@ class SqlOutboxStore:
 
 class OutboxMailer:
     """A :class:`~varna.services.requests.ports.Mailer` that keeps each message in the mail
-    outbox, in a transaction of its own (mail goes out after the use case has committed)."""
+    outbox, in a transaction of its own: for mail that goes out after the use case has
+    committed. Mail handed over inside an open transaction goes through that transaction's
+    own store (:class:`~varna.services.mail.outbox.KeptMail`): on SQLite a second connection
+    would wait for the first one's write lock and fail."""
 
     def __init__(
         self, engine: Engine, *, now: Callable[[], datetime], purpose: str = RIGHTS_PURPOSE

@@ -7,7 +7,14 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from varna.adapters.extract.text import MAX_ROWS, category_labels, head, source_label, word
+from varna.adapters.extract.text import (
+    MAX_ROWS,
+    category_labels,
+    cell,
+    head,
+    source_label,
+    word,
+)
 
 _environment = Environment(
     loader=PackageLoader("varna.adapters.extract", "templates"),
@@ -27,6 +34,7 @@ def render_html(bundle: dict[str, Any], lang: str) -> str:
         source=lambda s: source_label(s, lang),
         max_rows=MAX_ROWS,
         head=head,
+        cell=cell,
     )
 
 

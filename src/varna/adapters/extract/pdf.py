@@ -7,7 +7,14 @@ from typing import Any
 
 from fpdf import FPDF
 
-from varna.adapters.extract.text import MAX_ROWS, category_labels, head, source_label, word
+from varna.adapters.extract.text import (
+    MAX_ROWS,
+    category_labels,
+    cell,
+    head,
+    source_label,
+    word,
+)
 
 
 def _latin1(value: object) -> str:
@@ -49,7 +56,7 @@ def render_pdf(bundle: dict[str, Any], lang: str) -> bytes:
         for block in blocks:
             doc.para(f"{block['table']} ({', '.join(block['fields'])})", 8)
             for row in head(block["rows"]):
-                doc.para(" | ".join("" if v is None else str(v) for v in row), 7)
+                doc.para(" | ".join(cell(v) for v in row), 7)
             if len(block["rows"]) > MAX_ROWS:
                 doc.para(f"{len(block['rows']) - MAX_ROWS} {word('more_rows', lang)}", 7)
     doc.heading(word("purposes", lang))

@@ -3,10 +3,15 @@
 Each notice is its own transaction: it is composed (reading only what its addressee must
 know), claimed with a conditional update that also marks it sent (on PostgreSQL after a
 ``FOR UPDATE SKIP LOCKED``, so a second runner skips it instead of waiting), handed to the
-mailer, and committed with its audit event. A send that fails rolls the claim back and counts
-the try; a notice that cannot be sent (no address for the recipient) stays queued with the
-reason, so the privacy officer sees why (Art. 19: "unless impossible"). A crash between the
-send and the commit may send that one notice again on the next run (at least once).
+mailer, and committed with its audit event. Without a mail server the message is kept in the
+mail outbox through the same transaction (:class:`~varna.services.mail.outbox.KeptMail`):
+the notice is marked sent in the commit that keeps its message, never one without the other
+(a mailer writing through a connection of its own would wait for this transaction's lock on
+SQLite and fail). A send that fails rolls the claim back, counts the try and logs the
+notice's id and the error's type (no address, no text); a notice that cannot be sent (no
+address for the recipient) stays queued with the reason, so the privacy officer sees why
+(Art. 19: "unless impossible"). A crash between an SMTP send and the commit may send that one
+notice again on the next run (at least once).
 
 The use cases that queue notices (erasure, rectification, restriction) also queue the job
 that wakes the worker (:func:`wake_delivery`); while some notices wait, the worker tries again
@@ -15,6 +20,7 @@ the next day (:func:`retry_tomorrow`).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -36,6 +42,7 @@ from varna.domain.notices import (
     recipient_message,
 )
 from varna.services.consent.ports import Mailer, OutgoingMail
+from varna.services.mail.outbox import KeptMail
 from varna.services.notices.ports import NoticeUnitOfWork
 from varna.services.ports import AuditEvent, Clock
 
@@ -45,7 +52,8 @@ if TYPE_CHECKING:  # requests' ports import the subject ports, which import thes
 NOTIFY_TASK = "deliver_notices"
 DAILY_TASK = "deliver_notices_daily"
 BATCH = 100
-NO_MAILER = "no_mailer"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +94,8 @@ def deliver_notices(
     clock: Clock,
     mailer: Mailer | None,
 ) -> NotifyReport:
-    """Send every due notice once; without a mailer nothing is sent and the notices wait."""
+    """Send every due notice once: through ``mailer`` (SMTP), or without one into the mail
+    outbox, in each notice's own transaction."""
     sent: Counter[str] = Counter()
     not_sent: Counter[str] = Counter()
     sender = _sender(catalog)
@@ -98,9 +107,6 @@ def deliver_notices(
             break
         for notice in batch:
             after, seen = notice.id, seen + 1
-            if mailer is None:
-                not_sent[NO_MAILER] += 1
-                continue
             outcome = _deliver_one(uow, catalog, sender, notice, mailer, actor, clock.now())
             if outcome is None:
                 sent[notice.kind] += 1
@@ -114,7 +120,7 @@ def _deliver_one(
     catalog: Catalog,
     sender: Sender,
     notice: Notice,
-    mailer: Mailer,
+    mailer: Mailer | None,
     actor: str,
     now: datetime,
 ) -> str | None:
@@ -129,10 +135,14 @@ def _deliver_one(
         if work.notices.claim(notice.id, now) is None:
             return "taken"
         try:
-            mailer.send(OutgoingMail(address, message.subject, message.body,
-                                     {"Auto-Submitted": "auto-generated"}))  # fmt: skip
-        except Exception:  # noqa: BLE001 - the server may be away; the notice waits
+            (mailer or KeptMail(work.mail_outbox, at=now)).send(
+                OutgoingMail(address, message.subject, message.body,
+                             {"Auto-Submitted": "auto-generated"})
+            )  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - the server may be away; the notice waits
             work.rollback()
+            log.warning("notice %s (%s) not sent: %s", notice.id, notice.kind,
+                        type(exc).__name__)  # fmt: skip
             failed = True
         else:
             failed = False

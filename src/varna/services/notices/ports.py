@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from varna.domain.notices import Disclosure, Notice
+from varna.services.mail.ports import OutboxStore
 from varna.services.ports import UnitOfWork
 
 if TYPE_CHECKING:  # requests' ports import the subject ports, which import these
@@ -39,3 +40,4 @@ class NoticeStore(Protocol):
 class NoticeUnitOfWork(UnitOfWork, Protocol):
     notices: NoticeStore
     jobs: JobQueue
+    mail_outbox: OutboxStore  # where a notice's message is kept without a mail server

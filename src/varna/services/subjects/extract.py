@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -27,7 +26,6 @@ from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, Table
 EXTRACT_SCHEMA = "varna.extract/v1"
 FREE_TEXT = "free_text"
 STREAM_ABOVE = 10_000  # rows of one table: above this, a written extract streams them
-SAMPLE = 50  # rows looked at to find the date and time columns
 TEMPORAL = (datetime, date)  # a tuple: ``datetime | date`` would be a new union at each test
 
 
@@ -131,25 +129,26 @@ class StreamedRows:
     on the way: the id, the block's columns, dates and times in ISO 8601. ``len()`` is the
     count read when the extract was built."""
 
-    def __init__(self, source: Iterable[tuple[Any, ...]], indexes: list[int], total: int):
+    def __init__(
+        self, source: Iterable[tuple[Any, ...]], indexes: list[int], total: int, dates: list[int]
+    ) -> None:
         self._source = source
         self._indexes = indexes
         self._total = total
+        self._dates = dates  # positions (after the id) of the columns that hold dates
 
     def __len__(self) -> int:
         return self._total
 
     def __iter__(self) -> Iterator[Sequence[Any]]:
         rows = iter(self._source)
-        sample = list(islice(rows, SAMPLE))
         pick = itemgetter(0, *self._indexes)
-        temporal = _temporal(sample, self._indexes)
-        if not temporal:  # times already in ISO 8601 (PostgreSQL): one pass in C
-            yield from map(pick, chain(sample, rows))
+        if not self._dates:  # times already in ISO 8601 (PostgreSQL): one pass in C
+            yield from map(pick, rows)
             return
-        for row in chain(sample, rows):
+        for row in rows:
             values = list(pick(row))
-            for position in temporal:
+            for position in self._dates:
                 value = values[position]
                 if value is not None:
                     values[position] = value.isoformat()
@@ -206,17 +205,18 @@ def _add_blocks(
             by_category.setdefault(entry.personal[column].category, []).append(index)
     for category, indexes in by_category.items():
         fields = [rows.columns[i] for i in indexes]
+        dates = [p for p, field in enumerate(fields, start=1) if field in rows.dates]
         cleaners = [_cleaner(entry.personal[f], redactor) for f in fields]
         data: list[Sequence[Any]] | StreamedRows
         if not isinstance(rows.rows, list):
-            data = StreamedRows(rows.rows, indexes, total)
+            data = StreamedRows(rows.rows, indexes, total, dates)
         elif any(clean is not plain for clean in cleaners):
             data = [
                 [row[0], *(clean(row[i]) for clean, i in zip(cleaners, indexes, strict=True))]
                 for row in rows.rows
             ]
         else:
-            data = _plain_rows(rows.rows, indexes)
+            data = _plain_rows(rows.rows, indexes, dates)
         blocks.setdefault(category, []).append(
             {
                 "table": rows.table,
@@ -228,19 +228,21 @@ def _add_blocks(
         )
 
 
-def _plain_rows(rows: list[tuple[Any, ...]], indexes: list[int]) -> list[Sequence[Any]]:
+def _plain_rows(
+    rows: list[tuple[Any, ...]], indexes: list[int], dates: list[int]
+) -> list[Sequence[Any]]:
     """The id and the columns at ``indexes`` of every row, with dates in ISO 8601: the fast
     path for the large tables (usage records), one pass without per-value dispatch. Rows
     whose values need no change are the tuples ``itemgetter`` makes (an array in JSON, as
-    the streamed rows are)."""
+    the streamed rows are). ``dates``: the positions (after the id) of the columns that hold
+    dates or times (the store says which, by their type)."""
     pick = itemgetter(0, *indexes)
-    temporal = _temporal(rows[:SAMPLE], indexes)
-    if not temporal:  # times already in ISO 8601 (PostgreSQL): one pass in C
+    if not dates:  # times already in ISO 8601 (PostgreSQL): one pass in C
         return list(map(pick, rows))
     result: list[Sequence[Any]] = []
     for row in rows:
         values = list(pick(row))
-        for position in temporal:
+        for position in dates:
             value = values[position]
             if value is not None:
                 values[position] = value.isoformat()
@@ -261,15 +263,6 @@ def _by_category(entry: TableEntry, columns: Sequence[str]) -> dict[str, list[st
     for column in columns:
         parts.setdefault(entry.personal[column].category, []).append(column)
     return parts
-
-
-def _temporal(sample: Sequence[tuple[Any, ...]], indexes: list[int]) -> list[int]:
-    """Positions (after the id) of the picked columns that hold dates or times."""
-    return [
-        position
-        for position, index in enumerate(indexes, start=1)
-        if any(isinstance(row[index], TEMPORAL) for row in sample)
-    ]
 
 
 def _cleaner(declared: ColumnEntry, redactor: _Redactor) -> Callable[[Any], Any]:

@@ -49,6 +49,9 @@ class TableRows:
     columns: tuple[str, ...]  # ``id`` first
     rows: list[tuple[Any, ...]] | Iterable[tuple[Any, ...]]  # a list, or streamed (re-iterable)
     mention_column: str | None = None
+    # the columns whose values come as dates or times (by their type, not by a sample of
+    # rows: a column empty in the first rows may hold a date further on)
+    dates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

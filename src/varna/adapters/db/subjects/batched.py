@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Integer, func, literal, null, select, union_all
 
+from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.tables import metadata
 
 # the conditions (the walk's, built once per shape) -> their count statement, their ids query
@@ -72,7 +73,7 @@ def _ids(conditions: Sequence[tuple[str, ColumnElement[bool]]], owners: Mapping[
     parts = [
         select(
             literal(index).label("k"),
-            metadata.tables[name].c.id,
+            key_of(metadata.tables[name]),
             (metadata.tables[name].c[owners[name]] if name in owners
              else null().cast(Integer)).label("owner"),
         ).where(condition)

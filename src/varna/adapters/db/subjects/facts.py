@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.subjects.walker import FIRMS, PEOPLE, PERSONS, Walk
 from varna.adapters.db.tables import contracts, legal_holds, metadata, people, person_roles
 from varna.catalog.model import LINK_TARGETS, LinkKind, RetentionAction
@@ -180,7 +181,7 @@ def _clock_rows(connection: Connection, walk: Walk) -> dict[str, dict[date | Non
         table, clock = metadata.tables[name], metadata.tables[target].c[column]
         query = select(clock, func.count()).select_from(table)
         if link is not None:
-            query = query.join(metadata.tables[target], table.c[link] == clock.table.c.id)
+            query = query.join(metadata.tables[target], table.c[link] == key_of(clock.table))
         query = query.where(condition).group_by(clock)
         starts: dict[date | None, int] = {}
         for value, rows in connection.execute(query, walk.params):
@@ -246,7 +247,7 @@ def _controllers(connection: Connection, walk: Walk) -> dict[int, tuple[int, ...
             pairs: Any = ((owner, row_id) for row_id, owner in walk.owners[name].items())
         else:
             table = metadata.tables[name]
-            query = select(table.c[column], table.c.id).where(condition)
+            query = select(table.c[column], key_of(table)).where(condition)
             pairs = connection.execute(query, walk.params)
         for organisation_id, row_id in pairs:
             found.setdefault(organisation_id, []).append(row_id)

@@ -14,8 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, String, case, cast, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    select,
+)
 
+from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.subjects.walker import Walk
 from varna.adapters.db.tables import metadata
 from varna.adapters.db.types import UTCDateTime
@@ -33,8 +45,9 @@ _PLAIN: dict[tuple[str, Select[Any]], bool] = {}
 def rows_query(
     connection: Connection, walk: Walk, table: str, columns: Sequence[str]
 ) -> tuple[tuple[str, ...], Select[Any] | None]:
-    """The selected columns (``id`` first) and the query of the person's rows (ordered as
-    ``_order`` says); None when the table cannot hold any."""
+    """The selected columns (``id`` first: the record's key, the table's primary key, whatever
+    its name) and the query of the person's rows (ordered as ``_order`` says); None when the
+    table cannot hold any."""
     selected = ("id", *(c for c in columns if c != "id"))
     condition = walk.condition(table)
     if condition is None:
@@ -43,9 +56,21 @@ def rows_query(
     key = (table, selected, postgres, condition)
     if key not in _QUERIES:
         sql_table = metadata.tables[table]
-        query = select(*(_value(sql_table.c[c], postgres) for c in selected)).where(condition)
+        record = key_of(sql_table)
+        values = [_value(sql_table.c[c], postgres) for c in selected[1:]]
+        query = select(record.label("id"), *values).where(condition)
         _QUERIES[key] = query.order_by(*_order(walk, table))
     return selected, _QUERIES[key]
+
+
+def date_columns(connection: Connection, table: str, columns: Sequence[str]) -> frozenset[str]:
+    """The columns among ``columns`` whose values a query of ``rows_query`` gives as dates or
+    times: date columns, and timestamps except on PostgreSQL (which writes them as text).
+    ``id``, the record's key, is not one."""
+    postgres = connection.dialect.name == "postgresql"
+    sql_table = metadata.tables[table]
+    kinds: tuple[type, ...] = (Date, DateTime) if postgres else (Date, DateTime, UTCDateTime)
+    return frozenset(c for c in columns if c != "id" and isinstance(sql_table.c[c].type, kinds))
 
 
 def _order(walk: Walk, table: str) -> tuple[Column[Any], ...]:
@@ -61,13 +86,14 @@ def _order(walk: Walk, table: str) -> tuple[Column[Any], ...]:
          if link.kind is LinkKind.VIA and link.column),
         None,
     )  # fmt: skip
+    key = key_of(sql_table)
     if via is None:
-        return (sql_table.c.id,)
+        return (key,)
     for index in sorted(sql_table.indexes, key=lambda index: index.name or ""):
         columns = [c for c in index.columns if isinstance(c, Column)]
         if len(columns) > 1 and columns[0].name == via:
             return tuple(columns)
-    return (sql_table.c[via], sql_table.c.id)
+    return (sql_table.c[via], key)
 
 
 def _value(column: Column[Any], postgres: bool) -> Any:
@@ -125,4 +151,4 @@ class StreamedQuery:
             result.close()
 
 
-__all__ = ["BATCH", "StreamedQuery", "fetch_rows", "rows_query"]
+__all__ = ["BATCH", "StreamedQuery", "date_columns", "fetch_rows", "rows_query"]

@@ -35,7 +35,8 @@ from varna.adapters.db.subjects.facts import (
     other_names,
     started_by,
 )
-from varna.adapters.db.subjects.rows import StreamedQuery, fetch_rows, rows_query
+from varna.adapters.db.subjects.keys import key_of
+from varna.adapters.db.subjects.rows import StreamedQuery, date_columns, fetch_rows, rows_query
 from varna.adapters.db.subjects.walker import FIRMS, PEOPLE, Walk, order_for_erasure
 from varna.adapters.db.tables import metadata, organisations
 from varna.catalog.model import Catalog
@@ -198,7 +199,9 @@ class SqlSubjectStore:
         walk = self._walk(scope)
         selected, query = rows_query(self._connection, walk, table, columns)
         rows = [] if query is None else fetch_rows(self._connection, query, walk.params)
-        return TableRows(table, selected, rows)
+        return TableRows(
+            table, selected, rows, dates=date_columns(self._connection, table, selected)
+        )
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
         walk = self._walk(scope)
@@ -206,7 +209,9 @@ class SqlSubjectStore:
         rows: list[Any] | StreamedQuery = (
             [] if query is None else StreamedQuery(self._connection, query, walk.params)
         )
-        return TableRows(table, selected, rows)
+        return TableRows(
+            table, selected, rows, dates=date_columns(self._connection, table, selected)
+        )
 
     def mentions(self, scope: SubjectScope) -> list[TableRows]:
         walk = self._walk(scope)
@@ -216,7 +221,8 @@ class SqlSubjectStore:
             if condition is None:
                 continue
             table = metadata.tables[name]
-            query = select(table.c.id, table.c[column]).where(condition).order_by(table.c.id)
+            key = key_of(table)
+            query = select(key.label("id"), table.c[column]).where(condition).order_by(key)
             rows = [tuple(row) for row in self._connection.execute(query, walk.params)]
             if rows:
                 found.append(TableRows(name, ("id", column), rows, mention_column=column))
@@ -231,7 +237,8 @@ class SqlSubjectStore:
         if condition is None:
             return False
         sql_table = metadata.tables[table]
-        query = select(sql_table.c.id).where(and_(condition, sql_table.c.id == record_id))
+        key = key_of(sql_table)
+        query = select(key).where(and_(condition, key == record_id))
         return self._connection.execute(query, walk.params).first() is not None
 
     def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts:
@@ -327,7 +334,7 @@ class SqlSubjectStore:
 
     def rectify(self, table: str, column: str, record_id: int, value: str | None) -> Any:
         sql_table = metadata.tables[table]
-        where = sql_table.c.id == record_id
+        where = key_of(sql_table) == record_id
         old = self._connection.execute(select(sql_table.c[column]).where(where)).scalar_one()
         self._connection.execute(update(sql_table).where(where).values({column: value}))
         return old
@@ -377,7 +384,7 @@ def _rows_of(walk: Walk, plan: TablePlan) -> Any:
     ended = started_by(clock, plan.cutoff)
     part = ended if plan.rows == ENDED else or_(clock.is_(None), not_(ended))
     if link is not None:
-        part = metadata.tables[plan.table].c[link].in_(select(clock.table.c.id).where(part))
+        part = metadata.tables[plan.table].c[link].in_(select(key_of(clock.table)).where(part))
     return and_(condition, part)
 
 

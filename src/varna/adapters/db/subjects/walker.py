@@ -50,6 +50,7 @@ from sqlalchemy import (
 )
 
 from varna.adapters.db.subjects.batched import ids_where
+from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.tables import metadata
 from varna.catalog.model import LINK_TARGETS, Catalog, LinkKind, Role, TableEntry
 from varna.services.subjects.ports import SubjectScope
@@ -138,7 +139,7 @@ class Walk:
         if name in self._ids:
             found = self._ids[name]
             self._conditions[name] = (
-                self._template((name, "ids"), lambda: self._bound(self.table(name).c.id,
+                self._template((name, "ids"), lambda: self._bound(key_of(self.table(name)),
                                                                   _ids_key(name)))
                 if found else None
             )  # fmt: skip
@@ -238,7 +239,7 @@ class Walk:
                 []
                 if condition is None
                 else sorted(
-                    self._connection.execute(select(table.c.id).where(condition), self.params)
+                    self._connection.execute(select(key_of(table)).where(condition), self.params)
                     .scalars()
                 )
             )  # fmt: skip
@@ -266,7 +267,7 @@ class Walk:
             if kind and self.scope.values.get(kind) and not (name == PEOPLE and self.person_ids):
                 parts.append(self._bound(table.c[column], f"w_{kind}"))
         if name == PEOPLE and self.person_ids:
-            parts.append(table.c.id.in_(persons))
+            parts.append(key_of(table).in_(persons))
         parts += self._sole_trader(name)
         for link in entry.subject_link:
             if link.kind is LinkKind.PERSON and link.column and self.person_ids:
@@ -305,8 +306,8 @@ class Walk:
             return []
         ids = select(self.table(other).c[pointer]).where(self._lookup(other, columns))
         if self.postgres:
-            return [self.table(name).c.id == any_(func.array(ids.scalar_subquery()))]
-        return [self.table(name).c.id.in_(ids)]
+            return [key_of(self.table(name)) == any_(func.array(ids.scalar_subquery()))]
+        return [key_of(self.table(name)).in_(ids)]
 
     def _sole_trader(self, name: str) -> list[ColumnElement[bool]]:
         """The sole trader's own row and the controller records that name it."""
@@ -320,7 +321,7 @@ class Walk:
             if link.kind is LinkKind.ORGANISATION and link.column
         ]
         if name == LINK_TARGETS[LinkKind.ORGANISATION]:
-            parts.append(table.c.id.in_(firms))
+            parts.append(key_of(table).in_(firms))
         return parts
 
     def context(self, name: str) -> ColumnElement[bool] | None:
@@ -356,7 +357,8 @@ class Walk:
                           for i in range(terms)))  # fmt: skip
             if own is None:
                 return found
-            return and_(found, table.c.id.not_in(select(table.c.id).where(own)))
+            key = key_of(table)
+            return and_(found, key.not_in(select(key).where(own)))
 
         return self._template((name, column, "mention", terms, own), build)
 
