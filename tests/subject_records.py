@@ -239,6 +239,7 @@ def _subject_requests(conn: Connection, made: Made) -> None:
     _add(
         conn,
         "subject_requests",
+        reference="dana-lund-request-reference",
         kind="access",
         state="completed",
         email=DANA_EMAIL,

@@ -21,7 +21,7 @@ from varna.adapters.db.tables import people, privacy_center_links
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
 from varna.domain.subjects.keys import normalise
-from varna.services.consent.center_links import AskForLink, ask_for_link
+from varna.services.consent.center_links import AskForLink, ask_for_link, send_link
 from varna.services.demo.build import DemoCommand, build_demo
 from varna.services.subjects.extract import build_extract
 from varna.services.subjects.portability import build_portable
@@ -95,10 +95,11 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
     assert len(persons) > 10
     for _, email in persons:
         if email:
-            ask_for_link(container.uow(), AskForLink(email), catalog=container.catalog,
-                         secret=secret, base_url="http://127.0.0.1:8000",
-                         mailer=container.mailer(), clock=container.clock,
-                         actor="test")  # fmt: skip
+            asked = ask_for_link(container.uow(), AskForLink(email), secret=secret,
+                                 clock=container.clock)  # fmt: skip
+            send_link(container.uow(), asked, catalog=container.catalog,
+                      base_url="http://127.0.0.1:8000", mailer=container.mailer(),
+                      clock=container.clock, actor="test")  # fmt: skip
     with container.engine.connect() as conn:
         linked = set(conn.execute(select(privacy_center_links.c.person_id)).scalars())
     assert linked  # the demo's people asked for a link: the token-hash table has their rows
