@@ -1,0 +1,55 @@
+"""What a stranger sees: the start page and the API tell nothing private (A1, R6).
+
+Row counts are business figures (how many customers, SIMs, usage records), and a count that
+moves after someone asks for a consent link would tell whether an address is known; so only
+signed-in staff see them."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.e2e.helpers import running_server
+from tests.factories import add_customer_with_sims
+from varna.adapters.passwords import Argon2Passwords
+from varna.bootstrap import Container
+from varna.services.requests.staff import create_account
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def add_staff(container: Container, login: str, role: str = "support") -> None:
+    create_account(container.uow(), login, role, PASSWORD, passwords=Argon2Passwords(),
+                   actor="test", clock=container.clock)  # fmt: skip
+
+
+def sign_in(client: httpx.Client, login: str) -> None:
+    answer = client.post("/admin/login", data={"login": login, "password": PASSWORD})
+    assert answer.status_code == 303, answer.text
+
+
+def test_A1_R6_counts_are_for_signed_in_staff_only(container: Container) -> None:
+    add_customer_with_sims(container.engine, 3)
+    add_staff(container, "help@example.com")
+    with running_server(container.settings.database_url) as base:
+        with httpx.Client(base_url=base) as stranger:
+            page = stranger.get("/")
+            stats = stranger.get("/api/v1/stats")
+            store = stranger.get("/admin/store")
+        with httpx.Client(base_url=base) as staff:
+            sign_in(staff, "help@example.com")
+            staff_stats = staff.get("/api/v1/stats")
+            staff_store = staff.get("/admin/store")
+            staff_start = staff.get("/")
+
+    assert page.status_code == 200
+    assert 'href="/privacy/requests"' in page.text and 'href="/privacy/consents"' in page.text
+    assert 'href="/cookies"' in page.text
+    for private in ("sims", "usage_records", "organisations", "consent_events", "Rows"):
+        assert private not in page.text, private
+    assert stats.status_code == 401
+    assert "tables" not in stats.text and "sims" not in stats.text
+    assert store.status_code == 303 and store.headers["location"] == "/admin/login"
+
+    assert staff_stats.status_code == 200 and staff_stats.json()["tables"]["sims"] == 3
+    assert staff_store.status_code == 200 and "<td>sims</td>" in staff_store.text
+    assert 'href="/admin/store"' in staff_start.text
