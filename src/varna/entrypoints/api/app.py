@@ -16,7 +16,13 @@ from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.requests_wiring import start_embedded_worker
-from varna.entrypoints.web import outbox_pages, pages, requests_pages, retention_pages
+from varna.entrypoints.web import (
+    api_docs,
+    outbox_pages,
+    pages,
+    requests_pages,
+    retention_pages,
+)
 
 
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
@@ -41,7 +47,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         version=varna.__version__,
         summary="The personal-data side of an IoT connectivity business, kept in code.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # FastAPI's own docs pages load Swagger UI and ReDoc from a CDN; /api/docs is ours
+        # (web/api_docs.py), rendered on the server from the same OpenAPI document.
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -57,6 +65,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(marketing.router, prefix="/api/v1")
     consent.install(app)
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
     app.include_router(requests_pages.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)
