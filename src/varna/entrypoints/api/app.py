@@ -52,6 +52,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        # Bodies over the limit are refused with 413 before they are read: a declared
+        # Content-Length at once, a chunked body as soon as its bytes pass the limit.
+        max_body_size=wired.settings.max_body_bytes,
     )
     app.state.container = wired
 
