@@ -22,6 +22,7 @@ from varna.entrypoints.web import (
     pages,
     requests_pages,
     retention_pages,
+    staff_login,
 )
 
 
@@ -69,6 +70,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     consent.install(app)
     app.include_router(pages.router)
     app.include_router(api_docs.router)
+    # Before requests_pages: the sign-in with its throttle and even timing is staff_login's.
+    app.include_router(staff_login.router)
     app.include_router(requests_pages.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)
