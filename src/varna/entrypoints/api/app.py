@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -63,6 +65,12 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     async def _domain_error(_: Request, exc: VarnaError) -> JSONResponse:
         status = 422 if isinstance(exc, InputRefused | InvalidIdentifier) else 409
         return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's answer would echo each refused value ("input"): an e-mail, a personnummer.
+        errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
     app.include_router(system.router, prefix="/api/v1")
     app.include_router(requests.router, prefix="/api/v1")
