@@ -82,3 +82,11 @@ def test_A1_R6_unknown_logins_are_counted_as_well(container: Container) -> None:
     assert answers == {"refused"}
     assert attempt(container, clock, "nobody-99@example.com", "x", "203.0.113.5") == "throttled"
     assert attempt(container, clock, "nobody-99@example.com", "x", "203.0.113.6") == "refused"
+
+
+def test_A1_R6_a_login_with_a_nul_byte_is_refused_like_any_wrong_login(
+    container: Container,
+) -> None:
+    """PostgreSQL cannot compare text with a NUL; the sign-in answered 500."""
+    clock = MovableClock()
+    assert attempt(container, clock, "dpo\x00@example.com", "x", "192.0.2.9") == "refused"

@@ -87,7 +87,8 @@ def log_in(
             log.warning("staff sign-in throttled: login #%s, client #%s", by_login[:12],
                         by_client[:12])  # fmt: skip
             raise LoginThrottled()
-        account = uow.staff.account(login)
+        # No login holds a NUL (PostgreSQL text cannot): such a login is unknown, not an error.
+        account = uow.staff.account(login) if "\x00" not in login else None
         # Unknown logins are checked against a dummy hash: the answer takes as long.
         matches = passwords.verify(account.password_hash if account else None, password)
         if account is None or not matches:
