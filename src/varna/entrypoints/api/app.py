@@ -16,6 +16,7 @@ import varna
 from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
+from varna.entrypoints.api.errors import UnhandledErrors
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.requests_wiring import start_embedded_worker
 from varna.entrypoints.web import (
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         max_body_size=wired.settings.max_body_bytes,
     )
     app.state.container = wired
+    app.add_middleware(UnhandledErrors)
 
     @app.exception_handler(VarnaError)
     async def _domain_error(_: Request, exc: VarnaError) -> JSONResponse:
