@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.consent_data import add_people
 from tests.e2e.helpers import running_server
 from tests.factories import add_customer_with_sims
 from varna.adapters.passwords import Argon2Passwords
@@ -53,3 +54,27 @@ def test_A1_R6_counts_are_for_signed_in_staff_only(container: Container) -> None
     assert staff_stats.status_code == 200 and staff_stats.json()["tables"]["sims"] == 3
     assert staff_store.status_code == 200 and "<td>sims</td>" in staff_store.text
     assert 'href="/admin/store"' in staff_start.text
+
+
+def test_A1_R6_a_consent_link_ask_changes_nothing_a_stranger_can_see(
+    container: Container,
+) -> None:
+    """The side door: ask a consent link for an address, then compare what the public pages
+    and the stats endpoint show before and after. Known and unknown addresses alike leave
+    every public answer as it was (the outbox row a known address gets is not counted in
+    public)."""
+    [person] = add_people(container.engine, 1)
+    known = f"testperson-{person}@example.com"
+    with (
+        running_server(container.settings.database_url) as base,
+        httpx.Client(base_url=base) as stranger,
+    ):
+
+        def public() -> list[str]:
+            return [stranger.get(path).text for path in ("/", "/api/v1/stats", "/api/docs")]
+
+        before = public()
+        for email in (known, "nobody-here@example.com"):
+            asked = stranger.post("/api/v1/consent/link", json={"email": email})
+            assert asked.status_code in (200, 202), asked.text
+            assert public() == before, email
