@@ -78,3 +78,18 @@ def test_A1_R6_a_consent_link_ask_changes_nothing_a_stranger_can_see(
             asked = stranger.post("/api/v1/consent/link", json={"email": email})
             assert asked.status_code in (200, 202), asked.text
             assert public() == before, email
+
+
+def test_D6_secret_links_stay_on_varna_and_pages_cannot_be_framed(container: Container) -> None:
+    """A consent-center link is a secret in the address: a browser leaving the page must not
+    send it on as a Referer; and no other site may frame the console or a form (D6)."""
+    [person] = add_people(container.engine, 1)
+    link = container.access_links.issue(person, at=container.clock.now())
+    with running_server(container.settings.database_url) as base:
+        answers = [httpx.get(base + path) for path in
+                   (f"/privacy/consents/{link}", "/unsubscribe/some-token", "/admin/login",
+                    "/api/v1/health", "/static/varna.css")]  # fmt: skip
+    for answer in answers:
+        assert answer.headers.get("Referrer-Policy") == "no-referrer", answer.url
+        assert answer.headers.get("X-Frame-Options") == "DENY", answer.url
+        assert answer.headers.get("X-Content-Type-Options") == "nosniff", answer.url

@@ -17,6 +17,7 @@ from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.entrypoints.api.errors import UnhandledErrors
+from varna.entrypoints.api.headers import SecurityHeaders
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.requests_wiring import start_embedded_worker
 from varna.entrypoints.web import (
@@ -62,6 +63,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     )
     app.state.container = wired
     app.add_middleware(UnhandledErrors)
+    app.add_middleware(SecurityHeaders)  # outermost of the two: the 500 carries them too
 
     @app.exception_handler(VarnaError)
     async def _domain_error(_: Request, exc: VarnaError) -> JSONResponse:
