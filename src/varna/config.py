@@ -41,6 +41,13 @@ class Settings(BaseSettings):
         default=None,
         description="A catalogue YAML to use instead of the built-in catalog/default.yaml.",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body the server reads, in bytes (1 MiB); a larger one is "
+        "refused with 413 before it is read, whether its length is declared or it comes "
+        "in chunks.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the server and the CLI."
     )

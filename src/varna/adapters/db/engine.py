@@ -1,10 +1,16 @@
-"""Engines for both stores, with the per-connection settings each needs."""
+"""Engines for both stores, with the per-connection settings each needs.
+
+A database error never carries the values it was given (personal data) into a log, a
+traceback or an error page: every engine hides bound parameters (``hide_parameters``), and
+PostgreSQL's DETAIL, HINT and CONTEXT lines, which quote them ("Key (email)=(...) already
+exists", "Failing row contains (...)", "COPY ..., line 3: ..."), are cut from the error's
+text; the error's class, constraint name and SQL stay."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, ExceptionContext, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -19,8 +25,10 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    kwargs = {**kwargs, "hide_parameters": True}
     if url.startswith("sqlite"):
         engine = create_engine(url, poolclass=NullPool, **kwargs)
+        event.listen(engine, "handle_error", _without_values)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -33,7 +41,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **_iso_dates(url, kwargs))
+    engine = create_engine(url, pool_pre_ping=True, **_iso_dates(url, kwargs))
+    event.listen(engine, "handle_error", _without_values)
+    return engine
+
+
+def _without_values(context: ExceptionContext) -> None:
+    """Keep only the first line of the driver's message (PostgreSQL's primary message, which
+    names the constraint or type; the lines after it quote the values), in the driver's
+    exception and in SQLAlchemy's wrapper alike."""
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is None or not error.args or not isinstance(error.args[0], str):
+            continue
+        text = error.args[0]
+        cut = min((i for i in (text.find(f"\n{m}:") for m in _QUOTING) if i >= 0), default=-1)
+        if cut >= 0:
+            error.args = (text[:cut], *error.args[1:])
+
+
+_QUOTING = ("DETAIL", "HINT", "CONTEXT")
 
 
 def _iso_dates(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -14,9 +16,18 @@ import varna
 from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
+from varna.entrypoints.api.errors import UnhandledErrors
+from varna.entrypoints.api.headers import SecurityHeaders
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.requests_wiring import start_embedded_worker
-from varna.entrypoints.web import outbox_pages, pages, requests_pages, retention_pages
+from varna.entrypoints.web import (
+    api_docs,
+    outbox_pages,
+    pages,
+    requests_pages,
+    retention_pages,
+    staff_login,
+)
 
 
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
@@ -41,22 +52,38 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         version=varna.__version__,
         summary="The personal-data side of an IoT connectivity business, kept in code.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # FastAPI's own docs pages load Swagger UI and ReDoc from a CDN; /api/docs is ours
+        # (web/api_docs.py), rendered on the server from the same OpenAPI document.
+        docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        # Bodies over the limit are refused with 413 before they are read: a declared
+        # Content-Length at once, a chunked body as soon as its bytes pass the limit.
+        max_body_size=wired.settings.max_body_bytes,
     )
     app.state.container = wired
+    app.add_middleware(UnhandledErrors)
+    app.add_middleware(SecurityHeaders)  # outermost of the two: the 500 carries them too
 
     @app.exception_handler(VarnaError)
     async def _domain_error(_: Request, exc: VarnaError) -> JSONResponse:
         status = 422 if isinstance(exc, InputRefused | InvalidIdentifier) else 409
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's answer would echo each refused value ("input"): an e-mail, a personnummer.
+        errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
     app.include_router(system.router, prefix="/api/v1")
     app.include_router(requests.router, prefix="/api/v1")
     app.include_router(marketing.router, prefix="/api/v1")
     consent.install(app)
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
+    # Before requests_pages: the sign-in with its throttle and even timing is staff_login's.
+    app.include_router(staff_login.router)
     app.include_router(requests_pages.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)

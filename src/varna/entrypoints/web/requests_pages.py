@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
-from varna.adapters.passwords import Argon2Passwords
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
 from varna.domain.requests.identity import IDENTITY
@@ -41,7 +40,7 @@ from varna.services.requests.intake import (
     verify_request,
 )
 from varna.services.requests.messages import IMY, KIND_NAMES
-from varna.services.requests.staff import LoginRefused, log_in, log_out
+from varna.services.requests.staff import log_out
 
 router = APIRouter(include_in_schema=False)
 NOT_UTF8 = "The form was not sent as UTF-8 text; nothing was saved. Send it again."
@@ -228,32 +227,7 @@ def download_file(request: Request, token: str) -> Response:
     )  # fmt: skip
 
 
-# -- staff: login, queue, timeline, decisions ------------------------------------------------
-
-
-@router.get("/admin/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return _render(request, "admin_login.html", lang="en", error=None)
-
-
-@router.post("/admin/login", response_model=None)
-async def login_submit(request: Request) -> Response:
-    wired = container_of(request)
-    form = await _form(request)
-    if form is None:
-        return _render(request, "admin_login.html", 400, lang="en", error=NOT_UTF8)
-    try:
-        session = log_in(
-            wired.uow(), form.get("login", ""), form.get("password", ""),
-            passwords=Argon2Passwords(), clock=wired.clock, secret=secret_of(wired),
-        )  # fmt: skip
-    except LoginRefused as exc:
-        return _render(request, "admin_login.html", 401, lang="en", error=str(exc))
-    response = RedirectResponse("/admin/requests", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
-                        secure=wired.settings.public_url.startswith("https"),
-                        max_age=8 * 3600)  # fmt: skip
-    return response
+# -- staff: sign-out, queue, timeline, decisions ------------------------------------------------
 
 
 @router.post("/admin/logout", response_model=None)

@@ -179,7 +179,10 @@ class RequestUnitOfWork(SubjectUnitOfWork, Protocol):
 class Passwords(Protocol):
     def hash(self, password: str) -> str: ...
 
-    def verify(self, password_hash: str, password: str) -> bool: ...
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether ``password`` matches; ``None`` (no such account) checks a dummy hash, as
+        slowly, and is False."""
+        ...
 
 
 class Mailer(Protocol):

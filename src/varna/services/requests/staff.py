@@ -1,8 +1,16 @@
 """Staff accounts and sessions for the request queue: a role (privacy officer or support),
-an argon2 password hash, a session token stored hashed, and a CSRF token derived from it."""
+an argon2 password hash, a session token stored hashed, and a CSRF token derived from it.
+
+Sign-in tells a stranger nothing and cannot be guessed at speed: an unknown login is checked
+against a dummy hash, so it takes as long as a known one, and failed sign-ins are counted per
+login and per client (keyed hashes in the intake log, so every process sees them); after
+``LOGIN_TRIES`` in ``LOGIN_WINDOW`` even the right password is refused until the window has
+passed. Logs name an account by its id and a client or unknown login by a keyed hash, never by
+the login itself or the password."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,11 +22,22 @@ from varna.services.requests.ports import Passwords, RequestUnitOfWork, StaffAcc
 ROLES = ("privacy_officer", "support")
 SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD = 12
+LOGIN_TRIES = 10  # failed sign-ins per login and per client ...
+LOGIN_WINDOW = timedelta(minutes=15)  # ... in this window, before sign-in is refused
+log = logging.getLogger(__name__)
 
 
 class LoginRefused(VarnaError):
     def __init__(self) -> None:
         super().__init__("wrong login or password")
+
+
+class LoginThrottled(VarnaError):
+    """Too many failed sign-ins for this login or from this client; wait for the window."""
+
+    def __init__(self) -> None:
+        minutes = int(LOGIN_WINDOW.total_seconds() // 60)
+        super().__init__(f"too many failed sign-ins; wait {minutes} minutes, then try again")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +71,31 @@ def create_account(
 
 def log_in(
     uow: RequestUnitOfWork, login: str, password: str, *, passwords: Passwords, clock: Clock,
-    secret: bytes,
+    secret: bytes, client: str = "",
 ) -> Session:  # fmt: skip
+    """A new session for ``login``, or :class:`LoginRefused` (wrong login or password, the
+    same answer in the same time) or :class:`LoginThrottled`. ``client`` is the address the
+    attempt comes from."""
     now = clock.now()
+    login = login.strip()
+    by_login = hash_secret(login.casefold(), key=secret, purpose="staff-login")
+    by_client = hash_secret(client, key=secret, purpose="staff-login-client")
     with uow:
-        account = uow.staff.account(login.strip())
-        if account is None or not passwords.verify(account.password_hash, password):
+        since = now - LOGIN_WINDOW
+        if any(uow.requests.intake_count(key, since) >= LOGIN_TRIES
+               for key in (by_login, by_client)):  # fmt: skip
+            log.warning("staff sign-in throttled: login #%s, client #%s", by_login[:12],
+                        by_client[:12])  # fmt: skip
+            raise LoginThrottled()
+        # No login holds a NUL (PostgreSQL text cannot): such a login is unknown, not an error.
+        account = uow.staff.account(login) if "\x00" not in login else None
+        # Unknown logins are checked against a dummy hash: the answer takes as long.
+        matches = passwords.verify(account.password_hash if account else None, password)
+        if account is None or not matches:
+            uow.requests.log_intake([by_login, by_client], now)
+            uow.commit()
+            who = f"staff:{account.id}" if account else f"unknown login #{by_login[:12]}"
+            log.warning("staff sign-in refused: %s, client #%s", who, by_client[:12])
             raise LoginRefused()
         token = new_token()
         uow.staff.add_session(account.id, hash_secret(token, key=secret, purpose="session"), now,

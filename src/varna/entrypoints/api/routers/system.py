@@ -1,4 +1,6 @@
-"""Health and size of the running system."""
+"""Health of the running system (public) and the size of its store (staff only: row counts
+are business figures, and a count that moves after a public action tells whether an address
+is known; A1, R6)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from fastapi import APIRouter, Depends
 import varna
 from varna.bootstrap import Container
 from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.routers.marketing import StaffDep
 from varna.entrypoints.api.schemas.system import HealthPublic, StatsPublic
 
 router = APIRouter(tags=["system"])
@@ -26,7 +29,11 @@ def health(container: ContainerDep) -> HealthPublic:
     )
 
 
-@router.get("/stats", response_model=StatsPublic)
-def stats(container: ContainerDep) -> StatsPublic:
-    """Rows per table (counts only, no personal data)."""
+@router.get(
+    "/stats",
+    response_model=StatsPublic,
+    responses={401: {"description": "Not signed in to the admin console."}},
+)
+def stats(container: ContainerDep, _staff: StaffDep) -> StatsPublic:
+    """Rows per table, for signed-in staff (the admin console's session cookie)."""
     return StatsPublic(tables=container.row_counts())

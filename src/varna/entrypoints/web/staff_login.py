@@ -1,0 +1,61 @@
+"""The staff sign-in page of the admin console (``/admin/login``).
+
+A wrong login and a wrong password get the same answer in the same time, and failed sign-ins
+are throttled per login and per client address (``services/requests/staff.py``); a throttled
+sign-in gets 429 with a clear "wait" message, even with the right password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+import varna
+from varna.adapters.passwords import Argon2Passwords
+from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of, read_form, secret_of
+from varna.services.requests.staff import (
+    LOGIN_WINDOW,
+    SESSION_LIFETIME,
+    LoginRefused,
+    LoginThrottled,
+    log_in,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def login_page(request: Request, status: int = 200, error: str | None = None) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "admin_login.html",
+        {"lang": "en", "version": varna.__version__, "error": error},
+        status_code=status,
+    )
+
+
+@router.get("/admin/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return login_page(request)
+
+
+@router.post("/admin/login", response_model=None)
+async def login_submit(request: Request) -> Response:
+    wired = container_of(request)
+    form = await read_form(request)
+    try:
+        session = log_in(
+            wired.uow(), form.get("login", ""), form.get("password", ""),
+            passwords=Argon2Passwords(), clock=wired.clock, secret=secret_of(wired),
+            client=request.client.host if request.client else "",
+        )  # fmt: skip
+    except LoginRefused as exc:
+        return login_page(request, 401, str(exc))
+    except LoginThrottled as exc:
+        page = login_page(request, 429, str(exc))
+        page.headers["Retry-After"] = str(int(LOGIN_WINDOW.total_seconds()))
+        return page
+    response = RedirectResponse("/admin/requests", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
+                        secure=wired.settings.public_url.startswith("https"),
+                        max_age=int(SESSION_LIFETIME.total_seconds()))  # fmt: skip
+    return response
