@@ -75,5 +75,6 @@ def running_server(database_url: str, *args: str, **env: str) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)  # reaped, or it outlives the test
         if process.stdout:
             process.stdout.close()

@@ -106,6 +106,7 @@ def serving(container: Container, smtp_port: int) -> Iterator[str]:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait(timeout=10)  # reaped, or it outlives the test
             if process.stdout:
                 process.stdout.close()
 
