@@ -102,6 +102,10 @@ class DemoStore(Protocol):
         """Make the stores' id generators continue after the ids the demo wrote."""
         ...
 
+    def mark_demo(self, *, at: datetime, size: str, seed: int) -> None:
+        """Mark the database as the demo's: commands run on it in demo mode."""
+        ...
+
     def row_counts(self) -> dict[str, int]:
         """Rows per business table."""
         ...

@@ -13,7 +13,7 @@ from rich.table import Table
 from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
 from varna.domain.requests.kinds import OPEN_STATES
-from varna.entrypoints.cli.common import container, fail, print_json
+from varna.entrypoints.cli.common import ID_MAX, container, fail, print_json
 from varna.entrypoints.worker import run_worker
 from varna.services.requests.intake import receipt_date
 from varna.services.requests.ports import RequestRecord
@@ -62,7 +62,7 @@ def list_requests(
 
 @app.command("show")
 def show_request(
-    request_id: Annotated[int, typer.Argument(help="The request id.")],
+    request_id: Annotated[int, typer.Argument(help="The request id.", min=1, max=ID_MAX)],
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One request with its timeline (every state change with actor and time)."""
@@ -143,10 +143,16 @@ def admin_create(
 
 def worker(
     name: Annotated[str | None, typer.Option(help="Worker name (default host:pid).")] = None,
-    poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
+    poll: Annotated[
+        float, typer.Option(help="Seconds between polls when idle.", min=0, max=3600)
+    ] = 1.0,
     lease: Annotated[
         float | None,
-        typer.Option(help="Seconds before a stuck job is taken over (VARNA_JOB_LEASE_SECONDS)."),
+        typer.Option(
+            help="Seconds before a stuck job is taken over (VARNA_JOB_LEASE_SECONDS).",
+            min=1,
+            max=86_400,
+        ),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Run queued jobs, then stop.")] = False,
 ) -> None:
