@@ -23,16 +23,13 @@ from varna.domain.usage import UsageRecord, UsageWindow
 
 Row = tuple[str | None, str, str, str, str, str, str, str, str | None, str | None, str | None, str]
 
-# The shape of a timestamp; whether it is a real moment (no 30 February, no hour 25) is
-# checked by the store as it loads the block (a type or a table constraint), and the careful
-# path names the line when it is not.
-_TIMESTAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
-_STAMPS = re.compile(_TIMESTAMP, re.ASCII)  # in a canonical line only the two timestamps match
+# The shape of a timestamp (its year inside the window's years, see _timestamp_pattern);
+# whether it is a real moment (no 30 February, no hour 25) is checked by the store as it loads
+# the block (a type or a table constraint), and the careful path names the line when it is not.
+_TIME = r"-\d\d-\d\d \d\d:\d\d:\d\d"
 _FIELD = {
     "source_id": r"\d{0,18}",
     "iccid": r"\d{18,20}",
-    "started_at": _TIMESTAMP,
-    "ended_at": _TIMESTAMP,
     "bytes_up": r"\d{1,15}",
     "bytes_down": r"\d{1,15}",
     "mcc": r"[2-7]\d\d",
@@ -45,15 +42,58 @@ _FIELD = {
 UNKNOWN_SIM = "no SIM with this ICCID is registered"
 
 
-def _line_pattern(names: list[str]) -> str:
-    return ",".join(_FIELD[name] for name in names)
+def _years(first: int, last: int) -> str:
+    """A pattern for the years ``first`` to ``last``, whole decades as one alternative."""
+    parts = []
+    year = first
+    while year <= last:
+        if year % 10 == 0 and year + 9 <= last:
+            parts.append(f"{year // 10}\\d")
+            year += 10
+        else:
+            parts.append(str(year))
+            year += 1
+    return "(?:" + "|".join(parts) + ")"
 
 
-def _split_pattern(names: list[str]) -> tuple[re.Pattern[str], tuple[int, int, int, int]]:
+def _shape(text: str) -> str:
+    return "".join(r"\d" if c.isdigit() else re.escape(c) for c in text)
+
+
+def _beyond(stamp: str, *, later: bool) -> list[str]:
+    """Patterns for canonical timestamps of ``stamp``'s year that sort after it (``later``)
+    or before it: at each digit, a greater (smaller) digit with the same text before it."""
+    found = []
+    for i in range(5, len(stamp)):
+        digit = stamp[i]
+        if not digit.isdigit() or digit == ("9" if later else "0"):
+            continue
+        choice = f"[{int(digit) + 1}-9]" if later else f"[0-{int(digit) - 1}]"
+        found.append(re.escape(stamp[5:i]) + choice + _shape(stamp[i + 1 :]))
+    return [f"{stamp[:4]}-(?:{'|'.join(found)})"] if found else []
+
+
+def _outside(window: UsageWindow) -> list[re.Pattern[str]]:
+    """Patterns that find, in a block of canonical lines (whose years the line pattern keeps
+    inside the window's years), a timestamp before or after the window. Each starts with its
+    year as literal text, which the regular expression engine scans for quickly."""
+    earliest, latest = window.text()
+    parts = [*_beyond(earliest, later=False), *_beyond(latest, later=True)]
+    return [re.compile(part, re.ASCII) for part in parts]
+
+
+def _field_patterns(names: list[str], window: UsageWindow) -> list[str]:
+    stamp = _years(window.earliest.year, window.latest.year) + _TIME
+    return [stamp if name in ("started_at", "ended_at") else _FIELD[name] for name in names]
+
+
+def _split_pattern(
+    names: list[str], window: UsageWindow
+) -> tuple[re.Pattern[str], tuple[int, int, int, int]]:
     """A multi-line pattern for canonical lines with groups for the text before the ICCID,
     the ICCID, the text after it and the month of started_at (read by a lookahead); returns
     it with the positions of those four groups in a ``findall`` tuple."""
-    parts = [_FIELD[name] for name in names]
+    parts = _field_patterns(names, window)
     start = names.index("started_at")
     parts[start] = r"(?=(?P<month>\d{4}-\d\d))" + parts[start]
     at = names.index("iccid")
@@ -92,20 +132,20 @@ class UsageCsvReader:
         self._width = len(header)
         self._sim_ids = sim_ids
         self._window = window
-        self._bounds = window.text()
-        self._block = re.compile(f"(?:{_line_pattern(self.names)}\n)*", re.ASCII)
-        self._split, self._groups = _split_pattern(self.names)
+        self._block = re.compile(
+            f"(?:{','.join(_field_patterns(self.names, window))}\n)*", re.ASCII
+        )
+        self._outside = _outside(window)
+        self._split, self._groups = _split_pattern(self.names, window)
 
     def canonical_block(self, block: str) -> bool:
         """True when every line of ``block`` (which ends with a newline) is canonical."""
         return self._block.fullmatch(block) is not None and self._in_window(block)
 
     def _in_window(self, block: str) -> bool:
-        """Every timestamp of a canonical ``block`` lies in the window (the text of
-        canonical timestamps sorts as time does)."""
-        stamps = _STAMPS.findall(block)
-        earliest, latest = self._bounds
-        return not stamps or (min(stamps) >= earliest and max(stamps) <= latest)
+        """No timestamp of a canonical ``block`` lies outside the window (its years are
+        inside: the line pattern says so)."""
+        return not any(pattern.search(block) for pattern in self._outside)
 
     def with_sim_ids(self, block: str, months: set[str]) -> str | None:
         """The canonical ``block`` with each ICCID replaced by its SIM id, adding the months
