@@ -9,7 +9,7 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.e2e.helpers import VARNA, env_for, varna
 from tests.factories import add_customer_with_sims
@@ -182,3 +182,20 @@ def test_a1_an_unforeseen_error_is_reported_without_its_text() -> None:
     assert stopped.value.code == 1
     assert "unexpected KeyError" in err.getvalue()
     assert "anna.berg" not in err.getvalue()
+
+
+def test_g3_a_staff_password_that_is_not_utf8_is_a_usage_error(container: Container) -> None:
+    """G3: `varna admin create --password-stdin` with a byte that is not UTF-8 was a
+    UnicodeEncodeError traceback from the password hash; now exit 2 and no account."""
+    result = subprocess.run(
+        [VARNA, "admin", "create", "dpo@example.com", "--password-stdin"],
+        input=b"a-long-password-\xff\n",
+        env=env_for(container.settings.database_url),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert b"--password-stdin" in result.stderr and b"Traceback" not in result.stderr
+    with container.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM staff_accounts")).scalar_one() == 0

@@ -13,7 +13,7 @@ from rich.table import Table
 from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
 from varna.domain.requests.kinds import OPEN_STATES
-from varna.entrypoints.cli.common import ID_MAX, container, fail, print_json
+from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
 from varna.entrypoints.worker import run_worker
 from varna.services.requests.intake import receipt_date
 from varna.services.requests.ports import RequestRecord
@@ -133,7 +133,10 @@ def admin_create(
 ) -> None:
     """Create a staff account; the password is hashed with argon2."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        try:
+            password = sys.stdin.buffer.readline().decode("utf-8").rstrip("\n")
+        except UnicodeDecodeError:
+            fail("--password-stdin: the password is not UTF-8 text", code=EXIT_USAGE)
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with container() as wired:
