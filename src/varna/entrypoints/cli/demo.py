@@ -78,7 +78,11 @@ def demo(
         "large (benchmarks: 100,000 SIMs, over 10 million usage records).",
     ),
     seed: int = typer.Option(
-        1, "--seed", min=0, max=ID_MAX, help="Same seed, size and --as-of give the same data."
+        1,
+        "--seed",
+        min=-ID_MAX - 1,
+        max=ID_MAX,
+        help="Same seed, size and --as-of give the same data.",
     ),
     as_of: date | None = typer.Option(
         None,
