@@ -8,16 +8,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from varna.adapters.db import migrate
 from varna.adapters.db.counts import row_counts
+from varna.adapters.db.demo_marker import is_demo_database
 from varna.adapters.db.engine import make_engine
 from varna.adapters.db.outbox_store import OutboxMailer
 from varna.adapters.db.uow import SqlUnitOfWork
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
-from varna.config import Settings
+from varna.config import PlaceholderSecretError, Settings
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ProcessingVeto
@@ -82,6 +84,11 @@ class Container:
     def upgrade_schema(self) -> None:
         migrate.upgrade(self.engine)
 
+    def check_schema(self) -> None:
+        """Refuse (a VarnaError that says to run ``varna db upgrade``) a schema that is not
+        the one this varna expects; changes nothing."""
+        migrate.require_current(self.engine)
+
     def schema_revision(self) -> str | None:
         return migrate.current_revision(self.engine)
 
@@ -97,6 +104,28 @@ def consent_vetoes(secret: bytes) -> list[ProcessingVeto]:
     """Restriction, objection and the suppression list (the subject engine) stop
     consent-based processing, whatever the ledger says (D3, D5, D8)."""
     return [SubjectRightsVeto(secret)]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment (``overrides`` win). A placeholder secret is
+    refused, as :class:`Settings` says, unless demo mode is set or the database is one that
+    `varna demo` built (its marker): there the demo's settings hold without VARNA_DEMO."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        if not _placeholder_secret_only(exc):
+            raise
+        demo = Settings(**{**overrides, "demo": True})  # type: ignore[arg-type]
+        if not is_demo_database(demo.database_url):
+            raise
+        return demo
+
+
+def _placeholder_secret_only(exc: ValidationError) -> bool:
+    errors = exc.errors()
+    return bool(errors) and all(
+        isinstance(error.get("ctx", {}).get("error"), PlaceholderSecretError) for error in errors
+    )
 
 
 def build(

@@ -18,17 +18,23 @@ from tests.conftest import TEST_SECRET
 VARNA = str(Path(sys.executable).parent / "varna")
 
 
-def env_for(database_url: str, **extra: str) -> dict[str, str]:
+def env_for(database_url: str, *, secret: str | None = TEST_SECRET, **extra: str) -> dict[str, str]:
+    """The environment of a ``varna`` child: no VARNA_ setting of the test run's own, the
+    database, the test secret (none when ``secret`` is None) and ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VARNA_")}
-    env.update(VARNA_DATABASE_URL=database_url, VARNA_SECRET_KEY=TEST_SECRET, COLUMNS="200")
+    env.update(VARNA_DATABASE_URL=database_url, COLUMNS="200")
+    if secret is not None:
+        env.update(VARNA_SECRET_KEY=secret)
     env.update(extra)
     return env
 
 
-def varna(database_url: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def varna(
+    database_url: str, *args: str, timeout: float = 300, secret: str | None = TEST_SECRET
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [VARNA, *args],
-        env=env_for(database_url),
+        env=env_for(database_url, secret=secret),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -43,13 +49,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, *args: str, **env: str) -> Iterator[str]:
+def running_server(
+    database_url: str, *args: str, secret: str | None = TEST_SECRET, **env: str
+) -> Iterator[str]:
     """``varna serve`` in a child process (``env``: extra VARNA_ settings); yields its base
     URL."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [VARNA, "serve", "--port", str(port), *args],
-        env=env_for(database_url, **env),
+        env=env_for(database_url, secret=secret, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

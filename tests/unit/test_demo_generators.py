@@ -25,6 +25,7 @@ class FakeDemoStore:
     def __init__(self) -> None:
         self.tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.usage: list[UsageRow] = []
+        self.marked: tuple[str, int] | None = None
 
     def holds_business_data(self) -> bool:
         return any(self.tables.values()) or bool(self.usage)
@@ -45,6 +46,9 @@ class FakeDemoStore:
 
     def finish(self) -> None:
         pass
+
+    def mark_demo(self, *, at: object, size: str, seed: int) -> None:
+        self.marked = (size, seed)
 
     def row_counts(self) -> dict[str, int]:
         counts = {table: len(rows) for table, rows in self.tables.items()}

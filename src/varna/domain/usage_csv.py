@@ -19,19 +19,17 @@ from operator import itemgetter
 
 from varna.domain import usage as rules
 from varna.domain.errors import InputRefused
-from varna.domain.usage import UsageRecord
+from varna.domain.usage import UsageRecord, UsageWindow
 
 Row = tuple[str | None, str, str, str, str, str, str, str, str | None, str | None, str | None, str]
 
-# The shape of a timestamp; whether it is a real moment (no 30 February, no hour 25) is
-# checked by the store as it loads the block (a type or a table constraint), and the careful
-# path names the line when it is not.
-_TIMESTAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+# The shape of a timestamp (its year inside the window's years, see _timestamp_pattern);
+# whether it is a real moment (no 30 February, no hour 25) is checked by the store as it loads
+# the block (a type or a table constraint), and the careful path names the line when it is not.
+_TIME = r"-\d\d-\d\d \d\d:\d\d:\d\d"
 _FIELD = {
     "source_id": r"\d{0,18}",
     "iccid": r"\d{18,20}",
-    "started_at": _TIMESTAMP,
-    "ended_at": _TIMESTAMP,
     "bytes_up": r"\d{1,15}",
     "bytes_down": r"\d{1,15}",
     "mcc": r"[2-7]\d\d",
@@ -44,22 +42,66 @@ _FIELD = {
 UNKNOWN_SIM = "no SIM with this ICCID is registered"
 
 
-def _line_pattern(names: list[str]) -> str:
-    return ",".join(_FIELD[name] for name in names)
+def _years(first: int, last: int) -> str:
+    """A pattern for the years ``first`` to ``last``, whole decades as one alternative."""
+    parts = []
+    year = first
+    while year <= last:
+        if year % 10 == 0 and year + 9 <= last:
+            parts.append(f"{year // 10}\\d")
+            year += 10
+        else:
+            parts.append(str(year))
+            year += 1
+    return "(?:" + "|".join(parts) + ")"
 
 
-def _split_pattern(names: list[str]) -> tuple[re.Pattern[str], tuple[int, int, int, int]]:
+def _shape(text: str) -> str:
+    return "".join(r"\d" if c.isdigit() else re.escape(c) for c in text)
+
+
+def _beyond(stamp: str, *, later: bool) -> list[str]:
+    """Patterns for canonical timestamps of ``stamp``'s year that sort after it (``later``)
+    or before it: at each digit, a greater (smaller) digit with the same text before it."""
+    found = []
+    for i in range(5, len(stamp)):
+        digit = stamp[i]
+        if not digit.isdigit() or digit == ("9" if later else "0"):
+            continue
+        choice = f"[{int(digit) + 1}-9]" if later else f"[0-{int(digit) - 1}]"
+        found.append(re.escape(stamp[5:i]) + choice + _shape(stamp[i + 1 :]))
+    return [f"{stamp[:4]}-(?:{'|'.join(found)})"] if found else []
+
+
+def _outside(window: UsageWindow) -> list[re.Pattern[str]]:
+    """Patterns that find, in a block of canonical lines (whose years the line pattern keeps
+    inside the window's years), a timestamp before or after the window. Each starts with its
+    year as literal text, which the regular expression engine scans for quickly."""
+    earliest, latest = window.text()
+    parts = [*_beyond(earliest, later=False), *_beyond(latest, later=True)]
+    return [re.compile(part, re.ASCII) for part in parts]
+
+
+def _field_patterns(names: list[str], window: UsageWindow) -> list[str]:
+    stamp = _years(window.earliest.year, window.latest.year) + _TIME
+    return [stamp if name in ("started_at", "ended_at") else _FIELD[name] for name in names]
+
+
+def _split_pattern(
+    names: list[str], window: UsageWindow
+) -> tuple[re.Pattern[str], tuple[int, int, int, int]]:
     """A multi-line pattern for canonical lines with groups for the text before the ICCID,
     the ICCID, the text after it and the month of started_at (read by a lookahead); returns
     it with the positions of those four groups in a ``findall`` tuple."""
-    parts = [_FIELD[name] for name in names]
+    parts = _field_patterns(names, window)
     start = names.index("started_at")
     parts[start] = r"(?=(?P<month>\d{4}-\d\d))" + parts[start]
     at = names.index("iccid")
     before = "".join(f"{part}," for part in parts[:at])
     after = "".join(f",{part}" for part in parts[at + 1 :])
     compiled = re.compile(
-        f"^(?P<before>{before})(?P<iccid>{parts[at]})(?P<after>{after})$", re.MULTILINE
+        f"^(?P<before>{before})(?P<iccid>{parts[at]})(?P<after>{after})$",
+        re.MULTILINE | re.ASCII,
     )
     index = compiled.groupindex
     return compiled, (
@@ -78,29 +120,39 @@ class UsageCsvReader:
     Two ways through a file: whole blocks of canonical lines are checked by one pattern
     match each (:meth:`canonical_block`, :meth:`with_sim_ids`); anything else goes line by
     line through :meth:`rows`, which accepts every valid form and says what is wrong with
-    the rest. Both agree on every line the block pattern accepts."""
+    the rest. Both agree on every line the block pattern accepts. Every timestamp must lie
+    in ``window``."""
 
-    def __init__(self, header_line: str, sim_ids: Mapping[str, str]) -> None:
-        header = next(csv.reader([header_line]), [])
+    def __init__(self, header_line: str, sim_ids: Mapping[str, str], window: UsageWindow) -> None:
+        header = _fields(header_line, 1)
         if not header:
             raise InputRefused("the file is empty; a header line is required", line=1)
         self._positions = rules.check_header(header)
         self.names = sorted(self._positions, key=self._positions.__getitem__)
         self._width = len(header)
         self._sim_ids = sim_ids
-        self._block = re.compile(f"(?:{_line_pattern(self.names)}\n)*")
-        self._split, self._groups = _split_pattern(self.names)
+        self._window = window
+        self._block = re.compile(
+            f"(?:{','.join(_field_patterns(self.names, window))}\n)*", re.ASCII
+        )
+        self._outside = _outside(window)
+        self._split, self._groups = _split_pattern(self.names, window)
 
     def canonical_block(self, block: str) -> bool:
         """True when every line of ``block`` (which ends with a newline) is canonical."""
-        return self._block.fullmatch(block) is not None
+        return self._block.fullmatch(block) is not None and self._in_window(block)
+
+    def _in_window(self, block: str) -> bool:
+        """No timestamp of a canonical ``block`` lies outside the window (its years are
+        inside: the line pattern says so)."""
+        return not any(pattern.search(block) for pattern in self._outside)
 
     def with_sim_ids(self, block: str, months: set[str]) -> str | None:
         """The canonical ``block`` with each ICCID replaced by its SIM id, adding the months
         (``YYYY-MM``) its records start in to ``months``; ``None`` when a line is not
         canonical or names an unknown SIM (the careful path then says which)."""
         found = self._split.findall(block)
-        if len(found) != block.count("\n"):
+        if len(found) != block.count("\n") or not self._in_window(block):
             return None
         b, i, a, m = self._groups
         months.update(map(itemgetter(m), found))
@@ -120,20 +172,37 @@ class UsageCsvReader:
             yield line_no, self._row(line, line_no)
 
     def _row(self, line: str, line_no: int) -> Row:
-        fields = next(csv.reader([line]), [])
+        fields = _fields(line, line_no)
         if len(fields) != self._width:
             raise InputRefused(
                 f"has {len(fields)} fields, the header has {self._width}", line=line_no
             )
         values = dict(zip(self.names, fields, strict=True))
-        return canonical_row(values, self._sim_ids, line_no)
+        return canonical_row(values, self._sim_ids, line_no, self._window)
+
+
+def _fields(line: str, line_no: int) -> list[str]:
+    """The fields of one CSV line; a line past :data:`rules.MAX_LINE_CHARS` or one the csv
+    module cannot read is refused by its number."""
+    if len(line) > rules.MAX_LINE_CHARS:
+        raise InputRefused(
+            f"longer than {rules.MAX_LINE_CHARS:,} characters; not a usage record", line=line_no
+        )
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as exc:
+        raise InputRefused(f"not a CSV line ({exc})", line=line_no) from None
 
 
 class _NotCanonical(Exception):
     """A block leaves the fast path."""
 
 
-_OPTIONAL_MAX = {"source_id": 10**18 - 1, "cell_id": 10**18 - 1, "lac_tac": 2**31 - 1}
+_OPTIONAL_MAX = {
+    "source_id": rules.MAX_SOURCE_ID,
+    "cell_id": rules.MAX_CELL_ID,
+    "lac_tac": rules.MAX_LAC_TAC,
+}
 
 
 def _optional(values: Mapping[str, str | None], name: str, line: int) -> str | None:
@@ -143,21 +212,24 @@ def _optional(values: Mapping[str, str | None], name: str, line: int) -> str | N
     return str(rules.parse_int(raw, line, name, maximum=_OPTIONAL_MAX[name]))
 
 
-def _timestamp(values: Mapping[str, str | None], name: str, line: int) -> str:
+def _timestamp(values: Mapping[str, str | None], name: str, line: int, window: UsageWindow) -> str:
     raw = values.get(name)
     if not raw:
         raise rules.refuse(line, name, "a value is required")
-    return rules.parse_timestamp(raw.strip(), line, name).isoformat(sep=" ", timespec="seconds")
+    value = rules.parse_timestamp(raw.strip(), line, name, window=window)
+    return value.isoformat(sep=" ", timespec="seconds")
 
 
-def canonical_row(values: Mapping[str, str | None], sim_ids: Mapping[str, str], line: int) -> Row:
+def canonical_row(
+    values: Mapping[str, str | None], sim_ids: Mapping[str, str], line: int, window: UsageWindow
+) -> Row:
     """Check one record given as text fields by name; return its canonical row."""
     iccid = (values.get("iccid") or "").strip()
     sim_id = sim_ids.get(iccid)
     if sim_id is None:
         raise rules.refuse(line, "iccid", UNKNOWN_SIM)
-    start = _timestamp(values, "started_at", line)
-    end = _timestamp(values, "ended_at", line)
+    start = _timestamp(values, "started_at", line, window)
+    end = _timestamp(values, "ended_at", line, window)
     rules.check_span_text(start, end, line)
     volumes = []
     for name in ("bytes_up", "bytes_down"):

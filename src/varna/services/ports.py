@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from varna.domain.usage import UsageRecord
+from varna.domain.usage import UsageRecord, UsageWindow
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +31,12 @@ class AuditLog(Protocol):
 class UsageStore(Protocol):
     """The large table of usage records, with set-based bulk paths."""
 
-    def load_csv_file(self, path: Path, *, progress: ProgressHook | None = None) -> int:
+    def load_csv_file(
+        self, path: Path, *, window: UsageWindow, progress: ProgressHook | None = None
+    ) -> int:
         """Validate and load a usage CSV (varna's own column layout) in the current
-        transaction; return the number of records newly stored. Raises InputRefused."""
+        transaction, every timestamp inside ``window``; return the number of records newly
+        stored. Raises InputRefused."""
         ...
 
     def load_records(
@@ -97,6 +100,10 @@ class DemoStore(Protocol):
 
     def finish(self) -> None:
         """Make the stores' id generators continue after the ids the demo wrote."""
+        ...
+
+    def mark_demo(self, *, at: datetime, size: str, seed: int) -> None:
+        """Mark the database as the demo's: commands run on it in demo mode."""
         ...
 
     def row_counts(self) -> dict[str, int]:

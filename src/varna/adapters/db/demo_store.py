@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Table, exists, func, select, text
 from varna.adapters.db.partitions import ensure_partitions, month_start, next_month
 from varna.adapters.db.tables import (
     contracts,
+    demo_marker,
     devices,
     disclosures,
     invoice_lines,
@@ -183,6 +184,11 @@ class SqlDemoStore:
                     f" COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
+
+    def mark_demo(self, *, at: datetime, size: str, seed: int) -> None:
+        """Write the marker that says this database holds the demo data set (one row)."""
+        self._connection.execute(demo_marker.delete())
+        self._connection.execute(demo_marker.insert().values(built_at=at, size=size, seed=seed))
 
     def row_counts(self) -> dict[str, int]:
         return {

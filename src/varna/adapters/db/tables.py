@@ -751,3 +751,15 @@ staff_sessions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
+
+# Written by `varna demo` into the database it builds: this database holds the synthetic demo
+# data set, so commands run on it in demo mode (its placeholder secret allowed) without
+# VARNA_DEMO. A production database never has a row here.
+demo_marker = Table(
+    "demo_marker",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("built_at", UTCDateTime, nullable=False),
+    Column("size", String(16), nullable=False),
+    Column("seed", BigInteger, nullable=False),
+)

@@ -24,9 +24,9 @@ from sqlalchemy import Connection, func, select, text
 
 from varna.adapters.db.partitions import ensure_partitions, existing_months
 from varna.adapters.db.tables import usage_records
-from varna.adapters.db.usage_lines import blocks
+from varna.adapters.db.usage_lines import blocks, header_line, open_text
 from varna.adapters.db.usage_sqlite import CANONICAL, refuse_precisely, sim_ids
-from varna.domain.usage import UsageRecord
+from varna.domain.usage import UsageRecord, UsageWindow
 from varna.domain.usage_csv import Row, UsageCsvReader, record_row
 from varna.services.ports import ProgressHook
 
@@ -102,15 +102,17 @@ class PostgresUsageStore:
         assert isinstance(driver, psycopg.Connection)
         return driver
 
-    def load_csv_file(self, path: Path, *, progress: ProgressHook | None = None) -> int:
+    def load_csv_file(
+        self, path: Path, *, window: UsageWindow, progress: ProgressHook | None = None
+    ) -> int:
         known = sim_ids(self._connection)
-        with path.open(encoding="utf-8") as handle:
-            reader = UsageCsvReader(handle.readline(), known)
+        with open_text(path) as handle:
+            reader = UsageCsvReader(header_line(handle), known, window)
         fast_columns = tuple("sim_id" if n == "iccid" else n for n in reader.names)
 
         def pieces(report: ProgressHook | None) -> Iterator[Piece]:
-            with path.open(encoding="utf-8") as handle:
-                handle.readline()
+            with open_text(path) as handle:
+                header_line(handle)
                 for first, block in blocks(handle, report):
                     months: set[str] = set()
                     mapped = reader.with_sim_ids(block, months)

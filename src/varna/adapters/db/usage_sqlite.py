@@ -18,9 +18,9 @@ from typing import NoReturn
 from sqlalchemy import Connection, func, select
 
 from varna.adapters.db.tables import sims, usage_records
-from varna.adapters.db.usage_lines import blocks
+from varna.adapters.db.usage_lines import blocks, header_line, open_text
 from varna.domain.errors import InputRefused
-from varna.domain.usage import UsageRecord
+from varna.domain.usage import UsageRecord, UsageWindow
 from varna.domain.usage_csv import Row, UsageCsvReader, record_row
 from varna.services.ports import ProgressHook
 
@@ -69,10 +69,11 @@ def sim_ids(connection: Connection) -> dict[str, str]:
 def refuse_precisely(path: Path, reader_for: UsageCsvReader, cause: Exception) -> NoReturn:
     """Read ``path`` line by line to name the line the database refused; the careful path
     raises :class:`InputRefused` for it."""
-    with path.open(encoding="utf-8") as handle:
-        handle.readline()
-        for _ in reader_for.rows(handle):
-            pass
+    with open_text(path) as handle:
+        header_line(handle)
+        for _first, block in blocks(handle, None):
+            for _ in reader_for.rows(block.splitlines(), first_line=_first):
+                pass
     raise InputRefused(f"the database refused a record ({type(cause).__name__})") from None
 
 
@@ -85,11 +86,13 @@ class SqliteUsageStore:
         assert isinstance(driver, sqlite3.Connection)
         return driver
 
-    def load_csv_file(self, path: Path, *, progress: ProgressHook | None = None) -> int:
+    def load_csv_file(
+        self, path: Path, *, window: UsageWindow, progress: ProgressHook | None = None
+    ) -> int:
         driver = self._driver()
         before = driver.total_changes
-        with path.open(encoding="utf-8") as handle:
-            reader = UsageCsvReader(handle.readline(), sim_ids(self._connection))
+        with open_text(path) as handle:
+            reader = UsageCsvReader(header_line(handle), sim_ids(self._connection), window)
             fast = insert_for_header(reader.names)
             cursor = driver.cursor()
             try:

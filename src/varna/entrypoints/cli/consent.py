@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import typer
 
-from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.entrypoints.cli.common import console, container, parse_day, print_json
 from varna.entrypoints.consent_wiring import run_expiry
 from varna.services.consent.expiry import ExpireCommand
 
@@ -16,8 +16,11 @@ END_OF_DAY = time(23, 59, 59, 999999)
 
 @app.command("expire")
 def expire(
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Expire what has lapsed by the end of this day (YYYY-MM-DD, UTC)."
+    as_of: date | None = typer.Option(
+        None,
+        "--as-of",
+        parser=parse_day,
+        help="Expire what has lapsed by the end of this day (YYYY-MM-DD, UTC).",
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Report what would expire; change nothing."
@@ -29,10 +32,7 @@ def expire(
     otherwise). Running it twice adds nothing."""
     moment = datetime.now(UTC)
     if as_of is not None:
-        try:
-            moment = datetime.combine(date.fromisoformat(as_of), END_OF_DAY, tzinfo=UTC)
-        except ValueError:
-            fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)", code=EXIT_USAGE)
+        moment = datetime.combine(as_of, END_OF_DAY, tzinfo=UTC)
     with container() as wired:
         report = run_expiry(wired, ExpireCommand(as_of=moment, dry_run=dry_run), actor="cli")
     if json_output:

@@ -14,8 +14,7 @@ def upgrade(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Bring the schema of VARNA_DATABASE_URL up to the newest migration."""
-    with container(upgrade=False) as wired:
-        wired.upgrade_schema()
+    with container(upgrade=True) as wired:
         revision = wired.schema_revision()
     if json_output:
         print_json({"revision": revision})

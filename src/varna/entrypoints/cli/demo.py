@@ -12,11 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeE
 from rich.table import Table
 
 from varna.entrypoints.cli.common import (
-    EXIT_USAGE,
+    ID_MAX,
     console,
     container,
-    fail,
     load_settings,
+    parse_day,
     print_json,
 )
 from varna.entrypoints.cli.requests import demo_privacy_officer
@@ -49,15 +49,6 @@ class _RichProgress:
             self._bar.advance(self._task, count)
 
 
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail("--as-of must be a date of the form YYYY-MM-DD", code=EXIT_USAGE)
-
-
 def _show(result: DemoResult, seconds: float, address: str | None) -> None:
     stdout.print(
         f"Built the [bold]{result.size}[/] demo data set (seed {result.seed}, dates up to "
@@ -86,10 +77,17 @@ def demo(
         help="small (tests, ~50 SIMs), default (60 customers, 2,000 SIMs, 30 days of usage) or "
         "large (benchmarks: 100,000 SIMs, over 10 million usage records).",
     ),
-    seed: int = typer.Option(1, "--seed", help="Same seed, size and --as-of give the same data."),
-    as_of: str | None = typer.Option(
+    seed: int = typer.Option(
+        1,
+        "--seed",
+        min=-ID_MAX - 1,
+        max=ID_MAX,
+        help="Same seed, size and --as-of give the same data.",
+    ),
+    as_of: date | None = typer.Option(
         None,
         "--as-of",
+        parser=parse_day,
         help="Anchor date YYYY-MM-DD (default: today, UTC); usage ends the day before.",
     ),
     reset: bool = typer.Option(
@@ -103,7 +101,9 @@ def demo(
         False, "--json", help="Print the row counts and sample identifiers as JSON."
     ),
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", help="Port to listen on (default 8000)."),
+    port: int | None = typer.Option(
+        None, "--port", min=1, max=65535, help="Port to listen on (default 8000)."
+    ),
 ) -> None:
     """Build a deterministic, fictional data set of the business into VARNA_DATABASE_URL
     (which must hold no business data), then serve it. Demo mode: placeholder secrets allowed.
@@ -113,10 +113,10 @@ def demo(
     example.com, example.net and .test, IP addresses from the documentation ranges.
     """
     settings = load_settings(demo=True)
-    command = DemoCommand(size=size.value, seed=seed, as_of=_as_of(as_of), reset=reset)
+    command = DemoCommand(size=size.value, seed=seed, as_of=as_of, reset=reset)
     started = time.perf_counter()
     with (
-        container(settings) as wired,
+        container(settings, upgrade=True) as wired,
         Progress(
             "[progress.description]{task.description}",
             BarColumn(),

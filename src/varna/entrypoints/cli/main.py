@@ -16,6 +16,7 @@ from varna.entrypoints.cli import (
     serve,
     subject,
 )
+from varna.entrypoints.cli.common import run_guarded
 
 app = typer.Typer(
     name="varna",
@@ -38,4 +39,4 @@ app.command("demo")(demo.demo)
 
 
 def run() -> None:
-    app()
+    run_guarded(app)

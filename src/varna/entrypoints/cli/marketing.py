@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.entrypoints.cli.common import (
+    EXIT_USAGE,
+    console,
+    container,
+    fail,
+    print_json,
+    read_text_file,
+)
 from varna.entrypoints.consent_wiring import run_send
 from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 
@@ -32,7 +39,7 @@ def send(
     """Send to every person whose consent for PURPOSE passes the gate; report the skipped."""
     if purpose not in MAIL_PURPOSES:
         fail(f"--purpose must be one of {', '.join(MAIL_PURPOSES)}", code=EXIT_USAGE)
-    mail = MailTemplate.parse(template.read_text(encoding="utf-8"))
+    mail = MailTemplate.parse(read_text_file(template, "--template"))
     with container() as wired:
         report = run_send(wired, purpose, mail, actor="cli")
     if json_output:

@@ -14,7 +14,7 @@ from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
 from varna.domain.requests.identity import IDENTITY, IdentityStatus
 from varna.domain.requests.kinds import OPEN_STATES
-from varna.entrypoints.cli.common import container, fail, print_json
+from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
 from varna.entrypoints.worker import run_worker
 from varna.services.requests.identity import identity_of
 from varna.services.requests.intake import receipt_date
@@ -72,7 +72,7 @@ def list_requests(
 
 @app.command("show")
 def show_request(
-    request_id: Annotated[int, typer.Argument(help="The request id.")],
+    request_id: Annotated[int, typer.Argument(help="The request id.", min=1, max=ID_MAX)],
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One request with its timeline (every state change with actor and time)."""
@@ -146,7 +146,10 @@ def admin_create(
 ) -> None:
     """Create a staff account; the password is hashed with argon2."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        try:
+            password = sys.stdin.buffer.readline().decode("utf-8").rstrip("\n")
+        except UnicodeDecodeError:
+            fail("--password-stdin: the password is not UTF-8 text", code=EXIT_USAGE)
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with container() as wired:
@@ -156,10 +159,16 @@ def admin_create(
 
 def worker(
     name: Annotated[str | None, typer.Option(help="Worker name (default host:pid).")] = None,
-    poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
+    poll: Annotated[
+        float, typer.Option(help="Seconds between polls when idle.", min=0, max=3600)
+    ] = 1.0,
     lease: Annotated[
         float | None,
-        typer.Option(help="Seconds before a stuck job is taken over (VARNA_JOB_LEASE_SECONDS)."),
+        typer.Option(
+            help="Seconds before a stuck job is taken over (VARNA_JOB_LEASE_SECONDS).",
+            min=1,
+            max=86_400,
+        ),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Run queued jobs, then stop.")] = False,
 ) -> None:

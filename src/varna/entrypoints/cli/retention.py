@@ -14,7 +14,14 @@ from rich.table import Table
 
 from varna.bootstrap import Container
 from varna.domain.errors import VarnaError
-from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.entrypoints.cli.common import (
+    ID_MAX,
+    console,
+    container,
+    fail,
+    parse_day,
+    print_json,
+)
 from varna.services.retention.instructions import (
     InstructCommand,
     instruct_retention,
@@ -34,15 +41,6 @@ app.add_typer(vault_app, name="vault")
 stdout = Console()
 ACTOR = "cli"
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r} is not a date (YYYY-MM-DD)", code=EXIT_USAGE)
 
 
 def _secret(wired: Container) -> bytes:
@@ -81,10 +79,16 @@ def _summary(report: SweepReport) -> None:
 
 @app.command("run")
 def run(
-    as_of: str | None = typer.Option(None, "--as-of", help="Sweep as of this day (YYYY-MM-DD)."),
+    as_of: date | None = typer.Option(
+        None, "--as-of", parser=parse_day, help="Sweep as of this day (YYYY-MM-DD)."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what is due; change nothing."),
     batch_rows: int | None = typer.Option(
-        None, "--batch-rows", min=1, help="Rows per batch (default VARNA_RETENTION_BATCH_ROWS)."
+        None,
+        "--batch-rows",
+        min=1,
+        max=ID_MAX,
+        help="Rows per batch (default VARNA_RETENTION_BATCH_ROWS).",
     ),
     target: list[str] | None = typer.Option(  # noqa: B008
         None, "--target", help="Sweep only this target (repeatable), e.g. usage_records."
@@ -95,7 +99,7 @@ def run(
     holds are skipped and lapsed holds released. Interrupted runs resume where they stopped."""
     with container() as wired:
         settings = wired.settings
-        day = _date(as_of, "--as-of") or wired.clock.now().date()
+        day = as_of or wired.clock.now().date()
         command = SweepCommand(
             as_of=day,
             dry_run=dry_run,
@@ -141,7 +145,9 @@ def run(
 def decide_interest(
     category: str = typer.Option(..., "--category", help="Catalogue data category id."),
     reason: str = typer.Option(..., "--reason", help="The security or economic interest."),
-    end_date: str = typer.Option(..., "--end-date", help="Keep until this day (YYYY-MM-DD)."),
+    end_date: date = typer.Option(
+        ..., "--end-date", parser=parse_day, help="Keep until this day (YYYY-MM-DD)."
+    ),
     json_output: bool = JSON,
 ) -> None:
     """Record a decision to keep a category on legitimate interest (R3), with its end date."""
@@ -151,7 +157,7 @@ def decide_interest(
             wired.catalog,
             category=category,
             reason=reason,
-            end_date=_date(end_date, "--end-date"),
+            end_date=end_date,
             actor=ACTOR,
             clock=wired.clock,
         )
@@ -163,12 +169,13 @@ def decide_interest(
 
 @app.command("reapprove-hold")
 def reapprove(
-    hold_id: int = typer.Argument(..., help="The legal hold's id."),
-    review_date: str = typer.Option(..., "--review-date", help="Next review (YYYY-MM-DD)."),
+    hold_id: int = typer.Argument(..., help="The legal hold's id.", min=1, max=ID_MAX),
+    review_date: date = typer.Option(
+        ..., "--review-date", parser=parse_day, help="Next review (YYYY-MM-DD)."
+    ),
 ) -> None:
     """Re-approve a legal hold at review: it stays until its new review date (R-RET-06)."""
-    day = _date(review_date, "--review-date")
-    assert day is not None
+    day = review_date
     with container() as wired:
         reapprove_hold(wired.uow(), hold_id, review_date=day, actor=ACTOR, clock=wired.clock)
     stdout.print(f"Hold {hold_id} re-approved until {day.isoformat()}.")
@@ -176,7 +183,9 @@ def reapprove(
 
 @app.command("instruct")
 def instruct(
-    customer: int = typer.Option(..., "--customer", help="The customer's organisation id."),
+    customer: int = typer.Option(
+        ..., "--customer", help="The customer's organisation id.", min=1, max=ID_MAX
+    ),
     usage_days: int = typer.Option(
         ..., "--usage-days", help="Keep each usage record this many days after it started."
     ),
@@ -218,7 +227,7 @@ def instruct(
 @app.command("instructions")
 def instructions(
     customer: int | None = typer.Option(
-        None, "--customer", help="Every version of this customer's instruction."
+        None, "--customer", help="Every version of this customer's instruction.", min=1, max=ID_MAX
     ),
     json_output: bool = JSON,
 ) -> None:
@@ -276,7 +285,7 @@ def vault_list(json_output: bool = JSON) -> None:
 
 @vault_app.command("read")
 def vault_read(
-    entry_id: int = typer.Argument(..., help="The vault entry's id."),
+    entry_id: int = typer.Argument(..., help="The vault entry's id.", min=1, max=ID_MAX),
     role: str = typer.Option(..., "--role", help="Your role; only privacy_officer may read."),
     actor: str = typer.Option(ACTOR, "--actor", help="Who reads (recorded in the read log)."),
 ) -> None:

@@ -31,7 +31,9 @@ def run_server(settings: Settings, *, host: str | None = None, port: int | None 
 
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default 127.0.0.1)."),
-    port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
+    port: int | None = typer.Option(
+        None, help="Port to listen on (default 8000).", min=1, max=65535
+    ),
 ) -> None:
     """Serve an existing database (VARNA_DATABASE_URL)."""
     run_server(load_settings(), host=host, port=port)

@@ -14,7 +14,14 @@ from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.keys import SubjectKey, normalise_all
-from varna.entrypoints.cli.common import EXIT_USAGE, console, container, fail, print_json
+from varna.entrypoints.cli.common import (
+    EXIT_USAGE,
+    ID_MAX,
+    console,
+    container,
+    fail,
+    print_json,
+)
 from varna.entrypoints.notices_wiring import run_notify
 from varna.services.notices.deliver import NotifyCommand
 from varna.services.subjects.erase import EraseCommand, erase_subject
@@ -41,12 +48,12 @@ ICCID = typer.Option(None, "--iccid", help="ICCID of a SIM (processor data, A3).
 MSISDN = typer.Option(None, "--msisdn", help="MSISDN of a SIM (processor data, A3).")
 IMSI = typer.Option(None, "--imsi", help="IMSI of a SIM (processor data, A3).")
 END_USER = typer.Option(None, "--end-user-ref", help="The customer's end-user reference.")
-PERSON = typer.Option(None, "--person-id", help="varna's id of the person.")
+PERSON = typer.Option(None, "--person-id", help="varna's id of the person.", min=1, max=ID_MAX)
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
-def _keys(**given: str | None) -> tuple[SubjectKey, ...]:
-    pairs = [(kind, value) for kind, value in given.items() if value is not None]
+def _keys(**given: str | int | None) -> tuple[SubjectKey, ...]:
+    pairs = [(kind, str(value)) for kind, value in given.items() if value is not None]
     if not pairs:
         fail(
             "give an identifier: --email, --phone, --personnummer, --iccid, --msisdn, --imsi, "
@@ -72,7 +79,7 @@ def find(
     msisdn: str | None = MSISDN,
     imsi: str | None = IMSI,
     end_user_ref: str | None = END_USER,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Count the person's rows per table and category; no match is an empty result."""
@@ -110,7 +117,9 @@ def find(
 
 @app.command("export")
 def export(
-    out: Path = typer.Option(..., "--out", help="Directory to write the files into."),
+    out: Path = typer.Option(
+        ..., "--out", file_okay=False, help="Directory to write the files into."
+    ),
     formats: str = typer.Option(
         "json,csv,html,pdf", "--format", help="Comma-separated: json, csv, html, pdf."
     ),
@@ -126,7 +135,7 @@ def export(
     msisdn: str | None = MSISDN,
     imsi: str | None = IMSI,
     end_user_ref: str | None = END_USER,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Write the register extract (Art. 15) or, with --portability, the portable data."""
@@ -148,15 +157,18 @@ def export(
     )
     with container() as wired:
         build = build_portable if portability else build_extract
-        extract = build(
-            wired.uow(),
-            wired.catalog,
-            keys,
-            actor=ACTOR,
-            clock=wired.clock,
-            secret=_secret(wired),
-            write=lambda bundle: write_extract(bundle, out, chosen),  # streams large tables
-        )
+        try:
+            extract = build(
+                wired.uow(),
+                wired.catalog,
+                keys,
+                actor=ACTOR,
+                clock=wired.clock,
+                secret=_secret(wired),
+                write=lambda bundle: write_extract(bundle, out, chosen),  # streams large tables
+            )
+        except OSError as exc:  # the directory cannot be made or written
+            fail(f"--out: cannot write the extract into {out}: {exc.strerror}")
     files: list[Path] = extract.written
     summary: dict[str, Any] = {
         "schema": extract.bundle["schema"],
@@ -187,7 +199,7 @@ def erase(
     msisdn: str | None = MSISDN,
     imsi: str | None = IMSI,
     end_user_ref: str | None = END_USER,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Erase what may be erased; print the outcome per category (erased, anonymised, kept with
@@ -241,12 +253,14 @@ def rectify_command(
     column: str = typer.Option(..., "--field", help="The column to correct (e.g. full_name)."),
     value: str = typer.Option(..., "--value", help="The correct value."),
     table: str = typer.Option("people", "--table", help="The table of the record."),
-    record_id: int | None = typer.Option(None, "--record-id", help="Default: the person."),
+    record_id: int | None = typer.Option(
+        None, "--record-id", help="Default: the person.", min=1, max=ID_MAX
+    ),
     statement: str | None = typer.Option(None, "--statement", help="Supplementary statement."),
     email: str | None = EMAIL,
     phone: str | None = PHONE,
     personnummer: str | None = PNR,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Correct one value; the old value is kept in the rectification history (D3)."""
@@ -275,7 +289,7 @@ def restrict_command(
     email: str | None = EMAIL,
     phone: str | None = PHONE,
     personnummer: str | None = PNR,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Restrict processing: only storage goes on until it is lifted (D3)."""
@@ -293,7 +307,7 @@ def unrestrict_command(
     email: str | None = EMAIL,
     phone: str | None = PHONE,
     personnummer: str | None = PNR,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Lift a restriction; a notice to the person is queued (Art. 18(3))."""
@@ -319,7 +333,7 @@ def object_command(
     email: str | None = EMAIL,
     phone: str | None = PHONE,
     personnummer: str | None = PNR,
-    person_id: str | None = PERSON,
+    person_id: int | None = PERSON,
     json_output: bool = JSON,
 ) -> None:
     """Object to a purpose on legitimate interests (D5) or to direct marketing (D8)."""
@@ -348,7 +362,9 @@ def object_command(
 
 @app.command("notify")
 def notify_command(
-    limit: int = typer.Option(1000, "--limit", min=1, help="Notices looked at in this run."),
+    limit: int = typer.Option(
+        1000, "--limit", min=1, max=ID_MAX, help="Notices looked at in this run."
+    ),
     json_output: bool = JSON,
 ) -> None:
     """Send the waiting notices (Art. 19 to recipients, Art. 18(3) to the person, A3 to

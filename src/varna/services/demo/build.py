@@ -171,6 +171,7 @@ def build_demo(
         )
         tell.stage("finishing", None)
         store.finish()
+        store.mark_demo(at=clock.now(), size=size.name, seed=command.seed)
         tables = store.row_counts()
         uow.audit.record(
             AuditEvent(
