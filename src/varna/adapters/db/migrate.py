@@ -90,8 +90,6 @@ def require_current(engine: Engine) -> None:
     heads = set(script.get_heads())
     with opening(), engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
-    if current == heads:
-        return
     if not current:
         raise SchemaNotCurrent(f"the database holds no varna schema yet; {UPGRADE}")
     unknown = current - {revision.revision for revision in script.walk_revisions()}
@@ -100,6 +98,11 @@ def require_current(engine: Engine) -> None:
             f"the database's schema (revision {', '.join(sorted(unknown))}) is newer than this "
             "varna; install the varna that wrote it"
         )
+    # Applied: the current revisions and all they stand on, dependencies included (a head
+    # that another revision depends on is not listed as current once that one is applied).
+    applied = {revision.revision for revision in script.iterate_revisions(tuple(current), "base")}
+    if heads <= applied:
+        return
     raise SchemaNotCurrent(
         f"the database's schema is behind this varna (at {', '.join(sorted(current))}, "
         f"needs {', '.join(sorted(heads))}); {UPGRADE}"
