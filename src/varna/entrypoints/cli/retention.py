@@ -154,6 +154,7 @@ def decide_interest(
             end_date=_date(end_date, "--end-date"),
             actor=ACTOR,
             clock=wired.clock,
+            special_policy=wired.settings.scan_special_policy,
         )
     if json_output:
         print_json({"decision_id": decision_id})
