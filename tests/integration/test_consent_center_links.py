@@ -34,10 +34,14 @@ class At:
         return self.moment
 
 
+CLIENT = "192.0.2.10"
+
+
 def ask(container: Container, email: str, language: str = "sv", at: object = NOW) -> None:
     """An ask as the privacy center makes it: checked before the answer, sent after it."""
     asked = ask_for_link(
-        container.uow(), AskForLink(email, language), secret=SECRET, clock=At(at),  # type: ignore[arg-type]
+        container.uow(), AskForLink(email, language), client=CLIENT, secret=SECRET,
+        clock=At(at),  # type: ignore[arg-type]
     )  # fmt: skip
     send_link(
         container.uow(), asked, catalog=container.catalog, base_url="http://varna.test",
@@ -117,7 +121,8 @@ def test_C7_D6_the_work_before_the_answer_is_the_same_for_a_known_and_an_unknown
         statements.clear()
         event.listen(container.engine, "before_cursor_execute", seen)
         try:
-            ask_for_link(container.uow(), AskForLink(email), secret=SECRET, clock=At(NOW))  # type: ignore[arg-type]
+            ask_for_link(container.uow(), AskForLink(email), client=CLIENT, secret=SECRET,
+                         clock=At(NOW))  # type: ignore[arg-type]  # fmt: skip
         finally:
             event.remove(container.engine, "before_cursor_execute", seen)
         return list(statements)

@@ -21,7 +21,7 @@ from varna.adapters.db.tables import people, privacy_center_links
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
 from varna.domain.subjects.keys import normalise
-from varna.services.consent.center_links import AskForLink, ask_for_link, send_link
+from varna.services.consent.center_links import AskForLink, AskLimits, ask_for_link, send_link
 from varna.services.demo.build import DemoCommand, build_demo
 from varna.services.subjects.extract import build_extract
 from varna.services.subjects.portability import build_portable
@@ -95,7 +95,8 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
     assert len(persons) > 10
     for _, email in persons:
         if email:
-            asked = ask_for_link(container.uow(), AskForLink(email), secret=secret,
+            asked = ask_for_link(container.uow(), AskForLink(email), client="192.0.2.10",
+                                 secret=secret, limits=AskLimits(per_client=len(persons)),
                                  clock=container.clock)  # fmt: skip
             send_link(container.uow(), asked, catalog=container.catalog,
                       base_url="http://127.0.0.1:8000", mailer=container.mailer(),

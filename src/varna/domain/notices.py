@@ -42,6 +42,23 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class UnsentNotice:
+    """A notice not sent yet, as the console shows it: ids and counts, no person's data."""
+
+    id: int
+    kind: str
+    recipient: str | None  # a catalogue recipient id (Art. 19 notices)
+    organisation_id: int | None  # the customer told (A3 notices)
+    attempts: int
+    last_error: str | None  # a reason code: NO_ADDRESS, UNKNOWN_KIND, SEND_FAILED
+    created_at: datetime
+
+    @property
+    def failed(self) -> bool:
+        return self.last_error is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     """One of our disclosures to a recipient, as the notice refers to it."""
 

@@ -109,11 +109,13 @@ def link_person(container: Container, link: str) -> int:
     )
 
 
-def run_ask_for_link(container: Container, command: AskForLink) -> LinkAsked:
-    """Check and log an ask for a privacy-center link (the same work for any address)."""
+def run_ask_for_link(container: Container, command: AskForLink, *, client: str) -> LinkAsked:
+    """Check and log an ask for a privacy-center link (the same work for any address);
+    ``client`` is the asker's network address."""
     return ask_for_link(
         container.uow(),
         command,
+        client=client,
         secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
         clock=container.clock,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select, update
 
 from varna.adapters.db.tables import disclosures, organisations, outbox, people, sims
-from varna.domain.notices import Disclosure, Notice
+from varna.domain.notices import Disclosure, Notice, UnsentNotice
 
 
 def _notice(row: Row[Any] | Any) -> Notice:
@@ -71,6 +71,21 @@ class SqlNoticeStore:
             .where(outbox.c.id == notice_id, outbox.c.sent_at.is_(None))
             .values(attempts=outbox.c.attempts + 1, last_error=reason[:64])
         )
+
+    def unsent(self, *, limit: int) -> list[UnsentNotice]:
+        o = outbox.c
+        query = (
+            select(o.id, o.kind, o.recipient, o.organisation_id, o.attempts, o.last_error,
+                   o.created_at)
+            .where(o.sent_at.is_(None))
+            .order_by(o.last_error.is_(None), o.id.desc())
+            .limit(limit)
+        )  # fmt: skip
+        return [
+            UnsentNotice(int(r.id), r.kind, r.recipient, r.organisation_id, int(r.attempts),
+                         r.last_error, r.created_at)
+            for r in self._connection.execute(query)
+        ]  # fmt: skip
 
     def disclosures(self, recipient: str, person_id: int) -> list[Disclosure]:
         query = (

@@ -160,6 +160,7 @@ def decide_interest(
             end_date=end_date,
             actor=ACTOR,
             clock=wired.clock,
+            special_policy=wired.settings.scan_special_policy,
         )
     if json_output:
         print_json({"decision_id": decision_id})

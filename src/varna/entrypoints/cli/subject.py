@@ -274,6 +274,7 @@ def rectify_command(
             actor=ACTOR,
             clock=wired.clock,
             secret=_secret(wired),
+            special_policy=wired.settings.scan_special_policy,
         )
     data = {
         "person_id": result.person_id,
@@ -296,8 +297,9 @@ def restrict_command(
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = restrict(
-            wired.uow(), keys, reason=reason, actor=ACTOR, clock=wired.clock, secret=_secret(wired)
-        )
+            wired.uow(), keys, reason=reason, actor=ACTOR, clock=wired.clock,
+            secret=_secret(wired), special_policy=wired.settings.scan_special_policy,
+        )  # fmt: skip
     _print_restriction(result.person_ids, result.restriction_ids, result.notices, json_output)
 
 
@@ -314,8 +316,9 @@ def unrestrict_command(
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = unrestrict(
-            wired.uow(), keys, reason=reason, actor=ACTOR, clock=wired.clock, secret=_secret(wired)
-        )
+            wired.uow(), keys, reason=reason, actor=ACTOR, clock=wired.clock,
+            secret=_secret(wired), special_policy=wired.settings.scan_special_policy,
+        )  # fmt: skip
     _print_restriction(result.person_ids, result.restriction_ids, result.notices, json_output)
 
 
@@ -350,6 +353,7 @@ def object_command(
             actor=ACTOR,
             clock=wired.clock,
             secret=_secret(wired),
+            special_policy=wired.settings.scan_special_policy,
         )
     data = {
         "person_ids": list(result.person_ids),

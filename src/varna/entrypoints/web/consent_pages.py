@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,10 +14,12 @@ from varna.bootstrap import Container
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
+from varna.entrypoints.api.routers.requests import client_of
 from varna.entrypoints.consent_wiring import deliver_link, link_person, run_ask_for_link
 from varna.entrypoints.web.consent_text import TEXT, language_of
+from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
-from varna.services.consent.center_links import AskForLink, TooManyAsks
+from varna.services.consent.center_links import AskForLink, TooManyAsks, TooManyAsksFromClient
 from varna.services.consent.decisions import (
     Decisions,
     InvalidLink,
@@ -38,9 +39,10 @@ def _container(request: Request) -> Container:
     return container
 
 
-async def _form(request: Request) -> dict[str, str]:
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+def _not_utf8(request: Request, lang: str, back: str) -> HTMLResponse:
+    """400 for a form that is not UTF-8 (G3): nothing is stored, nothing is mailed."""
+    return _page(request, "consent_error.html", lang, 400, message=TEXT[lang]["not_utf8"],
+                 back=back)  # fmt: skip
 
 
 def _page(
@@ -66,14 +68,22 @@ def link_form(request: Request, lang: str = "sv") -> Response:
 @router.post("/privacy/consents", response_class=HTMLResponse)
 async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
     """The same page for a known and an unknown address; the mail goes out afterwards."""
-    form = await _form(request)
+    form = await read_utf8_form(request)
+    if form is None:
+        lang = language_of(request.query_params.get("lang", "sv"))
+        return _page(request, "consent_link.html", lang, 400, sent=False,
+                     error=TEXT[lang]["not_utf8"])  # fmt: skip
     lang = language_of(form.get("lang", "sv"))
     container = _container(request)
     try:
-        asked = run_ask_for_link(container, AskForLink(form.get("email", ""), lang))
+        asked = run_ask_for_link(container, AskForLink(form.get("email", ""), lang),
+                                 client=client_of(request))  # fmt: skip
     except TooManyAsks:
         return _page(request, "consent_link.html", lang, 429, sent=False,
                      error=TEXT[lang]["too_many"])  # fmt: skip
+    except TooManyAsksFromClient:
+        return _page(request, "consent_link.html", lang, 429, sent=False,
+                     error=TEXT[lang]["too_many_here"])  # fmt: skip
     except InputRefused as exc:
         return _page(request, "consent_link.html", lang, 422, sent=False, error=str(exc))
     tasks.add_task(deliver_link, container, asked, actor="privacy_center")
@@ -107,7 +117,10 @@ def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0)
 
 @router.post("/privacy/consents/{link}", response_class=HTMLResponse)
 async def save_consents(request: Request, link: str) -> Response:
-    form = await _form(request)
+    form = await read_utf8_form(request)
+    if form is None:
+        lang = language_of(request.query_params.get("lang", "sv"))
+        return _not_utf8(request, lang, f"/privacy/consents/{link}?lang={lang}")
     lang = language_of(form.get("lang", "sv"))
     container = _container(request)
     now = container.clock.now()
@@ -156,7 +169,10 @@ def unsubscribe_page(request: Request, token: str, lang: str = "sv") -> Response
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 async def unsubscribe_now(request: Request, token: str, lang: str = "sv") -> Response:
     """One action withdraws (D6); also the RFC 8058 one-click POST of mail clients."""
-    form = await _form(request)
+    form = await read_utf8_form(request)
+    if form is None:
+        lang = language_of(lang)
+        return _not_utf8(request, lang, f"/unsubscribe/{token}?lang={lang}")
     lang = language_of(form.get("lang", lang))
     container = _container(request)
     try:
@@ -208,7 +224,10 @@ def cookies_page(request: Request, lang: str = "sv", saved: int = 0) -> Response
 
 @router.post("/cookies", response_class=HTMLResponse)
 async def save_cookie_choice(request: Request) -> Response:
-    form = await _form(request)
+    form = await read_utf8_form(request)
+    if form is None:
+        lang = language_of(request.query_params.get("lang", "sv"))
+        return _not_utf8(request, lang, f"/cookies?lang={lang}")
     lang = language_of(form.get("lang", "sv"))
     container = _container(request)
     gate = container.consent_gate

@@ -31,8 +31,13 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "send_link": "Skicka länken",
         "link_sent": "Om vi känner till adressen får du strax ett e-postmeddelande med en "
         "länk till dina samtycken. Länken gäller i 24 timmar.",
-        "too_many": "För många förfrågningar för den här adressen just nu. Försök senare.",
+        "too_many": "En länk har redan begärts till den här adressen. Om vi känner till "
+        "adressen finns länken i e-postmeddelandet vi skickade: använd den, eller be om en ny "
+        "om en timme.",
+        "too_many_here": "För många förfrågningar härifrån just nu. Försök igen om en timme.",
         "ask_new": "Be om en ny länk",
+        "not_utf8": "Formuläret kunde inte läsas (det skickades inte som UTF-8). Inget har "
+        "sparats. Skicka det igen.",
         "error_title": "Det gick inte att spara",
         "back": "Tillbaka",
         "unsubscribe_title": "Avsluta prenumeration",
@@ -83,8 +88,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "send_link": "Send the link",
         "link_sent": "If we know the address, an e-mail with a link to your consents is on "
         "its way. The link works for 24 hours.",
-        "too_many": "Too many requests for this address right now. Please try later.",
+        "too_many": "A link has already been asked for this address. If we know the address, "
+        "the link is in the e-mail we sent: use it, or ask for a new one in an hour.",
+        "too_many_here": "Too many requests from here right now. Please try again in an hour.",
         "ask_new": "Ask for a new link",
+        "not_utf8": "The form could not be read (it was not sent as UTF-8). Nothing was saved. "
+        "Please send it again.",
         "error_title": "Could not save",
         "back": "Back",
         "unsubscribe_title": "Unsubscribe",

@@ -3,7 +3,8 @@ server is configured (the demo default), and the queued marketing messages. Bodi
 personal data and secrets (one-time codes, single-use download links), so the page is for the
 privacy officer alone: support staff get 403, nobody signed in is sent to the login page, and
 each opened message is an audit event. Bodies are shown as plain text (auto-escaped in a
-``<pre>``), never as HTML."""
+``<pre>``), never as HTML. The page also lists the notices (Art. 19 and others) that are not
+sent yet, failed ones first, so a failure is seen without the CLI (D4)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import varna
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, container_of, require_staff
 from varna.services.mail.outbox import list_outbox, open_message
+from varna.services.notices.status import unsent_notices
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,6 +32,7 @@ def outbox_page(request: Request) -> Response:
         {
             "version": varna.__version__,
             "messages": list_outbox(wired.uow()),
+            "notices": unsent_notices(wired.uow(), wired.catalog),
             "smtp": bool(wired.settings.smtp_host),
             "staff": staff.account,
         },

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,6 +17,7 @@ from varna.domain.requests.identity import IDENTITY
 from varna.domain.requests.kinds import OPEN_STATES, RefusalGround, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE, client_of
 from varna.entrypoints.requests_wiring import intake_limits, request_context
+from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import (
     SESSION_COOKIE,
@@ -116,17 +116,6 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
 # -- privacy center --------------------------------------------------------------------------
 
 
-async def _form(request: Request) -> dict[str, str] | None:
-    """An url-encoded form body as a flat dict (last value wins); None when it is not UTF-8,
-    raw or %-escaped (it is refused, never guessed at: a guess would store a wrong address)."""
-    try:  # the body, and every %-escape in it
-        raw = (await request.body()).decode("utf-8")
-        fields = parse_qs(raw, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    return {k: v[-1] for k, v in fields.items()}
-
-
 def _code_error(lang: str, exc: CodeRejected) -> str:
     text = TEXT[lang].get(f"code_{exc.check}", TEXT[lang]["code_wrong"])
     if exc.tries_left is not None:
@@ -142,7 +131,7 @@ def request_form(request: Request, lang: str = "sv") -> HTMLResponse:
 @router.post("/privacy/requests", response_class=HTMLResponse)
 async def request_submit(request: Request) -> HTMLResponse:
     wired = container_of(request)
-    form = await _form(request)
+    form = await read_utf8_form(request)
     if form is None:
         lang = _lang(request.query_params.get("lang"))
         return _render(request, "requests_form.html", 400, lang=lang, error=TEXT[lang]["not_utf8"])
@@ -185,7 +174,7 @@ def verify_form(request: Request, lang: str = "sv") -> HTMLResponse:
 @router.post("/privacy/requests/verify", response_class=HTMLResponse)
 async def verify_submit(request: Request) -> HTMLResponse:
     wired = container_of(request)
-    form = await _form(request)
+    form = await read_utf8_form(request)
     if form is None:
         lang = _lang(request.query_params.get("lang"))
         return _render(request, "requests_verify.html", 400, lang=lang, reference=None,
@@ -233,7 +222,7 @@ def download_file(request: Request, token: str) -> Response:
 @router.post("/admin/logout", response_model=None)
 async def logout(request: Request) -> Response:
     staff = current_staff(request)
-    form = await _form(request) or {}
+    form = await read_utf8_form(request) or {}
     if staff is not None and csrf_ok(staff, form):
         log_out(container_of(request).uow(), staff.token, secret=secret_of(container_of(request)))
     response = RedirectResponse("/admin/login", status_code=303)
@@ -283,7 +272,7 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
-    form = await _form(request)
+    form = await read_utf8_form(request)
     if form is None:
         return HTMLResponse(f"<p>{NOT_UTF8}</p>", status_code=400)
     if not csrf_ok(staff, form):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -70,12 +69,6 @@ def require_staff(
             status_code=403,
         )
     return session
-
-
-async def read_form(request: Request) -> dict[str, str]:
-    """An url-encoded form body as a flat dict (last value wins)."""
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
 
 def csrf_ok(session: StaffSession, form: dict[str, str]) -> bool:

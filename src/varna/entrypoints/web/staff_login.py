@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
 from varna.adapters.passwords import Argon2Passwords
+from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
-from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of, read_form, secret_of
+from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of, secret_of
 from varna.services.requests.staff import (
     LOGIN_WINDOW,
     SESSION_LIFETIME,
@@ -41,7 +42,11 @@ def login_form(request: Request) -> HTMLResponse:
 @router.post("/admin/login", response_model=None)
 async def login_submit(request: Request) -> Response:
     wired = container_of(request)
-    form = await read_form(request)
+    form = await read_utf8_form(request)
+    if form is None:
+        return login_page(
+            request, 400, "The form was not sent as UTF-8; reload the page and try again."
+        )
     try:
         session = log_in(
             wired.uow(), form.get("login", ""), form.get("password", ""),

@@ -1,7 +1,8 @@
 """A link to one's consents in the privacy center, asked for by giving an e-mail address
 (C7, D6). The answer is the same whether or not varna knows the address, and so is the
 work done before it (no enumeration by answer or by time): the ask is checked and logged,
-rate-limited per address (a keyed hash, known or not), and only after the answer does varna
+rate-limited per address and per client (keyed hashes, known or not; docs/consent.md says
+why both), and only after the answer does varna
 look the address up and, for a known one, make a single-purpose link (it opens that person's
 consent page and nothing else) that expires; only the SHA-256 of its token is stored.
 
@@ -23,20 +24,34 @@ from varna.services.consent.decisions import InvalidLink, token_hash
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ConsentUnitOfWork, Mailer, OutgoingMail
 from varna.services.ports import AuditEvent, Clock
+from varna.services.requests.intake import client_key
 
 CENTER_LINK_LIFETIME = timedelta(hours=24)
 
 
 class TooManyAsks(VarnaError):
-    """Too many link requests for one address in the window (said for any address)."""
+    """Too many link requests for one address in the window. Said in the same words for a
+    known and an unknown address: if the address is known, every earlier ask mailed its
+    owner a link, so the owner is told to use it."""
 
     def __init__(self) -> None:
-        super().__init__("too many requests for a link to this address; try again later")
+        super().__init__(
+            "a link was already asked for this address; if we know the address, it is in the "
+            "e-mail we sent. Use that link, or ask again in an hour"
+        )
+
+
+class TooManyAsksFromClient(VarnaError):
+    """Too many link requests from one client (any addresses) in the window."""
+
+    def __init__(self) -> None:
+        super().__init__("too many requests for links from here; try again in an hour")
 
 
 @dataclass(frozen=True, slots=True)
 class AskLimits:
-    per_address: int = 3
+    per_address: int = 3  # asks for one address, from all clients together
+    per_client: int = 10  # asks from one client, for all addresses together
     window: timedelta = timedelta(hours=1)
 
 
@@ -76,27 +91,38 @@ def ask_for_link(
     uow: ConsentUnitOfWork,
     command: AskForLink,
     *,
+    client: str,
     secret: bytes,
     clock: Clock,
     limits: AskLimits = AskLimits(),  # noqa: B008 - frozen
 ) -> LinkAsked:
     """Check and log an ask: the part done before the answer, the same work for a known and
     an unknown address (varna does not look the address up here, so neither the answer nor
-    its time tells whether it is known). Bad address: InputRefused (field email); too many
-    asks: TooManyAsks. The owner of an address is never kept from a link by a stranger's
-    asks: each of them mailed a link to the owner."""
+    its time tells whether it is known). ``client`` is the asker's network address. Bad
+    address: InputRefused (field email); too many asks from this client:
+    TooManyAsksFromClient (nothing logged); too many for this address: TooManyAsks (the
+    ask still counts for the client). The owner of an address is never kept from a link by
+    a stranger's asks: each of them mailed a link to the owner, and one client can spend the
+    quota of at most ``per_client // per_address`` addresses an hour."""
     try:
         email = normalise("email", command.email).value
     except InvalidIdentifier:
         raise InputRefused("not an e-mail address", field="email") from None
     language = command.language if command.language in LANGUAGES else "sv"
     key = hash_secret(email, key=secret, purpose="consent-link-email")
+    from_client = client_key(client, secret=secret, purpose="consent-link-client")
     now = clock.now()
+    since = now - limits.window
     with uow as work:
-        if work.consent.links.asks_since(key, now - limits.window) >= limits.per_address:
-            raise TooManyAsks
-        work.consent.links.log_ask(key, now)
+        if work.consent.links.asks_since(from_client, since) >= limits.per_client:
+            raise TooManyAsksFromClient
+        work.consent.links.log_ask(from_client, now)
+        capped = work.consent.links.asks_since(key, since) >= limits.per_address
+        if not capped:
+            work.consent.links.log_ask(key, now)
         work.commit()
+    if capped:
+        raise TooManyAsks
     return LinkAsked(email, language)
 
 

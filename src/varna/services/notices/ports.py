@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from varna.domain.notices import Disclosure, Notice
+from varna.domain.notices import Disclosure, Notice, UnsentNotice
 from varna.services.mail.ports import OutboxStore
 from varna.services.ports import UnitOfWork
 
@@ -26,6 +26,10 @@ class NoticeStore(Protocol):
 
     def note_failure(self, notice_id: int, reason: str) -> None:
         """Count a try that did not send, with its reason code (no personal data)."""
+        ...
+
+    def unsent(self, *, limit: int) -> list[UnsentNotice]:
+        """Notices not sent yet, failed ones first, then newest first (no personal data)."""
         ...
 
     def disclosures(self, recipient: str, person_id: int) -> list[Disclosure]: ...

@@ -1,26 +1,14 @@
-"""The intake guard on the free text of requests and of staff decisions (C2, C3, C4).
-
-The same guard as support tickets (``services.tickets``): card numbers masked to the last
-four digits, special-category words refused or redacted (``VARNA_SCAN_SPECIAL_POLICY``), a
-personnummer or birth date of a child under 13 refuses the text. A refusal names the field and
-the kinds found, never the text; it is recorded (privacy events and an audit event, without
-the text) in a transaction of its own, and nothing else is stored.
+"""The intake guard on the free text of requests and of staff decisions (C2, C3, C4), on
+the request table: :mod:`varna.services.text_guard` applied to ``subject_requests``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from varna.domain.errors import InputRefused
-from varna.domain.scan import (
-    ChildDataRefused,
-    GuardResult,
-    SensitiveContentRefused,
-    SpecialPolicy,
-    guard_text,
-)
-from varna.services.ports import AuditEvent, PrivacyEventRecord
+from varna.domain.scan import GuardResult, SpecialPolicy
 from varna.services.requests.ports import RequestUnitOfWork
+from varna.services.text_guard import guard_or_refuse, record_guarded
 
 TABLE = "subject_requests"
 
@@ -37,29 +25,8 @@ def guard_details(
 ) -> GuardResult | None:
     """The guarded text (None for no text); raises :class:`InputRefused` naming ``field``
     after recording the refusal."""
-    if not text:
-        return None
-    try:
-        return guard_text(text, special_policy=policy, today=today)
-    except ChildDataRefused as exc:
-        kinds: tuple[tuple[str, str], ...] = (("child_refused", exc.kind.replace(" ", "_")),)
-        reason = str(exc)
-    except SensitiveContentRefused as exc:
-        kinds = tuple(("special_refused", k) for k in exc.kinds)
-        reason = str(exc)
-    with uow:
-        uow.text.record_privacy_events(
-            (PrivacyEventRecord(kind, ftype, TABLE, None, actor, {}) for kind, ftype in kinds),
-            at=at,
-        )
-        uow.audit.record(
-            AuditEvent(actor, "intake.refused", TABLE,
-                       {"field": field,
-                        "privacy_events": [{"kind": k, "type": t} for k, t in kinds]}),
-            at=at,
-        )  # fmt: skip
-        uow.commit()
-    raise InputRefused(reason, field=field)
+    return guard_or_refuse(uow, text, table=TABLE, field=field, actor=actor, at=at,
+                           policy=policy, today=today)  # fmt: skip
 
 
 def record_guard_events(
@@ -68,11 +35,4 @@ def record_guard_events(
 ) -> list[dict[str, object]]:  # fmt: skip
     """Record what the guard did to a stored text (in the caller's transaction); the events
     as the audit entry lists them."""
-    if guarded is None or not guarded.events:
-        return []
-    uow.text.record_privacy_events(
-        (PrivacyEventRecord(e.kind, e.type, TABLE, request_id, actor, {"count": e.count})
-         for e in guarded.events),
-        at=at,
-    )  # fmt: skip
-    return [{"kind": e.kind, "type": e.type, "count": e.count} for e in guarded.events]
+    return record_guarded(uow, guarded, TABLE, [request_id], actor=actor, at=at)

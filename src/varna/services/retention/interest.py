@@ -8,8 +8,12 @@ from datetime import date
 from varna.catalog import Catalog
 from varna.domain.errors import VarnaError
 from varna.domain.retention.interest import check_decision
+from varna.domain.scan import SpecialPolicy
 from varna.services.ports import AuditEvent, Clock
 from varna.services.retention.ports import RetentionUnitOfWork
+from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
+
+TABLE = "legitimate_interest_decisions"
 
 
 class HoldNotFound(VarnaError, LookupError):
@@ -25,21 +29,31 @@ def decide_legitimate_interest(
     end_date: date | None,
     actor: str,
     clock: Clock,
+    special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> int:
+    """Record the decision; its reason passes the intake guard first (C2, C3)."""
     now = clock.now()
     until = check_decision(
         catalog, category=category, reason=reason, end_date=end_date, decided_on=now.date()
     )
+    guarded = guard_or_refuse(uow, reason.strip(), table=TABLE, field="reason", actor=actor,
+                              at=now, policy=special_policy, today=now.date())  # fmt: skip
     with uow:
         decision_id = uow.retention.add_interest_decision(
-            category=category, reason=reason.strip(), end_date=until, decided_by=actor, at=now
-        )
+            category=category, reason=guarded.text if guarded else reason.strip(),
+            end_date=until, decided_by=actor, at=now,
+        )  # fmt: skip
+        events = record_guarded(uow, guarded, TABLE, [decision_id], actor=actor, at=now)
         uow.audit.record(
             AuditEvent(
                 actor,
                 "retention.interest_decided",
                 f"li_decision:{decision_id}",
-                {"category": category, "end_date": until.isoformat()},
+                {
+                    "category": category,
+                    "end_date": until.isoformat(),
+                    **({"privacy_events": events} if events else {}),
+                },
             ),
             at=now,
         )

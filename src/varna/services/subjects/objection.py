@@ -9,13 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from varna.catalog import Catalog, LegalBasis
+from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey, keyed_hash
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
 from varna.services.subjects.restrict import is_restricted
+from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
 
 MARKETING_PURPOSES = frozenset({"direct_marketing", "newsletter"})
+TABLE = "objections"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,9 @@ def object_to(
     actor: str,
     clock: Clock,
     secret: bytes,
+    special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> ObjectionResult:
+    """Record the objection; an overriding reason passes the intake guard first (C2, C3)."""
     declared = catalog.purpose(purpose)
     marketing = purpose in MARKETING_PURPOSES
     if not marketing and declared.legal_basis is not LegalBasis.LEGITIMATE_INTERESTS:
@@ -48,6 +53,10 @@ def object_to(
     if marketing and overriding_reason:
         raise SubjectRefused("an objection to direct marketing is absolute (Art. 21(3))")
     now = clock.now()
+    guarded = guard_or_refuse(uow, overriding_reason, table=TABLE, field="overriding_reason",
+                              actor=actor, at=now, policy=special_policy,
+                              today=now.date())  # fmt: skip
+    overriding_reason = None if guarded is None else guarded.text
     with uow:
         scope = resolve(uow, keys, secret=secret)
         if not scope.person_ids and not (marketing and scope.values.get("email")):
@@ -55,6 +64,7 @@ def object_to(
         ids = tuple(
             uow.rights.add_objection(p, purpose, now, overriding_reason) for p in scope.person_ids
         )
+        events = record_guarded(uow, guarded, TABLE, ids, actor=actor, at=now)
         suppressed = 0
         if marketing:
             for address in scope.values.get("email", ()):
@@ -66,7 +76,8 @@ def object_to(
                 "subject.object",
                 ",".join(f"person:{p}" for p in scope.person_ids)[:120] or None,
                 {"purpose": purpose, "objection_ids": list(ids), "suppressed": suppressed,
-                 "overriding_reason_recorded": bool(overriding_reason)},
+                 "overriding_reason_recorded": bool(overriding_reason),
+                 **({"privacy_events": events} if events else {})},
             ),
             at=now,
         )  # fmt: skip
@@ -102,9 +113,13 @@ def record_overriding_reason(
     reason: str,
     actor: str,
     clock: Clock,
+    special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> None:
-    """Staff records compelling legitimate grounds that override an objection (Art. 21(1))."""
+    """Staff records compelling legitimate grounds that override an objection (Art. 21(1));
+    the reason passes the intake guard first (C2, C3)."""
     now = clock.now()
+    guarded = guard_or_refuse(uow, reason, table=TABLE, field="reason", actor=actor, at=now,
+                              policy=special_policy, today=now.date())  # fmt: skip
     with uow:
         objection = next((o for o in uow.rights.objections(person_id) if o.id == objection_id),
                          None)  # fmt: skip
@@ -112,9 +127,12 @@ def record_overriding_reason(
             raise SubjectRefused(f"objection {objection_id} is not one of person {person_id}")
         if objection.purpose in MARKETING_PURPOSES:
             raise SubjectRefused("an objection to direct marketing cannot be overridden")
-        uow.rights.record_overriding_reason(objection_id, reason, now)
+        uow.rights.record_overriding_reason(objection_id, guarded.text if guarded else reason,
+                                            now)  # fmt: skip
+        events = record_guarded(uow, guarded, TABLE, [objection_id], actor=actor, at=now)
         uow.audit.record(
-            AuditEvent(actor, "subject.objection.overridden", f"objection:{objection_id}", {}),
+            AuditEvent(actor, "subject.objection.overridden", f"objection:{objection_id}",
+                       {"privacy_events": events} if events else {}),
             at=now,
-        )
+        )  # fmt: skip
         uow.commit()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from varna.domain.subjects.erasure import Hold, TablePlan
 from varna.domain.subjects.keys import SubjectKey
-from varna.services.ports import AuditEvent, UnitOfWork
+from varna.services.ports import AuditEvent, TextStore, UnitOfWork
 
 if TYPE_CHECKING:  # requests' ports import these ports
     from varna.services.requests.ports import JobQueue
@@ -292,4 +292,5 @@ class RightsStore(Protocol):
 class SubjectUnitOfWork(UnitOfWork, Protocol):
     subjects: SubjectStore
     rights: RightsStore
+    text: TextStore  # the guard's privacy events for staff's free text (C2, C3)
     jobs: JobQueue  # wakes the notice delivery (Art. 19) after the commit

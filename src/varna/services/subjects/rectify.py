@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from varna.catalog import Catalog
 from varna.domain.errors import InvalidIdentifier
+from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey, normalise
 from varna.services.notices.deliver import wake_delivery
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
+from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
 
 PEOPLE = "people"
 
@@ -42,7 +44,10 @@ def rectify(
     actor: str,
     clock: Clock,
     secret: bytes,
+    special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> RectifyResult:
+    """The supplementary statement passes the intake guard first (C2, C3): a card number is
+    masked, special-category words are redacted or refuse it, as in a support ticket."""
     declared = catalog.table(command.table).personal.get(command.column)
     if declared is None:
         raise SubjectRefused(
@@ -55,6 +60,9 @@ def rectify(
         except InvalidIdentifier as exc:
             raise SubjectRefused(f"the new value is refused: {exc}") from None
     now = clock.now()
+    statement = guard_or_refuse(uow, command.statement, table="rectifications",
+                                field="statement", actor=actor, at=now, policy=special_policy,
+                                today=now.date())  # fmt: skip
     with uow:
         scope = resolve(uow, command.keys, secret=secret)
         if len(scope.person_ids) != 1:
@@ -75,9 +83,11 @@ def rectify(
             command.column,
             record_id,
             None if old is None else str(old),
-            command.statement,
+            None if statement is None else statement.text,
             now,
         )
+        guarded = record_guarded(uow, statement, "rectifications", [history_id], actor=actor,
+                                 at=now)  # fmt: skip
         notices = 0
         for recipient in uow.rights.recipients_of([person_id]):
             notices += uow.rights.enqueue(
@@ -95,7 +105,12 @@ def rectify(
                 actor,
                 "subject.rectify",
                 f"{command.table}:{record_id}",
-                {"column": command.column, "rectification_id": history_id, "notices": notices},
+                {
+                    "column": command.column,
+                    "rectification_id": history_id,
+                    "notices": notices,
+                    **({"privacy_events": guarded} if guarded else {}),
+                },  # fmt: skip
             ),
             at=now,
         )

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from varna.domain.scan import GuardResult, SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.notices.deliver import wake_delivery
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
+from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
+
+TABLE = "restrictions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +39,15 @@ def restrict(
     actor: str,
     clock: Clock,
     secret: bytes,
+    special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> RestrictionResult:
+    """Restrict; the reason passes the intake guard first (C2, C3)."""
     now = clock.now()
+    guarded = _guarded(uow, reason, actor=actor, at=now, policy=special_policy)
     with uow:
         people = _people(uow, keys, secret)
-        ids = tuple(uow.rights.restrict(p, reason, now) for p in people)
+        ids = tuple(uow.rights.restrict(p, guarded.text, now) for p in people)
+        events = record_guarded(uow, guarded, TABLE, ids, actor=actor, at=now)
         notices = 0
         for recipient, persons in uow.rights.recipients_of(people).items():
             for person_id in persons:  # Art. 19: recipients are told of the restriction
@@ -55,7 +64,8 @@ def restrict(
         for person_id, restriction_id in zip(people, ids, strict=True):
             uow.audit.record(
                 AuditEvent(actor, "subject.restrict", f"person:{person_id}",
-                           {"restriction_id": restriction_id}),
+                           {"restriction_id": restriction_id,
+                            **({"privacy_events": events} if events else {})}),
                 at=now,
             )  # fmt: skip
         uow.commit()
@@ -70,18 +80,22 @@ def unrestrict(
     actor: str,
     clock: Clock,
     secret: bytes,
+    special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> RestrictionResult:
-    """Lift the restriction; the person is told (a notice in the outbox), as Art. 18(3) asks."""
+    """Lift the restriction; the person is told (a notice in the outbox), as Art. 18(3) asks.
+    The reason passes the intake guard first (C2, C3)."""
     now = clock.now()
+    guarded = _guarded(uow, reason, actor=actor, at=now, policy=special_policy)
     with uow:
         people = _people(uow, keys, secret)
         lifted: list[int] = []
         notices = 0
         for person_id in people:
-            restriction_id = uow.rights.lift(person_id, reason, now)
+            restriction_id = uow.rights.lift(person_id, guarded.text, now)
             if restriction_id is None:
                 continue
             lifted.append(restriction_id)
+            events = record_guarded(uow, guarded, TABLE, [restriction_id], actor=actor, at=now)
             notices += uow.rights.enqueue(
                 kind="restriction_lifted",
                 dedupe_key=f"restriction_lifted:{restriction_id}",
@@ -92,11 +106,21 @@ def unrestrict(
             wake_delivery(uow.jobs, f"restriction_lifted:{restriction_id}", at=now)
             uow.audit.record(
                 AuditEvent(actor, "subject.unrestrict", f"person:{person_id}",
-                           {"restriction_id": restriction_id}),
+                           {"restriction_id": restriction_id,
+                            **({"privacy_events": events} if events else {})}),
                 at=now,
             )  # fmt: skip
         uow.commit()
     return RestrictionResult(tuple(people), tuple(lifted), notices)
+
+
+def _guarded(
+    uow: SubjectUnitOfWork, reason: str, *, actor: str, at: datetime, policy: SpecialPolicy
+) -> GuardResult:
+    """The reason as the guard leaves it (C2, C3); InputRefused (field reason) when refused."""
+    guarded = guard_or_refuse(uow, reason, table=TABLE, field="reason", actor=actor, at=at,
+                              policy=policy, today=at.date())  # fmt: skip
+    return guarded or GuardResult(reason, (), ())
 
 
 def _people(uow: SubjectUnitOfWork, keys: Sequence[SubjectKey], secret: bytes) -> list[int]:

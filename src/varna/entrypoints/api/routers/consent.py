@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from varna.bootstrap import Container
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
 from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.routers.requests import client_of
 from varna.entrypoints.api.schemas.consent import (
     BannerDecision,
     ConsentStatePublic,
@@ -44,7 +45,7 @@ from varna.entrypoints.consent_wiring import (
     run_ask_for_link,
     validity_policy,
 )
-from varna.services.consent.center_links import AskForLink, TooManyAsks
+from varna.services.consent.center_links import AskForLink, TooManyAsks, TooManyAsksFromClient
 from varna.services.consent.decisions import (
     Decisions,
     InvalidLink,
@@ -172,15 +173,33 @@ LINK_ASKED = {
 }
 
 
+ASKED_ALREADY = {
+    "sv": "En länk har redan begärts till den här adressen. Om vi känner till adressen finns "
+    "länken i e-postmeddelandet vi skickade: använd den, eller be om en ny om en timme.",
+    "en": "A link has already been asked for this address. If we know the address, the link "
+    "is in the e-mail we sent: use it, or ask for a new one in an hour.",
+}
+TOO_MANY_HERE = {
+    "sv": "För många förfrågningar härifrån just nu. Försök igen om en timme.",
+    "en": "Too many requests from here right now. Please try again in an hour.",
+}
+
+
 @router.post("/link", status_code=202, response_model=LinkAsked)
-def ask_for_link(body: LinkAsk, container: ContainerDep, tasks: BackgroundTasks) -> LinkAsked:
+def ask_for_link(
+    body: LinkAsk, request: Request, container: ContainerDep, tasks: BackgroundTasks
+) -> LinkAsked:
     """Ask for a link to one's consents by e-mail (C7, D6). The answer, and the work done
     before it, are the same whether or not the address is known; the link is made and mailed
-    after the answer; 429 after too many asks for one address."""
+    after the answer; 429 after too many asks for one address (the same words for a known
+    and an unknown one: use the link already mailed) or from one client."""
     try:
-        asked = run_ask_for_link(container, AskForLink(body.email, body.language))
-    except TooManyAsks as exc:
-        raise HTTPException(status_code=429, detail=str(exc)) from None
+        asked = run_ask_for_link(container, AskForLink(body.email, body.language),
+                                 client=client_of(request))  # fmt: skip
+    except TooManyAsks:
+        raise HTTPException(status_code=429, detail=ASKED_ALREADY[body.language]) from None
+    except TooManyAsksFromClient:
+        raise HTTPException(status_code=429, detail=TOO_MANY_HERE[body.language]) from None
     tasks.add_task(deliver_link, container, asked, actor="api")
     return LinkAsked(message=LINK_ASKED[body.language])
 
