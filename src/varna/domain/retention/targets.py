@@ -14,6 +14,12 @@
 * ``columns``: columns with a shorter rule than their row (cell id and LAC/TAC, R-RET-05):
   emptied in place.
 * ``vault``: evidence vault entries past their own end date (R6).
+
+A sweep must end in the same state whether it runs every day or once years later. So a target
+whose clock reads the rows of another target's table runs before that target (usage, whose
+clock is the settlement of invoices, before the bookkeeping rule deletes the invoices), and a
+clock that reads other rows is bounded by those rows' own rule: usage is never kept longer
+than the invoices of its time (``horizon``), even when they are gone.
 """
 
 from __future__ import annotations
@@ -68,6 +74,13 @@ POST_CONTRACT = "post_contract"
 USAGE_TRAFFIC = "usage_traffic"
 USAGE_LOCATION = "usage_location"
 VAULT_RULE = "evidence_vault"
+INVOICES = "invoices"
+# The rows the people targets' clocks read (contracts, leads' requests, visits, consents).
+PEOPLE_CLOCKS = (
+    "person_roles", "contracts", "orders", "quote_requests", "web_visits", "consent_events",
+)  # fmt: skip
+SIMS = "sims"
+CONTRACTS = "contracts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +95,13 @@ class Target:
     children: tuple[tuple[str, str], ...] = ()  # (table, column pointing at this table's id)
     columns: tuple[str, ...] = ()  # for ``columns`` targets: the columns emptied
     roles: tuple[str, ...] = ()  # for ``subjects`` targets: the person roles of its rule
+    reads: tuple[str, ...] = ()  # tables its clock reads: their targets run after this one
+    # The rule of the rows its clock reads: data started on or before that rule's cut-off is
+    # due even when those rows are gone (usage: the bookkeeping rule of the invoices).
+    horizon: RetentionRule | None = None
+    # For ``columns`` targets: the target of their rows; rows it takes in the same sweep are
+    # not counted as cleared (a dry run says what the run does).
+    rows_of: Target | None = None
 
     @property
     def fiscal_clock(self) -> bool:
@@ -150,17 +170,23 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
     entry = catalog.table(USAGE)
     traffic = catalog.effective_retention(USAGE_TRAFFIC)
     anonymise = totals or traffic.action is RetentionAction.ANONYMISE
-    found = [
-        Target(
-            key=USAGE,
-            kind=TargetKind.USAGE,
-            table=USAGE,
-            rule=traffic,
-            categories=_categories(entry),
-            action=Action.ANONYMISE if anonymise else Action.DELETE,
-            clock_column="started_at",
-        )
-    ]
+    billing = catalog.tables.get(INVOICES)
+    horizon = None
+    if billing is not None and billing.clock_column is not None:
+        horizon = _row_rule(catalog, billing, billing.clock_column)
+    reads = (INVOICES, SIMS, CONTRACTS)
+    records = Target(
+        key=USAGE,
+        kind=TargetKind.USAGE,
+        table=USAGE,
+        rule=traffic,
+        categories=_categories(entry),
+        action=Action.ANONYMISE if anonymise else Action.DELETE,
+        clock_column="started_at",
+        reads=reads,
+        horizon=horizon,
+    )
+    found = [records]
     location = catalog.effective_retention(USAGE_LOCATION)
     columns = tuple(
         column
@@ -178,6 +204,8 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
                 action=Action.CLEAR,
                 clock_column="started_at",
                 columns=columns,
+                reads=reads,
+                rows_of=records,
             )
         )
     return found
@@ -220,14 +248,31 @@ def subject_targets(catalog: Catalog) -> list[Target]:
             categories=_categories(catalog.table(PEOPLE)),
             action=Action.ANONYMISE,
             roles=tuple(roles),
+            reads=PEOPLE_CLOCKS,
         )
         for rule_id, roles in by_rule.items()
     ]
 
 
+def in_dependency_order(targets: list[Target]) -> tuple[Target, ...]:
+    """The targets in their given order, except that a target whose clock reads a table comes
+    before the target that deletes that table's rows (stable; a cycle keeps the given order)."""
+    left = list(targets)
+    ordered: list[Target] = []
+    while left:
+        ready = next(
+            (t for t in left if not any(t.table in other.reads for other in left if other != t)),
+            left[0],
+        )
+        ordered.append(ready)
+        left.remove(ready)
+    return tuple(ordered)
+
+
 def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Target, ...]:
     """Every target, in the order a sweep runs them: people first (their rows of other tables
-    go with them), then rows, usage, cell-level columns, and the vault."""
+    go with them), then rows, usage, cell-level columns, and the vault; a target whose clock
+    reads another's table before it (:func:`in_dependency_order`)."""
     found: list[Target] = subject_targets(catalog)
     found.extend(row_targets(catalog))
     found.extend(usage_targets(catalog, totals=usage_totals))
@@ -243,4 +288,4 @@ def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Targe
                 clock_column="end_date",
             )
         )
-    return tuple(found)
+    return in_dependency_order(found)

@@ -33,6 +33,9 @@ class SweepContext:
     instructions: Mapping[int, InstructionCutoffs] = field(default_factory=dict)
     role_cutoffs: Mapping[str, date | None] = field(default_factory=dict)
     dry_run: bool = False  # a dry run reports the exact oldest item of whole due months too
+    # target -> the cut-off of its ``horizon`` rule: data started on or before it is due
+    # whatever the rows its clock reads say (usage older than the invoices still kept)
+    horizons: Mapping[str, date | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,16 @@ def _ended_cutoffs(connection: Connection, threshold: date) -> dict[int, datetim
     return {int(org): EVERYTHING for org in connection.execute(query).scalars()}
 
 
+def _horizon_floors(connection: Connection, horizon: date | None) -> dict[int, datetime]:
+    """Usage started on or before ``horizon`` (the last day whose invoices are due under their
+    own rule) is due for every customer, whether or not its invoices are still there."""
+    if horizon is None:
+        return {}
+    floor = start_of_day(day_after(horizon))
+    every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
+    return {int(customer): floor for customer in every}
+
+
 def _default_cutoffs(
     connection: Connection, target: Target, threshold: date | None
 ) -> dict[int, datetime]:
@@ -112,7 +122,8 @@ def customer_cutoffs(
 ) -> list[CustomerCutoff]:
     """Groups of customers with the same cut-off and action; held customers are left out.
     A customer's instruction (A2) replaces the default rule set for its usage records, and
-    for the cell-level columns when it names a location period."""
+    for the cell-level columns when it names a location period. Neither keeps usage past the
+    horizon (usage older than the invoices still kept)."""
     if ctx.legal.covers_table(target.table):
         return []
     per_customer = {
@@ -126,6 +137,9 @@ def customer_cutoffs(
         if day is not None:
             action = instruction.action if target.kind is TargetKind.USAGE else Action.CLEAR
             per_customer[customer] = (start_of_day(day_after(day)), str(action))
+    for customer, floor in _horizon_floors(connection, ctx.horizons.get(target.key)).items():
+        before, action = per_customer.get(customer, (floor, target.action.value))
+        per_customer[customer] = (max(before, floor), action)
     held = ctx.legal.organisation_ids | ctx.evidence.organisation_ids
     groups: dict[tuple[datetime, str], list[int]] = {}
     for customer, key in sorted(per_customer.items()):
@@ -158,6 +172,9 @@ def count_usage(connection: Connection, target: Target, ctx: SweepContext) -> Du
     condition = due_condition(groups)
     if target.columns:
         condition = and_(condition, _still_set(target))
+    rows_of = target.rows_of
+    if rows_of is not None and rows_of.key in ctx.cutoffs:  # its rows go in this sweep first
+        condition = and_(condition, ~due_condition(customer_cutoffs(connection, rows_of, ctx)))
     rows, oldest = connection.execute(
         select(func.count(), func.min(usage_records.c.started_at)).where(condition)
     ).one()
