@@ -39,7 +39,8 @@ from varna.adapters.db.tables import (
     usage_records,
     web_visits,
 )
-from varna.bootstrap import Container
+from varna.bootstrap import Container, build
+from varna.config import Settings
 from varna.domain.retention.interest import DecisionRefused
 from varna.domain.retention.vault import PRIVACY_OFFICER, VaultAccessRefused
 from varna.services.retention.interest import decide_legitimate_interest
@@ -146,6 +147,33 @@ def test_R4_P5_fiscal_year_2025_kept_until_2032_12_31(container: Container) -> N
     assert _count(container, invoice_lines) == 1
     assert _count(container, payments) == 1
     assert _line(report, "invoices")["done"] == {"delete": 1}
+
+
+def test_R4_broken_fiscal_year_keeps_invoices_to_the_end_of_its_seventh_year(
+    container: Container, settings: Settings
+) -> None:
+    """R4: with VARNA_FISCAL_YEAR_END=06-30 an invoice issued 2025-09-01 (fiscal year
+    2025-07-01..2026-06-30) stays through 2033-12-31; one issued 2025-05-01 (the fiscal year
+    that ended 2025-06-30) goes on 2033-01-01. The invoice's own fiscal-year label is not
+    what counts."""
+    june = build(settings.model_copy(update={"fiscal_year_end": "06-30"}))
+    try:
+        customer = add_customer(june, 1, terminated_on=date(2026, 6, 30))
+        for number, issued in (("F-1", date(2025, 5, 1)), ("F-2", date(2025, 9, 1))):
+            add_invoice(
+                june, customer, number=number, fiscal_year=2025, issued_on=issued, paid_on=issued
+            )
+        sweep(june, date(2032, 12, 31), only={"invoices"})
+        assert _count(june, invoices) == 2
+        sweep(june, date(2033, 1, 1), only={"invoices"})
+        assert _count(june, invoices) == 1
+        sweep(june, date(2033, 12, 31), only={"invoices"})
+        assert _count(june, invoices) == 1
+        report = sweep(june, date(2034, 1, 1), only={"invoices"})
+        assert _count(june, invoices) == 0
+        assert _line(report, "invoices")["done"] == {"delete": 1}
+    finally:
+        june.close()
 
 
 def test_R5_P6_closed_ticket_kept_24_months(container: Container) -> None:

@@ -103,10 +103,6 @@ class Target:
     # not counted as cleared (a dry run says what the run does).
     rows_of: Target | None = None
 
-    @property
-    def fiscal_clock(self) -> bool:
-        return self.rule.start_event is StartEvent.FISCAL_YEAR_END
-
 
 def _row_rule(catalog: Catalog, entry: TableEntry, clock: str) -> RetentionRule | None:
     if clock in entry.personal and len(entry.personal[clock].retention_rules) == 1:

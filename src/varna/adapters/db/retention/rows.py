@@ -59,9 +59,7 @@ def count_rows(
         select(func.count()).where(and_(due, held_by(catalog, table, ctx.legal)))
     ).scalar_one()
     oldest = row[2]
-    if isinstance(oldest, int):
-        oldest = date(oldest, 12, 31)
-    elif isinstance(oldest, datetime):
+    if isinstance(oldest, datetime):
         oldest = oldest.date()
     return DueCount(target.key, int(row[0]), int(row[1] or 0), oldest, int(held))
 
