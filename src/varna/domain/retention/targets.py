@@ -14,6 +14,10 @@
 * ``columns``: columns with a shorter rule than their row (cell id and LAC/TAC, R-RET-05):
   emptied in place.
 * ``vault``: evidence vault entries past their own end date (R6).
+* ``processor``: a customer's processor data (SIMs, their end-user references, devices) once
+  every contract of that customer has ended and the processor rule's period (or the one in
+  the customer's instruction) has passed (R2, A2, GDPR Art. 28(3)(g)); its usage records go
+  on the ``usage`` target at the same point, whatever their own clock says.
 
 A sweep must end in the same state whether it runs every day or once years later. So a target
 whose clock reads the rows of another target's table runs before that target (usage, whose
@@ -32,6 +36,7 @@ from varna.catalog.model import (
     LinkKind,
     RetentionAction,
     RetentionRule,
+    Role,
     StartEvent,
     TableEntry,
 )
@@ -43,6 +48,7 @@ class TargetKind(StrEnum):
     USAGE = "usage"
     COLUMNS = "columns"
     VAULT = "vault"
+    PROCESSOR = "processor"
 
 
 class Action(StrEnum):
@@ -81,6 +87,7 @@ PEOPLE_CLOCKS = (
 )  # fmt: skip
 SIMS = "sims"
 CONTRACTS = "contracts"
+PROCESSOR_RULE = "processor_contract_end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,9 @@ class Target:
     # For ``columns`` targets: the target of their rows; rows it takes in the same sweep are
     # not counted as cleared (a dry run says what the run does).
     rows_of: Target | None = None
+    # The processor rule (contract end): for ``usage``, all of an ended customer's records
+    # are due once it has passed, whatever ``rule`` says.
+    contract_end: RetentionRule | None = None
 
 
 def _row_rule(catalog: Catalog, entry: TableEntry, clock: str) -> RetentionRule | None:
@@ -171,6 +181,9 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
     if billing is not None and billing.clock_column is not None:
         horizon = _row_rule(catalog, billing, billing.clock_column)
     reads = (INVOICES, SIMS, CONTRACTS)
+    contract_end = None
+    if PROCESSOR_RULE in catalog.retention_rules:
+        contract_end = catalog.effective_retention(PROCESSOR_RULE)
     records = Target(
         key=USAGE,
         kind=TargetKind.USAGE,
@@ -181,6 +194,7 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
         clock_column="started_at",
         reads=reads,
         horizon=horizon,
+        contract_end=contract_end,
     )
     found = [records]
     location = catalog.effective_retention(USAGE_LOCATION)
@@ -202,6 +216,35 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
                 columns=columns,
                 reads=reads,
                 rows_of=records,
+            )
+        )
+    return found
+
+
+def processor_targets(catalog: Catalog) -> list[Target]:
+    """Processor tables besides usage whose every personal column runs on the contract-end
+    rule (SIMs, end-user references, devices): one target each, rows of a customer whose
+    contracts have all ended go once the rule's period has passed."""
+    found = []
+    for name, entry in sorted(catalog.tables.items()):
+        if entry.role is not Role.PROCESSOR or name == USAGE or not entry.personal:
+            continue
+        rule_ids = {r for column in entry.personal.values() for r in column.retention_rules}
+        rules = [catalog.effective_retention(rule_id) for rule_id in sorted(rule_ids)]
+        if len({rule.id for rule in rules}) != 1:
+            continue
+        rule = rules[0]
+        if rule.start_event is not StartEvent.CONTRACT_END or rule.action is RetentionAction.KEEP:
+            continue
+        found.append(
+            Target(
+                key=name,
+                kind=TargetKind.PROCESSOR,
+                table=name,
+                rule=rule,
+                categories=_categories(entry),
+                action=Action.DELETE,
+                reads=(CONTRACTS,) if name == SIMS else (SIMS, CONTRACTS),
             )
         )
     return found
@@ -267,11 +310,13 @@ def in_dependency_order(targets: list[Target]) -> tuple[Target, ...]:
 
 def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Target, ...]:
     """Every target, in the order a sweep runs them: people first (their rows of other tables
-    go with them), then rows, usage, cell-level columns, and the vault; a target whose clock
-    reads another's table before it (:func:`in_dependency_order`)."""
+    go with them), then rows, usage, cell-level columns, processor rows, and the vault; a
+    target whose clock reads another's table before it (:func:`in_dependency_order`: usage
+    before the invoices, end-user references and devices before the SIMs)."""
     found: list[Target] = subject_targets(catalog)
     found.extend(row_targets(catalog))
     found.extend(usage_targets(catalog, totals=usage_totals))
+    found.extend(processor_targets(catalog))
     if VAULT in catalog.tables and VAULT_RULE in catalog.retention_rules:
         found.append(
             Target(

@@ -62,6 +62,11 @@ def sweep_day(
         horizons={
             t.key: last_due_start(t.horizon, as_of) for t in targets if t.horizon is not None
         },
+        contract_ends={
+            t.key: last_due_start(t.contract_end, as_of)
+            for t in targets
+            if t.contract_end is not None
+        },
     )
     return SweepDay(ctx, targets, tuple(lapsed), interest)
 

@@ -16,6 +16,7 @@ batches. PostgreSQL months that are due as a whole go partition by partition (se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,7 +36,8 @@ from sqlalchemy import (
     update,
 )
 
-from varna.adapters.db.tables import contracts, invoices, sims, usage_daily_totals, usage_records
+from varna.adapters.db.retention.processor import contract_overrides, ended_customers
+from varna.adapters.db.tables import invoices, sims, usage_daily_totals, usage_records
 from varna.catalog.model import StartEvent
 from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.retention.targets import Action, Target, TargetKind
@@ -82,14 +84,12 @@ def _settled_cutoffs(connection: Connection, threshold: date) -> dict[int, datet
     return found
 
 
-def _ended_cutoffs(connection: Connection, threshold: date) -> dict[int, datetime]:
-    ended = func.coalesce(contracts.c.terminated_on, contracts.c.end_date)
-    query = (
-        select(contracts.c.organisation_id)
-        .group_by(contracts.c.organisation_id)
-        .having(and_(func.count() == func.count(ended), func.max(ended) <= threshold))
-    )
-    return {int(org): EVERYTHING for org in connection.execute(query).scalars()}
+def _ended_cutoffs(
+    connection: Connection, threshold: date | None, overrides: Mapping[int, date | None]
+) -> dict[int, datetime]:
+    """Every usage record of a customer whose contracts all ended on or before
+    ``threshold`` (or its instruction's day in ``overrides``)."""
+    return dict.fromkeys(ended_customers(connection, threshold, overrides), EVERYTHING)
 
 
 def _horizon_floors(connection: Connection, horizon: date | None) -> dict[int, datetime]:
@@ -112,7 +112,7 @@ def _default_cutoffs(
     if event is StartEvent.INVOICE_SETTLED:
         return _settled_cutoffs(connection, threshold)
     if event is StartEvent.CONTRACT_END:
-        return _ended_cutoffs(connection, threshold)
+        return _ended_cutoffs(connection, threshold, {})
     every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
     return {int(c): start_of_day(day_after(threshold)) for c in every}
 
@@ -137,7 +137,11 @@ def customer_cutoffs(
         if day is not None:
             action = instruction.action if target.kind is TargetKind.USAGE else Action.CLEAR
             per_customer[customer] = (start_of_day(day_after(day)), str(action))
-    for customer, floor in _horizon_floors(connection, ctx.horizons.get(target.key)).items():
+    floors = _horizon_floors(connection, ctx.horizons.get(target.key))
+    if target.kind is TargetKind.USAGE and target.key in ctx.contract_ends:
+        ended = _ended_cutoffs(connection, ctx.contract_ends[target.key], contract_overrides(ctx))
+        floors.update(ended)
+    for customer, floor in floors.items():
         before, action = per_customer.get(customer, (floor, target.action.value))
         per_customer[customer] = (max(before, floor), action)
     held = ctx.legal.organisation_ids | ctx.evidence.organisation_ids
