@@ -17,6 +17,7 @@ from tests.conftest import TEST_SECRET
 from tests.retention_factories import (
     add_customer,
     add_invoice,
+    add_processor_data,
     add_sims,
     load_usage,
     usage_rows,
@@ -67,7 +68,8 @@ def fresh(container: Container) -> Container:
 
 def build_world(container: Container) -> None:
     """A running customer: usage of January and February 2026, January billed (paid
-    2026-02-10), February never billed."""
+    2026-02-10), February never billed; and a customer whose contract ended 2026-02-28, with
+    SIMs, end-user references, devices and the same usage."""
     running = add_customer(container, 1, terminated_on=None)
     sim_ids = add_sims(container, running, 3, first=100)
     load_usage(container, list(usage_rows(sim_ids, date(2026, 1, 1), 59, 2)))
@@ -79,6 +81,8 @@ def build_world(container: Container) -> None:
         issued_on=date(2026, 2, 1),
         paid_on=date(2026, 2, 10),
     )
+    ended = add_customer(container, 2, terminated_on=date(2026, 2, 28))
+    add_processor_data(container, ended, first=200)
 
 
 def state(container: Container) -> dict[str, list[tuple[object, ...]]]:
@@ -133,5 +137,7 @@ def test_R1_R4_daily_sweeps_and_one_catch_up_sweep_end_the_same(container: Conta
 
     assert catch_up["usage_records"] == daily["usage_records"] == []
     assert catch_up["invoices"] == daily["invoices"] == []
+    assert len(catch_up["sims"]) == len(daily["sims"]) == 3  # the running customer's
+    assert catch_up["devices"] == daily["devices"]
     assert catch_up["usage_daily_totals"] == daily["usage_daily_totals"]
     assert catch_up == daily
