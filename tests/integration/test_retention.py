@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.conftest import TEST_SECRET
 from tests.retention_factories import (
@@ -30,6 +30,7 @@ from varna.adapters.db.tables import (
     invoice_lines,
     invoices,
     legal_holds,
+    organisations,
     payments,
     people,
     retention_batches,
@@ -174,6 +175,61 @@ def test_R4_broken_fiscal_year_keeps_invoices_to_the_end_of_its_seventh_year(
         assert _line(report, "invoices")["done"] == {"delete": 1}
     finally:
         june.close()
+
+
+def test_R2_after_the_contract_an_organisations_address_and_card_tokens_go(
+    container: Container,
+) -> None:
+    """R2: a customer terminated 2025-01-15 keeps its address, privacy contact and card
+    tokens through 2026-01-15; on 2026-01-16 they are emptied while its name, invoices and
+    payments stay for bookkeeping (R4). A running customer keeps them."""
+    ended = add_customer(container, 1, terminated_on=date(2025, 1, 15))
+    running = add_customer(container, 2, terminated_on=None)
+    for customer in (ended, running):
+        add_invoice(
+            container,
+            customer,
+            number=f"F-{customer.organisation_id}",
+            fiscal_year=2024,
+            issued_on=date(2024, 11, 1),
+            paid_on=date(2024, 11, 20),
+        )
+    with container.engine.begin() as conn:
+        conn.execute(update(organisations).values(privacy_contact_email="dataskydd@example.com"))
+        conn.execute(update(payments).values(card_token="tok_test_4242", card_last4="4242"))
+
+    def kept(customer: Customer) -> tuple[object, ...]:
+        with container.engine.connect() as conn:
+            org = conn.execute(
+                select(
+                    organisations.c.name,
+                    organisations.c.address,
+                    organisations.c.privacy_contact_email,
+                ).where(organisations.c.id == customer.organisation_id)
+            ).one()
+            token = conn.execute(
+                select(payments.c.card_token, payments.c.card_last4)
+                .join(invoices, invoices.c.id == payments.c.invoice_id)
+                .where(invoices.c.organisation_id == customer.organisation_id)
+            ).one()
+        return (*org, *token)
+
+    sweep(container, date(2026, 1, 15))
+    assert kept(ended)[1:4] == (
+        "Testgatan 1, 111 11 Stockholm",
+        "dataskydd@example.com",
+        "tok_test_4242",
+    )
+    plan = sweep(container, date(2026, 1, 16), dry_run=True)
+    sweep(container, date(2026, 1, 16))
+    assert kept(ended) == ("Testbolag 1 AB", None, None, None, "4242")
+    assert _line(plan, "organisations.after_contract")["due_rows"] == 1
+    assert kept(running)[1:4] == (
+        "Testgatan 2, 111 11 Stockholm",
+        "dataskydd@example.com",
+        "tok_test_4242",
+    )
+    assert _count(container, invoices) == 2 and _count(container, payments) == 2
 
 
 def test_R5_P6_closed_ticket_kept_24_months(container: Container) -> None:

@@ -14,6 +14,10 @@
 * ``columns``: columns with a shorter rule than their row (cell id and LAC/TAC, R-RET-05):
   emptied in place.
 * ``vault``: evidence vault entries past their own end date (R6).
+* ``contract_columns``: columns on the post-contract rule in rows that a longer rule keeps (an
+  organisation's address and privacy contact, a payment's card token: the rows stay for
+  bookkeeping): emptied once every contract of the organisation has ended and the rule's
+  period has passed (R2).
 * ``processor``: a customer's processor data (SIMs, their end-user references, devices) once
   every contract of that customer has ended and the processor rule's period (or the one in
   the customer's instruction) has passed (R2, A2, GDPR Art. 28(3)(g)); its usage records go
@@ -49,6 +53,7 @@ class TargetKind(StrEnum):
     COLUMNS = "columns"
     VAULT = "vault"
     PROCESSOR = "processor"
+    CONTRACT_COLUMNS = "contract_columns"
 
 
 class Action(StrEnum):
@@ -87,6 +92,7 @@ PEOPLE_CLOCKS = (
 )  # fmt: skip
 SIMS = "sims"
 CONTRACTS = "contracts"
+ORGANISATIONS = "organisations"
 PROCESSOR_RULE = "processor_contract_end"
 
 
@@ -250,6 +256,57 @@ def processor_targets(catalog: Catalog) -> list[Target]:
     return found
 
 
+def organisation_linked(catalog: Catalog, name: str) -> bool:
+    """True when rows of ``name`` lead to one organisation: the organisation itself, a
+    column that points at it, or a ``via`` link to a table that does (a payment's invoice)."""
+    entry = catalog.table(name)
+    for link in entry.subject_link:
+        if link.kind is LinkKind.ORGANISATION and link.column:
+            return True
+        if link.kind is LinkKind.SELF and name == ORGANISATIONS:
+            return True
+    return any(
+        link.kind is LinkKind.VIA and link.to and organisation_linked(catalog, link.to)
+        for link in entry.subject_link
+    )
+
+
+def contract_column_targets(catalog: Catalog) -> list[Target]:
+    """Per controller table linked to an organisation: its columns whose rule runs from the
+    contract's end, when other columns of the row are kept longer under a legal exception
+    (the row stays; only these columns are emptied)."""
+    found = []
+    for name, entry in sorted(catalog.tables.items()):
+        if entry.role is not Role.CONTROLLER or name == PEOPLE or not entry.personal:
+            continue
+        ended: dict[str, RetentionRule] = {}
+        kept_longer = False
+        for column, declared in entry.personal.items():
+            rules = [catalog.effective_retention(r) for r in declared.retention_rules]
+            if rules and all(r.start_event is StartEvent.CONTRACT_END for r in rules):
+                if all(r.action is not RetentionAction.KEEP for r in rules):
+                    ended[column] = rules[0]
+            elif any(r.exception is not None for r in rules):
+                kept_longer = True
+        if not ended or not kept_longer or not organisation_linked(catalog, name):
+            continue
+        rule = next(iter(ended.values()))
+        columns = tuple(column for column, r in ended.items() if r.id == rule.id)
+        found.append(
+            Target(
+                key=f"{name}.after_contract",
+                kind=TargetKind.CONTRACT_COLUMNS,
+                table=name,
+                rule=rule,
+                categories=_categories(entry, columns),
+                action=Action.CLEAR,
+                columns=columns,
+                reads=(CONTRACTS,),
+            )
+        )
+    return found
+
+
 def person_role_rules(catalog: Catalog) -> dict[str, RetentionRule]:
     """The rule in force for each person role (subject type) the ``people`` table declares,
     in catalogue order; the post-contract roles first."""
@@ -317,6 +374,7 @@ def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Targe
     found.extend(row_targets(catalog))
     found.extend(usage_targets(catalog, totals=usage_totals))
     found.extend(processor_targets(catalog))
+    found.extend(contract_column_targets(catalog))
     if VAULT in catalog.tables and VAULT_RULE in catalog.retention_rules:
         found.append(
             Target(

@@ -9,7 +9,15 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from varna.adapters.db.retention import partitions, people, pg_days, processor, rows, usage
+from varna.adapters.db.retention import (
+    contract_columns,
+    partitions,
+    people,
+    pg_days,
+    processor,
+    rows,
+    usage,
+)
 from varna.adapters.db.retention.instructions import InstructionRows
 from varna.adapters.db.tables import (
     evidence_vault,
@@ -181,6 +189,8 @@ class SqlRetentionStore(InstructionRows):
             return rows.count_vault(self._connection, target, ctx)
         if target.kind is TargetKind.PROCESSOR:
             return processor.count_due(self._connection, self._catalog, target, ctx)
+        if target.kind is TargetKind.CONTRACT_COLUMNS:
+            return contract_columns.count_due(self._connection, self._catalog, target, ctx)
         return rows.count_rows(self._connection, self._catalog, target, ctx)
 
     def sweep_batch(self, target: Target, ctx: SweepContext, batch_rows: int) -> list[BatchResult]:
@@ -194,6 +204,10 @@ class SqlRetentionStore(InstructionRows):
             raise ValueError("people are erased through the subject engine")
         if target.kind is TargetKind.PROCESSOR:
             return processor.sweep_batch(self._connection, self._catalog, target, ctx, batch_rows)
+        if target.kind is TargetKind.CONTRACT_COLUMNS:
+            return contract_columns.clear_batch(
+                self._connection, self._catalog, target, ctx, batch_rows
+            )
         groups = usage.customer_cutoffs(self._connection, target, ctx)
         if not groups:
             return []
