@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from tests.conftest import TEST_SECRET
 from tests.retention_factories import (
     Customer,
+    add_consent,
     add_customer,
     add_hold,
     add_invoice,
@@ -25,6 +26,7 @@ from tests.retention_factories import (
 )
 from varna.adapters.db.tables import (
     audit_events,
+    consent_events,
     evidence_vault,
     evidence_vault_reads,
     invoice_lines,
@@ -230,6 +232,49 @@ def test_R2_after_the_contract_an_organisations_address_and_card_tokens_go(
         "tok_test_4242",
     )
     assert _count(container, invoices) == 2 and _count(container, payments) == 2
+
+
+def test_R1_consent_proof_goes_three_years_after_the_consent_ended(container: Container) -> None:
+    """R1 (C7's proof rule): a chain of consent events (one subject, one purpose) whose latest
+    event withdrew or refused the consent is kept three years, then deleted whole; a consent
+    that stands keeps its proof, however old."""
+    withdrawn = add_customer(container, 1, terminated_on=None)
+    standing = add_customer(container, 2, terminated_on=None)
+    t = lambda y, m, d: datetime(y, m, d, 10, tzinfo=UTC)  # noqa: E731
+    add_consent(
+        container,
+        withdrawn.person_id,
+        [("given", t(2021, 5, 1)), ("withdrawn", t(2023, 2, 1))],
+        purpose="newsletter",
+    )
+    add_consent(
+        container,
+        standing.person_id,
+        [("given", t(2020, 1, 1)), ("withdrawn", t(2021, 1, 1)), ("given", t(2021, 6, 1))],
+        purpose="newsletter",
+    )
+    with container.engine.begin() as conn:
+        for browser, event in (("b" * 20, "refused"), ("c" * 20, "given")):
+            conn.execute(
+                insert(consent_events).values(
+                    browser_id=browser,
+                    purpose="statistics",
+                    event=event,
+                    notice_version="2023-03-28",
+                    text_hash="0" * 64,
+                    channel="banner",
+                    language="sv",
+                    at=t(2023, 2, 1),
+                )
+            )
+    sweep(container, date(2026, 2, 1), only={"consent_events"})
+    assert _count(container, consent_events) == 7
+    report = sweep(container, date(2026, 2, 2), only={"consent_events"})
+    assert _count(container, consent_events) == 4
+    assert _count(container, consent_events, consent_events.c.person_id == withdrawn.person_id) == 0
+    assert _count(container, consent_events, consent_events.c.browser_id == "b" * 20) == 0
+    assert _count(container, consent_events, consent_events.c.person_id == standing.person_id) == 3
+    assert _line(report, "consent_events")["done"] == {"delete": 3}
 
 
 def test_R5_P6_closed_ticket_kept_24_months(container: Container) -> None:

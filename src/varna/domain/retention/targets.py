@@ -18,6 +18,8 @@
   organisation's address and privacy contact, a payment's card token: the rows stay for
   bookkeeping): emptied once every contract of the organisation has ended and the rule's
   period has passed (R2).
+* ``ledger``: the consent ledger's chains (a subject's events for one purpose), once the
+  latest ended the consent and the proof rule's period has passed (C7).
 * ``processor``: a customer's processor data (SIMs, their end-user references, devices) once
   every contract of that customer has ended and the processor rule's period (or the one in
   the customer's instruction) has passed (R2, A2, GDPR Art. 28(3)(g)); its usage records go
@@ -54,6 +56,7 @@ class TargetKind(StrEnum):
     VAULT = "vault"
     PROCESSOR = "processor"
     CONTRACT_COLUMNS = "contract_columns"
+    LEDGER = "ledger"
 
 
 class Action(StrEnum):
@@ -93,6 +96,7 @@ PEOPLE_CLOCKS = (
 SIMS = "sims"
 CONTRACTS = "contracts"
 ORGANISATIONS = "organisations"
+CONSENT_LEDGER = "consent_events"
 PROCESSOR_RULE = "processor_contract_end"
 
 
@@ -307,6 +311,30 @@ def contract_column_targets(catalog: Catalog) -> list[Target]:
     return found
 
 
+def ledger_targets(catalog: Catalog) -> list[Target]:
+    """The consent ledger on its proof rule, when the rule runs from the consent's end."""
+    if CONSENT_LEDGER not in catalog.tables:
+        return []
+    entry = catalog.table(CONSENT_LEDGER)
+    rule_ids = {r for column in entry.personal.values() for r in column.retention_rules}
+    rules = {catalog.effective_retention(rule_id) for rule_id in rule_ids}
+    if len({rule.id for rule in rules}) != 1:
+        return []
+    rule = rules.pop()
+    if rule.start_event is not StartEvent.CONSENT_WITHDRAWN or rule.action is RetentionAction.KEEP:
+        return []
+    return [
+        Target(
+            key=CONSENT_LEDGER,
+            kind=TargetKind.LEDGER,
+            table=CONSENT_LEDGER,
+            rule=rule,
+            categories=_categories(entry),
+            action=Action.DELETE,
+        )
+    ]
+
+
 def person_role_rules(catalog: Catalog) -> dict[str, RetentionRule]:
     """The rule in force for each person role (subject type) the ``people`` table declares,
     in catalogue order; the post-contract roles first."""
@@ -375,6 +403,7 @@ def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Targe
     found.extend(usage_targets(catalog, totals=usage_totals))
     found.extend(processor_targets(catalog))
     found.extend(contract_column_targets(catalog))
+    found.extend(ledger_targets(catalog))
     if VAULT in catalog.tables and VAULT_RULE in catalog.retention_rules:
         found.append(
             Target(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from varna.adapters.db.retention import (
     contract_columns,
+    ledger,
     partitions,
     people,
     pg_days,
@@ -191,6 +192,8 @@ class SqlRetentionStore(InstructionRows):
             return processor.count_due(self._connection, self._catalog, target, ctx)
         if target.kind is TargetKind.CONTRACT_COLUMNS:
             return contract_columns.count_due(self._connection, self._catalog, target, ctx)
+        if target.kind is TargetKind.LEDGER:
+            return ledger.count_due(self._connection, self._catalog, target, ctx)
         return rows.count_rows(self._connection, self._catalog, target, ctx)
 
     def sweep_batch(self, target: Target, ctx: SweepContext, batch_rows: int) -> list[BatchResult]:
@@ -204,6 +207,8 @@ class SqlRetentionStore(InstructionRows):
             raise ValueError("people are erased through the subject engine")
         if target.kind is TargetKind.PROCESSOR:
             return processor.sweep_batch(self._connection, self._catalog, target, ctx, batch_rows)
+        if target.kind is TargetKind.LEDGER:
+            return ledger.sweep_batch(self._connection, self._catalog, target, ctx, batch_rows)
         if target.kind is TargetKind.CONTRACT_COLUMNS:
             return contract_columns.clear_batch(
                 self._connection, self._catalog, target, ctx, batch_rows
