@@ -35,6 +35,7 @@ from varna.adapters.db.tables import (
     organisations,
     payments,
     people,
+    privacy_center_links,
     retention_batches,
     support_tickets,
     ticket_messages,
@@ -275,6 +276,30 @@ def test_R1_consent_proof_goes_three_years_after_the_consent_ended(container: Co
     assert _count(container, consent_events, consent_events.c.browser_id == "b" * 20) == 0
     assert _count(container, consent_events, consent_events.c.person_id == standing.person_id) == 3
     assert _line(report, "consent_events")["done"] == {"delete": 3}
+
+
+def test_R1_privacy_center_links_go_90_days_after_they_were_made(container: Container) -> None:
+    """R1: a privacy-center link (a token's hash, keyed by it: the table has no id) made
+    2026-01-01 10:00 is kept through 2026-04-01 and deleted on 2026-04-02."""
+    customer = add_customer(container, 1, terminated_on=None)
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(privacy_center_links),
+            [
+                {
+                    "token_hash": f"{n}" * 64,
+                    "person_id": customer.person_id,
+                    "created_at": datetime(2026, 1, day, 10, tzinfo=UTC),
+                    "expires_at": datetime(2026, 1, day, 11, tzinfo=UTC),
+                }
+                for n, day in ((1, 1), (2, 1), (3, 20))
+            ],
+        )
+    sweep(container, date(2026, 4, 1), only={"privacy_center_links"})
+    assert _count(container, privacy_center_links) == 3
+    report = sweep(container, date(2026, 4, 2), only={"privacy_center_links"}, batch_rows=1)
+    assert _count(container, privacy_center_links) == 1
+    assert _line(report, "privacy_center_links")["done"] == {"delete": 2}
 
 
 def test_R5_P6_closed_ticket_kept_24_months(container: Container) -> None:

@@ -68,7 +68,11 @@ class Action(StrEnum):
 
 
 # Clocks for tables whose catalogue entry names none: the column that starts the clock.
-DEFAULT_CLOCKS = {"quote_requests": "received_at", "mail_outbox": "created_at"}
+DEFAULT_CLOCKS = {
+    "quote_requests": "received_at",
+    "mail_outbox": "created_at",
+    "privacy_center_links": "created_at",
+}
 ROW_CLOCK_EVENTS = frozenset(
     {
         StartEvent.FISCAL_YEAR_END,

@@ -284,7 +284,7 @@ class SqlRetentionStore(InstructionRows):
         person_id: int | None,
         organisation_id: int | None,
     ) -> int:
-        record_ids = [r["row"]["id"] if "row" in r else r.get("id") for r in rows]
+        record_ids = [r["row"].get("id") if "row" in r else r.get("id") for r in rows]
         return self._insert(
             insert(evidence_vault).values(
                 hold_id=hold.id,
