@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from tests.conftest import TEST_SECRET
 from tests.retention_factories import (
@@ -22,7 +22,7 @@ from tests.retention_factories import (
     load_usage,
     usage_rows,
 )
-from varna.adapters.db.tables import metadata
+from varna.adapters.db.tables import metadata, payments
 from varna.bootstrap import Container, build
 from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
 
@@ -31,9 +31,14 @@ RUN_RECORDS = {"retention_runs", "retention_batches", "audit_events", "erasure_r
 INSERTED_BY_RUNS = {"usage_daily_totals": ("id", "run_id")}
 
 
-class FixedClock:
+class DayClock:
+    """The sweep day's morning: what a run records happens on the day it sweeps."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
     def now(self) -> datetime:
-        return datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+        return datetime(self.day.year, self.day.month, self.day.day, 3, tzinfo=UTC)
 
 
 def sweep(container: Container, as_of: date, *, dry_run: bool = False) -> SweepReport:
@@ -43,7 +48,7 @@ def sweep(container: Container, as_of: date, *, dry_run: bool = False) -> SweepR
         container.catalog,
         command,
         actor="test",
-        clock=FixedClock(),
+        clock=DayClock(as_of),
         secret=TEST_SECRET.encode(),
     )
 
@@ -69,7 +74,7 @@ def fresh(container: Container) -> Container:
 def build_world(container: Container) -> None:
     """A running customer: usage of January and February 2026, January billed (paid
     2026-02-10), February never billed; and a customer whose contract ended 2026-02-28, with
-    SIMs, end-user references, devices and the same usage."""
+    SIMs, end-user references, devices, the same usage, and card tokens on its payments."""
     running = add_customer(container, 1, terminated_on=None)
     sim_ids = add_sims(container, running, 3, first=100)
     load_usage(container, list(usage_rows(sim_ids, date(2026, 1, 1), 59, 2)))
@@ -83,6 +88,8 @@ def build_world(container: Container) -> None:
     )
     ended = add_customer(container, 2, terminated_on=date(2026, 2, 28))
     add_processor_data(container, ended, first=200)
+    with container.engine.begin() as conn:  # a card token: emptied a year after the contract
+        conn.execute(update(payments).values(card_token="tok_test_4242", card_last4="4242"))
 
 
 def state(container: Container) -> dict[str, list[tuple[object, ...]]]:
@@ -124,11 +131,12 @@ def test_R1_R4_daily_sweeps_and_one_catch_up_sweep_end_the_same(container: Conta
         assert {line.target: line.due_rows for line in report.lines} == {
             line.target: line.due_rows for line in plan.lines
         }
-        for line in report.lines:
-            if line.due_rows:
-                done = sum(line.done.values())
-                assert done == line.due_rows or line.target.startswith("people"), line
-                assert done, line
+        for line in report.lines:  # a person's erasure may take rows another target counted
+            assert sum(line.done.values()) <= max(line.due_rows, 0) or line.target.startswith(
+                "people"
+            ), line
+        usage = next(line for line in report.lines if line.target == "usage_records")
+        assert sum(usage.done.values()) == usage.due_rows > 0
         again = sweep(container, date(2040, 1, 1), dry_run=True)
         assert {line.target: line.due_rows for line in again.lines if line.due_rows} == {}
         catch_up = state(container)

@@ -309,7 +309,9 @@ def contract_column_targets(catalog: Catalog) -> list[Target]:
                 categories=_categories(entry, columns),
                 action=Action.CLEAR,
                 columns=columns,
-                reads=(CONTRACTS,),
+                # before the target that deletes its rows with their parent (a payment goes
+                # with its invoice), so that a dry run's count is what the run empties
+                reads=(CONTRACTS, *(link.to for link in entry.subject_link if link.to)),
             )
         )
     return found
