@@ -39,6 +39,7 @@ from varna.adapters.db.tables import (
     retention_batches,
     support_tickets,
     ticket_messages,
+    unsubscribe_tokens,
     usage_daily_totals,
     usage_records,
     web_visits,
@@ -237,8 +238,9 @@ def test_R2_after_the_contract_an_organisations_address_and_card_tokens_go(
 
 def test_R1_consent_proof_goes_three_years_after_the_consent_ended(container: Container) -> None:
     """R1 (C7's proof rule): a chain of consent events (one subject, one purpose) whose latest
-    event withdrew or refused the consent is kept three years, then deleted whole; a consent
-    that stands keeps its proof, however old."""
+    event withdrew or refused the consent is kept three years, then deleted whole, with the
+    person's unsubscribe link for that purpose; a consent that stands keeps its proof and
+    link, however old."""
     withdrawn = add_customer(container, 1, terminated_on=None)
     standing = add_customer(container, 2, terminated_on=None)
     t = lambda y, m, d: datetime(y, m, d, 10, tzinfo=UTC)  # noqa: E731
@@ -268,10 +270,21 @@ def test_R1_consent_proof_goes_three_years_after_the_consent_ended(container: Co
                     at=t(2023, 2, 1),
                 )
             )
-    sweep(container, date(2026, 2, 1), only={"consent_events"})
+        conn.execute(
+            insert(unsubscribe_tokens),
+            [
+                {"token_hash": f"{p}" * 64, "person_id": p, "purpose": "newsletter",
+                 "created_at": t(2022, 6, 1)}
+                for p in (withdrawn.person_id, standing.person_id)
+            ],
+        )  # fmt: skip
+    swept = {"consent_events", "unsubscribe_tokens"}
+    sweep(container, date(2026, 2, 1), only=swept)
     assert _count(container, consent_events) == 7
-    report = sweep(container, date(2026, 2, 2), only={"consent_events"})
+    assert _count(container, unsubscribe_tokens) == 2
+    report = sweep(container, date(2026, 2, 2), only=swept)
     assert _count(container, consent_events) == 4
+    assert _count(container, unsubscribe_tokens) == 1  # the standing consent's link stays
     assert _count(container, consent_events, consent_events.c.person_id == withdrawn.person_id) == 0
     assert _count(container, consent_events, consent_events.c.browser_id == "b" * 20) == 0
     assert _count(container, consent_events, consent_events.c.person_id == standing.person_id) == 3

@@ -101,6 +101,7 @@ SIMS = "sims"
 CONTRACTS = "contracts"
 ORGANISATIONS = "organisations"
 CONSENT_LEDGER = "consent_events"
+LEDGER_KEYED = ("unsubscribe_tokens",)  # keyed by person and purpose: they go with the chain
 PROCESSOR_RULE = "processor_contract_end"
 
 
@@ -318,27 +319,33 @@ def contract_column_targets(catalog: Catalog) -> list[Target]:
 
 
 def ledger_targets(catalog: Catalog) -> list[Target]:
-    """The consent ledger on its proof rule, when the rule runs from the consent's end."""
-    if CONSENT_LEDGER not in catalog.tables:
-        return []
-    entry = catalog.table(CONSENT_LEDGER)
-    rule_ids = {r for column in entry.personal.values() for r in column.retention_rules}
-    rules = {catalog.effective_retention(rule_id) for rule_id in rule_ids}
-    if len({rule.id for rule in rules}) != 1:
-        return []
-    rule = rules.pop()
-    if rule.start_event is not StartEvent.CONSENT_WITHDRAWN or rule.action is RetentionAction.KEEP:
-        return []
-    return [
-        Target(
-            key=CONSENT_LEDGER,
-            kind=TargetKind.LEDGER,
-            table=CONSENT_LEDGER,
-            rule=rule,
-            categories=_categories(entry),
-            action=Action.DELETE,
-        )
-    ]
+    """The consent ledger on its proof rule, when the rule runs from the consent's end, and
+    the tables keyed by a chain (a person's unsubscribe token for one purpose)."""
+    found = []
+    for name in (CONSENT_LEDGER, *LEDGER_KEYED):
+        if name not in catalog.tables or CONSENT_LEDGER not in catalog.tables:
+            continue
+        entry = catalog.table(name)
+        rule_ids = {r for column in entry.personal.values() for r in column.retention_rules}
+        rules = {catalog.effective_retention(rule_id) for rule_id in rule_ids}
+        if len({rule.id for rule in rules}) != 1:
+            continue
+        rule = rules.pop()
+        if rule.start_event is StartEvent.CONSENT_WITHDRAWN and rule.action is not (
+            RetentionAction.KEEP
+        ):
+            found.append(
+                Target(
+                    key=name,
+                    kind=TargetKind.LEDGER,
+                    table=name,
+                    rule=rule,
+                    categories=_categories(entry),
+                    action=Action.DELETE,
+                    reads=(CONSENT_LEDGER,) if name != CONSENT_LEDGER else (),
+                )
+            )
+    return found
 
 
 def person_role_rules(catalog: Catalog) -> dict[str, RetentionRule]:
