@@ -315,6 +315,29 @@ def test_R1_privacy_center_links_go_90_days_after_they_were_made(container: Cont
     assert _line(report, "privacy_center_links")["done"] == {"delete": 2}
 
 
+def test_R1_a_released_holds_record_goes_ten_years_after_its_release(
+    container: Container,
+) -> None:
+    """R1 (rights_record): the record of a legal hold released 2020-01-10 is kept through
+    2030-01-10 and deleted on 2030-01-11; a hold in force stays, however old."""
+    customer = add_customer(container, 1, terminated_on=None)
+    other = add_customer(container, 2, terminated_on=None)  # a hold keeps its person's data
+    released = add_hold(container, review_date=date(2031, 1, 1), person_id=customer.person_id)
+    active = add_hold(container, review_date=date(2031, 1, 1), person_id=other.person_id)
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(legal_holds)
+            .where(legal_holds.c.id == released)
+            .values(released_at=datetime(2020, 1, 10, 12, tzinfo=UTC))
+        )
+    sweep(container, date(2030, 1, 10), only={"legal_holds"})
+    assert _count(container, legal_holds) == 2
+    report = sweep(container, date(2030, 1, 11), only={"legal_holds"})
+    assert _count(container, legal_holds, legal_holds.c.id == released) == 0
+    assert _count(container, legal_holds, legal_holds.c.id == active) == 1
+    assert _line(report, "legal_holds")["done"] == {"delete": 1}
+
+
 def test_R5_P6_closed_ticket_kept_24_months(container: Container) -> None:
     """R5, P6: a case closed 2025-03-01 stays through 2027-03-01; open cases stay."""
     customer = add_customer(container, 1, terminated_on=None)

@@ -82,9 +82,12 @@ ROW_CLOCK_EVENTS = frozenset(
         StartEvent.RECORD_CREATED,
     }
 )
-# Never swept as rows: holds end by release, not by age; the vault has its own end date;
-# the subject engine handles people.
-NOT_ROW_TARGETS = frozenset({"legal_holds", "evidence_vault", "people", "usage_records"})
+# Never swept as rows: the vault has its own end date; the subject engine handles people;
+# usage has targets of its own.
+NOT_ROW_TARGETS = frozenset({"evidence_vault", "people", "usage_records"})
+# Rows whose retention runs from another column than the catalogue's clock: a legal hold's
+# record (reason, reference, owner) runs from its release; a hold in force never goes.
+SWEEP_CLOCKS = {"legal_holds": "released_at"}
 PEOPLE = "people"
 USAGE = "usage_records"
 VAULT = "evidence_vault"
@@ -162,7 +165,7 @@ def _children(catalog: Catalog, table: str) -> tuple[tuple[str, str], ...]:
 def row_targets(catalog: Catalog) -> list[Target]:
     found = []
     for name, entry in sorted(catalog.tables.items()):
-        clock = entry.clock_column or DEFAULT_CLOCKS.get(name)
+        clock = SWEEP_CLOCKS.get(name) or entry.clock_column or DEFAULT_CLOCKS.get(name)
         if name in NOT_ROW_TARGETS or clock is None or not entry.personal:
             continue
         rule = _row_rule(catalog, entry, clock)
