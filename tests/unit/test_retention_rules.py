@@ -123,9 +123,25 @@ def test_R1_targets_cover_people_rows_usage_cells_and_the_vault() -> None:
     assert targets["support_tickets"].children == (("ticket_messages", "ticket_id"),)
     assert targets["usage_records"].action is Action.ANONYMISE
     assert targets["usage_records.cell_level"].columns == ("cell_id", "lac_tac")
-    assert "legal_holds" not in targets
+    assert targets["legal_holds"].clock_column == "released_at"  # a hold in force never goes
+    assert {targets[k].kind for k in ("sims", "sim_end_users", "devices")} == {TargetKind.PROCESSOR}
+    assert targets["organisations.after_contract"].columns == ("address", "privacy_contact_email")
+    assert targets["consent_events"].rule.id == "consent_proof"
     deleting = {t.key: t for t in sweep_targets(CATALOG, usage_totals=False)}
     assert deleting["usage_records"].action is Action.DELETE
+
+
+def test_R1_R4_a_target_whose_clock_reads_a_table_runs_before_the_one_that_deletes_it() -> None:
+    """R1, R4: usage (its clock: the invoices' settlement; its customer: the SIM) before the
+    invoices and the SIMs; end-user references and devices before the SIMs; people first."""
+    order = [t.key for t in sweep_targets(CATALOG)]
+    assert order.index("usage_records") < order.index("invoices")
+    assert order.index("usage_records.cell_level") < order.index("sims")
+    assert order.index("sim_end_users") < order.index("sims")
+    assert order.index("devices") < order.index("sims")
+    assert order.index("payments.after_contract") < order.index("invoices")
+    assert order.index("consent_events") > order.index("people.newsletter")
+    assert order[0] == "people"
 
 
 def test_R2_hold_past_review_lapses() -> None:
