@@ -12,7 +12,7 @@ from varna.catalog.model import Catalog, Period, PeriodUnit
 from varna.domain.errors import VarnaError
 
 # The longest a decision may keep data: the limitation period for claims between businesses
-# (Preskriptionslag 2 §, LEGAL.md limitation.b2b).
+# (Preskriptionslag 2 §, docs/legal.md limitation.b2b).
 MAX_KEEPING = Period(10, PeriodUnit.YEARS)
 MIN_REASON_LENGTH = 20
 
