@@ -14,6 +14,7 @@ from tests.factories import test_iccid
 from varna.adapters.db.tables import (
     consent_events,
     contracts,
+    devices,
     invoice_lines,
     invoices,
     legal_holds,
@@ -23,6 +24,7 @@ from varna.adapters.db.tables import (
     people,
     person_roles,
     quote_requests,
+    sim_end_users,
     sims,
     support_tickets,
     ticket_messages,
@@ -347,3 +349,57 @@ def add_consent(
                 for event, at in events
             ],
         )
+
+
+@dataclass(frozen=True)
+class ProcessorData:
+    sim_ids: list[int]
+    usage_rows: int
+
+
+def add_processor_data(
+    container: Container, customer: Customer, *, first: int, sims_count: int = 3
+) -> ProcessorData:
+    """A customer's processor data: SIMs (test ICCIDs) with end-user references and devices,
+    usage of January and February 2026 with cell-level fields, January billed and paid
+    (2026-02-10), and an invoice line that names the first SIM."""
+    sim_ids = add_sims(container, customer, sims_count, first=first)
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(sim_end_users),
+            [{"sim_id": s, "end_user_ref": f"slutkund-{s}@example.com"} for s in sim_ids],
+        )
+        conn.execute(
+            insert(devices),
+            [
+                {
+                    "sim_id": s,
+                    "customer_id": customer.organisation_id,
+                    "imei": f"3569380357{s:06d}"[:15],
+                    "name": f"Mätare hos Testa Person {s}",
+                    "ip_address": "192.0.2.20",
+                }
+                for s in sim_ids
+            ],
+        )
+    rows = load_usage(container, list(usage_rows(sim_ids, date(2026, 1, 1), 59, 1)))
+    invoice = add_invoice(
+        container,
+        customer,
+        number=f"F-{customer.organisation_id}-2026-1",
+        fiscal_year=2026,
+        issued_on=date(2026, 2, 1),
+        paid_on=date(2026, 2, 10),
+    )
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(invoice_lines).values(
+                invoice_id=invoice,
+                sim_id=sim_ids[0],
+                description="Dataabonnemang, 1 SIM",
+                quantity=1,
+                unit_price_ore=1_900,
+                amount_ore=1_900,
+            )
+        )
+    return ProcessorData(sim_ids, rows)

@@ -132,7 +132,9 @@ def build(
     settings: Settings, *, engine_factory: Callable[[str], Engine] = make_engine
 ) -> Container:
     """Wire adapters to services for ``settings``; validates the catalogue first."""
-    catalog = load_catalog(settings.catalog_path)
+    catalog = load_catalog(settings.catalog_path).with_fiscal_year_end(
+        settings.fiscal_year_end_month
+    )
     wired = Container(
         settings=settings, engine=engine_factory(settings.database_url), catalog=catalog
     )

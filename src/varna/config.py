@@ -6,10 +6,11 @@ Nothing here does I/O at import time: call :func:`load_settings` (or construct
 
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder", "xxx"})
@@ -72,6 +73,13 @@ class Settings(BaseSettings):
         default=True,
         description="Anonymise due usage into daily totals before dropping the raw rows; "
         "false deletes them without totals.",
+    )
+    fiscal_year_end: str = Field(
+        default="12-31",
+        description="The last day of the company's fiscal year, as MM-DD (the last day of a "
+        "month; 06-30 for a fiscal year 1 July to 30 June). Bookkeeping records are kept until "
+        "31 December of the seventh calendar year after the one their fiscal year ended in "
+        "(R4).",
     )
     retention_pause_seconds: float = Field(
         default=0.0,
@@ -144,6 +152,24 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="no-reply@example.com", description="Sender address of outgoing mail."
     )
+
+    @field_validator("fiscal_year_end")
+    @classmethod
+    def _month_end(cls, value: str) -> str:
+        month, _, day = value.strip().partition("-")
+        if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12):
+            raise ValueError("VARNA_FISCAL_YEAR_END must be MM-DD, e.g. 06-30 or 12-31")
+        last = calendar.monthrange(2024, int(month))[1]  # a leap year: 02-28 and 02-29 both end
+        if int(day) != last and not (int(month) == 2 and int(day) == 28):
+            raise ValueError(
+                "VARNA_FISCAL_YEAR_END must be the last day of a month (a fiscal year is twelve "
+                f"whole months), e.g. {int(month):02d}-{last:02d}"
+            )
+        return f"{int(month):02d}-{int(day):02d}"
+
+    @property
+    def fiscal_year_end_month(self) -> int:
+        return int(self.fiscal_year_end[:2])
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -185,6 +185,13 @@ def _kill_resume_compare(killed: str, whole: str) -> None:
     assert usage_done[("people.newsletter", "anonymise")] > 0
 
 
+def history_of(url: str, org: str) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = json.loads(
+        varna(url, "retention", "instructions", "--customer", org, "--json").stdout
+    )
+    return found
+
+
 @pytest.mark.e2e
 def test_A2_cli_records_and_shows_a_customers_instruction(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'varna.db'}"
@@ -198,6 +205,7 @@ def test_A2_cli_records_and_shows_a_customers_instruction(tmp_path: Path) -> Non
         url,
         *("retention", "instruct", "--customer", org, "--usage-days", "30"),
         *("--action", "anonymise", "--location-days", "7", "--reference", "DPA-2026-004"),
+        *("--after-contract-days", "30"),
         "--json",
     )
     assert first.returncode == 0 and second.returncode == 0, second.stderr
@@ -209,6 +217,8 @@ def test_A2_cli_records_and_shows_a_customers_instruction(tmp_path: Path) -> Non
         "action": "anonymise",
     }
     assert (recorded["location_days"], recorded["reference"]) == (7, "DPA-2026-004")
+    assert recorded["after_contract_days"] == 30  # its processor data, after the contract
+    assert history_of(url, org)[0]["after_contract_days"] is None  # version 1: the default
     history = json.loads(
         varna(url, "retention", "instructions", "--customer", org, "--json").stdout
     )
@@ -217,6 +227,12 @@ def test_A2_cli_records_and_shows_a_customers_instruction(tmp_path: Path) -> Non
     assert [(i["customer_id"], i["version"]) for i in in_force] == [(customer.organisation_id, 2)]
 
     refused = varna(url, "retention", "instruct", "--customer", org, "--usage-days", "0")
+    too_long = varna(
+        url,
+        *("retention", "instruct", "--customer", org, "--usage-days", "30"),
+        *("--after-contract-days", "-1"),
+    )
+    assert too_long.returncode == 1 and "--after-contract-days" in too_long.stderr
     unknown = varna(url, "retention", "instruct", "--customer", "999", "--usage-days", "30")
     assert refused.returncode == 1 and "--usage-days" in refused.stderr
     assert unknown.returncode == 1 and "--customer 999" in unknown.stderr

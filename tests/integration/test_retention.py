@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from tests.conftest import TEST_SECRET
 from tests.retention_factories import (
     Customer,
+    add_consent,
     add_customer,
     add_hold,
     add_invoice,
@@ -25,21 +26,26 @@ from tests.retention_factories import (
 )
 from varna.adapters.db.tables import (
     audit_events,
+    consent_events,
     evidence_vault,
     evidence_vault_reads,
     invoice_lines,
     invoices,
     legal_holds,
+    organisations,
     payments,
     people,
+    privacy_center_links,
     retention_batches,
     support_tickets,
     ticket_messages,
+    unsubscribe_tokens,
     usage_daily_totals,
     usage_records,
     web_visits,
 )
-from varna.bootstrap import Container
+from varna.bootstrap import Container, build
+from varna.config import Settings
 from varna.domain.retention.interest import DecisionRefused
 from varna.domain.retention.vault import PRIVACY_OFFICER, VaultAccessRefused
 from varna.services.retention.interest import decide_legitimate_interest
@@ -146,6 +152,190 @@ def test_R4_P5_fiscal_year_2025_kept_until_2032_12_31(container: Container) -> N
     assert _count(container, invoice_lines) == 1
     assert _count(container, payments) == 1
     assert _line(report, "invoices")["done"] == {"delete": 1}
+
+
+def test_R4_broken_fiscal_year_keeps_invoices_to_the_end_of_its_seventh_year(
+    container: Container, settings: Settings
+) -> None:
+    """R4: with VARNA_FISCAL_YEAR_END=06-30 an invoice issued 2025-09-01 (fiscal year
+    2025-07-01..2026-06-30) stays through 2033-12-31; one issued 2025-05-01 (the fiscal year
+    that ended 2025-06-30) goes on 2033-01-01. The invoice's own fiscal-year label is not
+    what counts."""
+    june = build(settings.model_copy(update={"fiscal_year_end": "06-30"}))
+    try:
+        customer = add_customer(june, 1, terminated_on=date(2026, 6, 30))
+        for number, issued in (("F-1", date(2025, 5, 1)), ("F-2", date(2025, 9, 1))):
+            add_invoice(
+                june, customer, number=number, fiscal_year=2025, issued_on=issued, paid_on=issued
+            )
+        sweep(june, date(2032, 12, 31), only={"invoices"})
+        assert _count(june, invoices) == 2
+        sweep(june, date(2033, 1, 1), only={"invoices"})
+        assert _count(june, invoices) == 1
+        sweep(june, date(2033, 12, 31), only={"invoices"})
+        assert _count(june, invoices) == 1
+        report = sweep(june, date(2034, 1, 1), only={"invoices"})
+        assert _count(june, invoices) == 0
+        assert _line(report, "invoices")["done"] == {"delete": 1}
+    finally:
+        june.close()
+
+
+def test_R2_after_the_contract_an_organisations_address_and_card_tokens_go(
+    container: Container,
+) -> None:
+    """R2: a customer terminated 2025-01-15 keeps its address, privacy contact and card
+    tokens through 2026-01-15; on 2026-01-16 they are emptied while its name, invoices and
+    payments stay for bookkeeping (R4). A running customer keeps them."""
+    ended = add_customer(container, 1, terminated_on=date(2025, 1, 15))
+    running = add_customer(container, 2, terminated_on=None)
+    for customer in (ended, running):
+        add_invoice(
+            container,
+            customer,
+            number=f"F-{customer.organisation_id}",
+            fiscal_year=2024,
+            issued_on=date(2024, 11, 1),
+            paid_on=date(2024, 11, 20),
+        )
+    with container.engine.begin() as conn:
+        conn.execute(update(organisations).values(privacy_contact_email="dataskydd@example.com"))
+        conn.execute(update(payments).values(card_token="tok_test_4242", card_last4="4242"))
+
+    def kept(customer: Customer) -> tuple[object, ...]:
+        with container.engine.connect() as conn:
+            org = conn.execute(
+                select(
+                    organisations.c.name,
+                    organisations.c.address,
+                    organisations.c.privacy_contact_email,
+                ).where(organisations.c.id == customer.organisation_id)
+            ).one()
+            token = conn.execute(
+                select(payments.c.card_token, payments.c.card_last4)
+                .join(invoices, invoices.c.id == payments.c.invoice_id)
+                .where(invoices.c.organisation_id == customer.organisation_id)
+            ).one()
+        return (*org, *token)
+
+    sweep(container, date(2026, 1, 15))
+    assert kept(ended)[1:4] == (
+        "Testgatan 1, 111 11 Stockholm",
+        "dataskydd@example.com",
+        "tok_test_4242",
+    )
+    plan = sweep(container, date(2026, 1, 16), dry_run=True)
+    sweep(container, date(2026, 1, 16))
+    assert kept(ended) == ("Testbolag 1 AB", None, None, None, "4242")
+    assert _line(plan, "organisations.after_contract")["due_rows"] == 1
+    assert kept(running)[1:4] == (
+        "Testgatan 2, 111 11 Stockholm",
+        "dataskydd@example.com",
+        "tok_test_4242",
+    )
+    assert _count(container, invoices) == 2 and _count(container, payments) == 2
+
+
+def test_R1_consent_proof_goes_three_years_after_the_consent_ended(container: Container) -> None:
+    """R1 (C7's proof rule): a chain of consent events (one subject, one purpose) whose latest
+    event withdrew or refused the consent is kept three years, then deleted whole, with the
+    person's unsubscribe link for that purpose; a consent that stands keeps its proof and
+    link, however old."""
+    withdrawn = add_customer(container, 1, terminated_on=None)
+    standing = add_customer(container, 2, terminated_on=None)
+    t = lambda y, m, d: datetime(y, m, d, 10, tzinfo=UTC)  # noqa: E731
+    add_consent(
+        container,
+        withdrawn.person_id,
+        [("given", t(2021, 5, 1)), ("withdrawn", t(2023, 2, 1))],
+        purpose="newsletter",
+    )
+    add_consent(
+        container,
+        standing.person_id,
+        [("given", t(2020, 1, 1)), ("withdrawn", t(2021, 1, 1)), ("given", t(2021, 6, 1))],
+        purpose="newsletter",
+    )
+    with container.engine.begin() as conn:
+        for browser, event in (("b" * 20, "refused"), ("c" * 20, "given")):
+            conn.execute(
+                insert(consent_events).values(
+                    browser_id=browser,
+                    purpose="statistics",
+                    event=event,
+                    notice_version="2023-03-28",
+                    text_hash="0" * 64,
+                    channel="banner",
+                    language="sv",
+                    at=t(2023, 2, 1),
+                )
+            )
+        conn.execute(
+            insert(unsubscribe_tokens),
+            [
+                {"token_hash": f"{p}" * 64, "person_id": p, "purpose": "newsletter",
+                 "created_at": t(2022, 6, 1)}
+                for p in (withdrawn.person_id, standing.person_id)
+            ],
+        )  # fmt: skip
+    swept = {"consent_events", "unsubscribe_tokens"}
+    sweep(container, date(2026, 2, 1), only=swept)
+    assert _count(container, consent_events) == 7
+    assert _count(container, unsubscribe_tokens) == 2
+    report = sweep(container, date(2026, 2, 2), only=swept)
+    assert _count(container, consent_events) == 4
+    assert _count(container, unsubscribe_tokens) == 1  # the standing consent's link stays
+    assert _count(container, consent_events, consent_events.c.person_id == withdrawn.person_id) == 0
+    assert _count(container, consent_events, consent_events.c.browser_id == "b" * 20) == 0
+    assert _count(container, consent_events, consent_events.c.person_id == standing.person_id) == 3
+    assert _line(report, "consent_events")["done"] == {"delete": 3}
+
+
+def test_R1_privacy_center_links_go_90_days_after_they_were_made(container: Container) -> None:
+    """R1: a privacy-center link (a token's hash, keyed by it: the table has no id) made
+    2026-01-01 10:00 is kept through 2026-04-01 and deleted on 2026-04-02."""
+    customer = add_customer(container, 1, terminated_on=None)
+    with container.engine.begin() as conn:
+        conn.execute(
+            insert(privacy_center_links),
+            [
+                {
+                    "token_hash": f"{n}" * 64,
+                    "person_id": customer.person_id,
+                    "created_at": datetime(2026, 1, day, 10, tzinfo=UTC),
+                    "expires_at": datetime(2026, 1, day, 11, tzinfo=UTC),
+                }
+                for n, day in ((1, 1), (2, 1), (3, 20))
+            ],
+        )
+    sweep(container, date(2026, 4, 1), only={"privacy_center_links"})
+    assert _count(container, privacy_center_links) == 3
+    report = sweep(container, date(2026, 4, 2), only={"privacy_center_links"}, batch_rows=1)
+    assert _count(container, privacy_center_links) == 1
+    assert _line(report, "privacy_center_links")["done"] == {"delete": 2}
+
+
+def test_R1_a_released_holds_record_goes_ten_years_after_its_release(
+    container: Container,
+) -> None:
+    """R1 (rights_record): the record of a legal hold released 2020-01-10 is kept through
+    2030-01-10 and deleted on 2030-01-11; a hold in force stays, however old."""
+    customer = add_customer(container, 1, terminated_on=None)
+    other = add_customer(container, 2, terminated_on=None)  # a hold keeps its person's data
+    released = add_hold(container, review_date=date(2031, 1, 1), person_id=customer.person_id)
+    active = add_hold(container, review_date=date(2031, 1, 1), person_id=other.person_id)
+    with container.engine.begin() as conn:
+        conn.execute(
+            update(legal_holds)
+            .where(legal_holds.c.id == released)
+            .values(released_at=datetime(2020, 1, 10, 12, tzinfo=UTC))
+        )
+    sweep(container, date(2030, 1, 10), only={"legal_holds"})
+    assert _count(container, legal_holds) == 2
+    report = sweep(container, date(2030, 1, 11), only={"legal_holds"})
+    assert _count(container, legal_holds, legal_holds.c.id == released) == 0
+    assert _count(container, legal_holds, legal_holds.c.id == active) == 1
+    assert _line(report, "legal_holds")["done"] == {"delete": 1}
 
 
 def test_R5_P6_closed_ticket_kept_24_months(container: Container) -> None:

@@ -41,11 +41,23 @@ def test_r_dsr_01_due_one_month_same_date_or_month_end(received: date, due: date
     assert due_date(received) == due
 
 
-def test_r_dsr_01_extension_by_two_months_from_receipt() -> None:
-    extension = extend(
-        date(2026, 1, 31), months=2, reason="many systems", notice_on=date(2026, 2, 10)
-    )
-    assert extension.new_due == date(2026, 4, 30)
+@pytest.mark.parametrize(
+    ("received", "months", "new_due"),
+    [
+        (date(2026, 1, 31), 2, date(2026, 4, 28)),  # due 2026-02-28, + 2 months
+        (date(2026, 5, 31), 2, date(2026, 8, 30)),  # due 2026-06-30, + 2 months
+        (date(2026, 1, 31), 1, date(2026, 3, 28)),
+        (date(2026, 3, 15), 2, date(2026, 6, 15)),
+        (date(2027, 12, 31), 2, date(2028, 3, 31)),  # due 2028-01-31, + 2 months
+    ],
+)
+def test_D1_extension_adds_months_to_the_original_deadline(
+    received: date, months: int, new_due: date
+) -> None:
+    """D1, R-DSR-01 (Art. 12(3)): the further months count from the deadline, not from
+    receipt; where the readings differ, the earlier date."""
+    extension = extend(received, months=months, reason="many systems", notice_on=received)
+    assert extension.new_due == new_due
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
 
 
@@ -65,7 +77,7 @@ def test_r_dsr_01_extension_refused(months: int, reason: str, notice_on: date) -
 
 def test_extension_notice_on_the_last_day_of_the_first_month_is_allowed() -> None:
     assert extend(date(2026, 1, 31), months=1, reason="x", notice_on=date(2026, 2, 28)).new_due == (
-        date(2026, 3, 31)
+        date(2026, 3, 28)
     )
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from varna.catalog import load_catalog
+from varna.config import Settings
 from varna.domain.retention.anonymity import InvalidK, kept_groups
-from varna.domain.retention.clocks import is_due, last_due_fiscal_year, last_due_start
+from varna.domain.retention.clocks import is_due, last_due_start
 from varna.domain.retention.holds import HoldScope, split
 from varna.domain.retention.instructions import (
     ControllerInstruction,
@@ -46,8 +48,56 @@ def test_R2_contract_terminated_2025_01_15_is_due_on_2026_01_16() -> None:
 def test_R4_fiscal_year_2025_kept_through_2032_12_31() -> None:
     rule = CATALOG.effective_retention("bookkeeping")
     assert rule.due(date(2025, 12, 31)) == date(2032, 12, 31)
-    assert last_due_fiscal_year(rule, date(2032, 12, 31)) == 2024
-    assert last_due_fiscal_year(rule, date(2033, 1, 1)) == 2025
+    assert rule.due(date(2025, 9, 1)) == date(2032, 12, 31)  # made in the calendar year 2025
+    assert last_due_start(rule, date(2032, 12, 31)) == date(2024, 12, 31)
+    assert last_due_start(rule, date(2033, 1, 1)) == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("made", "kept_through"),
+    [
+        (date(2025, 9, 1), date(2033, 12, 31)),  # fiscal year 2025-07-01..2026-06-30
+        (date(2026, 6, 30), date(2033, 12, 31)),  # its last day
+        (date(2025, 6, 30), date(2032, 12, 31)),  # the fiscal year before, ended 2025-06-30
+        (date(2026, 7, 1), date(2034, 12, 31)),  # the next, ends 2027-06-30
+    ],
+)
+def test_R4_broken_fiscal_year_counts_from_the_calendar_year_it_ends_in(
+    made: date, kept_through: date
+) -> None:
+    """R4 (bokföringslagen 7 kap. 2 §): kept until the end of the seventh calendar year after
+    the one in which the fiscal year the record was made in ended; a fiscal year 1 July to
+    30 June keeps a record of 2025-09-01 through 2033-12-31, not 2032-12-31."""
+    rule = CATALOG.with_fiscal_year_end(6).effective_retention("bookkeeping")
+    assert rule.due(made) == kept_through
+    assert is_due(rule, made, kept_through + timedelta(days=1))
+    assert not is_due(rule, made, kept_through)
+
+
+def test_R4_the_sweep_cut_off_follows_the_fiscal_year_end() -> None:
+    """R4: on 2034-01-01, records made through 2026-06-30 are due (fiscal year ending June);
+    with the calendar fiscal year, through 2026-12-31."""
+    june = CATALOG.with_fiscal_year_end(6).effective_retention("bookkeeping")
+    assert last_due_start(june, date(2034, 1, 1)) == date(2026, 6, 30)
+    assert last_due_start(june, date(2033, 12, 31)) == date(2025, 6, 30)
+    calendar_year = CATALOG.effective_retention("bookkeeping")
+    assert last_due_start(calendar_year, date(2034, 1, 1)) == date(2026, 12, 31)
+    other = CATALOG.with_fiscal_year_end(6).effective_retention("post_contract")
+    assert other == CATALOG.effective_retention("post_contract")  # other clocks unchanged
+
+
+@pytest.mark.parametrize("value", ["06-31", "6-15", "13-31", "june", "02-27", ""])
+def test_R4_fiscal_year_end_setting_must_be_a_month_end(value: str) -> None:
+    """R4: a fiscal year is twelve whole months; the setting names the field when refused."""
+    with pytest.raises(ValidationError, match="VARNA_FISCAL_YEAR_END"):
+        Settings(fiscal_year_end=value, demo=True)  # type: ignore[call-arg]
+
+
+def test_R4_fiscal_year_end_setting_default_and_month() -> None:
+    assert Settings(demo=True).fiscal_year_end_month == 12  # type: ignore[call-arg]
+    june = Settings(fiscal_year_end="06-30", demo=True)  # type: ignore[call-arg]
+    assert june.fiscal_year_end_month == 6
+    assert Settings(fiscal_year_end="02-29", demo=True).fiscal_year_end == "02-29"  # type: ignore[call-arg]
 
 
 def test_R5_ticket_rule_counts_months_after_closure() -> None:
@@ -73,9 +123,25 @@ def test_R1_targets_cover_people_rows_usage_cells_and_the_vault() -> None:
     assert targets["support_tickets"].children == (("ticket_messages", "ticket_id"),)
     assert targets["usage_records"].action is Action.ANONYMISE
     assert targets["usage_records.cell_level"].columns == ("cell_id", "lac_tac")
-    assert "legal_holds" not in targets
+    assert targets["legal_holds"].clock_column == "released_at"  # a hold in force never goes
+    assert {targets[k].kind for k in ("sims", "sim_end_users", "devices")} == {TargetKind.PROCESSOR}
+    assert targets["organisations.after_contract"].columns == ("address", "privacy_contact_email")
+    assert targets["consent_events"].rule.id == "consent_proof"
     deleting = {t.key: t for t in sweep_targets(CATALOG, usage_totals=False)}
     assert deleting["usage_records"].action is Action.DELETE
+
+
+def test_R1_R4_a_target_whose_clock_reads_a_table_runs_before_the_one_that_deletes_it() -> None:
+    """R1, R4: usage (its clock: the invoices' settlement; its customer: the SIM) before the
+    invoices and the SIMs; end-user references and devices before the SIMs; people first."""
+    order = [t.key for t in sweep_targets(CATALOG)]
+    assert order.index("usage_records") < order.index("invoices")
+    assert order.index("usage_records.cell_level") < order.index("sims")
+    assert order.index("sim_end_users") < order.index("sims")
+    assert order.index("devices") < order.index("sims")
+    assert order.index("payments.after_contract") < order.index("invoices")
+    assert order.index("consent_events") > order.index("people.newsletter")
+    assert order[0] == "people"
 
 
 def test_R2_hold_past_review_lapses() -> None:

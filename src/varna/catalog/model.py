@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -266,13 +266,27 @@ class RetentionRule:
     # The Art. 17(3) exception this rule carries: data under it is kept through an erasure
     # request until the rule's due date (bookkeeping, legal_obligation, evidence). None: none.
     exception: str | None = None
+    # For a ``fiscal_year_end`` clock: the month the company's fiscal year ends with (12: the
+    # calendar year; a setting, applied by :meth:`Catalog.with_fiscal_year_end`).
+    fiscal_year_end_month: int = 12
 
     def due(self, start: date) -> date | None:
-        """The day the action falls due for a clock started on ``start``; None for ``keep``."""
+        """The last day data whose clock started on ``start`` is kept; None for ``keep``. A
+        ``fiscal_year_end`` clock starts at the end of the fiscal year ``start`` falls in."""
         if self.action is RetentionAction.KEEP:
             return None
+        if self.start_event is StartEvent.FISCAL_YEAR_END:
+            start = fiscal_year_end(start, self.fiscal_year_end_month)
         end = self.period.after(start)
         return date(end.year, 12, 31) if self.until_end_of_year else end
+
+
+def fiscal_year_end(day: date, end_month: int = 12) -> date:
+    """The last day of the fiscal year ``day`` falls in, for a fiscal year that ends with
+    month ``end_month`` (bokföringslagen 3 kap.: twelve whole months): 2025-09-01 with a
+    fiscal year ending in June -> 2026-06-30; in December -> 2025-12-31."""
+    year = day.year if day.month <= end_month else day.year + 1
+    return date(year, end_month, calendar.monthrange(year, end_month)[1])
 
 
 @dataclass(frozen=True)
@@ -362,6 +376,19 @@ class Catalog:
 
     def retention_rule(self, rule_id: str) -> RetentionRule:
         return _lookup(self.retention_rules, "retention rule", rule_id)
+
+    def with_fiscal_year_end(self, end_month: int) -> Catalog:
+        """This catalogue for a company whose fiscal year ends with month ``end_month``: the
+        rules on a ``fiscal_year_end`` clock (bookkeeping, R4) count from that year's end."""
+        if not 1 <= end_month <= 12:
+            raise ValueError(f"a fiscal year ends with a month 1-12, not {end_month}")
+        rules = {
+            rule_id: replace(rule, fiscal_year_end_month=end_month)
+            if rule.start_event is StartEvent.FISCAL_YEAR_END
+            else rule
+            for rule_id, rule in self.retention_rules.items()
+        }
+        return replace(self, retention_rules=MappingProxyType(rules))
 
     def effective_retention(self, rule_id: str) -> RetentionRule:
         """The rule in force for ``rule_id``: its ``otherwise`` rule while its pack is off."""

@@ -596,6 +596,7 @@ controller_instructions = Table(
     Column("reference", String(120)),  # the DPA or instruction reference, not personal data
     Column("recorded_by", String(120), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
+    Column("after_contract_days", Integer),  # processor data after the contracts end (0022)
     CheckConstraint("action IN ('delete', 'anonymise')", name="action"),
     UniqueConstraint("customer_id", "version"),
 )

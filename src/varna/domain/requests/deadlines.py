@@ -1,7 +1,12 @@
 """The clock of a request (GDPR Art. 12(3), R-DSR-01): one month from receipt, to the same
 date in the next month, or that month's last day when the date does not exist; extended by at
 most two further months, only with a reason and only when the notice goes out within the
-first month."""
+first month.
+
+The further months are added to the original deadline, not to the day of receipt: received
+2026-01-31, due 2026-02-28, extended by two months 2026-04-28 (not 2026-04-30). Counting from
+the deadline is never later than counting from receipt, so where the two readings differ the
+earlier date is the one varna keeps."""
 
 from __future__ import annotations
 
@@ -31,6 +36,13 @@ def due_date(received: date) -> date:
     return add_months(received, 1)
 
 
+def extended_due(received: date, months: int) -> date:
+    """The deadline extended by ``months`` further months, counted from the original deadline:
+    2026-01-31 -> 2026-02-28 -> (2 months) 2026-04-28; 2026-05-31 -> 2026-06-30 -> 2026-08-30.
+    Never later than counting from receipt: a day of the month cut to a month's end stays cut."""
+    return add_months(due_date(received), months)
+
+
 @dataclass(frozen=True, slots=True)
 class Extension:
     months: int
@@ -50,7 +62,7 @@ def extend(received: date, *, months: int, reason: str, notice_on: date) -> Exte
             "the extension notice must go out within the first month; that month ended on "
             f"{due_date(received).isoformat()}"
         )
-    return Extension(months, reason.strip(), notice_on, add_months(received, 1 + months))
+    return Extension(months, reason.strip(), notice_on, extended_due(received, months))
 
 
 def is_overdue(due: date, today: date, *, open_request: bool) -> bool:

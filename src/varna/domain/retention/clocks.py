@@ -3,8 +3,10 @@ tests travel in time and the sweep of a given day is reproducible.
 
 A rule's due date (:meth:`RetentionRule.due`) is the last day the data is kept: a contract
 terminated 2025-01-15 under ``365 days`` is kept through 2026-01-15 and due on 2026-01-16;
-invoices of fiscal year 2025 (clock: 2025-12-31, ``7 years`` until the end of the year) are
-kept through 2032-12-31 and due on 2033-01-01.
+an invoice issued 2025-04-01 in a calendar fiscal year (its clock: the year's end,
+2025-12-31; ``7 years`` until the end of the year) is kept through 2032-12-31 and due on
+2033-01-01; with a fiscal year ending 30 June, one issued 2025-09-01 (fiscal year ends
+2026-06-30) is kept through 2033-12-31 (R4, the ``VARNA_FISCAL_YEAR_END`` setting).
 """
 
 from __future__ import annotations
@@ -39,20 +41,6 @@ def last_due_start(rule: RetentionRule, as_of: date) -> date | None:
         else:
             high = middle - 1
     return date.fromordinal(low)
-
-
-def fiscal_year_end(fiscal_year: int) -> date:
-    """The clock of bookkeeping records: the last day of the fiscal year (calendar years)."""
-    return date(fiscal_year, 12, 31)
-
-
-def last_due_fiscal_year(rule: RetentionRule, as_of: date) -> int | None:
-    """The latest fiscal year whose records are due on ``as_of`` (R4)."""
-    start = last_due_start(rule, as_of)
-    if start is None:
-        return None
-    year = start.year
-    return year if fiscal_year_end(year) <= start else year - 1
 
 
 def day_after(day: date) -> date:

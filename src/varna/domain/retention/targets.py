@@ -14,6 +14,22 @@
 * ``columns``: columns with a shorter rule than their row (cell id and LAC/TAC, R-RET-05):
   emptied in place.
 * ``vault``: evidence vault entries past their own end date (R6).
+* ``contract_columns``: columns on the post-contract rule in rows that a longer rule keeps (an
+  organisation's address and privacy contact, a payment's card token: the rows stay for
+  bookkeeping): emptied once every contract of the organisation has ended and the rule's
+  period has passed (R2).
+* ``ledger``: the consent ledger's chains (a subject's events for one purpose), once the
+  latest ended the consent and the proof rule's period has passed (C7).
+* ``processor``: a customer's processor data (SIMs, their end-user references, devices) once
+  every contract of that customer has ended and the processor rule's period (or the one in
+  the customer's instruction) has passed (R2, A2, GDPR Art. 28(3)(g)); its usage records go
+  on the ``usage`` target at the same point, whatever their own clock says.
+
+A sweep must end in the same state whether it runs every day or once years later. So a target
+whose clock reads the rows of another target's table runs before that target (usage, whose
+clock is the settlement of invoices, before the bookkeeping rule deletes the invoices), and a
+clock that reads other rows is bounded by those rows' own rule: usage is never kept longer
+than the invoices of its time (``horizon``), even when they are gone.
 """
 
 from __future__ import annotations
@@ -26,6 +42,7 @@ from varna.catalog.model import (
     LinkKind,
     RetentionAction,
     RetentionRule,
+    Role,
     StartEvent,
     TableEntry,
 )
@@ -37,6 +54,9 @@ class TargetKind(StrEnum):
     USAGE = "usage"
     COLUMNS = "columns"
     VAULT = "vault"
+    PROCESSOR = "processor"
+    CONTRACT_COLUMNS = "contract_columns"
+    LEDGER = "ledger"
 
 
 class Action(StrEnum):
@@ -48,7 +68,11 @@ class Action(StrEnum):
 
 
 # Clocks for tables whose catalogue entry names none: the column that starts the clock.
-DEFAULT_CLOCKS = {"quote_requests": "received_at", "mail_outbox": "created_at"}
+DEFAULT_CLOCKS = {
+    "quote_requests": "received_at",
+    "mail_outbox": "created_at",
+    "privacy_center_links": "created_at",
+}
 ROW_CLOCK_EVENTS = frozenset(
     {
         StartEvent.FISCAL_YEAR_END,
@@ -58,9 +82,12 @@ ROW_CLOCK_EVENTS = frozenset(
         StartEvent.RECORD_CREATED,
     }
 )
-# Never swept as rows: holds end by release, not by age; the vault has its own end date;
-# the subject engine handles people.
-NOT_ROW_TARGETS = frozenset({"legal_holds", "evidence_vault", "people", "usage_records"})
+# Never swept as rows: the vault has its own end date; the subject engine handles people;
+# usage has targets of its own.
+NOT_ROW_TARGETS = frozenset({"evidence_vault", "people", "usage_records"})
+# Rows whose retention runs from another column than the catalogue's clock: a legal hold's
+# record (reason, reference, owner) runs from its release; a hold in force never goes.
+SWEEP_CLOCKS = {"legal_holds": "released_at"}
 PEOPLE = "people"
 USAGE = "usage_records"
 VAULT = "evidence_vault"
@@ -68,6 +95,17 @@ POST_CONTRACT = "post_contract"
 USAGE_TRAFFIC = "usage_traffic"
 USAGE_LOCATION = "usage_location"
 VAULT_RULE = "evidence_vault"
+INVOICES = "invoices"
+# The rows the people targets' clocks read (contracts, leads' requests, visits, consents).
+PEOPLE_CLOCKS = (
+    "person_roles", "contracts", "orders", "quote_requests", "web_visits", "consent_events",
+)  # fmt: skip
+SIMS = "sims"
+CONTRACTS = "contracts"
+ORGANISATIONS = "organisations"
+CONSENT_LEDGER = "consent_events"
+LEDGER_KEYED = ("unsubscribe_tokens",)  # keyed by person and purpose: they go with the chain
+PROCESSOR_RULE = "processor_contract_end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +120,16 @@ class Target:
     children: tuple[tuple[str, str], ...] = ()  # (table, column pointing at this table's id)
     columns: tuple[str, ...] = ()  # for ``columns`` targets: the columns emptied
     roles: tuple[str, ...] = ()  # for ``subjects`` targets: the person roles of its rule
-
-    @property
-    def fiscal_clock(self) -> bool:
-        return self.rule.start_event is StartEvent.FISCAL_YEAR_END
+    reads: tuple[str, ...] = ()  # tables its clock reads: their targets run after this one
+    # The rule of the rows its clock reads: data started on or before that rule's cut-off is
+    # due even when those rows are gone (usage: the bookkeeping rule of the invoices).
+    horizon: RetentionRule | None = None
+    # For ``columns`` targets: the target of their rows; rows it takes in the same sweep are
+    # not counted as cleared (a dry run says what the run does).
+    rows_of: Target | None = None
+    # The processor rule (contract end): for ``usage``, all of an ended customer's records
+    # are due once it has passed, whatever ``rule`` says.
+    contract_end: RetentionRule | None = None
 
 
 def _row_rule(catalog: Catalog, entry: TableEntry, clock: str) -> RetentionRule | None:
@@ -121,7 +165,7 @@ def _children(catalog: Catalog, table: str) -> tuple[tuple[str, str], ...]:
 def row_targets(catalog: Catalog) -> list[Target]:
     found = []
     for name, entry in sorted(catalog.tables.items()):
-        clock = entry.clock_column or DEFAULT_CLOCKS.get(name)
+        clock = SWEEP_CLOCKS.get(name) or entry.clock_column or DEFAULT_CLOCKS.get(name)
         if name in NOT_ROW_TARGETS or clock is None or not entry.personal:
             continue
         rule = _row_rule(catalog, entry, clock)
@@ -150,17 +194,27 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
     entry = catalog.table(USAGE)
     traffic = catalog.effective_retention(USAGE_TRAFFIC)
     anonymise = totals or traffic.action is RetentionAction.ANONYMISE
-    found = [
-        Target(
-            key=USAGE,
-            kind=TargetKind.USAGE,
-            table=USAGE,
-            rule=traffic,
-            categories=_categories(entry),
-            action=Action.ANONYMISE if anonymise else Action.DELETE,
-            clock_column="started_at",
-        )
-    ]
+    billing = catalog.tables.get(INVOICES)
+    horizon = None
+    if billing is not None and billing.clock_column is not None:
+        horizon = _row_rule(catalog, billing, billing.clock_column)
+    reads = (INVOICES, SIMS, CONTRACTS)
+    contract_end = None
+    if PROCESSOR_RULE in catalog.retention_rules:
+        contract_end = catalog.effective_retention(PROCESSOR_RULE)
+    records = Target(
+        key=USAGE,
+        kind=TargetKind.USAGE,
+        table=USAGE,
+        rule=traffic,
+        categories=_categories(entry),
+        action=Action.ANONYMISE if anonymise else Action.DELETE,
+        clock_column="started_at",
+        reads=reads,
+        horizon=horizon,
+        contract_end=contract_end,
+    )
+    found = [records]
     location = catalog.effective_retention(USAGE_LOCATION)
     columns = tuple(
         column
@@ -178,8 +232,122 @@ def usage_targets(catalog: Catalog, *, totals: bool) -> list[Target]:
                 action=Action.CLEAR,
                 clock_column="started_at",
                 columns=columns,
+                reads=reads,
+                rows_of=records,
             )
         )
+    return found
+
+
+def processor_targets(catalog: Catalog) -> list[Target]:
+    """Processor tables besides usage whose every personal column runs on the contract-end
+    rule (SIMs, end-user references, devices): one target each, rows of a customer whose
+    contracts have all ended go once the rule's period has passed."""
+    found = []
+    for name, entry in sorted(catalog.tables.items()):
+        if entry.role is not Role.PROCESSOR or name == USAGE or not entry.personal:
+            continue
+        rule_ids = {r for column in entry.personal.values() for r in column.retention_rules}
+        rules = [catalog.effective_retention(rule_id) for rule_id in sorted(rule_ids)]
+        if len({rule.id for rule in rules}) != 1:
+            continue
+        rule = rules[0]
+        if rule.start_event is not StartEvent.CONTRACT_END or rule.action is RetentionAction.KEEP:
+            continue
+        found.append(
+            Target(
+                key=name,
+                kind=TargetKind.PROCESSOR,
+                table=name,
+                rule=rule,
+                categories=_categories(entry),
+                action=Action.DELETE,
+                reads=(CONTRACTS,) if name == SIMS else (SIMS, CONTRACTS),
+            )
+        )
+    return found
+
+
+def organisation_linked(catalog: Catalog, name: str) -> bool:
+    """True when rows of ``name`` lead to one organisation: the organisation itself, a
+    column that points at it, or a ``via`` link to a table that does (a payment's invoice)."""
+    entry = catalog.table(name)
+    for link in entry.subject_link:
+        if link.kind is LinkKind.ORGANISATION and link.column:
+            return True
+        if link.kind is LinkKind.SELF and name == ORGANISATIONS:
+            return True
+    return any(
+        link.kind is LinkKind.VIA and link.to and organisation_linked(catalog, link.to)
+        for link in entry.subject_link
+    )
+
+
+def contract_column_targets(catalog: Catalog) -> list[Target]:
+    """Per controller table linked to an organisation: its columns whose rule runs from the
+    contract's end, when other columns of the row are kept longer under a legal exception
+    (the row stays; only these columns are emptied)."""
+    found = []
+    for name, entry in sorted(catalog.tables.items()):
+        if entry.role is not Role.CONTROLLER or name == PEOPLE or not entry.personal:
+            continue
+        ended: dict[str, RetentionRule] = {}
+        kept_longer = False
+        for column, declared in entry.personal.items():
+            rules = [catalog.effective_retention(r) for r in declared.retention_rules]
+            if rules and all(r.start_event is StartEvent.CONTRACT_END for r in rules):
+                if all(r.action is not RetentionAction.KEEP for r in rules):
+                    ended[column] = rules[0]
+            elif any(r.exception is not None for r in rules):
+                kept_longer = True
+        if not ended or not kept_longer or not organisation_linked(catalog, name):
+            continue
+        rule = next(iter(ended.values()))
+        columns = tuple(column for column, r in ended.items() if r.id == rule.id)
+        found.append(
+            Target(
+                key=f"{name}.after_contract",
+                kind=TargetKind.CONTRACT_COLUMNS,
+                table=name,
+                rule=rule,
+                categories=_categories(entry, columns),
+                action=Action.CLEAR,
+                columns=columns,
+                # before the target that deletes its rows with their parent (a payment goes
+                # with its invoice), so that a dry run's count is what the run empties
+                reads=(CONTRACTS, *(link.to for link in entry.subject_link if link.to)),
+            )
+        )
+    return found
+
+
+def ledger_targets(catalog: Catalog) -> list[Target]:
+    """The consent ledger on its proof rule, when the rule runs from the consent's end, and
+    the tables keyed by a chain (a person's unsubscribe token for one purpose)."""
+    found = []
+    for name in (CONSENT_LEDGER, *LEDGER_KEYED):
+        if name not in catalog.tables or CONSENT_LEDGER not in catalog.tables:
+            continue
+        entry = catalog.table(name)
+        rule_ids = {r for column in entry.personal.values() for r in column.retention_rules}
+        rules = {catalog.effective_retention(rule_id) for rule_id in rule_ids}
+        if len({rule.id for rule in rules}) != 1:
+            continue
+        rule = rules.pop()
+        if rule.start_event is StartEvent.CONSENT_WITHDRAWN and rule.action is not (
+            RetentionAction.KEEP
+        ):
+            found.append(
+                Target(
+                    key=name,
+                    kind=TargetKind.LEDGER,
+                    table=name,
+                    rule=rule,
+                    categories=_categories(entry),
+                    action=Action.DELETE,
+                    reads=(CONSENT_LEDGER,) if name != CONSENT_LEDGER else (),
+                )
+            )
     return found
 
 
@@ -220,17 +388,38 @@ def subject_targets(catalog: Catalog) -> list[Target]:
             categories=_categories(catalog.table(PEOPLE)),
             action=Action.ANONYMISE,
             roles=tuple(roles),
+            reads=PEOPLE_CLOCKS,
         )
         for rule_id, roles in by_rule.items()
     ]
 
 
+def in_dependency_order(targets: list[Target]) -> tuple[Target, ...]:
+    """The targets in their given order, except that a target whose clock reads a table comes
+    before the target that deletes that table's rows (stable; a cycle keeps the given order)."""
+    left = list(targets)
+    ordered: list[Target] = []
+    while left:
+        ready = next(
+            (t for t in left if not any(t.table in other.reads for other in left if other != t)),
+            left[0],
+        )
+        ordered.append(ready)
+        left.remove(ready)
+    return tuple(ordered)
+
+
 def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Target, ...]:
     """Every target, in the order a sweep runs them: people first (their rows of other tables
-    go with them), then rows, usage, cell-level columns, and the vault."""
+    go with them), then rows, usage, cell-level columns, processor rows, and the vault; a
+    target whose clock reads another's table before it (:func:`in_dependency_order`: usage
+    before the invoices, end-user references and devices before the SIMs)."""
     found: list[Target] = subject_targets(catalog)
     found.extend(row_targets(catalog))
     found.extend(usage_targets(catalog, totals=usage_totals))
+    found.extend(processor_targets(catalog))
+    found.extend(contract_column_targets(catalog))
+    found.extend(ledger_targets(catalog))
     if VAULT in catalog.tables and VAULT_RULE in catalog.retention_rules:
         found.append(
             Target(
@@ -243,4 +432,4 @@ def sweep_targets(catalog: Catalog, *, usage_totals: bool = True) -> tuple[Targe
                 clock_column="end_date",
             )
         )
-    return tuple(found)
+    return in_dependency_order(found)

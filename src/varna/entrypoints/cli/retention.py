@@ -199,6 +199,12 @@ def instruct(
     reference: str | None = typer.Option(
         None, "--reference", help="The DPA or instruction reference (e.g. DPA-2026-004)."
     ),
+    after_contract_days: int | None = typer.Option(
+        None,
+        "--after-contract-days",
+        help="Keep the customer's SIMs, devices, end-user references and usage this many days "
+        "after its last contract ended (default: the catalogue's processor rule, 365).",
+    ),
     json_output: bool = JSON,
 ) -> None:
     """Record the customer's (the controller's) instruction on its usage data (A2): a new
@@ -212,6 +218,7 @@ def instruct(
                 action=action,
                 location_days=location_days,
                 reference=reference,
+                after_contract_days=after_contract_days,
             ),
             actor=ACTOR,
             clock=wired.clock,
@@ -244,7 +251,10 @@ def instructions(
         return
     title = "Instructions in force" if customer is None else f"Instructions of customer {customer}"
     table = Table(title=title)
-    columns = ("customer_id", "version", "usage_days", "action", "location_days", "reference")
+    columns = (
+        "customer_id", "version", "usage_days", "action", "location_days",
+        "after_contract_days", "reference",
+    )  # fmt: skip
     for column in (*columns, "recorded_at"):
         table.add_column(column)
     for row in rows:

@@ -59,6 +59,14 @@ def sweep_day(
             role: last_due_start(rule, as_of) for role, rule in person_role_rules(catalog).items()
         },
         instructions={c: instruction_cutoffs(i, as_of) for c, i in sorted(latest.items())},
+        horizons={
+            t.key: last_due_start(t.horizon, as_of) for t in targets if t.horizon is not None
+        },
+        contract_ends={
+            t.key: last_due_start(t.contract_end, as_of)
+            for t in targets
+            if t.contract_end is not None
+        },
     )
     return SweepDay(ctx, targets, tuple(lapsed), interest)
 

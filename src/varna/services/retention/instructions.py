@@ -23,6 +23,7 @@ class InstructCommand:
     action: str = "delete"
     location_days: int | None = None
     reference: str | None = None
+    after_contract_days: int | None = None  # None: the catalogue's processor rule
 
 
 def instruct_retention(
@@ -36,6 +37,7 @@ def instruct_retention(
         action=command.action,
         location_days=command.location_days,
         reference=reference,
+        after_contract_days=command.after_contract_days,
     )
     now = clock.now()
     with uow:
@@ -51,6 +53,7 @@ def instruct_retention(
             reference=reference,
             recorded_by=actor,
             at=now,
+            after_contract_days=command.after_contract_days,
         )
         uow.audit.record(
             AuditEvent(
@@ -62,6 +65,7 @@ def instruct_retention(
                     "usage_days": recorded.usage_days,
                     "action": recorded.action,
                     "location_days": recorded.location_days,
+                    "after_contract_days": recorded.after_contract_days,
                 },
             ),
             at=now,

@@ -33,6 +33,12 @@ class SweepContext:
     instructions: Mapping[int, InstructionCutoffs] = field(default_factory=dict)
     role_cutoffs: Mapping[str, date | None] = field(default_factory=dict)
     dry_run: bool = False  # a dry run reports the exact oldest item of whole due months too
+    # target -> the cut-off of its ``horizon`` rule: data started on or before it is due
+    # whatever the rows its clock reads say (usage older than the invoices still kept)
+    horizons: Mapping[str, date | None] = field(default_factory=dict)
+    # target -> the cut-off of its ``contract_end`` rule: a customer whose contracts all
+    # ended on or before it has all its usage due (a customer's instruction may say another)
+    contract_ends: Mapping[str, date | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,7 @@ class RetentionStore(Protocol):
         reference: str | None,
         recorded_by: str,
         at: datetime,
+        after_contract_days: int | None = None,
     ) -> ControllerInstruction:
         """Record the next version of the customer's instruction."""
         ...

@@ -15,17 +15,10 @@ from varna.domain.retention.holds import HeldScopes
 from varna.domain.retention.targets import Target
 
 
-def fiscal_year_through(cutoff: date) -> int:
-    """The latest fiscal year (a calendar year) whose last day is on or before ``cutoff``."""
-    return cutoff.year if cutoff >= date(cutoff.year, 12, 31) else cutoff.year - 1
-
-
 def clock_due(table: Table, target: Target, cutoff: date) -> ColumnElement[bool]:
     """Rows whose clock started on or before ``cutoff``; an empty clock never runs."""
     assert target.clock_column is not None
     column = table.c[target.clock_column]
-    if target.fiscal_clock:
-        return column <= fiscal_year_through(cutoff)
     if isinstance(column.type, Date):
         return column <= cutoff
     return column < start_of_day(day_after(cutoff))

@@ -28,6 +28,7 @@ class InstructionRows:
             T.c.reference,
             T.c.recorded_by,
             T.c.recorded_at,
+            T.c.after_contract_days,
         ).order_by(T.c.customer_id, T.c.version)
         if customer_id is not None:
             query = query.where(T.c.customer_id == customer_id)
@@ -43,13 +44,14 @@ class InstructionRows:
         reference: str | None,
         recorded_by: str,
         at: datetime,
+        after_contract_days: int | None = None,
     ) -> ControllerInstruction:
         latest = self._connection.execute(
             select(func.coalesce(func.max(T.c.version), 0)).where(T.c.customer_id == customer_id)
         ).scalar_one()
         recorded = ControllerInstruction(
             customer_id, int(latest) + 1, usage_days, action, location_days, reference,
-            recorded_by, at,
+            recorded_by, at, after_contract_days,
         )  # fmt: skip
         self._connection.execute(insert(T).values(**recorded.as_row()))
         return recorded

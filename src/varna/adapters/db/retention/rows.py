@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, and_, delete, func, select
 
 from varna.adapters.db.retention.conditions import (
     clock_due,
@@ -59,17 +59,22 @@ def count_rows(
         select(func.count()).where(and_(due, held_by(catalog, table, ctx.legal)))
     ).scalar_one()
     oldest = row[2]
-    if isinstance(oldest, int):
-        oldest = date(oldest, 12, 31)
-    elif isinstance(oldest, datetime):
+    if isinstance(oldest, datetime):
         oldest = oldest.date()
     return DueCount(target.key, int(row[0]), int(row[1] or 0), oldest, int(held))
+
+
+def batch_key(table: Table, target: Target) -> Column[Any]:
+    """The column a table's batches walk: its id, or its clock for a table without one (a
+    link keyed by its token's hash)."""
+    return table.c.id if "id" in table.c else table.c[target.clock_column or "id"]
 
 
 def _snapshot(
     connection: Connection, table: Table, where: ColumnElement[bool]
 ) -> list[dict[str, Any]]:
-    rows = connection.execute(select(table).where(where).order_by(table.c.id)).mappings()
+    order = table.c.id if "id" in table.c else next(iter(table.primary_key.columns))
+    rows = connection.execute(select(table).where(where).order_by(order)).mappings()
     return [{key: jsonable(value) for key, value in row.items()} for row in rows]
 
 
@@ -116,11 +121,12 @@ def sweep_rows(
     if due is None:
         return []
     eligible = and_(due, not_held(catalog, table, ctx.legal))
-    ids = select(table.c.id).where(eligible).order_by(table.c.id).limit(batch_rows).subquery()
-    last = connection.execute(select(func.max(ids.c.id))).scalar()
+    key = batch_key(table, target)
+    ids = select(key.label("key")).where(eligible).order_by(key).limit(batch_rows).subquery()
+    last = connection.execute(select(func.max(ids.c.key))).scalar()
     if last is None:
         return []
-    batch = and_(eligible, table.c.id <= last)
+    batch = and_(eligible, key <= last)
     persons, _ = link_columns(catalog, target.table)
     subjects = 0
     if persons:
@@ -143,7 +149,7 @@ def sweep_rows(
             Action.DELETE.value,
             deleted - moved,
             subjects,
-            {"last_id": int(last), "children": children},
+            {"last_id": jsonable(last), "children": children},
         )
     ]
     if moved:

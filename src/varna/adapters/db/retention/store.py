@@ -9,7 +9,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from varna.adapters.db.retention import partitions, people, pg_days, rows, usage
+from varna.adapters.db.retention import (
+    contract_columns,
+    ledger,
+    partitions,
+    people,
+    pg_days,
+    processor,
+    rows,
+    usage,
+)
 from varna.adapters.db.retention.instructions import InstructionRows
 from varna.adapters.db.tables import (
     evidence_vault,
@@ -179,6 +188,12 @@ class SqlRetentionStore(InstructionRows):
             return usage.count_usage(self._connection, target, ctx)
         if target.kind is TargetKind.VAULT:
             return rows.count_vault(self._connection, target, ctx)
+        if target.kind is TargetKind.PROCESSOR:
+            return processor.count_due(self._connection, self._catalog, target, ctx)
+        if target.kind is TargetKind.CONTRACT_COLUMNS:
+            return contract_columns.count_due(self._connection, self._catalog, target, ctx)
+        if target.kind is TargetKind.LEDGER:
+            return ledger.count_due(self._connection, self._catalog, target, ctx)
         return rows.count_rows(self._connection, self._catalog, target, ctx)
 
     def sweep_batch(self, target: Target, ctx: SweepContext, batch_rows: int) -> list[BatchResult]:
@@ -190,6 +205,14 @@ class SqlRetentionStore(InstructionRows):
             )
         if target.kind is TargetKind.SUBJECTS:
             raise ValueError("people are erased through the subject engine")
+        if target.kind is TargetKind.PROCESSOR:
+            return processor.sweep_batch(self._connection, self._catalog, target, ctx, batch_rows)
+        if target.kind is TargetKind.LEDGER:
+            return ledger.sweep_batch(self._connection, self._catalog, target, ctx, batch_rows)
+        if target.kind is TargetKind.CONTRACT_COLUMNS:
+            return contract_columns.clear_batch(
+                self._connection, self._catalog, target, ctx, batch_rows
+            )
         groups = usage.customer_cutoffs(self._connection, target, ctx)
         if not groups:
             return []
@@ -261,7 +284,7 @@ class SqlRetentionStore(InstructionRows):
         person_id: int | None,
         organisation_id: int | None,
     ) -> int:
-        record_ids = [r["row"]["id"] if "row" in r else r.get("id") for r in rows]
+        record_ids = [r["row"].get("id") if "row" in r else r.get("id") for r in rows]
         return self._insert(
             insert(evidence_vault).values(
                 hold_id=hold.id,

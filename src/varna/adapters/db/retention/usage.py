@@ -16,6 +16,7 @@ batches. PostgreSQL months that are due as a whole go partition by partition (se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,7 +36,8 @@ from sqlalchemy import (
     update,
 )
 
-from varna.adapters.db.tables import contracts, invoices, sims, usage_daily_totals, usage_records
+from varna.adapters.db.retention.processor import contract_overrides, ended_customers
+from varna.adapters.db.tables import invoices, sims, usage_daily_totals, usage_records
 from varna.catalog.model import StartEvent
 from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.retention.targets import Action, Target, TargetKind
@@ -82,14 +84,22 @@ def _settled_cutoffs(connection: Connection, threshold: date) -> dict[int, datet
     return found
 
 
-def _ended_cutoffs(connection: Connection, threshold: date) -> dict[int, datetime]:
-    ended = func.coalesce(contracts.c.terminated_on, contracts.c.end_date)
-    query = (
-        select(contracts.c.organisation_id)
-        .group_by(contracts.c.organisation_id)
-        .having(and_(func.count() == func.count(ended), func.max(ended) <= threshold))
-    )
-    return {int(org): EVERYTHING for org in connection.execute(query).scalars()}
+def _ended_cutoffs(
+    connection: Connection, threshold: date | None, overrides: Mapping[int, date | None]
+) -> dict[int, datetime]:
+    """Every usage record of a customer whose contracts all ended on or before
+    ``threshold`` (or its instruction's day in ``overrides``)."""
+    return dict.fromkeys(ended_customers(connection, threshold, overrides), EVERYTHING)
+
+
+def _horizon_floors(connection: Connection, horizon: date | None) -> dict[int, datetime]:
+    """Usage started on or before ``horizon`` (the last day whose invoices are due under their
+    own rule) is due for every customer, whether or not its invoices are still there."""
+    if horizon is None:
+        return {}
+    floor = start_of_day(day_after(horizon))
+    every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
+    return {int(customer): floor for customer in every}
 
 
 def _default_cutoffs(
@@ -102,7 +112,7 @@ def _default_cutoffs(
     if event is StartEvent.INVOICE_SETTLED:
         return _settled_cutoffs(connection, threshold)
     if event is StartEvent.CONTRACT_END:
-        return _ended_cutoffs(connection, threshold)
+        return _ended_cutoffs(connection, threshold, {})
     every = connection.execute(select(sims.c.customer_id).distinct()).scalars()
     return {int(c): start_of_day(day_after(threshold)) for c in every}
 
@@ -112,7 +122,8 @@ def customer_cutoffs(
 ) -> list[CustomerCutoff]:
     """Groups of customers with the same cut-off and action; held customers are left out.
     A customer's instruction (A2) replaces the default rule set for its usage records, and
-    for the cell-level columns when it names a location period."""
+    for the cell-level columns when it names a location period. Neither keeps usage past the
+    horizon (usage older than the invoices still kept)."""
     if ctx.legal.covers_table(target.table):
         return []
     per_customer = {
@@ -126,6 +137,13 @@ def customer_cutoffs(
         if day is not None:
             action = instruction.action if target.kind is TargetKind.USAGE else Action.CLEAR
             per_customer[customer] = (start_of_day(day_after(day)), str(action))
+    floors = _horizon_floors(connection, ctx.horizons.get(target.key))
+    if target.kind is TargetKind.USAGE and target.key in ctx.contract_ends:
+        ended = _ended_cutoffs(connection, ctx.contract_ends[target.key], contract_overrides(ctx))
+        floors.update(ended)
+    for customer, floor in floors.items():
+        before, action = per_customer.get(customer, (floor, target.action.value))
+        per_customer[customer] = (max(before, floor), action)
     held = ctx.legal.organisation_ids | ctx.evidence.organisation_ids
     groups: dict[tuple[datetime, str], list[int]] = {}
     for customer, key in sorted(per_customer.items()):
@@ -158,6 +176,9 @@ def count_usage(connection: Connection, target: Target, ctx: SweepContext) -> Du
     condition = due_condition(groups)
     if target.columns:
         condition = and_(condition, _still_set(target))
+    rows_of = target.rows_of
+    if rows_of is not None and rows_of.key in ctx.cutoffs:  # its rows go in this sweep first
+        condition = and_(condition, ~due_condition(customer_cutoffs(connection, rows_of, ctx)))
     rows, oldest = connection.execute(
         select(func.count(), func.min(usage_records.c.started_at)).where(condition)
     ).one()
