@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
 from varna.adapters.passwords import Argon2Passwords
+from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of, secret_of
@@ -51,7 +52,7 @@ async def login_submit(request: Request) -> Response:
         session = log_in(
             wired.uow(), form.get("login", ""), form.get("password", ""),
             passwords=Argon2Passwords(), clock=wired.clock, secret=secret_of(wired),
-            client=request.client.host if request.client else "",
+            client=client_of(request),
         )  # fmt: skip
     except LoginRefused as exc:
         return login_page(request, 401, str(exc))

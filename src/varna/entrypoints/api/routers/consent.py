@@ -25,7 +25,6 @@ from fastapi.responses import JSONResponse
 from varna.bootstrap import Container
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
 from varna.entrypoints.api.deps import get_container
-from varna.entrypoints.api.routers.requests import client_of
 from varna.entrypoints.api.schemas.consent import (
     BannerDecision,
     ConsentStatePublic,
@@ -39,6 +38,7 @@ from varna.entrypoints.api.schemas.consent import (
     PersonDecision,
     PurposePublic,
 )
+from varna.entrypoints.clients import client_of
 from varna.entrypoints.consent_wiring import (
     deliver_link,
     link_person,

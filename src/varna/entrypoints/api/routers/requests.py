@@ -19,6 +19,7 @@ from varna.entrypoints.api.schemas.requests import (
     VerifyCode,
     VerifyResult,
 )
+from varna.entrypoints.clients import client_of
 from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.services.requests.execute import download
 from varna.services.requests.intake import (
@@ -41,12 +42,6 @@ GONE = "this link has expired or was used"
 
 def _secret(container: Container) -> bytes:
     return container.settings.secret_key.get_secret_value().encode("utf-8")
-
-
-def client_of(request: Request) -> str:
-    """The network address a request came from (the proxy's forwarded address when the server
-    trusts it; see ``FORWARDED_ALLOW_IPS`` in docs/requests.md)."""
-    return request.client.host if request.client else "unknown"
 
 
 def submit(
