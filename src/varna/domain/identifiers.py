@@ -18,7 +18,9 @@ from varna.domain.scan.checksums import luhn_ok as scan_luhn_ok
 
 _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[\s\-.]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# No white space, no control character (a NUL is no part of an address, and PostgreSQL
+# cannot store one).
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 _PNR = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})$")
 DEFAULT_REGION = "SE"
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from varna.domain.errors import InputRefused
 from varna.domain.scan import (
     ChildDataRefused,
+    ControlCharacters,
     GuardResult,
     SensitiveContentRefused,
     SpecialPolicy,
@@ -45,6 +46,8 @@ def guard_or_refuse(
         return None
     try:
         return guard_text(text, special_policy=policy, today=today)
+    except ControlCharacters:
+        raise ControlCharacters(field) from None
     except ChildDataRefused as exc:
         kinds: tuple[tuple[str, str], ...] = (("child_refused", exc.kind.replace(" ", "_")),)
         reason = str(exc)

@@ -9,7 +9,7 @@ Framework-free (stdlib, phonenumbers). Public API::
 
 from __future__ import annotations
 
-from varna.domain.scan.errors import ChildDataRefused, SensitiveContentRefused
+from varna.domain.scan.errors import ChildDataRefused, ControlCharacters, SensitiveContentRefused
 from varna.domain.scan.findings import (
     ALL_TYPES,
     IDENTIFIER_TYPES,
@@ -27,6 +27,7 @@ __all__ = [
     "IDENTIFIER_TYPES",
     "SPECIAL_CATEGORIES",
     "ChildDataRefused",
+    "ControlCharacters",
     "Finding",
     "GuardResult",
     "Lexicon",

@@ -25,3 +25,13 @@ class ChildDataRefused(InputRefused):
             f"a {kind} shows an age under {min_age} (C4); the intake was refused and nothing"
             " was stored"
         )
+
+
+class ControlCharacters(InputRefused):
+    """Text with a control character (a NUL, say) is refused whole, never stored in part."""
+
+    def __init__(self, field: str | None = None) -> None:
+        super().__init__(
+            "holds a control character (such as NUL) that text may not contain; nothing was stored",
+            field=field,
+        )

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Literal
 
 from varna.domain.scan.checksums import age_on
-from varna.domain.scan.errors import ChildDataRefused, SensitiveContentRefused
+from varna.domain.scan.errors import ChildDataRefused, ControlCharacters, SensitiveContentRefused
 from varna.domain.scan.findings import Finding
 from varna.domain.scan.scanner import scan
 from varna.domain.scan.special import SpecialMatcher
@@ -63,6 +63,11 @@ class GuardResult:
     findings: tuple[Finding, ...]
 
 
+# Characters no person types and no text column should hold (PostgreSQL cannot store a NUL):
+# the C0 controls but tab, line feed and carriage return, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def guard_text(
     text: str,
     *,
@@ -72,12 +77,15 @@ def guard_text(
 ) -> GuardResult:
     """Check, clean and describe ``text`` before it is stored (promises C2, C3, C4, P4).
 
-    Raises :class:`ChildDataRefused` or :class:`SensitiveContentRefused`; their messages name
-    kinds only. Otherwise returns the text with cards masked and (with ``redact``) special
-    categories replaced, the findings that remain, and the privacy events.
+    Raises :class:`ControlCharacters`, :class:`ChildDataRefused` or
+    :class:`SensitiveContentRefused`; their messages name kinds only. Otherwise returns the
+    text with cards masked and (with ``redact``) special categories replaced, the findings
+    that remain, and the privacy events.
     """
     if special_policy not in ("refuse", "redact"):
         raise ValueError("special_policy must be 'refuse' or 'redact'")
+    if _CONTROL.search(text):
+        raise ControlCharacters
     findings = scan(text, matcher=matcher)
     _refuse_children(text, findings, today)
     special = [f for f in findings if f.is_special]
