@@ -24,7 +24,6 @@ from varna.services.consent.decisions import InvalidLink, token_hash
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ConsentUnitOfWork, Mailer, OutgoingMail
 from varna.services.ports import AuditEvent, Clock
-from varna.services.requests.intake import client_key
 
 CENTER_LINK_LIFETIME = timedelta(hours=24)
 
@@ -110,7 +109,7 @@ def ask_for_link(
         raise InputRefused("not an e-mail address", field="email") from None
     language = command.language if command.language in LANGUAGES else "sv"
     key = hash_secret(email, key=secret, purpose="consent-link-email")
-    from_client = client_key(client, secret=secret, purpose="consent-link-client")
+    from_client = hash_secret(client, key=secret, purpose="consent-link-client")
     now = clock.now()
     since = now - limits.window
     with uow as work:
