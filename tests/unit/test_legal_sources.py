@@ -48,4 +48,4 @@ def test_nothing_cites_a_file_a_user_does_not_have() -> None:
         for path, text in _texts().items()
         if path.resolve() != me and FOREIGN.search(text)
     )
-    assert not found, f"these files cite LEGAL.md, PROMISES.md or ../shared: {found}"
+    assert not found, f"these files cite files a user does not have: {found}"
