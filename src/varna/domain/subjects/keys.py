@@ -29,6 +29,8 @@ KINDS = (
 )
 # Identifiers a person carries themselves; the others name a SIM (processor data, A3).
 PERSONAL_KINDS = frozenset({"email", "phone", "personnummer", PERSON_ID})
+# The identifiers of a SIM: they route a request to the SIM's controller (A3).
+SIM_KINDS = frozenset({"iccid", "imsi", "msisdn"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,10 @@ from varna.domain.requests.codes import hash_secret, new_token
 from varna.domain.requests.extracts import DOWNLOADED, EXTRACT, without_extract
 from varna.domain.requests.identity import IDENTITY, NEEDS_CHECKING_REASON, IdentityStatus
 from varna.domain.requests.kinds import RequestKind, RequestState
-from varna.domain.subjects.keys import SubjectKey
+from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
 from varna.services.consent.ports import OutgoingMail
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.identity import (
-    SIM_KINDS,
     EmailCodeProof,
     check_identity,
     identity_of,

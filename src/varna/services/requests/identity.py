@@ -21,17 +21,17 @@ from varna.domain.requests.identity import (
     decide,
 )
 from varna.domain.requests.kinds import RequestState
-from varna.domain.subjects.keys import PERSON_ID, SubjectKey
+from varna.domain.subjects.keys import PERSON_ID, SIM_KINDS, SubjectKey
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.intake import EXECUTE_TASK
 from varna.services.requests.ports import IdentityProof, RequestRecord, RequestUnitOfWork
 from varna.services.subjects.common import resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
 
-# Identifiers a person may type that name a person; SIM identifiers route the request (A3).
+# Identifiers a person may type that name a person; SIM identifiers (``SIM_KINDS``) route the
+# request (A3).
 # Any other typed identifier cannot be checked against the proof, so it needs checking too.
 TYPED_PERSONAL_KINDS = ("phone", "personnummer")
-SIM_KINDS = ("iccid", "imsi", "msisdn")
 
 
 class EmailCodeProof:

@@ -37,7 +37,7 @@ from varna.domain.requests.codes import (
 from varna.domain.requests.deadlines import due_date
 from varna.domain.requests.kinds import RequestKind, RequestState
 from varna.domain.scan import SpecialPolicy
-from varna.domain.subjects.keys import normalise
+from varna.domain.subjects.keys import SIM_KINDS, normalise
 from varna.services.consent.ports import OutgoingMail
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.guarded import guard_details, record_guard_events
@@ -45,7 +45,8 @@ from varna.services.requests.messages import code_mail
 from varna.services.requests.ports import Mailer, NewRequest, RequestUnitOfWork
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-IDENTIFIER_KINDS = ("phone", "personnummer", "iccid", "imsi", "msisdn")
+# What a person may name besides the address: their phone number or personnummer, or a SIM.
+IDENTIFIER_KINDS = ("phone", "personnummer", *sorted(SIM_KINDS))
 EXECUTE_TASK = "execute_request"
 LANGUAGES = ("sv", "en")
 FORGET_AFTER = timedelta(days=1)  # rate-limit notes older than this are deleted

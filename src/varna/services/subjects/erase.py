@@ -17,7 +17,7 @@ from typing import Any
 
 from varna.catalog import Catalog, Role
 from varna.domain.subjects.erasure import CategoryOutcome, Outcome, TablePlan, by_category
-from varna.domain.subjects.keys import SubjectKey
+from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
 from varna.services.notices.deliver import NOTIFY_TASK, wake_key
 from varna.services.ports import AuditEvent, Clock
 from varna.services.subjects.common import (
@@ -34,8 +34,6 @@ from varna.services.subjects.ports import (
     SubjectScope,
     SubjectUnitOfWork,
 )
-
-SIM_KINDS = frozenset({"iccid", "imsi", "msisdn"})
 
 
 @dataclass(frozen=True, slots=True)
