@@ -50,15 +50,20 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, *args: str, secret: str | None = TEST_SECRET, **env: str
+    database_url: str,
+    *args: str,
+    secret: str | None = TEST_SECRET,
+    output: Path | None = None,
+    **env: str,
 ) -> Iterator[str]:
     """``varna serve`` in a child process (``env``: extra VARNA_ settings); yields its base
-    URL."""
+    URL. With ``output``, everything the server prints goes to that file."""
     port = free_port()
+    sink = output.open("w") if output is not None else None
     process = subprocess.Popen(  # noqa: S603
         [VARNA, "serve", "--port", str(port), *args],
         env=env_for(database_url, secret=secret, **env),
-        stdout=subprocess.PIPE,
+        stdout=sink or subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -73,8 +78,10 @@ def running_server(
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()  # reading the output of a live server would block forever
-                output, _ = process.communicate(timeout=10)
-                raise RuntimeError(f"varna serve did not start: {output[-2000:]}")
+                printed, _ = process.communicate(timeout=10)
+                if output is not None:
+                    printed = output.read_text(encoding="utf-8")
+                raise RuntimeError(f"varna serve did not start: {printed[-2000:]}")
             time.sleep(0.1)
         yield base
     finally:
@@ -84,5 +91,7 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)  # reaped, or it outlives the test
+        if sink is not None:
+            sink.close()
         if process.stdout:
             process.stdout.close()

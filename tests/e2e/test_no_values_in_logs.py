@@ -6,15 +6,12 @@ and download tokens), and a refused value is not echoed in a 422 body."""
 
 from __future__ import annotations
 
-import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.helpers import VARNA, env_for, free_port, varna
+from tests.e2e.helpers import running_server, varna
 from varna.bootstrap import Container
 
 EMAIL = "canary.zebra@example.com"
@@ -24,32 +21,9 @@ ICCID = "89469990000000099997"  # test range, no such SIM
 TOKEN = "canarytoken0123456789abcdefghijklmnopqrstuv"
 
 
-@contextmanager
-def server_with_output(database_url: str, output: Path) -> Iterator[str]:
+def server_with_output(database_url: str, output: Path) -> AbstractContextManager[str]:
     """``varna serve`` at debug level, everything it prints going to ``output``."""
-    port = free_port()
-    with output.open("w") as sink:
-        process = subprocess.Popen(  # noqa: S603
-            [VARNA, "serve", "--port", str(port)],
-            env=env_for(database_url, VARNA_LOG_LEVEL="debug"),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None and time.monotonic() < deadline, "no server"
-                time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    return running_server(database_url, output=output, VARNA_LOG_LEVEL="debug")
 
 
 def test_A1_no_canary_in_server_or_cli_output_or_error_bodies(
