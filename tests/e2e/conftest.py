@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import _reset_postgres
+from varna.adapters.db.engine import make_engine
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
@@ -26,3 +29,14 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def empty(database_url: str) -> str:
+    """An empty database of each kind (no schema at all), for the commands that must find
+    out for themselves that the schema is missing."""
+    if database_url.startswith("postgresql"):
+        engine = make_engine(database_url)
+        _reset_postgres(engine)
+        engine.dispose()
+    return database_url

@@ -19,18 +19,6 @@ pytestmark = pytest.mark.e2e
 UPGRADE = "varna db upgrade"
 
 
-@pytest.fixture
-def empty(database_url: str) -> str:
-    """An empty database of each kind (no schema at all)."""
-    if database_url.startswith("postgresql"):
-        engine = make_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    return database_url
-
-
 def tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:

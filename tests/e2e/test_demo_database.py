@@ -17,17 +17,6 @@ from varna.adapters.db.engine import make_engine
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def empty(database_url: str) -> str:
-    if database_url.startswith("postgresql"):
-        engine = make_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    return database_url
-
-
 def test_g3_the_demo_database_serves_again_without_settings(empty: str) -> None:
     """G3: after `varna demo --size small --no-serve` (what scripts/demo runs), `varna serve`
     and the CLI work on that database with no VARNA_SECRET_KEY or VARNA_DEMO (they refused
