@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from tests import factories
+from tests.integration.test_request_jobs import CapturingMailer
 from tests.subject_factories import ANNA_PNR, BO_PNR, NOW, World, build_world, personnummer
 from varna.adapters.db.tables import jobs, organisations, people, subject_requests, support_tickets
 from varna.adapters.jobs import JobWorker
@@ -22,7 +23,6 @@ from varna.bootstrap import Container
 from varna.domain.requests.identity import NEEDS_CHECKING_REASON
 from varna.entrypoints.notices_wiring import notice_jobs
 from varna.entrypoints.requests_wiring import request_context
-from varna.services.consent.ports import OutgoingMail
 from varna.services.requests.decisions import refuse_request
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.identity import IdentityNotWaiting, run_for_proven_person
@@ -37,19 +37,6 @@ ANNA = "anna.berg@example.com"
 MALLORY = "mallory@example.com"
 VERIFY_URL = "http://127.0.0.1/privacy/requests/verify"
 PRIVACY_CONTACT = "dataskydd@testbolaget.example.com"
-
-
-class CapturingMailer:
-    """A mailer double at the port."""
-
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMail] = []
-
-    def send(self, mail: OutgoingMail) -> None:
-        self.sent.append(mail)
-
-    def to(self, address: str) -> list[OutgoingMail]:
-        return [m for m in self.sent if m.to == address]
 
 
 def _secret(container: Container) -> bytes:

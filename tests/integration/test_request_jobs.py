@@ -43,6 +43,9 @@ class CapturingMailer:
     def send(self, mail: OutgoingMail) -> None:
         self.sent.append(mail)
 
+    def to(self, address: str) -> list[OutgoingMail]:
+        return [m for m in self.sent if m.to == address]
+
 
 def _secret(container: Container) -> bytes:
     return container.settings.secret_key.get_secret_value().encode()
