@@ -40,6 +40,11 @@ class Container:
     catalog: Catalog
     clock: SystemClock = field(default_factory=SystemClock)
 
+    @cached_property
+    def secret(self) -> bytes:
+        """The secret key as bytes, converted once for every use case."""
+        return self.settings.secret_key.get_secret_value().encode("utf-8")
+
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
             self.engine,
@@ -50,16 +55,15 @@ class Container:
     @cached_property
     def consent_gate(self) -> ConsentGate:
         """The one consent gate of the process, with the vetoes of the subject engine."""
-        secret = self.settings.secret_key.get_secret_value().encode("utf-8")
         return ConsentGate(
             self.catalog,
-            vetoes=consent_vetoes(secret),
+            vetoes=consent_vetoes(self.secret),
             validity_months=self.settings.consent_validity_months,
         )
 
     @cached_property
     def access_links(self) -> AccessLinks:
-        return AccessLinks(self.settings.secret_key.get_secret_value().encode("utf-8"))
+        return AccessLinks(self.secret)
 
     def mailer(self) -> SmtpMailer | OutboxMailer:
         """Where every message goes: SMTP when VARNA_SMTP_HOST is set, otherwise the mail
