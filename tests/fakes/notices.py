@@ -89,10 +89,17 @@ class FakeNoticeStore(FakeStore):
         waiting = [r for r in self.rows.values() if r.sent_at is None]
         waiting.sort(key=lambda r: (r.last_error is None, -r.notice.id))
         return [
-            UnsentNotice(r.notice.id, r.notice.kind, r.notice.recipient,
-                         r.notice.organisation_id, r.attempts, r.last_error, r.notice.created_at)
+            UnsentNotice(
+                r.notice.id,
+                r.notice.kind,
+                r.notice.recipient,
+                r.notice.organisation_id,
+                r.attempts,
+                r.last_error,
+                r.notice.created_at,
+            )
             for r in waiting[:limit]
-        ]  # fmt: skip
+        ]
 
     def disclosures(self, recipient: str, person_id: int) -> list[Disclosure]:
         return [

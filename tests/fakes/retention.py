@@ -30,6 +30,10 @@ from varna.services.retention.ports import (
 )
 
 
+class RunKilled(Exception):
+    """What :attr:`FakeRetentionStore.crash_at` raises: the process died mid-batch."""
+
+
 @dataclass(frozen=True, slots=True)
 class VaultRead:
     entry_id: int
@@ -40,6 +44,8 @@ class VaultRead:
 
 
 class FakeRetentionStore(FakeStore):
+    outside_transactions = ("seen", "recorded", "crash_at")
+
     def __init__(self, directory: FakeDirectory) -> None:
         self.directory = directory
         self.hold_rows: dict[int, HoldScope] = {}
@@ -52,6 +58,8 @@ class FakeRetentionStore(FakeStore):
         self.due: dict[str, DueCount] = {}
         self.scripted: dict[str, list[list[BatchResult]]] = {}
         self.seen: list[tuple[str, SweepContext]] = []  # (target, context) of each batch asked
+        self.recorded = 0  # calls of record_batch, committed or not
+        self.crash_at: int | None = None  # that call of record_batch raises (a killed run)
         self.people_due: dict[str, list[int]] = {}
         self.vault: dict[int, tuple[VaultEntry, Mapping[str, Any]]] = {}
         self.vault_reads: list[VaultRead] = []
@@ -65,16 +73,30 @@ class FakeRetentionStore(FakeStore):
     def add_hold(self, hold: HoldScope) -> None:
         self.hold_rows[hold.id] = hold
 
-    def set_due(self, target: str, rows: int, *, subjects: int = 0, held_rows: int = 0,
-                oldest: date | None = None) -> None:  # fmt: skip
+    def set_due(
+        self,
+        target: str,
+        rows: int,
+        *,
+        subjects: int = 0,
+        held_rows: int = 0,
+        oldest: date | None = None,
+    ) -> None:
         self.due[target] = DueCount(target, rows, subjects, oldest, held_rows)
 
     def queue_batches(self, target: str, *batches: list[BatchResult]) -> None:
         """What the next calls of ``sweep_batch`` for ``target`` do, one list per batch."""
         self.scripted.setdefault(target, []).extend(batches)
 
-    def add_vault_entry(self, source_table: str, payload: Mapping[str, Any], *, at: datetime,
-                        end_date: date, person_id: int | None = None) -> int:  # fmt: skip
+    def add_vault_entry(
+        self,
+        source_table: str,
+        payload: Mapping[str, Any],
+        *,
+        at: datetime,
+        end_date: date,
+        person_id: int | None = None,
+    ) -> int:
         entry_id = self._take()
         rows = len(payload.get("rows", [])) if isinstance(payload.get("rows"), list) else 1
         entry = VaultEntry(entry_id, source_table, rows, person_id, None, None, at, end_date)
@@ -132,9 +154,17 @@ class FakeRetentionStore(FakeStore):
         after_contract_days: int | None = None,
     ) -> ControllerInstruction:
         version = 1 + len(self.controller_instructions(customer_id))
-        recorded = ControllerInstruction(customer_id, version, usage_days, action, location_days,
-                                         reference, recorded_by, at,
-                                         after_contract_days)  # fmt: skip
+        recorded = ControllerInstruction(
+            customer_id,
+            version,
+            usage_days,
+            action,
+            location_days,
+            reference,
+            recorded_by,
+            at,
+            after_contract_days,
+        )
         self.instructions.append(recorded)
         return recorded
 
@@ -157,6 +187,9 @@ class FakeRetentionStore(FakeStore):
         return run_id
 
     def record_batch(self, run_id: int, batch: BatchResult, at: datetime) -> None:
+        self.recorded += 1
+        if self.recorded == self.crash_at:
+            raise RunKilled(f"the run was killed at batch {self.recorded}")
         self.batches.append((run_id, batch))
 
     def finish_run(self, run_id: int, at: datetime) -> None:
@@ -203,8 +236,16 @@ class FakeRetentionStore(FakeStore):
         organisation_id: int | None,
     ) -> int:
         entry_id = self._take()
-        entry = VaultEntry(entry_id, source_table, len(rows), person_id, organisation_id,
-                           hold.id, ctx.now, hold.review_date)  # fmt: skip
+        entry = VaultEntry(
+            entry_id,
+            source_table,
+            len(rows),
+            person_id,
+            organisation_id,
+            hold.id,
+            ctx.now,
+            hold.review_date,
+        )
         self.vault[entry_id] = (entry, {"rows": [dict(r) for r in rows]})
         return entry_id
 

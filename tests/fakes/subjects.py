@@ -257,8 +257,13 @@ class FakeRightsStore(FakeStore):
         at: datetime,
     ) -> int:
         hold_id = self._take()
-        self.holds[hold_id] = {"kind": kind, "reason": reason, "review_date": review_date,
-                               "scope": scope, "person_id": person_id}  # fmt: skip
+        self.holds[hold_id] = {
+            "kind": kind,
+            "reason": reason,
+            "review_date": review_date,
+            "scope": scope,
+            "person_id": person_id,
+        }
         return hold_id
 
     def record_disclosure(
@@ -284,9 +289,15 @@ class FakeRightsStore(FakeStore):
         person_id: int | None = None,
         organisation_id: int | None = None,
     ) -> bool:
-        return self.notices.queue(kind=kind, dedupe_key=dedupe_key, details=details, at=at,
-                                  recipient=recipient, person_id=person_id,
-                                  organisation_id=organisation_id)  # fmt: skip
+        return self.notices.queue(
+            kind=kind,
+            dedupe_key=dedupe_key,
+            details=details,
+            at=at,
+            recipient=recipient,
+            person_id=person_id,
+            organisation_id=organisation_id,
+        )
 
     def record_erasure_run(
         self,
@@ -312,9 +323,10 @@ class FakeRightsStore(FakeStore):
         at: datetime,
     ) -> int:
         self.controller_requests.append(
-            ControllerRequestRow(organisation_id, person_id, kind, tuple(sim_ids), status,
-                                 instruction_ref, at)
-        )  # fmt: skip
+            ControllerRequestRow(
+                organisation_id, person_id, kind, tuple(sim_ids), status, instruction_ref, at
+            )
+        )
         return len(self.controller_requests)
 
     def record_erasure(self, record: ErasureRecord) -> tuple[int, int]:

@@ -23,17 +23,24 @@ def _copy(value: Any) -> Any:
 
 class FakeStore:
     """A store whose rows are its attributes that hold containers or values; attributes
-    that hold another store (``FakeStore``) are links, kept as they are."""
+    that hold another store (``FakeStore``) are links, kept as they are. Attributes named in
+    ``outside_transactions`` are what a test observes of the calls (not rows): a rollback
+    keeps them."""
+
+    outside_transactions: tuple[str, ...] = ()
 
     def _snapshot(self) -> dict[str, Any]:
         return {
             name: value if isinstance(value, FakeStore) else _copy(value)
             for name, value in vars(self).items()
+            if name not in self.outside_transactions
         }
 
     def _restore(self, snapshot: dict[str, Any]) -> None:
+        kept = {name: vars(self)[name] for name in self.outside_transactions if name in vars(self)}
         vars(self).clear()
         vars(self).update(_copy(snapshot))
+        vars(self).update(kept)
 
 
 class TransactionError(AssertionError):

@@ -47,16 +47,25 @@ def decide(
     at: datetime | None = None,
 ) -> dict[str, ConsentState]:
     who = ConsentSubject.person(subject) if isinstance(subject, int) else subject
-    decisions = Decisions(who, dict(choices), channel, language,
-                          version or gate.notice.version, age_confirmed, birth_date,
-                          personnummer)  # fmt: skip
-    return record_decisions(ctx.uow(), decisions, gate=gate, actor=who.reference,
-                            at=at or ctx.clock.now())  # fmt: skip
+    decisions = Decisions(
+        who,
+        dict(choices),
+        channel,
+        language,
+        version or gate.notice.version,
+        age_confirmed,
+        birth_date,
+        personnummer,
+    )
+    return record_decisions(
+        ctx.uow(), decisions, gate=gate, actor=who.reference, at=at or ctx.clock.now()
+    )
 
 
 def states(ctx: FakeContext, gate: ConsentGate, person_id: int) -> dict[str, ConsentState]:
-    return consent_states(ctx.uow(), ConsentSubject.person(person_id), gate=gate,
-                          at=ctx.clock.now())  # fmt: skip
+    return consent_states(
+        ctx.uow(), ConsentSubject.person(person_id), gate=gate, at=ctx.clock.now()
+    )
 
 
 def may(
@@ -68,9 +77,14 @@ def may(
 
 
 def expire(ctx: FakeContext, gate: ConsentGate, *, dry_run: bool = False) -> ExpiryReport:
-    return expire_consents(ctx.uow(), ExpireCommand(ctx.clock.now(), dry_run), gate=gate,
-                           policy=gate.validity, actor="scheduler:consent",
-                           clock=ctx.clock)  # fmt: skip
+    return expire_consents(
+        ctx.uow(),
+        ExpireCommand(ctx.clock.now(), dry_run),
+        gate=gate,
+        policy=gate.validity,
+        actor="scheduler:consent",
+        clock=ctx.clock,
+    )
 
 
 def send(
@@ -81,6 +95,14 @@ def send(
     mailer: CapturingMailer | None = None,
     template: MailTemplate = TEMPLATE,
 ) -> SendReport:
-    return send_marketing(ctx.uow(), purpose, template, gate=gate, links=AccessLinks(SECRET),
-                          base_url=BASE_URL, mailer=mailer, actor="staff:1",
-                          at=ctx.clock.now())  # fmt: skip
+    return send_marketing(
+        ctx.uow(),
+        purpose,
+        template,
+        gate=gate,
+        links=AccessLinks(SECRET),
+        base_url=BASE_URL,
+        mailer=mailer,
+        actor="staff:1",
+        at=ctx.clock.now(),
+    )

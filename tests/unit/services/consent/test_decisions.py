@@ -127,8 +127,13 @@ def test_a_child_under_13_is_refused_whatever_is_confirmed_c4(
 def test_a_browser_consents_to_cookie_categories_c8(ctx: FakeContext, uow: FakeUnitOfWork) -> None:
     gate = make_gate(ctx)
     browser = ConsentSubject.browser(BROWSER)
-    decide(ctx, gate, browser, {"cookies.statistics": True, "cookies.marketing": False},
-           channel=Channel.BANNER)  # fmt: skip
+    decide(
+        ctx,
+        gate,
+        browser,
+        {"cookies.statistics": True, "cookies.marketing": False},
+        channel=Channel.BANNER,
+    )
     assert [(e.purpose, e.kind.value) for e in uow.consent.ledger] == [
         ("cookies.statistics", "given"),
         ("cookies.marketing", "refused"),

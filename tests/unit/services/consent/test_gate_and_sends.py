@@ -96,10 +96,20 @@ def test_consent_under_a_notice_whose_text_changed_is_outdated_c7(
     now = ctx.clock.now()
     with uow:
         uow.consent.publish_notice(old, at=now)
-        uow.consent.append([
-            ConsentEvent(ConsentSubject.person(person), "newsletter", EventKind.GIVEN, "n-old",
-                         "x", Channel.PRIVACY_CENTER, "sv", now),
-        ])  # fmt: skip
+        uow.consent.append(
+            [
+                ConsentEvent(
+                    ConsentSubject.person(person),
+                    "newsletter",
+                    EventKind.GIVEN,
+                    "n-old",
+                    "x",
+                    Channel.PRIVACY_CENTER,
+                    "sv",
+                    now,
+                ),
+            ]
+        )
         uow.commit()
     assert may(ctx, gate, person, "newsletter").reason == "outdated_notice"
 
@@ -182,8 +192,13 @@ def test_a_send_reaches_only_people_who_pass_the_gate_and_says_why_others_were_s
     people = _audience(ctx, uow)
     report = send(ctx, make_gate(ctx), mailer=mailer)
     assert (report.sent, report.delivered) == (1, 1)
-    assert report.skipped == {"refused": 1, "withdrawn": 1, "no_email": 1, "restricted": 1,
-                              "never_asked": 1}  # fmt: skip
+    assert report.skipped == {
+        "refused": 1,
+        "withdrawn": 1,
+        "no_email": 1,
+        "restricted": 1,
+        "never_asked": 1,
+    }
     mail = mailer.only()
     assert mail.to == "yes@example.com" and mail.subject == "News from Varna"
     assert f"{BASE_URL}/unsubscribe/" in mail.body
@@ -242,8 +257,14 @@ def test_a_send_is_for_a_mail_purpose_and_a_template_needs_a_subject_and_a_body(
 
 
 def _ask(ctx: FakeContext, email: str, client: str = "198.51.100.7", **limits: int) -> LinkAsked:
-    return ask_for_link(ctx.uow(), AskForLink(email), client=client, secret=ctx.secret,
-                        clock=ctx.clock, limits=AskLimits(**limits))  # fmt: skip
+    return ask_for_link(
+        ctx.uow(),
+        AskForLink(email),
+        client=client,
+        secret=ctx.secret,
+        clock=ctx.clock,
+        limits=AskLimits(**limits),
+    )
 
 
 def test_a_link_asked_for_a_known_address_opens_that_persons_consents_only(
@@ -251,8 +272,15 @@ def test_a_link_asked_for_a_known_address_opens_that_persons_consents_only(
 ) -> None:
     person = uow.directory.add_person(email=EMAIL)
     asked = _ask(ctx, " Anna@Example.com ")
-    send_link(ctx.uow(), asked, catalog=ctx.catalog, base_url=BASE_URL, mailer=mailer,
-              clock=ctx.clock, actor="subject")  # fmt: skip
+    send_link(
+        ctx.uow(),
+        asked,
+        catalog=ctx.catalog,
+        base_url=BASE_URL,
+        mailer=mailer,
+        clock=ctx.clock,
+        actor="subject",
+    )
     mail = mailer.only()
     assert mail.to == EMAIL
     token = mail.body.split("/privacy/consents/")[1].split("?")[0]
@@ -269,8 +297,15 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     ctx: FakeContext, uow: FakeUnitOfWork, mailer: CapturingMailer
 ) -> None:
     asked = _ask(ctx, "nobody@example.com")
-    send_link(ctx.uow(), asked, catalog=ctx.catalog, base_url=BASE_URL, mailer=mailer,
-              clock=ctx.clock, actor="subject")  # fmt: skip
+    send_link(
+        ctx.uow(),
+        asked,
+        catalog=ctx.catalog,
+        base_url=BASE_URL,
+        mailer=mailer,
+        clock=ctx.clock,
+        actor="subject",
+    )
     assert mailer.sent == [] and uow.consent.links.issued == {} and uow.audit.entries == []
 
 

@@ -48,10 +48,17 @@ def submit(
 ) -> IntakeReceipt:
     command = IntakeCommand(kind, email, dict(identifiers or {}), details, language)
     return submit_request(
-        ctx.uow(), command, actor="subject", client=client, clock=ctx.clock, secret=ctx.secret,
-        mailer=mailer, verify_url=VERIFY_URL, special_policy=policy,
+        ctx.uow(),
+        command,
+        actor="subject",
+        client=client,
+        clock=ctx.clock,
+        secret=ctx.secret,
+        mailer=mailer,
+        verify_url=VERIFY_URL,
+        special_policy=policy,
         limits=limits or IntakeLimits(),
-    )  # fmt: skip
+    )
 
 
 def verify(
@@ -62,8 +69,15 @@ def verify(
     client: str = CLIENT,
     limits: IntakeLimits | None = None,
 ) -> Verified:
-    return verify_request(ctx.uow(), reference, code, client=client, clock=ctx.clock,
-                          secret=ctx.secret, limits=limits or IntakeLimits())  # fmt: skip
+    return verify_request(
+        ctx.uow(),
+        reference,
+        code,
+        client=client,
+        clock=ctx.clock,
+        secret=ctx.secret,
+        limits=limits or IntakeLimits(),
+    )
 
 
 def code_of(mailer: CapturingMailer) -> str:
@@ -82,29 +96,61 @@ def verified_request(ctx: FakeContext, *, kind: str = "access", **given: Any) ->
 
 
 def extend(
-    ctx: FakeContext, request_id: int, *, months: int = 2, reason: str = "many systems to search",
-    mailer: CapturingMailer | None = None, policy: SpecialPolicy = "redact",
-) -> Decision:  # fmt: skip
-    return extend_request(ctx.uow(), request_id, months=months, reason=reason, actor="staff:1",
-                          clock=ctx.clock, mailer=mailer, special_policy=policy)  # fmt: skip
+    ctx: FakeContext,
+    request_id: int,
+    *,
+    months: int = 2,
+    reason: str = "many systems to search",
+    mailer: CapturingMailer | None = None,
+    policy: SpecialPolicy = "redact",
+) -> Decision:
+    return extend_request(
+        ctx.uow(),
+        request_id,
+        months=months,
+        reason=reason,
+        actor="staff:1",
+        clock=ctx.clock,
+        mailer=mailer,
+        special_policy=policy,
+    )
 
 
 def refuse(
-    ctx: FakeContext, request_id: int, *, ground: str | None = "manifestly_unfounded",
-    reason: str | None = "the same request every day", mailer: CapturingMailer | None = None,
+    ctx: FakeContext,
+    request_id: int,
+    *,
+    ground: str | None = "manifestly_unfounded",
+    reason: str | None = "the same request every day",
+    mailer: CapturingMailer | None = None,
     policy: SpecialPolicy = "redact",
-) -> Decision:  # fmt: skip
-    return refuse_request(ctx.uow(), request_id, ground=ground, reason=reason, actor="staff:1",
-                          clock=ctx.clock, mailer=mailer, special_policy=policy)  # fmt: skip
+) -> Decision:
+    return refuse_request(
+        ctx.uow(),
+        request_id,
+        ground=ground,
+        reason=reason,
+        actor="staff:1",
+        clock=ctx.clock,
+        mailer=mailer,
+        special_policy=policy,
+    )
 
 
 def complete(
     ctx: FakeContext, request_id: int, *, note: str | None = None, policy: SpecialPolicy = "redact"
 ) -> Decision:
-    return complete_request(ctx.uow(), request_id, note=note, actor="staff:1", clock=ctx.clock,
-                            special_policy=policy)  # fmt: skip
+    return complete_request(
+        ctx.uow(), request_id, note=note, actor="staff:1", clock=ctx.clock, special_policy=policy
+    )
 
 
 def job_context(ctx: FakeContext, mailer: CapturingMailer | None) -> RequestContext:
-    return RequestContext(uow=ctx.uow, catalog=ctx.catalog, clock=ctx.clock, secret=ctx.secret,
-                          mailer=mailer, public_url=PUBLIC_URL)  # fmt: skip
+    return RequestContext(
+        uow=ctx.uow,
+        catalog=ctx.catalog,
+        clock=ctx.clock,
+        secret=ctx.secret,
+        mailer=mailer,
+        public_url=PUBLIC_URL,
+    )

@@ -229,8 +229,9 @@ def test_a_request_naming_a_sim_is_forwarded_to_its_controller_a3(
     customer = uow.directory.add_customer(
         "Testbolaget AB", privacy_contact="dpo@testbolaget.example"
     )
-    sim = uow.directory.add_sim(customer, iccid=ICCID, imsi="240990000000001",
-                                msisdn="+46701740099")  # fmt: skip
+    sim = uow.directory.add_sim(
+        customer, iccid=ICCID, imsi="240990000000001", msisdn="+46701740099"
+    )
     request_id = verified_request(ctx, kind="erasure", identifiers={"iccid": ICCID})
     run_job(ctx, request_id)
     record = _record(uow, request_id)
@@ -270,9 +271,14 @@ def _completed_access(ctx: FakeContext, uow: FakeUnitOfWork) -> int:
     """An access request whose extract the job has made (the engine's part is not faked)."""
     request_id = verified_request(ctx)
     with uow:
-        uow.requests.change_state(request_id, from_states=["verified"], to_state="completed",
-                                  actor="worker", at=ctx.clock.now(),
-                                  fields={"outcome": {"extract": EXTRACT}})  # fmt: skip
+        uow.requests.change_state(
+            request_id,
+            from_states=["verified"],
+            to_state="completed",
+            actor="worker",
+            at=ctx.clock.now(),
+            fields={"outcome": {"extract": EXTRACT}},
+        )
         uow.commit()
     return request_id
 

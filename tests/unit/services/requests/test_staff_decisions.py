@@ -109,8 +109,13 @@ def test_the_reason_staff_write_passes_the_intake_guard_c3(
     request_id = verified_request(ctx)
     audit = len(uow.audit.entries)
     with pytest.raises(InputRefused) as refused:
-        extend(ctx, request_id, reason="she is in hospital with diabetes", policy="refuse",
-               mailer=mailer)  # fmt: skip
+        extend(
+            ctx,
+            request_id,
+            reason="she is in hospital with diabetes",
+            policy="refuse",
+            mailer=mailer,
+        )
     assert refused.value.field == "reason"
     record = uow.requests.get(request_id)
     assert record is not None and record.state == "verified"
