@@ -15,10 +15,10 @@ from tests.consent_data import NOW, add_people
 from tests.integration.test_consent_ledger import BROWSER, TEMPLATE, allowed, decide
 from varna.adapters.db.tables import audit_events, consent_events
 from varna.bootstrap import Container
+from varna.bootstrap.consent import start_daily_expiry
 from varna.domain.consent import ConsentSubject, Status
 from varna.domain.consent.expiry import ValidityPolicy, add_months
 from varna.domain.errors import InputRefused
-from varna.entrypoints.consent_wiring import start_daily_expiry
 from varna.entrypoints.worker import run_worker
 from varna.services.consent.decisions import consent_states
 from varna.services.consent.expiry import (

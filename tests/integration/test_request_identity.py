@@ -20,9 +20,9 @@ from tests.subject_factories import ANNA_PNR, BO_PNR, NOW, World, build_world, p
 from varna.adapters.db.tables import jobs, organisations, people, subject_requests, support_tickets
 from varna.adapters.jobs import JobWorker
 from varna.bootstrap import Container
+from varna.bootstrap.notices import notice_jobs
+from varna.bootstrap.requests import request_context
 from varna.domain.requests.identity import NEEDS_CHECKING_REASON
-from varna.entrypoints.notices_wiring import notice_jobs
-from varna.entrypoints.requests_wiring import request_context
 from varna.services.requests.decisions import refuse_request
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.identity import IdentityNotWaiting, run_for_proven_person

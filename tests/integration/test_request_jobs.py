@@ -21,7 +21,7 @@ from tests.e2e.test_requests_api import Inbox, smtp  # noqa: F401 - the aiosmtpd
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import jobs, request_events, subject_requests
 from varna.bootstrap import Container
-from varna.entrypoints.requests_wiring import make_worker, request_context
+from varna.bootstrap.requests import make_worker, request_context
 from varna.services.consent.ports import OutgoingMail
 from varna.services.requests.execute import execute_request
 from varna.services.requests.intake import (

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from tests.conftest import TEST_SECRET
 from tests.integration.test_request_jobs import SECRET_URL, CapturingMailer
 from varna.bootstrap import Container, build
+from varna.bootstrap.requests import intake_limits
 from varna.config import Settings
 from varna.domain.errors import InputRefused
-from varna.entrypoints.requests_wiring import intake_limits
 from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,

@@ -29,9 +29,9 @@ from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.tables import mail_outbox, metadata, people, subject_requests
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
+from varna.bootstrap.requests import make_worker
 from varna.catalog.loader import load_catalog
 from varna.domain.subjects.keys import SubjectKey, normalise
-from varna.entrypoints.requests_wiring import make_worker
 from varna.services.requests.intake import IntakeCommand, submit_request, verify_request
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract

@@ -19,8 +19,8 @@ from tests.subject_factories import ANNA_PNR, NOW, World, build_world
 from varna.adapters.db.tables import jobs, mail_outbox, organisations, outbox
 from varna.adapters.mail import SmtpMailer
 from varna.bootstrap import Container, build
-from varna.entrypoints.notices_wiring import run_notify
-from varna.entrypoints.requests_wiring import make_worker
+from varna.bootstrap.notices import run_notify
+from varna.bootstrap.requests import make_worker
 from varna.services.notices.deliver import NotifyCommand, NotifyReport, deliver_notices
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.rectify import RectifyCommand, rectify

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
 from varna.bootstrap import Container
+from varna.bootstrap.consent import deliver_link, link_person, run_ask_for_link
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.consent_wiring import deliver_link, link_person, run_ask_for_link
 from varna.entrypoints.web.consent_text import TEXT, language_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates

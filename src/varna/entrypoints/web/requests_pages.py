@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
+from varna.bootstrap.requests import intake_limits, request_context
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
 from varna.domain.requests.identity import IDENTITY
 from varna.domain.requests.kinds import OPEN_STATES, RefusalGround, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import (

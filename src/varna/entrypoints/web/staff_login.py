@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
-from varna.adapters.passwords import Argon2Passwords
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
@@ -51,7 +50,7 @@ async def login_submit(request: Request) -> Response:
     try:
         session = log_in(
             wired.uow(), form.get("login", ""), form.get("password", ""),
-            passwords=Argon2Passwords(), clock=wired.clock, secret=secret_of(wired),
+            passwords=wired.passwords, clock=wired.clock, secret=secret_of(wired),
             client=client_of(request),
         )  # fmt: skip
     except LoginRefused as exc:

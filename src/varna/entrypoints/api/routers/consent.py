@@ -23,6 +23,12 @@ from fastapi import (
 from fastapi.responses import JSONResponse
 
 from varna.bootstrap import Container
+from varna.bootstrap.consent import (
+    deliver_link,
+    link_person,
+    run_ask_for_link,
+    validity_policy,
+)
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.schemas.consent import (
@@ -39,12 +45,6 @@ from varna.entrypoints.api.schemas.consent import (
     PurposePublic,
 )
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.consent_wiring import (
-    deliver_link,
-    link_person,
-    run_ask_for_link,
-    validity_policy,
-)
 from varna.services.consent.center_links import AskForLink, TooManyAsks, TooManyAsksFromClient
 from varna.services.consent.decisions import (
     Decisions,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from varna.bootstrap import Container
+from varna.bootstrap.requests import intake_limits, request_context
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.schemas.requests import (
     RequestCreate,
@@ -20,7 +21,6 @@ from varna.entrypoints.api.schemas.requests import (
     VerifyResult,
 )
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.services.requests.execute import download
 from varna.services.requests.intake import (
     CodeRejected,

@@ -1,5 +1,5 @@
 """Wiring of the consent use cases for one container, shared by the CLI, the API and the
-worker, so each use case has one code path whichever entry point starts it (issue 5)."""
+worker, so each use case has one code path whichever entry point starts it."""
 
 from __future__ import annotations
 

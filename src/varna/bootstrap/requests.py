@@ -1,4 +1,4 @@
-"""Wiring of the request use cases and the job worker for one container (issue 4)."""
+"""Wiring of the request use cases and the job worker for one container."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from varna.adapters.jobs import JobWorker, start_in_process
 from varna.bootstrap import Container
-from varna.entrypoints.consent_wiring import start_daily_expiry
-from varna.entrypoints.notices_wiring import notice_jobs
+from varna.bootstrap.consent import start_daily_expiry
+from varna.bootstrap.notices import notice_jobs
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.intake import IntakeLimits
 
