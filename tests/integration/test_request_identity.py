@@ -40,7 +40,7 @@ PRIVACY_CONTACT = "dataskydd@testbolaget.example.com"
 
 
 def _secret(container: Container) -> bytes:
-    return container.settings.secret_key.get_secret_value().encode()
+    return container.secret
 
 
 def run_request(

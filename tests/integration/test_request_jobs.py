@@ -48,7 +48,7 @@ class CapturingMailer:
 
 
 def _secret(container: Container) -> bytes:
-    return container.settings.secret_key.get_secret_value().encode()
+    return container.secret
 
 
 def verified_requests(container: Container, count: int, kind: str = "access") -> list[int]:

@@ -155,7 +155,7 @@ def test_d1_an_access_request_is_answered_for_a_person_with_every_record(
     """D1: an access request by e-mail for a person who once asked for a consent link (and
     has every other kind of record) is carried out by the worker's job, and the answer waits
     in the mail outbox (the job used to fail five times and the request stayed in progress)."""
-    secret = container.settings.secret_key.get_secret_value().encode("utf-8")
+    secret = container.secret
     with container.engine.begin() as conn:
         add_every_record(conn, secret)
     mailer = container.mailer()  # no SMTP: the mail outbox

@@ -149,7 +149,7 @@ def banner_decision(
     response.headers.update(CORS)
     gate = container.consent_gate
     states = record_decisions(
-        container.uow(),
+        container,
         Decisions(
             subject=ConsentSubject.browser(body.browser_id),
             choices={cookie_key(k): v for k, v in body.choices.items()},
@@ -160,7 +160,6 @@ def banner_decision(
         ),
         gate=gate,
         actor="browser",
-        at=container.clock.now(),
     )
     return states_public(gate.notice.version, states)
 
@@ -214,7 +213,7 @@ def person_consents(link: str, container: ContainerDep) -> ConsentStatesPublic:
     """The consents of the person the privacy-center link belongs to."""
     subject = _person(container, link)
     gate = container.consent_gate
-    states = consent_states(container.uow(), subject, gate=gate, at=container.clock.now())
+    states = consent_states(container, subject, gate=gate)
     return states_public(gate.notice.version, states)
 
 
@@ -226,7 +225,7 @@ def change_person_consents(
     subject = _person(container, link)
     gate = container.consent_gate
     states = record_decisions(
-        container.uow(),
+        container,
         Decisions(
             subject=subject,
             choices=body.choices,
@@ -239,7 +238,6 @@ def change_person_consents(
         ),
         gate=gate,
         actor=subject.reference,
-        at=container.clock.now(),
     )
     return states_public(gate.notice.version, states)
 
@@ -251,7 +249,7 @@ def receipt(
     """A consent receipt (Kantara Consent Receipt v1.1 fields) as a JSON download."""
     subject = _person(container, link)
     gate, now = container.consent_gate, container.clock.now()
-    states = consent_states(container.uow(), subject, gate=gate, at=now)
+    states = consent_states(container, subject, gate=gate)
     body: dict[str, Any] = consent_receipt(
         container.catalog,
         subject,
