@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.contexts import by
 from tests.e2e.helpers import free_port
 from tests.integration.test_subjects import SECRET, FixedClock, key
 from tests.mail_server import Inbox, smtp_server
@@ -53,10 +54,10 @@ def smtp() -> Any:
 
 
 def deliver(container: Container, port: int, **command: Any) -> NotifyReport:
-    return deliver_notices(container.uow(), container.catalog, NotifyCommand(**command),
-                           actor="test", clock=FixedClock(),
-                           mailer=SmtpMailer("127.0.0.1", port, sender="dpo@example.com"),
-                           )  # fmt: skip
+    mailer = SmtpMailer("127.0.0.1", port, sender="dpo@example.com")
+    return deliver_notices(
+        by(container, FixedClock()), NotifyCommand(**command), actor="test", mailer=mailer
+    )
 
 
 def erase_anna(container: Container) -> None:
