@@ -159,16 +159,14 @@ def test_d1_an_access_request_is_answered_for_a_person_with_every_record(
     with container.engine.begin() as conn:
         add_every_record(conn, secret)
     mailer = container.mailer()  # no SMTP: the mail outbox
-    receipt = submit_request(container.uow(), IntakeCommand("access", DANA_EMAIL), actor="test",
-                             client="192.0.2.1", clock=container.clock, secret=secret,
-                             mailer=mailer, special_policy="redact",
+    receipt = submit_request(container, IntakeCommand("access", DANA_EMAIL), actor="test",
+                             client="192.0.2.1", mailer=mailer, special_policy="redact",
                              verify_url="http://127.0.0.1/privacy/requests/verify")  # fmt: skip
     with container.engine.connect() as conn:
         body = conn.execute(select(mail_outbox.c.message_body).order_by(mail_outbox.c.id.desc()))
         code = re.search(r"^\s+(\d{6})\s*$", body.scalars().first() or "", re.MULTILINE)
     assert code is not None
-    verify_request(container.uow(), receipt.reference, code.group(1), client="192.0.2.1",
-                   clock=container.clock, secret=secret)  # fmt: skip
+    verify_request(container, receipt.reference, code.group(1), client="192.0.2.1")
     worker = make_worker(container, name="test-worker")
     while worker.run_once():
         pass

@@ -17,10 +17,7 @@ from varna.services.requests.intake import IntakeLimits
 
 def request_context(container: Container) -> RequestContext:
     return RequestContext(
-        uow=container.uow,
-        catalog=container.catalog,
-        clock=container.clock,
-        secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
+        container,
         mailer=container.mailer(),
         public_url=container.settings.public_url,
         pause_seconds=container.settings.job_pause_seconds,

@@ -107,10 +107,7 @@ def show_request(
 
 def create_staff(wired: Container, login: str, role: str, password: str) -> int:
     """Create a staff account (also used by the demo to create a privacy officer)."""
-    return create_account(
-        wired.uow(), login, role, password, passwords=wired.passwords, actor="cli",
-        clock=wired.clock,
-    )  # fmt: skip
+    return create_account(wired, login, role, password, passwords=wired.passwords, actor="cli")
 
 
 def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") -> str:
