@@ -112,9 +112,7 @@ def test_r1_the_sweep_drops_the_copy_of_a_link_that_lapsed_unused(
 
     def sweep(after: timedelta) -> int:
         clock.at = NOW + after
-        report = run_sweep(container.uow, container.catalog,
-                           SweepCommand(as_of=clock.at.date()), actor="test", clock=clock,
-                           secret=SECRET)  # fmt: skip
+        report = run_sweep(by(container, clock), SweepCommand(as_of=clock.at.date()), actor="test")
         return report.dropped_extracts
 
     assert sweep(DOWNLOAD_LIFETIME - timedelta(hours=1)) == 0  # the link still works
