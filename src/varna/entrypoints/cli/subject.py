@@ -67,7 +67,7 @@ def _keys(**given: str | int | None) -> tuple[SubjectKey, ...]:
 
 
 def _secret(wired: Container) -> bytes:
-    return wired.settings.secret_key.get_secret_value().encode("utf-8")
+    return wired.secret
 
 
 @app.command("find")
