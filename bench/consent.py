@@ -18,6 +18,7 @@ import argparse
 import random
 import statistics
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, insert, text
@@ -26,13 +27,28 @@ from bench.common import fresh_postgres, fresh_sqlite, median, migrated, report
 from varna.adapters.db.tables import consent_events, people
 from varna.adapters.db.uow import SqlUnitOfWork
 from varna.bootstrap import SystemClock
-from varna.catalog import load_catalog
+from varna.catalog import Catalog, load_catalog
 from varna.domain.consent import ConsentSubject
 from varna.domain.consent.expiry import ValidityPolicy, add_months
 from varna.services.consent.expiry import ExpireCommand, expire_consents
 from varna.services.consent.gate import ConsentGate
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class BenchContext:
+    """The service context of the sweep: this engine, the catalogue, the system clock."""
+
+    engine: Engine
+    catalog: Catalog
+    clock: SystemClock = field(default_factory=SystemClock)
+    secret: bytes = b"bench"
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, catalog=self.catalog)
+
+
 PURPOSE = "newsletter"
 GATE_SQL = (
     "SELECT purpose, event, notice_version, text_hash, channel, language, at "
@@ -146,8 +162,8 @@ def measure(name: str, url: str, count: int, calls: int) -> None:
             expiry_raw.append(time.perf_counter() - start)
         assert raw_lapsing == lapsing, (raw_lapsing, lapsing)
     start = time.perf_counter()
-    swept = expire_consents(SqlUnitOfWork(engine), ExpireCommand(as_of=as_of), gate=gate,
-                            policy=policy, actor="bench", clock=SystemClock())  # fmt: skip
+    swept = expire_consents(BenchContext(engine, gate.catalog), ExpireCommand(as_of=as_of),
+                            gate=gate, policy=policy, actor="bench")  # fmt: skip
     sweep_time = time.perf_counter() - start
     engine.dispose()
     p99 = statistics.quantiles(gate_times, n=100)[98]

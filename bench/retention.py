@@ -199,7 +199,6 @@ def sweep(url: str, *, totals: bool) -> tuple[float, int]:
 
 def sweep_in_process(url: str, *, totals: bool) -> tuple[float, int]:
     """The sweep without process start-up (imports, catalogue, schema check)."""
-    from varna.bootstrap import SystemClock
     from varna.services.retention.sweep import SweepCommand, run_sweep
 
     container = build(Settings(database_url=url, secret_key=BENCH_SECRET))  # type: ignore[arg-type]
@@ -210,12 +209,9 @@ def sweep_in_process(url: str, *, totals: bool) -> tuple[float, int]:
         pass  # connected before the clock starts, like the raw DELETE
     started = time.perf_counter()
     result = run_sweep(
-        container.uow,
-        container.catalog,
+        container,
         command,
         actor="bench",
-        clock=SystemClock(),
-        secret=BENCH_SECRET.encode(),
     )
     elapsed = time.perf_counter() - started
     container.close()

@@ -19,8 +19,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def add_staff(container: Container, login: str, role: str = "support") -> None:
-    create_account(container.uow(), login, role, PASSWORD, passwords=Argon2Passwords(),
-                   actor="test", clock=container.clock)  # fmt: skip
+    create_account(container, login, role, PASSWORD, passwords=Argon2Passwords(), actor="test")
 
 
 def sign_in(client: httpx.Client, login: str) -> None:

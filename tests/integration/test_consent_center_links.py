@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests.consent_data import NOW, add_people
+from tests.contexts import at as at_time
 from varna.adapters.db.tables import mail_outbox, privacy_center_link_asks, privacy_center_links
 from varna.bootstrap import Container
 from varna.domain.errors import InputRefused
@@ -23,29 +24,16 @@ from varna.services.consent.center_links import (
 )
 from varna.services.consent.decisions import InvalidLink, token_hash
 
-SECRET = b"a-test-secret-of-enough-length"
-
-
-class At:
-    def __init__(self, moment: object) -> None:
-        self.moment = moment
-
-    def now(self) -> object:
-        return self.moment
-
-
 CLIENT = "192.0.2.10"
 
 
 def ask(container: Container, email: str, language: str = "sv", at: object = NOW) -> None:
     """An ask as the privacy center makes it: checked before the answer, sent after it."""
-    asked = ask_for_link(
-        container.uow(), AskForLink(email, language), client=CLIENT, secret=SECRET,
-        clock=At(at),  # type: ignore[arg-type]
-    )  # fmt: skip
+    at_that_time = at_time(container, at)  # type: ignore[arg-type]
+    asked = ask_for_link(at_that_time, AskForLink(email, language), client=CLIENT)
     send_link(
-        container.uow(), asked, catalog=container.catalog, base_url="http://varna.test",
-        mailer=container.mailer(), clock=At(at), actor="test",  # type: ignore[arg-type]
+        at_that_time, asked, base_url="http://varna.test", mailer=container.mailer(),
+        actor="test",
     )  # fmt: skip
 
 
@@ -77,14 +65,14 @@ def test_C7_D6_a_link_by_email_for_a_known_address_only_and_the_same_answer_for_
         stored = conn.execute(select(privacy_center_links)).one()
     assert stored.token_hash == token_hash(token) and token not in stored  # only the hash
     links = container.access_links
-    assert person_of_link(container.uow(), token, links=links, at=NOW) == person
+    assert person_of_link(at_time(container, NOW), token, links=links) == person
     later = NOW + timedelta(hours=24, seconds=1)
     with pytest.raises(InvalidLink):
-        person_of_link(container.uow(), token, links=links, at=later)  # it expires
+        person_of_link(at_time(container, later), token, links=links)  # it expires
     with pytest.raises(InvalidLink):
-        person_of_link(container.uow(), token[:-1] + "x", links=links, at=NOW)
+        person_of_link(at_time(container, NOW), token[:-1] + "x", links=links)
     signed = links.issue(person, at=NOW)  # links in messages still open the page
-    assert person_of_link(container.uow(), signed, links=links, at=NOW) == person
+    assert person_of_link(at_time(container, NOW), signed, links=links) == person
 
 
 def test_C7_asks_are_rate_limited_per_address_known_or_not_and_bad_input_stores_nothing(
@@ -121,8 +109,7 @@ def test_C7_D6_the_work_before_the_answer_is_the_same_for_a_known_and_an_unknown
         statements.clear()
         event.listen(container.engine, "before_cursor_execute", seen)
         try:
-            ask_for_link(container.uow(), AskForLink(email), client=CLIENT, secret=SECRET,
-                         clock=At(NOW))  # type: ignore[arg-type]  # fmt: skip
+            ask_for_link(at_time(container, NOW), AskForLink(email), client=CLIENT)
         finally:
             event.remove(container.engine, "before_cursor_execute", seen)
         return list(statements)

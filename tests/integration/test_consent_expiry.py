@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.consent_data import NOW, add_people
+from tests.contexts import at as at_time
 from tests.integration.test_consent_ledger import BROWSER, TEMPLATE, allowed, decide
 from varna.adapters.db.tables import audit_events, consent_events
 from varna.bootstrap import Container
+from varna.bootstrap.consent import start_daily_expiry
 from varna.domain.consent import ConsentSubject, Status
 from varna.domain.consent.expiry import ValidityPolicy, add_months
 from varna.domain.errors import InputRefused
-from varna.entrypoints.consent_wiring import start_daily_expiry
 from varna.entrypoints.worker import run_worker
 from varna.services.consent.decisions import consent_states
 from varna.services.consent.expiry import (
@@ -35,12 +36,11 @@ def sweep(
 ) -> ExpiryReport:
     policy = ValidityPolicy.of(months, keys=container.consent_gate.notice.keys)
     return expire_consents(
-        container.uow(),
+        container,
         ExpireCommand(as_of=as_of, dry_run=dry_run),
         gate=container.consent_gate,
         policy=policy,
         actor="test",
-        clock=container.clock,
     )
 
 
@@ -65,9 +65,8 @@ def test_C7_C5_consents_older_than_their_validity_expire_once_and_count_as_missi
     assert allowed(container, ConsentSubject.person(old), "newsletter") == "expired"
     assert allowed(container, browser, "statistics") == "expired"
     early = send_marketing(
-        container.uow(), "newsletter", TEMPLATE, gate=container.consent_gate,
+        at_time(container, NOW), "newsletter", TEMPLATE, gate=container.consent_gate,
         links=container.access_links, base_url="http://varna.test", mailer=None, actor="test",
-        at=NOW,
     )  # fmt: skip
     assert early.sent == 1 and early.skipped["expired"] == 1
     before = count_events(container)
@@ -84,8 +83,8 @@ def test_C7_C5_consents_older_than_their_validity_expire_once_and_count_as_missi
     assert allowed(container, browser, "statistics") == "expired"
     assert allowed(container, ConsentSubject.person(recent), "newsletter") == "consent"
     assert allowed(container, ConsentSubject.person(withdrawn), "newsletter") == "withdrawn"
-    states = consent_states(container.uow(), ConsentSubject.person(old),
-                            gate=container.consent_gate, at=NOW)  # fmt: skip
+    states = consent_states(at_time(container, NOW), ConsentSubject.person(old),
+                            gate=container.consent_gate)  # fmt: skip
     assert states["newsletter"].status is Status.EXPIRED
     event = states["newsletter"].last_event
     assert event is not None and event.channel.value == "expiry"
@@ -100,9 +99,8 @@ def test_C7_C5_consents_older_than_their_validity_expire_once_and_count_as_missi
     assert audits == 1
 
     sent = send_marketing(
-        container.uow(), "newsletter", TEMPLATE, gate=container.consent_gate,
+        at_time(container, NOW), "newsletter", TEMPLATE, gate=container.consent_gate,
         links=container.access_links, base_url="http://varna.test", mailer=None, actor="test",
-        at=NOW,
     )  # fmt: skip
     assert sent.sent == 1 and sent.skipped["expired"] == 1 and sent.skipped["withdrawn"] == 1
     assert sent.skipped == early.skipped  # the sweep changed no decision, only the ledger

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.consent_data import NOW, add_people
+from tests.contexts import at as at_time
 from varna.adapters.db.tables import consent_events, mail_outbox, unsubscribe_tokens
 from varna.bootstrap import Container
 from varna.domain.consent import (
@@ -47,7 +48,7 @@ def decide(
 ) -> None:
     gate = gate or container.consent_gate
     record_decisions(
-        container.uow(),
+        at_time(container, at),  # type: ignore[arg-type]
         Decisions(
             subject=subject,
             choices=choices,
@@ -57,7 +58,6 @@ def decide(
         ),
         gate=gate,
         actor="test",
-        at=at,  # type: ignore[arg-type]
     )
 
 
@@ -98,7 +98,7 @@ def test_d6_withdrawal_is_one_action_and_stops_processing_at_once(container: Con
     decide(container, subject, {"direct_marketing": False}, at=later)
     assert allowed(container, subject, "direct_marketing", later) == "withdrawn"
     assert allowed(container, subject, "direct_marketing", NOW) == "consent"
-    states = consent_states(container.uow(), subject, gate=container.consent_gate, at=later)
+    states = consent_states(at_time(container, later), subject, gate=container.consent_gate)
     assert states["direct_marketing"].status is Status.WITHDRAWN
 
 
@@ -146,7 +146,7 @@ def test_c4_a_child_under_13_is_refused_and_nothing_is_stored(container: Contain
         decide(container, ConsentSubject.person(stored_child), {"newsletter": True})
     with pytest.raises(AgeNotConfirmed):
         record_decisions(
-            container.uow(),
+            at_time(container, NOW),
             Decisions(
                 subject=subject,
                 choices={"newsletter": True},
@@ -156,7 +156,6 @@ def test_c4_a_child_under_13_is_refused_and_nothing_is_stored(container: Contain
             ),
             gate=container.consent_gate,
             actor="test",
-            at=NOW,
         )
     with container.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(consent_events)).scalar() == 0
@@ -204,7 +203,7 @@ def test_d8_a_veto_beats_consent_in_the_gate_and_in_sends(container: Container) 
         )  # noqa: E501
         assert gate.may_process(uow, ConsentSubject.person(second), "direct_marketing", at=NOW)
     report = send_marketing(
-        container.uow(),
+        at_time(container, NOW),
         "direct_marketing",
         TEMPLATE,
         gate=gate,
@@ -212,7 +211,6 @@ def test_d8_a_veto_beats_consent_in_the_gate_and_in_sends(container: Container) 
         base_url="http://varna.test",
         mailer=None,
         actor="test",
-        at=NOW,
     )
     assert report.sent == 1 and report.skipped["suppressed"] == 1
 
@@ -235,7 +233,7 @@ def test_c5_marketing_sends_only_to_people_who_pass_the_gate(container: Containe
     )  # noqa: E501
     at = NOW + timedelta(hours=1)
     report = send_marketing(
-        container.uow(),
+        at_time(container, at),
         "newsletter",
         TEMPLATE,
         gate=container.consent_gate,
@@ -243,7 +241,6 @@ def test_c5_marketing_sends_only_to_people_who_pass_the_gate(container: Containe
         base_url="http://varna.test",
         mailer=None,
         actor="test",
-        at=at,
     )
     assert report.sent == 3
     assert report.skipped == {"refused": 1, "withdrawn": 1, "never_asked": 3, "no_email": 1}
@@ -259,12 +256,12 @@ def test_c5_marketing_sends_only_to_people_who_pass_the_gate(container: Containe
     token = outbox[0].unsubscribe_url.rsplit("/", 1)[1]
     later = at + timedelta(minutes=1)
     assert (
-        unsubscribe(container.uow(), token, gate=container.consent_gate, language="en", at=later)
+        unsubscribe(at_time(container, later), token, gate=container.consent_gate, language="en")
         == "newsletter"
     )  # noqa: E501
     assert allowed(container, ConsentSubject.person(yes[0]), "newsletter", later) == "withdrawn"
     # a second click is harmless
-    unsubscribe(container.uow(), token, gate=container.consent_gate, language="en", at=later)
+    unsubscribe(at_time(container, later), token, gate=container.consent_gate, language="en")
 
 
 def test_d3_d8_the_subject_engine_vetoes_the_wired_gate(container: Container) -> None:
@@ -277,7 +274,7 @@ def test_d3_d8_the_subject_engine_vetoes_the_wired_gate(container: Container) ->
     restricted, objected, free = add_people(container.engine, 3)
     for person in (restricted, objected, free):
         decide(container, ConsentSubject.person(person), {"newsletter": True})
-    secret = container.settings.secret_key.get_secret_value().encode("utf-8")
+    secret = container.secret
     restrict(
         container.uow(),
         [normalise("person_id", str(restricted))],
@@ -305,7 +302,7 @@ def test_d3_d8_the_subject_engine_vetoes_the_wired_gate(container: Container) ->
     assert reasons[restricted] == "restricted"
     assert reasons[objected] in {"objected", "suppressed"}
     report = send_marketing(
-        container.uow(),
+        at_time(container, NOW),
         "newsletter",
         TEMPLATE,
         gate=gate,
@@ -313,6 +310,5 @@ def test_d3_d8_the_subject_engine_vetoes_the_wired_gate(container: Container) ->
         base_url="http://varna.test",
         mailer=None,
         actor="test",
-        at=NOW,
     )
     assert report.sent == 1

@@ -89,18 +89,16 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
     token's hash, sole traders), and every file opens."""
     build_demo(container.uow(), DemoCommand("small", 3, AS_OF), actor="test",
                clock=container.clock)  # fmt: skip
-    secret = container.settings.secret_key.get_secret_value().encode("utf-8")
+    secret = container.secret
     with container.engine.connect() as conn:
         persons = conn.execute(select(people.c.id, people.c.email).order_by(people.c.id)).all()
     assert len(persons) > 10
     for _, email in persons:
         if email:
-            asked = ask_for_link(container.uow(), AskForLink(email), client="192.0.2.10",
-                                 secret=secret, limits=AskLimits(per_client=len(persons)),
-                                 clock=container.clock)  # fmt: skip
-            send_link(container.uow(), asked, catalog=container.catalog,
-                      base_url="http://127.0.0.1:8000", mailer=container.mailer(),
-                      clock=container.clock, actor="test")  # fmt: skip
+            asked = ask_for_link(container, AskForLink(email), client="192.0.2.10",
+                                 limits=AskLimits(per_client=len(persons)))  # fmt: skip
+            send_link(container, asked, base_url="http://127.0.0.1:8000",
+                      mailer=container.mailer(), actor="test")  # fmt: skip
     with container.engine.connect() as conn:
         linked = set(conn.execute(select(privacy_center_links.c.person_id)).scalars())
     assert linked  # the demo's people asked for a link: the token-hash table has their rows

@@ -46,7 +46,7 @@ def test_csv_loads_every_row_with_an_audit_event(container: Container, tmp_path:
     iccids = add_customer_with_sims(container.engine, 5)
     path = write(tmp_path, "usage.csv", [HEADER, *csv_rows(iccids, 200)])
 
-    summary = ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    summary = ingest_usage(container, path, actor="test")
 
     assert summary.rows == 200
     assert usage_count(container) == 200
@@ -62,11 +62,11 @@ def test_replayed_records_are_stored_once(container: Container, tmp_path: Path) 
     """The streamers deliver at least once: the same file again adds nothing."""
     iccids = add_customer_with_sims(container.engine, 3)
     path = write(tmp_path, "usage.csv", [HEADER, *csv_rows(iccids, 50)])
-    ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    ingest_usage(container, path, actor="test")
 
-    again = ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    again = ingest_usage(container, path, actor="test")
     overlapping = write(tmp_path, "more.csv", [HEADER, *csv_rows(iccids, 60)])
-    partly_new = ingest_usage(container.uow(), overlapping, actor="test", clock=container.clock)
+    partly_new = ingest_usage(container, overlapping, actor="test")
 
     assert again.rows == 0
     assert partly_new.rows == 10
@@ -77,8 +77,8 @@ def test_records_without_source_id_are_all_kept(container: Container, tmp_path: 
     iccids = add_customer_with_sims(container.engine, 1)
     rows = [",".join(["", *r.split(",")[1:]]) for r in csv_rows(iccids, 4)]
     path = write(tmp_path, "usage.csv", [HEADER, *rows])
-    ingest_usage(container.uow(), path, actor="test", clock=container.clock)
-    ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    ingest_usage(container, path, actor="test")
+    ingest_usage(container, path, actor="test")
     assert usage_count(container) == 8
 
 
@@ -106,7 +106,7 @@ def test_a_bad_line_refuses_the_whole_file(
     path = write(tmp_path, "bad.csv", [HEADER, *rows])
 
     with pytest.raises(InputRefused) as refused:
-        ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+        ingest_usage(container, path, actor="test")
 
     assert refused.value.line == 18  # header is line 1, rows[16] is line 18
     assert refused.value.field == field
@@ -123,7 +123,7 @@ def test_error_text_never_repeats_the_value(container: Container, tmp_path: Path
     rows[1] = rows[1].replace("4G", "4G").replace(",1001,", ",+46 70 174 06 99,")
     path = write(tmp_path, "bad.csv", [HEADER, *rows])
     with pytest.raises(InputRefused) as refused:
-        ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+        ingest_usage(container, path, actor="test")
     assert "46701740699" not in str(refused.value)
     assert refused.value.line == 3
 
@@ -131,7 +131,7 @@ def test_error_text_never_repeats_the_value(container: Container, tmp_path: Path
 def test_wrong_header_is_refused(container: Container, tmp_path: Path) -> None:
     path = write(tmp_path, "bad.csv", ["iccid,start,end", "1,2,3"])
     with pytest.raises(InputRefused) as refused:
-        ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+        ingest_usage(container, path, actor="test")
     assert refused.value.line == 1
     assert refused.value.field == "start"
 
@@ -145,10 +145,9 @@ def test_postgres_creates_month_partitions_as_data_arrives(
     october = csv_rows(iccids, 10, month=10)
     august = csv_rows(iccids, 10, start_id=100, month=8)
     ingest_usage(
-        container.uow(),
+        container,
         write(tmp_path, "u.csv", [HEADER, *october, *august]),
         actor="test",
-        clock=container.clock,
     )
     with container.engine.connect() as conn:
         parts = set(
@@ -195,8 +194,8 @@ def test_streamer_ndjson_is_mapped_and_deduplicated(container: Container, tmp_pa
     """The emnify / 1NCE usage shape: rx is down, tx is up, volumes in decimal MB."""
     iccids = add_customer_with_sims(container.engine, 2)
     path = write(tmp_path, "stream.ndjson", [streamer_line(n, iccids[n % 2]) for n in range(1, 11)])
-    first = ingest_usage(container.uow(), path, actor="test", clock=container.clock)
-    again = ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    first = ingest_usage(container, path, actor="test")
+    again = ingest_usage(container, path, actor="test")
     assert (first.rows, again.rows) == (10, 0)
     with container.engine.connect() as conn:
         row = conn.execute(select(usage_records).limit(1)).one()
@@ -215,9 +214,7 @@ def test_streamer_bad_field_refuses_the_file(container: Container, tmp_path: Pat
     lines = [streamer_line(n, iccids[0]) for n in range(1, 6)]
     lines[3] = streamer_line(4, iccids[0], volume={"rx": "lots", "tx": 1})
     with pytest.raises(InputRefused) as refused:
-        ingest_usage(
-            container.uow(), write(tmp_path, "s.ndjson", lines), actor="test", clock=container.clock
-        )
+        ingest_usage(container, write(tmp_path, "s.ndjson", lines), actor="test")
     assert (refused.value.line, refused.value.field) == (4, "volume.rx")
     assert usage_count(container) == 0
 
@@ -241,10 +238,9 @@ def test_impossible_or_ambiguous_timestamps_are_refused(
     rows[2] = ",".join(fields)
     with pytest.raises(InputRefused) as refused:
         ingest_usage(
-            container.uow(),
+            container,
             write(tmp_path, "t.csv", [HEADER, *rows]),
             actor="test",
-            clock=container.clock,
         )
     assert (refused.value.line, refused.value.field) == (4, field)
     assert usage_count(container) == 0
@@ -256,10 +252,9 @@ def test_duplicate_source_ids_inside_one_file_are_stored_once(
     iccids = add_customer_with_sims(container.engine, 2)
     rows = csv_rows(iccids, 10)
     summary = ingest_usage(
-        container.uow(),
+        container,
         write(tmp_path, "d.csv", [HEADER, *rows, *rows[:4]]),
         actor="test",
-        clock=container.clock,
     )
     assert summary.rows == 10
     assert usage_count(container) == 10
@@ -274,9 +269,7 @@ def test_quoted_fields_and_offsets_take_the_careful_path(
         f'7,"{iccids[0]}",2026-10-02T12:00:00+02:00,2026-10-02 10:30:00Z,'
         '" 12",0013,240,001,,,NB-IoT,sms'
     )
-    ingest_usage(
-        container.uow(), write(tmp_path, "q.csv", [HEADER, line]), actor="t", clock=container.clock
-    )
+    ingest_usage(container, write(tmp_path, "q.csv", [HEADER, line]), actor="t")
     with container.engine.connect() as conn:
         row = conn.execute(select(usage_records)).one()
     assert row.started_at.isoformat() == "2026-10-02T10:00:00+00:00"

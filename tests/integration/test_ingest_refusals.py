@@ -23,7 +23,7 @@ from varna.services.ingest import ingest_usage
 
 def refused(container: Container, path: Path) -> InputRefused:
     with pytest.raises(InputRefused) as caught:
-        ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+        ingest_usage(container, path, actor="test")
     assert usage_count(container) == 0
     with container.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(audit_events)).scalar_one() == 0
@@ -100,7 +100,7 @@ def test_a_utf8_byte_order_mark_is_read(container: Container, tmp_path: Path, fm
     path = tmp_path / f"bom.{fmt}"
     path.write_bytes(codecs.BOM_UTF8 + ("\n".join(lines) + "\n").encode("utf-8"))
 
-    summary = ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    summary = ingest_usage(container, path, actor="test")
 
     assert summary.rows == 4
 
@@ -152,7 +152,7 @@ def test_source_id_past_18_digits_is_refused_in_both_formats(
     assert (csv.line, csv.field) == (4, "source_id")
     largest = 10**18 - 1
     fine = write(tmp_path, "fine.ndjson", [streamer_line(largest, iccid)])
-    assert ingest_usage(container.uow(), fine, actor="t", clock=container.clock).rows == 1
+    assert ingest_usage(container, fine, actor="t").rows == 1
 
 
 # -- timestamps ---------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_the_window_admits_1990_and_tomorrow(container: Container, tmp_path: Pat
         f"2,{iccid},{soon},{soon},1,1,240,01,,,,data",
     ]
     path = write(tmp_path, "edges.csv", [HEADER, *rows])
-    assert ingest_usage(container.uow(), path, actor="t", clock=container.clock).rows == 2
+    assert ingest_usage(container, path, actor="t").rows == 2
 
 
 # -- values the stores took in a form of their own ----------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
+from tests.contexts import by
 from tests.factories import NOW, add_customer_with_sims
 from varna.adapters.db.tables import sims
 from varna.bootstrap import Container
@@ -70,7 +71,7 @@ def test_A1_C3_a_quote_request_that_fails_in_the_database_shows_no_values(
     caplog.set_level(logging.DEBUG)
     message = f"Ring mig: {EMAIL}, personnummer {PERSONNUMMER}, SIM 89469990000000099997."
     with pytest.raises(DBAPIError) as failed:
-        record_quote_request(container.uow(), message, actor="test", clock=FixedClock(),
+        record_quote_request(by(container, FixedClock()), message, actor="test",
                              special_policy="redact", today=TODAY,
                              person_id=999_999)  # fmt: skip
     assert_clean(failed.value, caplog, EMAIL, "19121212", "1212-1212", "89469990000000099997")
@@ -81,15 +82,15 @@ def test_C4_refused_and_misaddressed_ticket_messages_show_no_values(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with pytest.raises(UnknownTicket) as unknown:
-        add_ticket_message(container.uow(), 424242, f"Från {EMAIL}", actor="test",
-                           clock=FixedClock(), special_policy="redact", today=TODAY)  # fmt: skip
+        add_ticket_message(by(container, FixedClock()), 424242, f"Från {EMAIL}", actor="test",
+                           special_policy="redact", today=TODAY)  # fmt: skip
     assert_clean(unknown.value, caplog, EMAIL)
     add_customer_with_sims(container.engine, 1)
     from tests.integration.test_scan_stored import _ticket
 
     ticket = _ticket(container)
     with pytest.raises(ChildDataRefused) as child:
-        add_ticket_message(container.uow(), ticket, f"Mitt barn {CHILD}, {EMAIL}",
-                           actor="test", clock=FixedClock(), special_policy="redact",
+        add_ticket_message(by(container, FixedClock()), ticket, f"Mitt barn {CHILD}, {EMAIL}",
+                           actor="test", special_policy="redact",
                            today=TODAY)  # fmt: skip
     assert_clean(child.value, caplog, CHILD, CHILD.replace("-", ""), EMAIL)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.conftest import TEST_SECRET
+from tests.contexts import by
 from tests.subject_factories import NOW, build_world
 from varna.adapters.db.tables import audit_events
 from varna.bootstrap import Container
@@ -58,17 +59,16 @@ def _answered(container: Container, clock: Clock) -> tuple[RequestContext, int, 
     answered: its download token."""
     build_world(container, usage_per_sim=4)
     mailbox = Mailbox()
+    service = by(container, clock)
     receipt = submit_request(
-        container.uow(), IntakeCommand("access", ANNA), actor="test", client="192.0.2.1",
-        clock=clock, secret=SECRET, mailer=mailbox, verify_url="http://127.0.0.1/verify",
+        service, IntakeCommand("access", ANNA), actor="test", client="192.0.2.1",
+        mailer=mailbox, verify_url="http://127.0.0.1/verify",
         special_policy="redact", limits=IntakeLimits(per_key=1000),
     )  # fmt: skip
     code = re.search(r"^\s+(\d{6})\s*$", mailbox.sent[-1].body, re.MULTILINE)
     assert code is not None
-    verify_request(container.uow(), receipt.reference, code.group(1), client="192.0.2.1",
-                   clock=clock, secret=SECRET)  # fmt: skip
-    ctx = RequestContext(uow=container.uow, catalog=container.catalog, clock=clock,
-                         secret=SECRET, mailer=mailbox, public_url="http://127.0.0.1")  # fmt: skip
+    verify_request(service, receipt.reference, code.group(1), client="192.0.2.1")
+    ctx = RequestContext(service, mailer=mailbox, public_url="http://127.0.0.1")
     execute_request(ctx, receipt.request_id)
     send_result(ctx, receipt.request_id)
     link = re.search(r"/privacy/requests/download/(\S+)", mailbox.sent[-1].body)
@@ -112,9 +112,7 @@ def test_r1_the_sweep_drops_the_copy_of_a_link_that_lapsed_unused(
 
     def sweep(after: timedelta) -> int:
         clock.at = NOW + after
-        report = run_sweep(container.uow, container.catalog,
-                           SweepCommand(as_of=clock.at.date()), actor="test", clock=clock,
-                           secret=SECRET)  # fmt: skip
+        report = run_sweep(by(container, clock), SweepCommand(as_of=clock.at.date()), actor="test")
         return report.dropped_extracts
 
     assert sweep(DOWNLOAD_LIFETIME - timedelta(hours=1)) == 0  # the link still works

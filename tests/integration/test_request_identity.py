@@ -20,9 +20,9 @@ from tests.subject_factories import ANNA_PNR, BO_PNR, NOW, World, build_world, p
 from varna.adapters.db.tables import jobs, organisations, people, subject_requests, support_tickets
 from varna.adapters.jobs import JobWorker
 from varna.bootstrap import Container
+from varna.bootstrap.notices import notice_jobs
+from varna.bootstrap.requests import request_context
 from varna.domain.requests.identity import NEEDS_CHECKING_REASON
-from varna.entrypoints.notices_wiring import notice_jobs
-from varna.entrypoints.requests_wiring import request_context
 from varna.services.requests.decisions import refuse_request
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.identity import IdentityNotWaiting, run_for_proven_person
@@ -39,10 +39,6 @@ VERIFY_URL = "http://127.0.0.1/privacy/requests/verify"
 PRIVACY_CONTACT = "dataskydd@testbolaget.example.com"
 
 
-def _secret(container: Container) -> bytes:
-    return container.settings.secret_key.get_secret_value().encode()
-
-
 def run_request(
     container: Container,
     kind: str,
@@ -54,15 +50,18 @@ def run_request(
     """Submit, verify with the code mailed to ``email``, run the job and send the answer."""
     mailer = CapturingMailer()
     receipt = submit_request(
-        container.uow(), IntakeCommand(kind, email, identifiers or {}, None, language),
-        actor="test", client="192.0.2.1", clock=container.clock, secret=_secret(container),
-        mailer=mailer, verify_url=VERIFY_URL, special_policy="redact",
+        container,
+        IntakeCommand(kind, email, identifiers or {}, None, language),
+        actor="test",
+        client="192.0.2.1",
+        mailer=mailer,
+        verify_url=VERIFY_URL,
+        special_policy="redact",
         limits=IntakeLimits(per_key=1000),
-    )  # fmt: skip
+    )
     match = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
     assert match
-    verify_request(container.uow(), receipt.reference, match.group(1), client="192.0.2.1",
-                   clock=container.clock, secret=_secret(container))  # fmt: skip
+    verify_request(container, receipt.reference, match.group(1), client="192.0.2.1")
     ctx = dataclasses.replace(request_context(container), mailer=mailer)
     drain(container, ctx)
     with container.engine.connect() as conn:
@@ -227,10 +226,9 @@ def test_d4_staff_run_it_for_the_confirmed_address_only_or_refuse(container: Con
     world = build_world(container)
     bo_before = person_row(container, world.bo_id)
     request_id, mailer, ctx = run_request(container, "erasure", ANNA, {"phone": "+46701112233"})
-    clock = container.clock
     with pytest.raises(IdentityNotWaiting):
-        run_for_proven_person(container.uow(), request_id + 99, actor="staff:1", clock=clock)
-    run_for_proven_person(container.uow(), request_id, actor="staff:1", clock=clock)
+        run_for_proven_person(container, request_id + 99, actor="staff:1")
+    run_for_proven_person(container, request_id, actor="staff:1")
     drain(container, ctx)
     row = request_row(container, request_id)
     assert row["state"] == "completed"
@@ -238,13 +236,13 @@ def test_d4_staff_run_it_for_the_confirmed_address_only_or_refuse(container: Con
     assert person_row(container, world.anna_id)[0] == "[erased]"
     assert person_row(container, world.bo_id) == bo_before
     with pytest.raises(IdentityNotWaiting):  # once only
-        run_for_proven_person(container.uow(), request_id, actor="staff:1", clock=clock)
+        run_for_proven_person(container, request_id, actor="staff:1")
 
     refused_id, refused_mail, _ = run_request(container, "access", MALLORY,
                                               {"personnummer": BO_PNR})  # fmt: skip
-    refuse_request(container.uow(), refused_id, ground="identity_not_confirmed",
+    refuse_request(container, refused_id, ground="identity_not_confirmed",
                    reason="We could not confirm that the personal identity number is yours.",
-                   actor="staff:1", clock=clock, mailer=refused_mail,
+                   actor="staff:1", mailer=refused_mail,
                    special_policy="redact")  # fmt: skip
     assert request_row(container, refused_id)["state"] == "refused"
     (refusal,) = [m for m in refused_mail.to(MALLORY) if "Decision" in m.subject]

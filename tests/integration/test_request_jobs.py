@@ -21,7 +21,7 @@ from tests.e2e.test_requests_api import Inbox, smtp  # noqa: F401 - the aiosmtpd
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import jobs, request_events, subject_requests
 from varna.bootstrap import Container
-from varna.entrypoints.requests_wiring import make_worker, request_context
+from varna.bootstrap.requests import make_worker, request_context
 from varna.services.consent.ports import OutgoingMail
 from varna.services.requests.execute import execute_request
 from varna.services.requests.intake import (
@@ -47,25 +47,23 @@ class CapturingMailer:
         return [m for m in self.sent if m.to == address]
 
 
-def _secret(container: Container) -> bytes:
-    return container.settings.secret_key.get_secret_value().encode()
-
-
 def verified_requests(container: Container, count: int, kind: str = "access") -> list[int]:
     mailer = CapturingMailer()
     ids = []
     for n in range(count):
         receipt = submit_request(
-            container.uow(),
+            container,
             IntakeCommand(kind, "anna.berg@example.com" if n % 2 else f"p{n}@example.com"),
-            actor="test", client="192.0.2.1", clock=container.clock, secret=_secret(container),
-            mailer=mailer, verify_url=SECRET_URL, special_policy="redact",
+            actor="test",
+            client="192.0.2.1",
+            mailer=mailer,
+            verify_url=SECRET_URL,
+            special_policy="redact",
             limits=IntakeLimits(per_key=1000),
-        )  # fmt: skip
+        )
         match = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
         assert match
-        verify_request(container.uow(), receipt.reference, match.group(1), client="192.0.2.1",
-                       clock=container.clock, secret=_secret(container))  # fmt: skip
+        verify_request(container, receipt.reference, match.group(1), client="192.0.2.1")
         ids.append(receipt.request_id)
     return ids
 

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from tests.conftest import TEST_SECRET
 from tests.integration.test_request_jobs import SECRET_URL, CapturingMailer
 from varna.bootstrap import Container, build
+from varna.bootstrap.requests import intake_limits
 from varna.config import Settings
 from varna.domain.errors import InputRefused
-from varna.entrypoints.requests_wiring import intake_limits
 from varna.services.requests.intake import (
     CodeRejected,
     IntakeCommand,
@@ -48,8 +48,8 @@ def _tuned(container: Container, **values: object) -> Container:
 
 def _submit(wired: Container, mailer: CapturingMailer, email: str, client: str) -> str:
     receipt = submit_request(
-        wired.uow(), IntakeCommand("access", email, language="en"), actor="test",
-        client=client, clock=wired.clock, secret=TEST_SECRET.encode(), mailer=mailer,
+        wired, IntakeCommand("access", email, language="en"), actor="test",
+        client=client, mailer=mailer,
         verify_url=SECRET_URL, special_policy=wired.settings.scan_special_policy,
         limits=intake_limits(wired),
     )  # fmt: skip
@@ -61,7 +61,6 @@ def test_d1_rate_limit_code_lifetime_and_tries_follow_the_settings(container: Co
     a client that used up its tries leaves the owner's code working."""
     wired = _tuned(container, request_rate_limit=2, request_code_minutes=10, request_code_tries=2)
     mailer = CapturingMailer()
-    secret = TEST_SECRET.encode()
     try:
         first = _submit(wired, mailer, "eva.lind@example.com", "192.0.2.1")
         _submit(wired, mailer, "other@example.com", "192.0.2.1")
@@ -72,17 +71,15 @@ def test_d1_rate_limit_code_lifetime_and_tries_follow_the_settings(container: Co
         assert code
         wrong = "000000" if code.group(1) != "000000" else "111111"
         limits = intake_limits(wired)
-        stranger = partial(verify_request, client="198.51.100.9", clock=wired.clock,
-                           secret=secret, limits=limits)  # fmt: skip
-        owner = partial(verify_request, client="192.0.2.1", clock=wired.clock, secret=secret,
-                        limits=limits)  # fmt: skip
+        stranger = partial(verify_request, client="198.51.100.9", limits=limits)
+        owner = partial(verify_request, client="192.0.2.1", limits=limits)
         with pytest.raises(CodeRejected, match=r"1 tries left"):
-            stranger(wired.uow(), first, wrong)
+            stranger(wired, first, wrong)
         with pytest.raises(CodeRejected, match=r"0 tries left"):
-            stranger(wired.uow(), first, wrong)
+            stranger(wired, first, wrong)
         with pytest.raises(TooManyTries):
-            stranger(wired.uow(), first, code.group(1))
-        assert owner(wired.uow(), first, code.group(1)) == "verified"
+            stranger(wired, first, code.group(1))
+        assert owner(wired, first, code.group(1)) == "verified"
     finally:
         wired.close()
 
@@ -95,7 +92,6 @@ def test_d1_the_address_limit_counts_only_requests_its_owner_confirmed(
     wired = _tuned(container, request_rate_limit=2)
     mailer = CapturingMailer()
     limits = intake_limits(wired)
-    secret = TEST_SECRET.encode()
     try:
         for n in range(3):  # strangers' requests naming Eva's address, never confirmed
             _submit(wired, mailer, "eva.lind@example.com", f"203.0.113.{n + 1}")
@@ -103,8 +99,8 @@ def test_d1_the_address_limit_counts_only_requests_its_owner_confirmed(
             reference = _submit(wired, mailer, "eva.lind@example.com", f"192.0.2.{n + 1}")
             code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
             assert code
-            state = verify_request(wired.uow(), reference, code.group(1), client="192.0.2.1",
-                                   clock=wired.clock, secret=secret, limits=limits)  # fmt: skip
+            state = verify_request(wired, reference, code.group(1), client="192.0.2.1",
+                                   limits=limits)  # fmt: skip
             assert state == "verified"
         with pytest.raises(RateLimited):
             _submit(wired, mailer, "eva.lind@example.com", "192.0.2.99")
@@ -124,8 +120,8 @@ def test_g3_c4_texts_the_guard_refuses_count_against_the_clients_limit(
         for expected in (InputRefused, InputRefused, RateLimited):
             with pytest.raises(expected):
                 submit_request(
-                    wired.uow(), command, actor="test", client="203.0.113.5", clock=wired.clock,
-                    secret=TEST_SECRET.encode(), mailer=None, verify_url=SECRET_URL,
+                    wired, command, actor="test", client="203.0.113.5",
+                    mailer=None, verify_url=SECRET_URL,
                     special_policy="redact", limits=intake_limits(wired),
                 )  # fmt: skip
         with wired.uow() as uow:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from tests.conftest import TEST_SECRET
+from tests.contexts import by
 from tests.retention_factories import (
     Customer,
     add_consent,
@@ -77,12 +77,9 @@ def sweep(
         only=frozenset(only) if only else None,
     )
     return run_sweep(
-        container.uow,
-        container.catalog,
+        by(container, FixedClock()),
         command,
         actor="test",
-        clock=FixedClock(),
-        secret=TEST_SECRET.encode(),
     )
 
 
@@ -399,11 +396,9 @@ def test_R6_evidence_hold_moves_data_to_the_vault_read_by_privacy_officer_only(
     assert end <= date(2037, 3, 1)  # at most the 10-year limitation period
 
     with pytest.raises(VaultAccessRefused):
-        read_vault_entry(
-            container.uow(), entry_id, actor="staff:7", role="support", clock=FixedClock()
-        )
+        read_vault_entry(by(container, FixedClock()), entry_id, actor="staff:7", role="support")
     payload = read_vault_entry(
-        container.uow(), entry_id, actor="staff:1", role=PRIVACY_OFFICER, clock=FixedClock()
+        by(container, FixedClock()), entry_id, actor="staff:1", role=PRIVACY_OFFICER
     )
     assert "Testa Person 1" in str(payload) or "Modemet" in str(payload)
     assert _count(container, evidence_vault_reads) == 2
@@ -417,22 +412,18 @@ def test_R3_legitimate_interest_keeps_only_with_a_recorded_decision(container: C
     add_visits(container, [date(2024, 1, 10)])
     with pytest.raises(DecisionRefused):
         decide_legitimate_interest(
-            container.uow(),
-            container.catalog,
+            by(container, FixedClock()),
             category="ip_address",
             reason="Bedrägeriutredning",
             end_date=None,
             actor="test",
-            clock=FixedClock(),
         )
     decide_legitimate_interest(
-        container.uow(),
-        container.catalog,
+        by(container, FixedClock()),
         category="ip_address",
         reason="Security: investigating a series of fraudulent sign-ups",
         end_date=date(2027, 6, 30),
         actor="test",
-        clock=FixedClock(),
     )
     report = sweep(container, date(2026, 11, 1), only={"web_visits"})
     assert _count(container, web_visits) == 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text, update
 
-from tests.conftest import TEST_SECRET
+from tests.contexts import by
 from tests.retention_factories import (
     add_customer,
     add_invoice,
@@ -44,12 +44,9 @@ class DayClock:
 def sweep(container: Container, as_of: date, *, dry_run: bool = False) -> SweepReport:
     command = SweepCommand(as_of=as_of, dry_run=dry_run, batch_rows=40, k=2, usage_totals=True)
     return run_sweep(
-        container.uow,
-        container.catalog,
+        by(container, DayClock(as_of)),
         command,
         actor="test",
-        clock=DayClock(as_of),
-        secret=TEST_SECRET.encode(),
     )
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from tests.contexts import by
 from tests.integration.test_retention import FixedClock, _count, _line, sweep
 from tests.retention_factories import (
     Customer,
@@ -54,7 +55,7 @@ def _customer_with_usage(container: Container, n: int, *, settled: bool) -> Cust
 
 def _instruct(container: Container, customer: Customer, days: int, action: str) -> None:
     command = InstructCommand(customer.organisation_id, days, action, reference="DPA-2026-004")
-    instruct_retention(container.uow(), command, actor="staff:1", clock=FixedClock())
+    instruct_retention(by(container, FixedClock()), command, actor="staff:1")
 
 
 def _rows_of(container: Container, customer: Customer) -> int:
@@ -153,15 +154,12 @@ def test_A2_instructions_are_versioned_and_bad_ones_change_nothing(container: Co
         _instruct(container, customer, 30, "shred")
     with pytest.raises(InstructionRefused, match="--location-days"):
         instruct_retention(
-            container.uow(),
+            by(container, FixedClock()),
             InstructCommand(customer.organisation_id, 30, "delete", location_days=60),
             actor="staff:1",
-            clock=FixedClock(),
         )
     with pytest.raises(UnknownCustomer, match="--customer 999"):
-        instruct_retention(
-            container.uow(), InstructCommand(999, 30), actor="staff:1", clock=FixedClock()
-        )
+        instruct_retention(by(container, FixedClock()), InstructCommand(999, 30), actor="staff:1")
     assert len(instruction_history(container.uow(), customer.organisation_id)) == 2
     assert _count(container, audit_events, recorded) == 2
 
@@ -172,10 +170,9 @@ def test_A2_R1_instructed_location_period_empties_cell_level_columns(
     """An instruction of 30 days for cell id and LAC/TAC replaces the default 90 days."""
     customer = _customer_with_usage(container, 1, settled=False)
     instruct_retention(
-        container.uow(),
+        by(container, FixedClock()),
         InstructCommand(customer.organisation_id, 365, "delete", location_days=30),
         actor="staff:1",
-        clock=FixedClock(),
     )
     sweep(container, date(2026, 2, 1), only={"usage_records.cell_level"})
     assert _count(container, usage_records, usage_records.c.cell_id.is_(None)) == 12  # Jan 1

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from tests.conftest import TEST_SECRET
+from tests.contexts import by
 from tests.retention_factories import Customer, add_customer, add_hold, add_processor_data
 from varna.adapters.db.tables import (
     devices,
@@ -33,12 +33,9 @@ class FixedClock:
 def sweep(container: Container, as_of: date, *, dry_run: bool = False) -> SweepReport:
     command = SweepCommand(as_of=as_of, dry_run=dry_run, batch_rows=50, usage_totals=False)
     return run_sweep(
-        container.uow,
-        container.catalog,
+        by(container, FixedClock()),
         command,
         actor="test",
-        clock=FixedClock(),
-        secret=TEST_SECRET.encode(),
     )
 
 
@@ -135,7 +132,7 @@ def test_A2_the_customers_instruction_sets_the_period_after_the_contract(
     add_processor_data(container, instructed, first=100)
     add_processor_data(container, other, first=200)
     instruct_retention(
-        container.uow(),
+        by(container, FixedClock()),
         InstructCommand(
             customer_id=instructed.organisation_id,
             usage_days=365,
@@ -143,7 +140,6 @@ def test_A2_the_customers_instruction_sets_the_period_after_the_contract(
             reference="DPA-2026-004",
         ),
         actor="test",
-        clock=FixedClock(),
     )
     sweep(container, date(2026, 3, 30))
     assert processor_rows(container, instructed)["sims"] == 3

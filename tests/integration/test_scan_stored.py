@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
+from tests.contexts import by
 from tests.factories import NOW
 from varna.adapters.db.tables import (
     audit_events,
@@ -54,11 +55,10 @@ def _rows(container: Container, table: Any) -> list[Any]:
 
 def _add(container: Container, ticket_id: int, body: str, policy: str = "redact") -> Any:
     return add_ticket_message(
-        container.uow(),
+        by(container, FixedClock()),
         ticket_id,
         body,
         actor="staff:7",
-        clock=FixedClock(),
         special_policy=policy,  # type: ignore[arg-type]
         today=TODAY,
     )
@@ -139,10 +139,9 @@ def test_message_to_unknown_ticket_is_refused(container: Container) -> None:
 def test_c2_quote_request_message_is_guarded(container: Container) -> None:
     """C2, C3: quote-request messages pass the same guard."""
     result = record_quote_request(
-        container.uow(),
+        by(container, FixedClock()),
         f"Offert på 40 SIM-kort, betalar med {CARD.replace(' ', '')}. Jag är gravid.",
         actor="web",
-        clock=FixedClock(),
         special_policy="redact",
         today=TODAY,
         company_name="Testbolaget AB",
@@ -178,7 +177,7 @@ def test_p4_sweep_reports_counts_by_table_column_and_type(container: Container) 
     assert ("quote_requests", "message") in columns
     assert ("devices", "name") in columns
 
-    report = sweep_stored_text(container.uow(), columns, batch_rows=2)
+    report = sweep_stored_text(container, columns, batch_rows=2)
     by_column = {(c.table, c.column): c for c in report.columns}
     body = by_column[("ticket_messages", "body")]
     assert body.rows == 4  # the empty body is not read

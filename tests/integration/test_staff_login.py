@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.contexts import by
 from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
 from varna.services.requests.staff import (
@@ -37,8 +38,7 @@ class MovableClock:
 def attempt(container: Container, clock: MovableClock, login: str, password: str,
             client: str) -> str:  # fmt: skip
     try:
-        log_in(container.uow(), login, password, passwords=Argon2Passwords(), clock=clock,
-               secret=SECRET, client=client)  # fmt: skip
+        log_in(by(container, clock), login, password, passwords=Argon2Passwords(), client=client)
     except LoginRefused:
         return "refused"
     except LoginThrottled as exc:
@@ -51,8 +51,8 @@ def test_A1_R6_failed_sign_ins_are_throttled_per_login_and_per_client(
     container: Container, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = MovableClock()
-    create_account(container.uow(), LOGIN, "privacy_officer", PASSWORD,
-                   passwords=Argon2Passwords(), actor="test", clock=clock)  # fmt: skip
+    create_account(by(container, clock), LOGIN, "privacy_officer", PASSWORD,
+                   passwords=Argon2Passwords(), actor="test")  # fmt: skip
     caplog.set_level(logging.INFO)
 
     wrong = [attempt(container, clock, LOGIN, f"guess-{n}", "192.0.2.1")

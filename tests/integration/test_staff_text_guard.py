@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tests.contexts import by
 from tests.integration.test_subjects import SECRET, FixedClock, key
 from tests.subject_factories import World, build_world
 from varna.adapters.db.tables import (
@@ -87,9 +88,9 @@ def test_c2_c3_staff_texts_on_a_person_are_masked_and_redacted_before_storage(
 def test_c2_c3_a_legitimate_interest_reason_is_guarded_too(container: Container) -> None:
     """C2, C3: the reason of a legitimate-interest decision (retention) is guarded."""
     decide_legitimate_interest(
-        container.uow(), container.catalog, category="ip_address",
+        by(container, FixedClock()), category="ip_address",
         reason="Security: fraud with card 4111 1111 1111 1111 charged twice; she has diabetes.",
-        end_date=date(2027, 6, 30), actor="staff", clock=FixedClock(),
+        end_date=date(2027, 6, 30), actor="staff",
     )  # fmt: skip
     with container.engine.connect() as conn:
         stored = conn.execute(select(legitimate_interest_decisions.c.reason)).scalar_one()

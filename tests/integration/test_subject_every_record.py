@@ -29,9 +29,9 @@ from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.tables import mail_outbox, metadata, people, subject_requests
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
+from varna.bootstrap.requests import make_worker
 from varna.catalog.loader import load_catalog
 from varna.domain.subjects.keys import SubjectKey, normalise
-from varna.entrypoints.requests_wiring import make_worker
 from varna.services.requests.intake import IntakeCommand, submit_request, verify_request
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract
@@ -155,20 +155,18 @@ def test_d1_an_access_request_is_answered_for_a_person_with_every_record(
     """D1: an access request by e-mail for a person who once asked for a consent link (and
     has every other kind of record) is carried out by the worker's job, and the answer waits
     in the mail outbox (the job used to fail five times and the request stayed in progress)."""
-    secret = container.settings.secret_key.get_secret_value().encode("utf-8")
+    secret = container.secret
     with container.engine.begin() as conn:
         add_every_record(conn, secret)
     mailer = container.mailer()  # no SMTP: the mail outbox
-    receipt = submit_request(container.uow(), IntakeCommand("access", DANA_EMAIL), actor="test",
-                             client="192.0.2.1", clock=container.clock, secret=secret,
-                             mailer=mailer, special_policy="redact",
+    receipt = submit_request(container, IntakeCommand("access", DANA_EMAIL), actor="test",
+                             client="192.0.2.1", mailer=mailer, special_policy="redact",
                              verify_url="http://127.0.0.1/privacy/requests/verify")  # fmt: skip
     with container.engine.connect() as conn:
         body = conn.execute(select(mail_outbox.c.message_body).order_by(mail_outbox.c.id.desc()))
         code = re.search(r"^\s+(\d{6})\s*$", body.scalars().first() or "", re.MULTILINE)
     assert code is not None
-    verify_request(container.uow(), receipt.reference, code.group(1), client="192.0.2.1",
-                   clock=container.clock, secret=secret)  # fmt: skip
+    verify_request(container, receipt.reference, code.group(1), client="192.0.2.1")
     worker = make_worker(container, name="test-worker")
     while worker.run_once():
         pass

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.contexts import by
 from tests.e2e.helpers import free_port
 from tests.integration.test_subjects import SECRET, FixedClock, key
 from tests.mail_server import Inbox, smtp_server
@@ -19,8 +20,8 @@ from tests.subject_factories import ANNA_PNR, NOW, World, build_world
 from varna.adapters.db.tables import jobs, mail_outbox, organisations, outbox
 from varna.adapters.mail import SmtpMailer
 from varna.bootstrap import Container, build
-from varna.entrypoints.notices_wiring import run_notify
-from varna.entrypoints.requests_wiring import make_worker
+from varna.bootstrap.notices import run_notify
+from varna.bootstrap.requests import make_worker
 from varna.services.notices.deliver import NotifyCommand, NotifyReport, deliver_notices
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.rectify import RectifyCommand, rectify
@@ -53,10 +54,10 @@ def smtp() -> Any:
 
 
 def deliver(container: Container, port: int, **command: Any) -> NotifyReport:
-    return deliver_notices(container.uow(), container.catalog, NotifyCommand(**command),
-                           actor="test", clock=FixedClock(),
-                           mailer=SmtpMailer("127.0.0.1", port, sender="dpo@example.com"),
-                           )  # fmt: skip
+    mailer = SmtpMailer("127.0.0.1", port, sender="dpo@example.com")
+    return deliver_notices(
+        by(container, FixedClock()), NotifyCommand(**command), actor="test", mailer=mailer
+    )
 
 
 def erase_anna(container: Container) -> None:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from types import FrameType
 
 from varna.bootstrap import Container
-from varna.entrypoints.consent_wiring import daily_expiry, start_daily_expiry
-from varna.entrypoints.requests_wiring import make_worker
+from varna.bootstrap.consent import daily_expiry, start_daily_expiry
+from varna.bootstrap.requests import make_worker
 
 
 def run_worker(

@@ -20,7 +20,8 @@ from varna.domain import usage as rules
 from varna.domain.errors import InputRefused, InvalidIdentifier
 from varna.domain.identifiers import iccid as valid_iccid
 from varna.domain.usage import MAX_LINE_CHARS, UsageRecord, UsageWindow
-from varna.services.ports import AuditEvent, Clock, ProgressHook, UnitOfWork
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent, ProgressHook, UnitOfWork
 
 Format = Literal["csv", "ndjson"]
 MEGABYTE = 1_000_000  # the streamers give volumes in decimal megabytes
@@ -41,15 +42,15 @@ def detect_format(path: Path) -> Format:
 
 
 def ingest_usage(
-    uow: UnitOfWork,
+    ctx: ServiceContext[UnitOfWork],
     path: Path,
     *,
     actor: str,
-    clock: Clock,
     file_format: Format | None = None,
     progress: ProgressHook | None = None,
 ) -> IngestSummary:
     """Load one usage file; nothing is stored unless every line is valid."""
+    uow, clock = ctx.uow(), ctx.clock
     fmt = file_format or detect_format(path)
     try:
         size = path.stat().st_size

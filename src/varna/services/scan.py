@@ -17,6 +17,7 @@ from datetime import date
 from varna.catalog import Catalog
 from varna.domain.errors import InputRefused
 from varna.domain.scan import Finding, GuardResult, SpecialPolicy, guard_text, scan
+from varna.services.context import ServiceContext
 from varna.services.ports import TextUnitOfWork
 
 # Catalogue categories whose columns hold whatever people type.
@@ -83,7 +84,7 @@ class SweepReport:
 
 
 def sweep_stored_text(
-    uow: TextUnitOfWork,
+    ctx: ServiceContext[TextUnitOfWork],
     columns: Iterable[tuple[str, str]],
     *,
     batch_rows: int = SWEEP_BATCH_ROWS,
@@ -93,7 +94,7 @@ def sweep_stored_text(
     Counts by table, column and finding type for the privacy officer; never the content.
     """
     report = SweepReport([])
-    with uow:
+    with ctx.uow() as uow:
         for table, column in columns:
             sweep = ColumnSweep(table, column)
             for _record_id, text in uow.text.iter_column(table, column, batch_rows=batch_rows):

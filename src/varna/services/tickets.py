@@ -20,6 +20,7 @@ from varna.domain.scan import (
     SpecialPolicy,
     guard_text,
 )
+from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock, PrivacyEventRecord, TextUnitOfWork
 
 EVENT_CHILD_REFUSED = "child_refused"
@@ -43,12 +44,11 @@ class IntakeResult:
 
 
 def add_ticket_message(
-    uow: TextUnitOfWork,
+    ctx: ServiceContext[TextUnitOfWork],
     ticket_id: int,
     body: str,
     *,
     actor: str,
-    clock: Clock,
     special_policy: SpecialPolicy,
     today: date,
     author_person_id: int | None = None,
@@ -60,6 +60,7 @@ def add_ticket_message(
     message is stored; the refusal is recorded), or :class:`UnknownTicket`.
     """
     table = "ticket_messages"
+    uow, clock = ctx.uow(), ctx.clock
     with uow:
         if not uow.text.ticket_exists(ticket_id):
             raise UnknownTicket(ticket_id)
@@ -89,11 +90,10 @@ def add_ticket_message(
 
 
 def record_quote_request(
-    uow: TextUnitOfWork,
+    ctx: ServiceContext[TextUnitOfWork],
     message: str,
     *,
     actor: str,
-    clock: Clock,
     special_policy: SpecialPolicy,
     today: date,
     source: str = "web_form",
@@ -104,6 +104,7 @@ def record_quote_request(
 ) -> IntakeResult:
     """Store a quote request whose message has passed the guard (C2, C3, C4)."""
     table = "quote_requests"
+    uow, clock = ctx.uow(), ctx.clock
     with uow:
         guarded = _guard_or_record_refusal(
             uow, message, table, actor=actor, clock=clock, policy=special_policy, today=today

@@ -14,12 +14,12 @@ from fastapi.staticfiles import StaticFiles
 
 import varna
 from varna.bootstrap import Container, build
+from varna.bootstrap.requests import start_embedded_worker
 from varna.config import Settings
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.entrypoints.api.errors import UnhandledErrors
 from varna.entrypoints.api.headers import SecurityHeaders
 from varna.entrypoints.api.routers import consent, marketing, requests, system
-from varna.entrypoints.requests_wiring import start_embedded_worker
 from varna.entrypoints.web import (
     api_docs,
     outbox_pages,

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time
 
 import typer
 
+from varna.bootstrap.consent import run_expiry
 from varna.entrypoints.cli.common import console, container, parse_day, print_json
-from varna.entrypoints.consent_wiring import run_expiry
 from varna.services.consent.expiry import ExpireCommand
 
 app = typer.Typer(help="Consent: the expiry sweep.", no_args_is_help=True)

@@ -55,10 +55,9 @@ def usage(
     ):
         task = bar.add_task(f"ingest {fmt}", total=file.stat().st_size)
         summary = ingest_usage(
-            wired.uow(),
+            wired,
             file,
             actor="cli",
-            clock=wired.clock,
             file_format=fmt,
             progress=lambda n: bar.advance(task, n),
         )

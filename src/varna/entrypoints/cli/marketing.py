@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from varna.bootstrap.consent import run_send
 from varna.entrypoints.cli.common import (
     EXIT_USAGE,
     console,
@@ -14,7 +15,6 @@ from varna.entrypoints.cli.common import (
     print_json,
     read_text_file,
 )
-from varna.entrypoints.consent_wiring import run_send
 from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 
 app = typer.Typer(

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
 from varna.domain.requests.identity import IDENTITY, IdentityStatus
 from varna.domain.requests.kinds import OPEN_STATES
@@ -108,10 +107,7 @@ def show_request(
 
 def create_staff(wired: Container, login: str, role: str, password: str) -> int:
     """Create a staff account (also used by the demo to create a privacy officer)."""
-    return create_account(
-        wired.uow(), login, role, password, passwords=Argon2Passwords(), actor="cli",
-        clock=wired.clock,
-    )  # fmt: skip
+    return create_account(wired, login, role, password, passwords=wired.passwords, actor="cli")
 
 
 def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") -> str:

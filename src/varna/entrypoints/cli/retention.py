@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from varna.bootstrap import Container
 from varna.domain.errors import VarnaError
 from varna.entrypoints.cli.common import (
     ID_MAX,
@@ -41,10 +40,6 @@ app.add_typer(vault_app, name="vault")
 stdout = Console()
 ACTOR = "cli"
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
-
-
-def _secret(wired: Container) -> bytes:
-    return wired.settings.secret_key.get_secret_value().encode("utf-8")
 
 
 def _summary(report: SweepReport) -> None:
@@ -126,12 +121,9 @@ def run(
                 progress.update(task[0], advance=rows, description=f"sweeping {key}")
 
             report = run_sweep(
-                wired.uow,
-                wired.catalog,
+                wired,
                 command,
                 actor=ACTOR,
-                clock=wired.clock,
-                secret=_secret(wired),
                 on_progress=advanced,
                 on_plan=planned,
             )
@@ -153,13 +145,11 @@ def decide_interest(
     """Record a decision to keep a category on legitimate interest (R3), with its end date."""
     with container() as wired:
         decision_id = decide_legitimate_interest(
-            wired.uow(),
-            wired.catalog,
+            wired,
             category=category,
             reason=reason,
             end_date=end_date,
             actor=ACTOR,
-            clock=wired.clock,
             special_policy=wired.settings.scan_special_policy,
         )
     if json_output:
@@ -178,7 +168,7 @@ def reapprove(
     """Re-approve a legal hold at review: it stays until its new review date (R-RET-06)."""
     day = review_date
     with container() as wired:
-        reapprove_hold(wired.uow(), hold_id, review_date=day, actor=ACTOR, clock=wired.clock)
+        reapprove_hold(wired, hold_id, review_date=day, actor=ACTOR)
     stdout.print(f"Hold {hold_id} re-approved until {day.isoformat()}.")
 
 
@@ -211,7 +201,7 @@ def instruct(
     version; the sweep applies it instead of the default rule set (the LEK traffic rules)."""
     with container() as wired:
         recorded = instruct_retention(
-            wired.uow(),
+            wired,
             InstructCommand(
                 customer_id=customer,
                 usage_days=usage_days,
@@ -221,7 +211,6 @@ def instruct(
                 after_contract_days=after_contract_days,
             ),
             actor=ACTOR,
-            clock=wired.clock,
         )
     if json_output:
         print_json(recorded.as_dict())
@@ -303,13 +292,7 @@ def vault_read(
     """Read one entry (privacy officer only); every attempt is recorded."""
     with container() as wired:
         try:
-            payload = read_vault_entry(
-                wired.uow(),
-                entry_id,
-                actor=actor,
-                role=role,
-                clock=wired.clock,
-            )
+            payload = read_vault_entry(wired, entry_id, actor=actor, role=role)
         except VarnaError as exc:
             fail(str(exc))
     print_json(payload)

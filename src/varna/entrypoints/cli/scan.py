@@ -75,7 +75,7 @@ def _findings_table(text: str, findings: list[Finding]) -> None:
 
 def _stored(json_output: bool) -> None:
     with container() as wired:
-        report = sweep_stored_text(wired.uow(), free_text_columns(wired.catalog))
+        report = sweep_stored_text(wired, free_text_columns(wired.catalog))
     if json_output:
         print_json(report.as_dict())
         return

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
+from varna.bootstrap.extracts import FORMATS, write_extract
+from varna.bootstrap.notices import run_notify
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.keys import SubjectKey, normalise_all
 from varna.entrypoints.cli.common import (
@@ -22,7 +23,6 @@ from varna.entrypoints.cli.common import (
     fail,
     print_json,
 )
-from varna.entrypoints.notices_wiring import run_notify
 from varna.services.notices.deliver import NotifyCommand
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.extract import build_extract
@@ -67,7 +67,7 @@ def _keys(**given: str | int | None) -> tuple[SubjectKey, ...]:
 
 
 def _secret(wired: Container) -> bytes:
-    return wired.settings.secret_key.get_secret_value().encode("utf-8")
+    return wired.secret
 
 
 @app.command("find")

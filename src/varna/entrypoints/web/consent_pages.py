@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
 from varna.bootstrap import Container
+from varna.bootstrap.consent import deliver_link, link_person, run_ask_for_link
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.consent_wiring import deliver_link, link_person, run_ask_for_link
 from varna.entrypoints.web.consent_text import TEXT, language_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
@@ -94,13 +94,12 @@ async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
 def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0) -> Response:
     lang = language_of(lang)
     container = _container(request)
-    now = container.clock.now()
     try:
         person_id = link_person(container, link)
     except InvalidLink:
         return _page(request, "consent_invalid.html", lang, status=404)
     gate = container.consent_gate
-    states = consent_states(container.uow(), ConsentSubject.person(person_id), gate=gate, at=now)
+    states = consent_states(container, ConsentSubject.person(person_id), gate=gate)
     purposes = [{"purpose": p, "state": states[p.id]} for p in container.catalog.consent_purposes()]
     return _page(
         request,
@@ -123,7 +122,6 @@ async def save_consents(request: Request, link: str) -> Response:
         return _not_utf8(request, lang, f"/privacy/consents/{link}?lang={lang}")
     lang = language_of(form.get("lang", "sv"))
     container = _container(request)
-    now = container.clock.now()
     try:
         person_id = link_person(container, link)
     except InvalidLink:
@@ -133,7 +131,7 @@ async def save_consents(request: Request, link: str) -> Response:
     }
     try:
         record_decisions(
-            container.uow(),
+            container,
             Decisions(
                 subject=ConsentSubject.person(person_id),
                 choices=choices,
@@ -144,7 +142,6 @@ async def save_consents(request: Request, link: str) -> Response:
             ),
             gate=container.consent_gate,
             actor=f"person:{person_id}",
-            at=now,
         )
     except InputRefused as exc:
         return _page(
@@ -177,11 +174,10 @@ async def unsubscribe_now(request: Request, token: str, lang: str = "sv") -> Res
     container = _container(request)
     try:
         purpose = unsubscribe(
-            container.uow(),
+            container,
             token,
             gate=container.consent_gate,
             language=lang,
-            at=container.clock.now(),
         )
     except InvalidLink:
         return _page(request, "consent_invalid.html", lang, status=404)
@@ -241,7 +237,7 @@ async def save_cookie_choice(request: Request) -> Response:
         choices = {c: form.get(f"cookie_{c}") == "yes" for c in optional}
     try:
         record_decisions(
-            container.uow(),
+            container,
             Decisions(
                 subject=ConsentSubject.browser(browser_id),
                 choices={cookie_key(c): v for c, v in choices.items()},
@@ -252,7 +248,6 @@ async def save_cookie_choice(request: Request) -> Response:
             ),
             gate=gate,
             actor="browser",
-            at=container.clock.now(),
         )
     except InputRefused as exc:
         return _page(

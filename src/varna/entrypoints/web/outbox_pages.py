@@ -32,7 +32,7 @@ def outbox_page(request: Request) -> Response:
         {
             "version": varna.__version__,
             "messages": list_outbox(wired.uow()),
-            "notices": unsent_notices(wired.uow(), wired.catalog),
+            "notices": unsent_notices(wired),
             "smtp": bool(wired.settings.smtp_host),
             "staff": staff.account,
         },

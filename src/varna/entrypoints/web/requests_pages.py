@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
+from varna.bootstrap.requests import intake_limits, request_context
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
 from varna.domain.requests.identity import IDENTITY
 from varna.domain.requests.kinds import OPEN_STATES, RefusalGround, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
 from varna.entrypoints.web.staff_auth import (
@@ -26,7 +26,6 @@ from varna.entrypoints.web.staff_auth import (
     csrf_ok,
     current_staff,
     require_staff,
-    secret_of,
 )
 from varna.services.requests.decisions import complete_request, extend_request, refuse_request
 from varna.services.requests.execute import download
@@ -141,11 +140,10 @@ async def request_submit(request: Request) -> HTMLResponse:
                    if form.get(k, "").strip()}  # fmt: skip
     try:
         receipt = submit_request(
-            wired.uow(),
+            wired,
             IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
                           form.get("details"), lang),
-            actor="privacy_center", client=client_of(request), clock=wired.clock,
-            secret=secret_of(wired), mailer=wired.mailer(),
+            actor="privacy_center", client=client_of(request), mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
             special_policy=wired.settings.scan_special_policy, limits=intake_limits(wired),
         )  # fmt: skip
@@ -184,8 +182,7 @@ async def verify_submit(request: Request) -> HTMLResponse:
     reference = form.get("request_id", "")
     shown = reference if is_reference(reference) else None
     try:
-        verify_request(wired.uow(), reference, form.get("code", ""), client=client_of(request),
-                       clock=wired.clock, secret=secret_of(wired),
+        verify_request(wired, reference, form.get("code", ""), client=client_of(request),
                        limits=intake_limits(wired))  # fmt: skip
     except TooManyTries:
         return _render(request, "requests_verify.html", 429, lang=lang, reference=shown,
@@ -225,7 +222,7 @@ async def logout(request: Request) -> Response:
     staff = current_staff(request)
     form = await read_utf8_form(request) or {}
     if staff is not None and csrf_ok(staff, form):
-        log_out(container_of(request).uow(), staff.token, secret=secret_of(container_of(request)))
+        log_out(container_of(request), staff.token)
     response = RedirectResponse("/admin/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -286,18 +283,18 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
         if action == "extend":
             if months not in ("1", "2"):
                 raise VarnaError("extend by 1 or 2 months")
-            extend_request(wired.uow(), request_id, months=int(months),
-                           reason=form.get("reason", ""), actor=actor, clock=wired.clock,
+            extend_request(wired, request_id, months=int(months),
+                           reason=form.get("reason", ""), actor=actor,
                            mailer=wired.mailer(), special_policy=policy)  # fmt: skip
         elif action == "refuse":
-            refuse_request(wired.uow(), request_id, ground=form.get("ground"),
-                           reason=form.get("reason"), actor=actor, clock=wired.clock,
+            refuse_request(wired, request_id, ground=form.get("ground"),
+                           reason=form.get("reason"), actor=actor,
                            mailer=wired.mailer(), special_policy=policy)  # fmt: skip
         elif action == "run-verified":
-            run_for_proven_person(wired.uow(), request_id, actor=actor, clock=wired.clock)
+            run_for_proven_person(wired, request_id, actor=actor)
         elif action == "complete":
-            complete_request(wired.uow(), request_id, note=form.get("note") or None,
-                             actor=actor, clock=wired.clock, special_policy=policy)  # fmt: skip
+            complete_request(wired, request_id, note=form.get("note") or None,
+                             actor=actor, special_policy=policy)  # fmt: skip
         else:
             return HTMLResponse("<p>Unknown action.</p>", status_code=404)
     except VarnaError as exc:

@@ -53,9 +53,7 @@ def retention_page(request: Request) -> Response:
     container: Container = request.app.state.container
     settings = container.settings
     board = retention_dashboard(
-        container.uow(),
-        container.catalog,
-        clock=container.clock,
+        container,
         k=settings.retention_k,
         usage_totals=settings.retention_usage_totals,
     )

@@ -37,21 +37,16 @@ def container_of(request: Request) -> Container:
     return wired
 
 
-def secret_of(wired: Container) -> bytes:
-    return wired.settings.secret_key.get_secret_value().encode("utf-8")
-
-
 def current_staff(request: Request) -> StaffSession | None:
     """The signed-in member of staff, or None."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     wired = container_of(request)
-    secret = secret_of(wired)
-    account = session_account(wired.uow(), token, clock=wired.clock, secret=secret)
+    account = session_account(wired, token)
     if account is None:
         return None
-    return StaffSession(account, token, csrf_token(token, secret=secret))
+    return StaffSession(account, token, csrf_token(token, secret=wired.secret))
 
 
 def require_staff(

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
-from varna.adapters.passwords import Argon2Passwords
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import templates
-from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of, secret_of
+from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of
 from varna.services.requests.staff import (
     LOGIN_WINDOW,
     SESSION_LIFETIME,
@@ -50,9 +49,8 @@ async def login_submit(request: Request) -> Response:
         )
     try:
         session = log_in(
-            wired.uow(), form.get("login", ""), form.get("password", ""),
-            passwords=Argon2Passwords(), clock=wired.clock, secret=secret_of(wired),
-            client=client_of(request),
+            wired, form.get("login", ""), form.get("password", ""),
+            passwords=wired.passwords, client=client_of(request),
         )  # fmt: skip
     except LoginRefused as exc:
         return login_page(request, 401, str(exc))

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from varna.catalog import Catalog
 from varna.domain.consent.events import LANGUAGES
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.domain.requests.codes import hash_secret
@@ -23,7 +22,8 @@ from varna.domain.subjects.keys import normalise
 from varna.services.consent.decisions import InvalidLink, token_hash
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ConsentUnitOfWork, Mailer, OutgoingMail
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 
 CENTER_LINK_LIFETIME = timedelta(hours=24)
 
@@ -87,12 +87,10 @@ class LinkAsked:
 
 
 def ask_for_link(
-    uow: ConsentUnitOfWork,
+    ctx: ServiceContext[ConsentUnitOfWork],
     command: AskForLink,
     *,
     client: str,
-    secret: bytes,
-    clock: Clock,
     limits: AskLimits = AskLimits(),  # noqa: B008 - frozen
 ) -> LinkAsked:
     """Check and log an ask: the part done before the answer, the same work for a known and
@@ -108,11 +106,11 @@ def ask_for_link(
     except InvalidIdentifier:
         raise InputRefused("not an e-mail address", field="email") from None
     language = command.language if command.language in LANGUAGES else "sv"
-    key = hash_secret(email, key=secret, purpose="consent-link-email")
-    from_client = hash_secret(client, key=secret, purpose="consent-link-client")
-    now = clock.now()
+    key = hash_secret(email, key=ctx.secret, purpose="consent-link-email")
+    from_client = hash_secret(client, key=ctx.secret, purpose="consent-link-client")
+    now = ctx.clock.now()
     since = now - limits.window
-    with uow as work:
+    with ctx.uow() as work:
         if work.consent.links.asks_since(from_client, since) >= limits.per_client:
             raise TooManyAsksFromClient
         work.consent.links.log_ask(from_client, now)
@@ -126,20 +124,18 @@ def ask_for_link(
 
 
 def send_link(
-    uow: ConsentUnitOfWork,
+    ctx: ServiceContext[ConsentUnitOfWork],
     asked: LinkAsked,
     *,
-    catalog: Catalog,
     base_url: str,
     mailer: Mailer,
-    clock: Clock,
     actor: str,
     lifetime: timedelta = CENTER_LINK_LIFETIME,
 ) -> None:
     """After the answer: a single-purpose link for a known address, nothing for another."""
-    now = clock.now()
+    now = ctx.clock.now()
     token = secrets.token_urlsafe(32)
-    with uow as work:
+    with ctx.uow() as work:
         person_id = work.consent.person_by_email(asked.email)
         if person_id is None:
             return
@@ -157,7 +153,7 @@ def send_link(
             to=asked.email,
             subject=subject,
             body=body.format(
-                controller=catalog.controller.name,
+                controller=ctx.catalog.controller.name,
                 url=url,
                 hours=int(lifetime.total_seconds() // 3600),
             ),
@@ -166,12 +162,13 @@ def send_link(
     )
 
 
-def person_of_link(uow: ConsentUnitOfWork, link: str, *, links: AccessLinks, at: datetime) -> int:
+def person_of_link(ctx: ServiceContext[ConsentUnitOfWork], link: str, *, links: AccessLinks) -> int:
     """The person a privacy-center link belongs to: a signed link from a message, or an
     unexpired link asked for by e-mail. InvalidLink otherwise."""
+    at = ctx.clock.now()
     if "." in link:
         return links.verify(link, at=at)
-    with uow as work:
+    with ctx.uow() as work:
         person_id = work.consent.links.person_of(token_hash(link), at=at)
     if person_id is None:
         raise InvalidLink

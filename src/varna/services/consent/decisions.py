@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from varna.domain.consent import (
     Channel,
@@ -22,6 +22,7 @@ from varna.domain.consent import (
 from varna.domain.errors import InputRefused, VarnaError
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.ports import ConsentUnitOfWork
+from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent
 
 
@@ -61,12 +62,7 @@ class Decisions:
 
 
 def record_decisions(
-    uow: ConsentUnitOfWork,
-    decisions: Decisions,
-    *,
-    gate: ConsentGate,
-    actor: str,
-    at: datetime,
+    ctx: ServiceContext[ConsentUnitOfWork], decisions: Decisions, *, gate: ConsentGate, actor: str
 ) -> dict[str, ConsentState]:
     """Append one event per choice and return the new state of those keys. A yes needs the
     age confirmation; an age under 13 refuses everything and stores nothing (C4)."""
@@ -78,7 +74,8 @@ def record_decisions(
         raise InputRefused(f"unknown purpose or cookie category {unknown[0]!r}", field="choices")
     if not decisions.choices:
         raise InputRefused("no choice given", field="choices")
-    with uow as work:
+    at = ctx.clock.now()
+    with ctx.uow() as work:
         subject = decisions.subject
         if subject.person_id is not None and not work.consent.person_exists(subject.person_id):
             raise UnknownSubject(subject.reference)
@@ -137,10 +134,11 @@ def _kind(choice: bool, state: ConsentState) -> EventKind:
 
 
 def consent_states(
-    uow: ConsentUnitOfWork, subject: ConsentSubject, *, gate: ConsentGate, at: datetime
+    ctx: ServiceContext[ConsentUnitOfWork], subject: ConsentSubject, *, gate: ConsentGate
 ) -> dict[str, ConsentState]:
     """The current state of every key of the notice for ``subject`` (privacy center)."""
-    with uow as work:
+    at = ctx.clock.now()
+    with ctx.uow() as work:
         if subject.person_id is not None and not work.consent.person_exists(subject.person_id):
             raise UnknownSubject(subject.reference)
         states = gate.fold(work, work.consent.events_of(subject), at=at)
@@ -152,16 +150,12 @@ def token_hash(token: str) -> str:
 
 
 def unsubscribe(
-    uow: ConsentUnitOfWork,
-    token: str,
-    *,
-    gate: ConsentGate,
-    language: str,
-    at: datetime,
+    ctx: ServiceContext[ConsentUnitOfWork], token: str, *, gate: ConsentGate, language: str
 ) -> str:
     """The one-click link of a message: withdraw its purpose (D6). Idempotent; returns the
     purpose withdrawn."""
-    with uow as work:
+    at = ctx.clock.now()
+    with ctx.uow() as work:
         found = work.consent.unsubscribe_token(token_hash(token))
         if found is None:
             raise InvalidLink

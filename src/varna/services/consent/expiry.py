@@ -15,7 +15,8 @@ from varna.domain.consent import Channel, ConsentEvent, EventKind
 from varna.domain.consent.expiry import ValidityPolicy
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.ports import ConsentUnitOfWork
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 
 SCHEDULER = "scheduler:consent"
 
@@ -48,19 +49,18 @@ class ExpiryReport:
 
 
 def expire_consents(
-    uow: ConsentUnitOfWork,
+    ctx: ServiceContext[ConsentUnitOfWork],
     command: ExpireCommand,
     *,
     gate: ConsentGate,
     policy: ValidityPolicy,
     actor: str,
-    clock: Clock,
 ) -> ExpiryReport:
     """One transaction: the expired events of every key of the notice and the audit event."""
     as_of = command.as_of
     keys = gate.notice.keys
     counts: Counter[str] = Counter()
-    with uow as work:
+    with ctx.uow() as work:
         work.consent.lock_expiry()
         events: list[ConsentEvent] = []
         for key in keys:
@@ -82,7 +82,7 @@ def expire_consents(
                     target="consent_events",
                     details={"as_of": as_of.isoformat(), "expired": dict(sorted(counts.items()))},
                 ),
-                at=clock.now(),
+                at=ctx.clock.now(),
             )
             work.commit()
     return ExpiryReport(
@@ -97,9 +97,9 @@ def expire_consents(
 
 
 def daily_expiry_job(
-    uow: ConsentUnitOfWork, *, gate: ConsentGate, policy: ValidityPolicy, clock: Clock
+    ctx: ServiceContext[ConsentUnitOfWork], *, gate: ConsentGate, policy: ValidityPolicy
 ) -> ExpiryReport:
     """What the worker runs once a day (and at its start): expire what has lapsed by now.
     Safe when several workers run it at once (the store serialises the sweeps)."""
-    command = ExpireCommand(as_of=clock.now())
-    return expire_consents(uow, command, gate=gate, policy=policy, actor=SCHEDULER, clock=clock)
+    command = ExpireCommand(as_of=ctx.clock.now())
+    return expire_consents(ctx, command, gate=gate, policy=policy, actor=SCHEDULER)

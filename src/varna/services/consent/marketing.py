@@ -21,6 +21,7 @@ from varna.services.consent.decisions import token_hash
 from varna.services.consent.gate import ConsentGate, NotConsentBased
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ConsentUnitOfWork, Mailer, QueuedMessage
+from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, iter_chunks
 
 MAIL_PURPOSES = ("newsletter", "direct_marketing", "customer_surveys")
@@ -84,7 +85,7 @@ class SendReport:
 
 
 def send_marketing(
-    uow: ConsentUnitOfWork,
+    ctx: ServiceContext[ConsentUnitOfWork],
     purpose: str,
     template: MailTemplate,
     *,
@@ -93,14 +94,14 @@ def send_marketing(
     base_url: str,
     mailer: Mailer | None,
     actor: str,
-    at: datetime,
 ) -> SendReport:
     if purpose not in MAIL_PURPOSES:
         raise InputRefused(f"a send is for one of {', '.join(MAIL_PURPOSES)}", field="purpose")
     if not gate.catalog.purpose(purpose).consent_required:
         raise NotConsentBased(purpose)
     base = base_url.rstrip("/")
-    with uow as work:
+    at = ctx.clock.now()
+    with ctx.uow() as work:
         gate.publish(work, at=at)
         versions = gate.valid_versions(work, purpose)
         given_after = gate.validity.given_before(purpose, at)  # older consents have lapsed
@@ -151,7 +152,7 @@ def send_marketing(
         work.commit()
     delivered = 0
     if mailer is not None:
-        delivered = deliver(uow, ids, mailer=mailer, at=at)
+        delivered = deliver(ctx.uow(), ids, mailer=mailer, at=at)
     return SendReport(purpose=purpose, sent=len(ids), delivered=delivered, skipped=dict(skipped))
 
 

@@ -42,9 +42,10 @@ from varna.domain.notices import (
     recipient_message,
 )
 from varna.services.consent.ports import Mailer, OutgoingMail
+from varna.services.context import ServiceContext
 from varna.services.mail.outbox import KeptMail
 from varna.services.notices.ports import NoticeUnitOfWork
-from varna.services.ports import AuditEvent, Clock
+from varna.services.ports import AuditEvent
 
 if TYPE_CHECKING:  # requests' ports import the subject ports, which import these
     from varna.services.requests.ports import JobQueue
@@ -86,16 +87,15 @@ def wake_delivery(jobs: JobQueue, key: str, *, at: datetime) -> None:
 
 
 def deliver_notices(
-    uow: NoticeUnitOfWork,
-    catalog: Catalog,
+    ctx: ServiceContext[NoticeUnitOfWork],
     command: NotifyCommand,
     *,
     actor: str,
-    clock: Clock,
     mailer: Mailer | None,
 ) -> NotifyReport:
     """Send every due notice once: through ``mailer`` (SMTP), or without one into the mail
     outbox, in each notice's own transaction."""
+    uow, catalog, clock = ctx.uow(), ctx.catalog, ctx.clock
     sent: Counter[str] = Counter()
     not_sent: Counter[str] = Counter()
     sender = _sender(catalog)
@@ -187,11 +187,11 @@ def _sender(catalog: Catalog) -> Sender:
                   authority.website)  # fmt: skip
 
 
-def retry_tomorrow(uow: NoticeUnitOfWork, *, clock: Clock) -> bool:
+def retry_tomorrow(ctx: ServiceContext[NoticeUnitOfWork]) -> bool:
     """The daily catch-up: while notices wait (no address yet, the mail server away), a run
     is queued for the next midnight (UTC), once per day."""
-    tomorrow = clock.now().date() + timedelta(days=1)
-    with uow as work:
+    tomorrow = ctx.clock.now().date() + timedelta(days=1)
+    with ctx.uow() as work:
         added = work.jobs.enqueue(DAILY_TASK, f"{DAILY_TASK}:{tomorrow.isoformat()}",
                                   request_id=None,
                                   at=datetime.combine(tomorrow, time(), tzinfo=UTC))  # fmt: skip

@@ -16,6 +16,7 @@ from varna.domain.notices import (
     UNKNOWN_KIND,
     UnsentNotice,
 )
+from varna.services.context import ServiceContext
 from varna.services.notices.ports import NoticeUnitOfWork
 
 SHOWN = 200
@@ -49,12 +50,12 @@ class NoticeLine:
 
 
 def unsent_notices(
-    uow: NoticeUnitOfWork, catalog: Catalog, *, limit: int = SHOWN
+    ctx: ServiceContext[NoticeUnitOfWork], *, limit: int = SHOWN
 ) -> list[NoticeLine]:
     """The notices not sent yet, failed ones first, in words for the console."""
-    with uow as work:
+    with ctx.uow() as work:
         notices = work.notices.unsent(limit=limit)
-    return [_line(n, catalog) for n in notices]
+    return [_line(n, ctx.catalog) for n in notices]
 
 
 def _line(notice: UnsentNotice, catalog: Catalog) -> NoticeLine:

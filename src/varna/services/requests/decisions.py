@@ -13,7 +13,8 @@ from varna.domain.requests.kinds import OPEN_STATES, RequestState
 from varna.domain.requests.lifecycle import check_refusal, check_transition
 from varna.domain.scan import SpecialPolicy
 from varna.services.consent.ports import OutgoingMail
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 from varna.services.requests.guarded import guard_details, record_guard_events
 from varna.services.requests.intake import STOCKHOLM, receipt_date
 from varna.services.requests.messages import extension_mail, refusal_mail
@@ -40,9 +41,16 @@ def _open(uow: RequestUnitOfWork, request_id: int) -> RequestRecord:
 
 
 def extend_request(
-    uow: RequestUnitOfWork, request_id: int, *, months: int, reason: str, actor: str,
-    clock: Clock, mailer: Mailer | None, special_policy: SpecialPolicy,
-) -> Decision:  # fmt: skip
+    ctx: ServiceContext[RequestUnitOfWork],
+    request_id: int,
+    *,
+    months: int,
+    reason: str,
+    actor: str,
+    mailer: Mailer | None,
+    special_policy: SpecialPolicy,
+) -> Decision:
+    uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
     guarded = guard_details(uow, reason.strip(), actor=actor, at=now, policy=special_policy,
                             today=receipt_date(clock), field="reason")  # fmt: skip
@@ -73,10 +81,17 @@ def extend_request(
 
 
 def refuse_request(
-    uow: RequestUnitOfWork, request_id: int, *, ground: str | None, reason: str | None,
-    actor: str, clock: Clock, mailer: Mailer | None, special_policy: SpecialPolicy,
-) -> Decision:  # fmt: skip
+    ctx: ServiceContext[RequestUnitOfWork],
+    request_id: int,
+    *,
+    ground: str | None,
+    reason: str | None,
+    actor: str,
+    mailer: Mailer | None,
+    special_policy: SpecialPolicy,
+) -> Decision:
     parsed = check_refusal(ground, reason)
+    uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
     guarded = guard_details(
         uow, (reason or "").strip(), actor=actor, at=now, policy=special_policy,
@@ -103,9 +118,14 @@ def refuse_request(
 
 
 def complete_request(
-    uow: RequestUnitOfWork, request_id: int, *, note: str | None, actor: str, clock: Clock,
+    ctx: ServiceContext[RequestUnitOfWork],
+    request_id: int,
+    *,
+    note: str | None,
+    actor: str,
     special_policy: SpecialPolicy,
-) -> Decision:  # fmt: skip
+) -> Decision:
+    uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
     guarded = guard_details(
         uow, (note or "").strip(), actor=actor, at=now, policy=special_policy,

@@ -29,6 +29,7 @@ from varna.domain.requests.identity import IDENTITY, NEEDS_CHECKING_REASON, Iden
 from varna.domain.requests.kinds import RequestKind, RequestState
 from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
 from varna.services.consent.ports import OutgoingMail
+from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.identity import (
     EmailCodeProof,
@@ -64,16 +65,30 @@ STAFF_KINDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class RequestContext:
-    """What the handlers need, wired by the composition root."""
+    """What the handlers need, wired by the composition root: the service context and what
+    the answers need besides (the mail, the address of the download links). It is a service
+    context itself, so it can be handed on to the use cases it runs."""
 
-    uow: Callable[[], RequestUnitOfWork]
-    catalog: Catalog
-    clock: Clock
-    secret: bytes
+    service: ServiceContext[RequestUnitOfWork]
     mailer: Mailer | None
     public_url: str
     pause_seconds: float = 0.0  # between "in progress" and the work (VARNA_JOB_PAUSE_SECONDS)
     identity: IdentityProof = field(default_factory=EmailCodeProof)
+
+    def uow(self) -> RequestUnitOfWork:
+        return self.service.uow()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.service.catalog
+
+    @property
+    def clock(self) -> Clock:
+        return self.service.clock
+
+    @property
+    def secret(self) -> bytes:
+        return self.service.secret
 
 
 def _plain(value: Any) -> Any:

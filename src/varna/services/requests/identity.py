@@ -22,7 +22,8 @@ from varna.domain.requests.identity import (
 )
 from varna.domain.requests.kinds import RequestState
 from varna.domain.subjects.keys import PERSON_ID, SIM_KINDS, SubjectKey
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 from varna.services.requests.intake import EXECUTE_TASK
 from varna.services.requests.ports import IdentityProof, RequestRecord, RequestUnitOfWork
 from varna.services.subjects.common import resolve
@@ -104,13 +105,13 @@ class IdentityNotWaiting(VarnaError):
 
 
 def run_for_proven_person(
-    uow: RequestUnitOfWork, request_id: int, *, actor: str, clock: Clock
+    ctx: ServiceContext[RequestUnitOfWork], request_id: int, *, actor: str
 ) -> str:
     """Staff, having checked the person's identity by other means: run the request for the
     person the confirmed e-mail address proves, and for no one the typed identifiers name.
     One transaction with the timeline event, the audit event and the job. Returns the state."""
-    now = clock.now()
-    with uow:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
         record = uow.requests.get(request_id)
         if record is None or identity_of(record.outcome) != IdentityStatus.NEEDS_CHECKING:
             raise IdentityNotWaiting(request_id)

@@ -39,6 +39,7 @@ from varna.domain.requests.kinds import RequestKind, RequestState
 from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SIM_KINDS, normalise
 from varna.services.consent.ports import OutgoingMail
+from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.guarded import guard_details, record_guard_events
 from varna.services.requests.messages import code_mail
@@ -130,13 +131,11 @@ def verified_key(email: str, *, secret: bytes) -> str:
 
 
 def submit_request(
-    uow: RequestUnitOfWork,
+    ctx: ServiceContext[RequestUnitOfWork],
     command: IntakeCommand,
     *,
     actor: str,
     client: str,
-    clock: Clock,
-    secret: bytes,
     mailer: Mailer | None,
     verify_url: str,
     special_policy: SpecialPolicy,
@@ -157,6 +156,7 @@ def submit_request(
                                field=name)  # fmt: skip
         if raw and raw.strip():
             identifiers[name] = normalise(name, raw).value
+    uow, clock, secret = ctx.uow(), ctx.clock, ctx.secret
     now = clock.now()
     keys = [client_key(client, secret=secret, purpose="request-client"),
             verified_key(email, secret=secret)]  # fmt: skip
@@ -206,15 +206,20 @@ class Verified(StrEnum):
 
 
 def verify_request(
-    uow: RequestUnitOfWork, reference: str, code: str, *, client: str, clock: Clock,
-    secret: bytes, limits: IntakeLimits = IntakeLimits(),  # noqa: B008 - frozen
-) -> Verified:  # fmt: skip
+    ctx: ServiceContext[RequestUnitOfWork],
+    reference: str,
+    code: str,
+    *,
+    client: str,
+    limits: IntakeLimits = IntakeLimits(),  # noqa: B008 - frozen
+) -> Verified:
     """Check the code of the request named ``reference``, tried from ``client``; on success
     the request is verified and its job enqueued, atomically.
 
     Raises :class:`TooManyTries` when this client has failed too often (on this request or
     on all together), before the code is even compared; :class:`CodeRejected` otherwise."""
-    now = clock.now()
+    uow, secret = ctx.uow(), ctx.secret
+    now = ctx.clock.now()
     since = now - limits.window
     from_client = client_key(client, secret=secret, purpose="verify-client")
     on_request = client_key(f"{client} {reference}", secret=secret, purpose="verify-pair")

@@ -16,7 +16,8 @@ from datetime import timedelta
 
 from varna.domain.errors import InputRefused, VarnaError
 from varna.domain.requests.codes import hash_secret, new_token
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 from varna.services.requests.ports import Passwords, RequestUnitOfWork, StaffAccount
 
 ROLES = ("privacy_officer", "support")
@@ -47,9 +48,14 @@ class Session:
 
 
 def create_account(
-    uow: RequestUnitOfWork, login: str, role: str, password: str, *, passwords: Passwords,
-    actor: str, clock: Clock,
-) -> int:  # fmt: skip
+    ctx: ServiceContext[RequestUnitOfWork],
+    login: str,
+    role: str,
+    password: str,
+    *,
+    passwords: Passwords,
+    actor: str,
+) -> int:
     if role not in ROLES:
         raise InputRefused(f"role must be one of {', '.join(ROLES)}", field="role")
     if len(password) < MIN_PASSWORD:
@@ -58,8 +64,8 @@ def create_account(
     login = login.strip()
     if not login:
         raise InputRefused("a login is required", field="login")
-    now = clock.now()
-    with uow:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
         if uow.staff.account(login) is not None:
             raise InputRefused("this login exists already", field="login")
         account_id = uow.staff.add_account(login, role, passwords.hash(password), now)
@@ -70,17 +76,22 @@ def create_account(
 
 
 def log_in(
-    uow: RequestUnitOfWork, login: str, password: str, *, passwords: Passwords, clock: Clock,
-    secret: bytes, client: str = "",
-) -> Session:  # fmt: skip
+    ctx: ServiceContext[RequestUnitOfWork],
+    login: str,
+    password: str,
+    *,
+    passwords: Passwords,
+    client: str = "",
+) -> Session:
     """A new session for ``login``, or :class:`LoginRefused` (wrong login or password, the
     same answer in the same time) or :class:`LoginThrottled`. ``client`` is the address the
     attempt comes from."""
-    now = clock.now()
+    secret = ctx.secret
+    now = ctx.clock.now()
     login = login.strip()
     by_login = hash_secret(login.casefold(), key=secret, purpose="staff-login")
     by_client = hash_secret(client, key=secret, purpose="staff-login-client")
-    with uow:
+    with ctx.uow() as uow:
         since = now - LOGIN_WINDOW
         if any(uow.requests.intake_count(key, since) >= LOGIN_TRIES
                for key in (by_login, by_client)):  # fmt: skip
@@ -105,18 +116,16 @@ def log_in(
     return Session(token, account)
 
 
-def session_account(
-    uow: RequestUnitOfWork, token: str, *, clock: Clock, secret: bytes
-) -> StaffAccount | None:
-    with uow:
+def session_account(ctx: ServiceContext[RequestUnitOfWork], token: str) -> StaffAccount | None:
+    with ctx.uow() as uow:
         return uow.staff.session_account(
-            hash_secret(token, key=secret, purpose="session"), clock.now()
+            hash_secret(token, key=ctx.secret, purpose="session"), ctx.clock.now()
         )
 
 
-def log_out(uow: RequestUnitOfWork, token: str, *, secret: bytes) -> None:
-    with uow:
-        uow.staff.end_session(hash_secret(token, key=secret, purpose="session"))
+def log_out(ctx: ServiceContext[RequestUnitOfWork], token: str) -> None:
+    with ctx.uow() as uow:
+        uow.staff.end_session(hash_secret(token, key=ctx.secret, purpose="session"))
         uow.commit()
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from varna.catalog import Catalog
 from varna.domain.retention.holds import HoldScope
 from varna.domain.retention.instructions import ControllerInstruction
 from varna.domain.retention.interest import InterestDecision
-from varna.services.ports import Clock
+from varna.services.context import ServiceContext
 from varna.services.retention.ports import RetentionUnitOfWork, RunRecord, VaultEntry
 from varna.services.retention.sweep import SweepCommand, TargetLine, plan_sweep
 
@@ -34,13 +33,12 @@ class Dashboard:
 
 
 def retention_dashboard(
-    uow: RetentionUnitOfWork, catalog: Catalog, *, clock: Clock, k: int, usage_totals: bool
+    ctx: ServiceContext[RetentionUnitOfWork], *, k: int, usage_totals: bool
 ) -> Dashboard:
-    today = clock.now().date()
-    with uow:
-        _, lines = plan_sweep(
-            uow, catalog, SweepCommand(as_of=today, k=k, usage_totals=usage_totals), clock=clock
-        )
+    today = ctx.clock.now().date()
+    with ctx.uow() as uow:
+        command = SweepCommand(as_of=today, k=k, usage_totals=usage_totals)
+        _, lines = plan_sweep(uow, ctx.catalog, command, clock=ctx.clock)
         return Dashboard(
             as_of=today,
             lines=lines,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from varna.domain.errors import VarnaError
 from varna.domain.retention.instructions import ControllerInstruction, check_instruction
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 from varna.services.retention.ports import RetentionUnitOfWork
 
 
@@ -27,7 +28,7 @@ class InstructCommand:
 
 
 def instruct_retention(
-    uow: RetentionUnitOfWork, command: InstructCommand, *, actor: str, clock: Clock
+    ctx: ServiceContext[RetentionUnitOfWork], command: InstructCommand, *, actor: str
 ) -> ControllerInstruction:
     """Record the next version of the customer's instruction; refused (nothing changed) when
     a field is out of range or the customer is unknown."""
@@ -39,8 +40,8 @@ def instruct_retention(
         reference=reference,
         after_contract_days=command.after_contract_days,
     )
-    now = clock.now()
-    with uow:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
         if not uow.retention.is_customer(command.customer_id):
             raise UnknownCustomer(
                 f"--customer {command.customer_id}: no customer organisation has this id"

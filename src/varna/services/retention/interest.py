@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from varna.catalog import Catalog
 from varna.domain.errors import VarnaError
 from varna.domain.retention.interest import check_decision
 from varna.domain.scan import SpecialPolicy
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 from varna.services.retention.ports import RetentionUnitOfWork
 from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
 
@@ -21,20 +21,19 @@ class HoldNotFound(VarnaError, LookupError):
 
 
 def decide_legitimate_interest(
-    uow: RetentionUnitOfWork,
-    catalog: Catalog,
+    ctx: ServiceContext[RetentionUnitOfWork],
     *,
     category: str,
     reason: str,
     end_date: date | None,
     actor: str,
-    clock: Clock,
     special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> int:
     """Record the decision; its reason passes the intake guard first (C2, C3)."""
-    now = clock.now()
+    uow = ctx.uow()
+    now = ctx.clock.now()
     until = check_decision(
-        catalog, category=category, reason=reason, end_date=end_date, decided_on=now.date()
+        ctx.catalog, category=category, reason=reason, end_date=end_date, decided_on=now.date()
     )
     guarded = guard_or_refuse(uow, reason.strip(), table=TABLE, field="reason", actor=actor,
                               at=now, policy=special_policy, today=now.date())  # fmt: skip
@@ -62,10 +61,10 @@ def decide_legitimate_interest(
 
 
 def reapprove_hold(
-    uow: RetentionUnitOfWork, hold_id: int, *, review_date: date, actor: str, clock: Clock
+    ctx: ServiceContext[RetentionUnitOfWork], hold_id: int, *, review_date: date, actor: str
 ) -> None:
-    now = clock.now()
-    with uow:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
         if not uow.retention.reapprove_hold(hold_id, review_date):
             raise HoldNotFound(f"no active legal hold {hold_id}")
         uow.audit.record(

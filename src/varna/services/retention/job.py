@@ -3,25 +3,18 @@ It is idempotent per sweep day: a second call resumes or finds nothing due."""
 
 from __future__ import annotations
 
-from varna.catalog import Catalog
-from varna.services.ports import Clock
-from varna.services.retention.sweep import SweepCommand, SweepReport, UowFactory, run_sweep
+from varna.services.context import ServiceContext
+from varna.services.retention.ports import RetentionUnitOfWork
+from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
 
 SCHEDULER = "scheduler:retention"
 
 
 def daily_retention_job(
-    uow_factory: UowFactory,
-    catalog: Catalog,
-    *,
-    clock: Clock,
-    secret: bytes,
-    batch_rows: int,
-    k: int,
-    usage_totals: bool,
+    ctx: ServiceContext[RetentionUnitOfWork], *, batch_rows: int, k: int, usage_totals: bool
 ) -> SweepReport:
     """Sweep what is due today (UTC)."""
     command = SweepCommand(
-        as_of=clock.now().date(), batch_rows=batch_rows, k=k, usage_totals=usage_totals
+        as_of=ctx.clock.now().date(), batch_rows=batch_rows, k=k, usage_totals=usage_totals
     )
-    return run_sweep(uow_factory, catalog, command, actor=SCHEDULER, clock=clock, secret=secret)
+    return run_sweep(ctx, command, actor=SCHEDULER)

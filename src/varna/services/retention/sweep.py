@@ -14,6 +14,7 @@ from typing import Any
 
 from varna.catalog import Catalog
 from varna.domain.retention.targets import Action, Target, TargetKind
+from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.extracts import drop_lapsed_extracts
 from varna.services.retention.context import SweepDay, sweep_day, with_run
@@ -148,17 +149,15 @@ def _batch(
 
 
 def run_sweep(
-    uow_factory: UowFactory,
-    catalog: Catalog,
+    ctx: ServiceContext[RetentionUnitOfWork],
     command: SweepCommand,
     *,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     on_progress: Progress | None = None,
     on_plan: Callable[[SweepReport], None] | None = None,
 ) -> SweepReport:
     """Plan, then (unless a dry run) release lapsed holds and sweep every target in batches."""
+    uow_factory, catalog, clock, secret = ctx.uow, ctx.catalog, ctx.clock, ctx.secret
     with uow_factory() as uow:
         day, lines = plan_sweep(uow, catalog, command, clock=clock)
         report = SweepReport(command.as_of, command.dry_run, lines)

@@ -9,7 +9,8 @@ from typing import Any
 
 from varna.domain.errors import VarnaError
 from varna.domain.retention.vault import VaultAccessRefused, may_read_vault
-from varna.services.ports import AuditEvent, Clock
+from varna.services.context import ServiceContext
+from varna.services.ports import AuditEvent
 from varna.services.retention.ports import RetentionUnitOfWork, VaultEntry
 
 
@@ -18,13 +19,13 @@ class UnknownVaultEntry(VarnaError, LookupError):
 
 
 def read_vault_entry(
-    uow: RetentionUnitOfWork, entry_id: int, *, actor: str, role: str, clock: Clock
+    ctx: ServiceContext[RetentionUnitOfWork], entry_id: int, *, actor: str, role: str
 ) -> Mapping[str, Any]:
     """The moved rows of one entry; raises VaultAccessRefused (after recording the refusal)
     for any role but the privacy officer's."""
-    now = clock.now()
+    now = ctx.clock.now()
     allowed = may_read_vault(role)
-    with uow:
+    with ctx.uow() as uow:
         payload = uow.retention.vault_payload(entry_id) if allowed else None
         if allowed and payload is None:
             raise UnknownVaultEntry(f"no evidence vault entry {entry_id}")

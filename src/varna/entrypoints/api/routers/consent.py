@@ -23,6 +23,12 @@ from fastapi import (
 from fastapi.responses import JSONResponse
 
 from varna.bootstrap import Container
+from varna.bootstrap.consent import (
+    deliver_link,
+    link_person,
+    run_ask_for_link,
+    validity_policy,
+)
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.schemas.consent import (
@@ -39,12 +45,6 @@ from varna.entrypoints.api.schemas.consent import (
     PurposePublic,
 )
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.consent_wiring import (
-    deliver_link,
-    link_person,
-    run_ask_for_link,
-    validity_policy,
-)
 from varna.services.consent.center_links import AskForLink, TooManyAsks, TooManyAsksFromClient
 from varna.services.consent.decisions import (
     Decisions,
@@ -149,7 +149,7 @@ def banner_decision(
     response.headers.update(CORS)
     gate = container.consent_gate
     states = record_decisions(
-        container.uow(),
+        container,
         Decisions(
             subject=ConsentSubject.browser(body.browser_id),
             choices={cookie_key(k): v for k, v in body.choices.items()},
@@ -160,7 +160,6 @@ def banner_decision(
         ),
         gate=gate,
         actor="browser",
-        at=container.clock.now(),
     )
     return states_public(gate.notice.version, states)
 
@@ -214,7 +213,7 @@ def person_consents(link: str, container: ContainerDep) -> ConsentStatesPublic:
     """The consents of the person the privacy-center link belongs to."""
     subject = _person(container, link)
     gate = container.consent_gate
-    states = consent_states(container.uow(), subject, gate=gate, at=container.clock.now())
+    states = consent_states(container, subject, gate=gate)
     return states_public(gate.notice.version, states)
 
 
@@ -226,7 +225,7 @@ def change_person_consents(
     subject = _person(container, link)
     gate = container.consent_gate
     states = record_decisions(
-        container.uow(),
+        container,
         Decisions(
             subject=subject,
             choices=body.choices,
@@ -239,7 +238,6 @@ def change_person_consents(
         ),
         gate=gate,
         actor=subject.reference,
-        at=container.clock.now(),
     )
     return states_public(gate.notice.version, states)
 
@@ -251,7 +249,7 @@ def receipt(
     """A consent receipt (Kantara Consent Receipt v1.1 fields) as a JSON download."""
     subject = _person(container, link)
     gate, now = container.consent_gate, container.clock.now()
-    states = consent_states(container.uow(), subject, gate=gate, at=now)
+    states = consent_states(container, subject, gate=gate)
     body: dict[str, Any] = consent_receipt(
         container.catalog,
         subject,

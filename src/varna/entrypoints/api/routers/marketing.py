@@ -1,6 +1,6 @@
 """Marketing sends over the API, for the privacy officer (C5, D6, D8, R-LB-05).
 
-The same use case as ``varna marketing send`` (:func:`varna.entrypoints.consent_wiring.run_send`).
+The same use case as ``varna marketing send`` (:func:`varna.bootstrap.consent.run_send`).
 Authentication is the admin console's staff session cookie; because a cookie travels with
 any request the browser makes, a send also needs two things a cross-site page cannot forge:
 
@@ -23,8 +23,8 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from varna.bootstrap import Container
+from varna.bootstrap.consent import run_send
 from varna.entrypoints.api.deps import get_container
-from varna.entrypoints.consent_wiring import run_send
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, StaffSession, current_staff
 from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 

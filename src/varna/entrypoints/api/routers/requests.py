@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from varna.bootstrap import Container
+from varna.bootstrap.requests import intake_limits, request_context
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.schemas.requests import (
     RequestCreate,
@@ -20,7 +21,6 @@ from varna.entrypoints.api.schemas.requests import (
     VerifyResult,
 )
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.requests_wiring import intake_limits, request_context
 from varna.services.requests.execute import download
 from varna.services.requests.intake import (
     CodeRejected,
@@ -40,21 +40,16 @@ RECEIVED_MESSAGE = (
 GONE = "this link has expired or was used"
 
 
-def _secret(container: Container) -> bytes:
-    return container.settings.secret_key.get_secret_value().encode("utf-8")
-
-
 def submit(
     container: Container, body: RequestCreate, *, actor: str, client: str
 ) -> RequestReceived:
     try:
         receipt = submit_request(
-            container.uow(),
+            container,
             IntakeCommand(body.kind, body.email, {str(k): v for k, v in body.identifiers.items()},
                           body.details,
                           body.language),
-            actor=actor, client=client, clock=container.clock, secret=_secret(container),
-            mailer=container.mailer(),
+            actor=actor, client=client, mailer=container.mailer(),
             verify_url=f"{container.settings.public_url.rstrip('/')}/privacy/requests/verify",
             special_policy=container.settings.scan_special_policy,
             limits=intake_limits(container),
@@ -83,8 +78,8 @@ def verify(
 ) -> VerifyResult:
     try:
         state = verify_request(
-            container.uow(), request_id, body.code, client=client_of(request),
-            clock=container.clock, secret=_secret(container), limits=intake_limits(container),
+            container, request_id, body.code, client=client_of(request),
+            limits=intake_limits(container),
         )  # fmt: skip
     except TooManyTries as exc:
         raise HTTPException(status_code=429, detail=str(exc)) from None

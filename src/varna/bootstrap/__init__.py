@@ -1,10 +1,14 @@
-"""Composition root: the only module that knows both services and adapters."""
+"""Composition root: the only package that knows both services and adapters.
+
+The container lives here; the wiring of the use cases that several entry points share is in
+the submodules (:mod:`.consent`, :mod:`.requests`, :mod:`.notices`, :mod:`.extracts`), which
+an entry point imports when it needs them."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -23,6 +27,8 @@ from varna.config import PlaceholderSecretError, Settings
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ProcessingVeto
+from varna.services.ports import Clock
+from varna.services.requests.ports import Passwords
 from varna.services.subjects.vetoes import SubjectRightsVeto
 
 
@@ -38,7 +44,7 @@ class Container:
     settings: Settings
     engine: Engine
     catalog: Catalog
-    clock: SystemClock = field(default_factory=SystemClock)
+    clock: Clock = field(default_factory=SystemClock)
 
     @cached_property
     def secret(self) -> bytes:
@@ -51,7 +57,19 @@ class Container:
             catalog=self.catalog,
         )
 
-    # -- consent (issue 5) ---------------------------------------------------------------
+    def with_clock(self, clock: Clock) -> Container:
+        """The same wiring (engine, catalogue, settings) read at another clock."""
+        return replace(self, clock=clock)
+
+    @cached_property
+    def passwords(self) -> Passwords:
+        """The staff password hasher (argon2id); imported when first used, as only the
+        sign-in and the account commands need it."""
+        from varna.adapters.passwords import Argon2Passwords
+
+        return Argon2Passwords()
+
+    # -- consent -------------------------------------------------------------------------
     @cached_property
     def consent_gate(self) -> ConsentGate:
         """The one consent gate of the process, with the vetoes of the subject engine."""

@@ -25,8 +25,7 @@ class NoticesWaiting(RuntimeError):
 def run_notify(container: Container, command: NotifyCommand, *, actor: str) -> NotifyReport:
     """Deliver the due notices: by SMTP when VARNA_SMTP_HOST is set, otherwise into the mail
     outbox, each in the transaction that marks its notice sent."""
-    return deliver_notices(container.uow(), container.catalog, command, actor=actor,
-                           clock=container.clock, mailer=container.smtp_mailer())  # fmt: skip
+    return deliver_notices(container, command, actor=actor, mailer=container.smtp_mailer())
 
 
 def notice_jobs(container: Container) -> dict[str, Callable[[int | None], None]]:
@@ -36,7 +35,7 @@ def notice_jobs(container: Container) -> dict[str, Callable[[int | None], None]]
     def deliver(_: int | None) -> None:
         report = run_notify(container, NotifyCommand(), actor=WORKER_ACTOR)
         if report.not_sent:
-            retry_tomorrow(container.uow(), clock=container.clock)
+            retry_tomorrow(container)
         if report.failed:
             raise NoticesWaiting(f"{report.failed} notices not sent; retried later")
 

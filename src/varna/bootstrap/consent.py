@@ -1,5 +1,5 @@
 """Wiring of the consent use cases for one container, shared by the CLI, the API and the
-worker, so each use case has one code path whichever entry point starts it (issue 5)."""
+worker, so each use case has one code path whichever entry point starts it."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def run_send(
 ) -> SendReport:
     """A marketing send: only people who pass the gate; SMTP after the commit when set."""
     return send_marketing(
-        container.uow(),
+        container,
         purpose,
         template,
         gate=container.consent_gate,
@@ -41,7 +41,6 @@ def run_send(
         base_url=container.settings.public_url,
         mailer=container.smtp_mailer(),  # without SMTP the messages stay queued in the outbox
         actor=actor,
-        at=container.clock.now(),
     )
 
 
@@ -54,22 +53,18 @@ def validity_policy(container: Container) -> ValidityPolicy:
 def run_expiry(container: Container, command: ExpireCommand, *, actor: str) -> ExpiryReport:
     """The expiry sweep as of ``command.as_of``."""
     return expire_consents(
-        container.uow(),
+        container,
         command,
         gate=container.consent_gate,
         policy=validity_policy(container),
         actor=actor,
-        clock=container.clock,
     )
 
 
 def daily_expiry(container: Container) -> ExpiryReport:
     """The daily expiry sweep, as of now."""
     return daily_expiry_job(
-        container.uow(),
-        gate=container.consent_gate,
-        policy=validity_policy(container),
-        clock=container.clock,
+        container, gate=container.consent_gate, policy=validity_policy(container)
     )
 
 
@@ -104,21 +99,13 @@ def start_daily_expiry(
 
 def link_person(container: Container, link: str) -> int:
     """The person of a privacy-center link (signed, or asked for by e-mail); InvalidLink."""
-    return person_of_link(
-        container.uow(), link, links=container.access_links, at=container.clock.now()
-    )
+    return person_of_link(container, link, links=container.access_links)
 
 
 def run_ask_for_link(container: Container, command: AskForLink, *, client: str) -> LinkAsked:
     """Check and log an ask for a privacy-center link (the same work for any address);
     ``client`` is the asker's network address."""
-    return ask_for_link(
-        container.uow(),
-        command,
-        client=client,
-        secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
-        clock=container.clock,
-    )
+    return ask_for_link(container, command, client=client)
 
 
 def deliver_link(container: Container, asked: LinkAsked, *, actor: str) -> None:
@@ -126,12 +113,10 @@ def deliver_link(container: Container, asked: LinkAsked, *, actor: str) -> None:
     type only (mail errors can quote the address); the person may ask again."""
     try:
         send_link(
-            container.uow(),
+            container,
             asked,
-            catalog=container.catalog,
             base_url=container.settings.public_url,
             mailer=container.mailer(),
-            clock=container.clock,
             actor=actor,
         )
     except Exception as exc:  # noqa: BLE001 - after the answer, nobody else to tell

@@ -1,4 +1,4 @@
-"""Wiring of the request use cases and the job worker for one container (issue 4)."""
+"""Wiring of the request use cases and the job worker for one container."""
 
 from __future__ import annotations
 
@@ -9,18 +9,15 @@ from datetime import timedelta
 
 from varna.adapters.jobs import JobWorker, start_in_process
 from varna.bootstrap import Container
-from varna.entrypoints.consent_wiring import start_daily_expiry
-from varna.entrypoints.notices_wiring import notice_jobs
+from varna.bootstrap.consent import start_daily_expiry
+from varna.bootstrap.notices import notice_jobs
 from varna.services.requests.execute import RequestContext, handlers
 from varna.services.requests.intake import IntakeLimits
 
 
 def request_context(container: Container) -> RequestContext:
     return RequestContext(
-        uow=container.uow,
-        catalog=container.catalog,
-        clock=container.clock,
-        secret=container.settings.secret_key.get_secret_value().encode("utf-8"),
+        container,
         mailer=container.mailer(),
         public_url=container.settings.public_url,
         pause_seconds=container.settings.job_pause_seconds,
