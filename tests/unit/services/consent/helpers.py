@@ -57,15 +57,13 @@ def decide(
         birth_date,
         personnummer,
     )
-    return record_decisions(
-        ctx.uow(), decisions, gate=gate, actor=who.reference, at=at or ctx.clock.now()
-    )
+    if at is not None:
+        ctx.clock.set(at)
+    return record_decisions(ctx, decisions, gate=gate, actor=who.reference)
 
 
 def states(ctx: FakeContext, gate: ConsentGate, person_id: int) -> dict[str, ConsentState]:
-    return consent_states(
-        ctx.uow(), ConsentSubject.person(person_id), gate=gate, at=ctx.clock.now()
-    )
+    return consent_states(ctx, ConsentSubject.person(person_id), gate=gate)
 
 
 def may(
@@ -78,12 +76,11 @@ def may(
 
 def expire(ctx: FakeContext, gate: ConsentGate, *, dry_run: bool = False) -> ExpiryReport:
     return expire_consents(
-        ctx.uow(),
+        ctx,
         ExpireCommand(ctx.clock.now(), dry_run),
         gate=gate,
         policy=gate.validity,
         actor="scheduler:consent",
-        clock=ctx.clock,
     )
 
 
@@ -96,7 +93,7 @@ def send(
     template: MailTemplate = TEMPLATE,
 ) -> SendReport:
     return send_marketing(
-        ctx.uow(),
+        ctx,
         purpose,
         template,
         gate=gate,
@@ -104,5 +101,4 @@ def send(
         base_url=BASE_URL,
         mailer=mailer,
         actor="staff:1",
-        at=ctx.clock.now(),
     )

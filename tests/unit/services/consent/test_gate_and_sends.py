@@ -224,18 +224,16 @@ def test_the_unsubscribe_link_withdraws_at_once_and_clicking_again_changes_nothi
     send(ctx, gate, mailer=mailer)
     token = mailer.only().body.split("/unsubscribe/")[1].split()[0]
     ctx.clock.advance(minutes=1)
-    assert unsubscribe(ctx.uow(), token, gate=gate, language="sv", at=ctx.clock.now()) == (
-        "newsletter"
-    )
+    assert unsubscribe(ctx, token, gate=gate, language="sv") == "newsletter"
     assert uow.consent.kinds(people["yes"], "newsletter") == ["given", "withdrawn"]
     assert uow.consent.ledger[-1].channel == "unsubscribe"
     assert may(ctx, gate, people["yes"], "newsletter").reason == "withdrawn"
     withdrawn = uow.audit.one("consent.withdrawn")
     assert withdrawn.details == {"purpose": "newsletter", "channel": "unsubscribe"}
-    unsubscribe(ctx.uow(), token, gate=gate, language="sv", at=ctx.clock.now())
+    unsubscribe(ctx, token, gate=gate, language="sv")
     assert uow.consent.kinds(people["yes"], "newsletter") == ["given", "withdrawn"]
     with pytest.raises(InvalidLink, match="ask for a new one"):
-        unsubscribe(ctx.uow(), "forged", gate=gate, language="sv", at=ctx.clock.now())
+        unsubscribe(ctx, "forged", gate=gate, language="sv")
 
 
 def test_a_send_is_for_a_mail_purpose_and_a_template_needs_a_subject_and_a_body(
@@ -258,11 +256,9 @@ def test_a_send_is_for_a_mail_purpose_and_a_template_needs_a_subject_and_a_body(
 
 def _ask(ctx: FakeContext, email: str, client: str = "198.51.100.7", **limits: int) -> LinkAsked:
     return ask_for_link(
-        ctx.uow(),
+        ctx,
         AskForLink(email),
         client=client,
-        secret=ctx.secret,
-        clock=ctx.clock,
         limits=AskLimits(**limits),
     )
 
@@ -273,12 +269,10 @@ def test_a_link_asked_for_a_known_address_opens_that_persons_consents_only(
     person = uow.directory.add_person(email=EMAIL)
     asked = _ask(ctx, " Anna@Example.com ")
     send_link(
-        ctx.uow(),
+        ctx,
         asked,
-        catalog=ctx.catalog,
         base_url=BASE_URL,
         mailer=mailer,
-        clock=ctx.clock,
         actor="subject",
     )
     mail = mailer.only()
@@ -286,11 +280,11 @@ def test_a_link_asked_for_a_known_address_opens_that_persons_consents_only(
     token = mail.body.split("/privacy/consents/")[1].split("?")[0]
     assert token not in str(uow.consent.links.issued)  # only its hash is stored
     links = AccessLinks(ctx.secret)
-    assert person_of_link(ctx.uow(), token, links=links, at=ctx.clock.now()) == person
+    assert person_of_link(ctx, token, links=links) == person
     assert uow.audit.one("consent.link_sent").target == f"person:{person}"
     ctx.clock.advance(hours=24, seconds=1)
     with pytest.raises(InvalidLink):
-        person_of_link(ctx.uow(), token, links=links, at=ctx.clock.now())
+        person_of_link(ctx, token, links=links)
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(
@@ -298,12 +292,10 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
 ) -> None:
     asked = _ask(ctx, "nobody@example.com")
     send_link(
-        ctx.uow(),
+        ctx,
         asked,
-        catalog=ctx.catalog,
         base_url=BASE_URL,
         mailer=mailer,
-        clock=ctx.clock,
         actor="subject",
     )
     assert mailer.sent == [] and uow.consent.links.issued == {} and uow.audit.entries == []
@@ -328,9 +320,9 @@ def test_asks_are_limited_per_address_and_per_client(ctx: FakeContext, uow: Fake
 def test_a_signed_link_from_a_message_is_checked_and_expires(ctx: FakeContext) -> None:
     links = AccessLinks(ctx.secret, lifetime=timedelta(days=1))
     token = links.issue(7, at=ctx.clock.now())
-    assert person_of_link(ctx.uow(), token, links=links, at=ctx.clock.now()) == 7
+    assert person_of_link(ctx, token, links=links) == 7
     forged = token.replace("7.", "8.", 1)
     with pytest.raises(InvalidLink):
-        person_of_link(ctx.uow(), forged, links=links, at=ctx.clock.now())
+        person_of_link(ctx, forged, links=links)
     with pytest.raises(InvalidLink):
         links.verify(token, at=ctx.clock.now() + timedelta(days=2))

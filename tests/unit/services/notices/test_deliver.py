@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.fakes.clock import FakeClock
 from tests.fakes.context import FakeContext
 from tests.fakes.mail import CapturingMailer, FailingMailer
 from tests.fakes.uow import FakeUnitOfWork
@@ -26,11 +25,9 @@ def deliver(
     ctx: FakeContext, mailer: CapturingMailer | FailingMailer | None, limit: int = 1000
 ) -> NotifyReport:
     return deliver_notices(
-        ctx.uow(),
-        ctx.catalog,
+        ctx,
         NotifyCommand(limit),
         actor="worker",
-        clock=ctx.clock,
         mailer=mailer,
     )
 
@@ -91,7 +88,7 @@ def test_a_failed_send_leaves_the_notice_waiting_with_its_reason_d3(
     report = deliver(ctx, failing)
     assert (report.sent, report.failed) == (0, 1) and failing.tries == 1
     assert uow.notices.sent() == [] and "notice.sent" not in uow.audit.actions()
-    (line,) = unsent_notices(ctx.uow(), ctx.catalog)
+    (line,) = unsent_notices(ctx)
     assert (line.state, line.error, line.attempts) == ("failed", "send_failed", 1)
     assert line.to == "the person concerned" and "tried again" in str(line.error_text)
     mailer = CapturingMailer()
@@ -105,7 +102,7 @@ def test_a_notice_without_an_address_waits_and_says_why(
     _lifted(uow, person, "restriction_lifted:1", ctx.clock.now())
     assert deliver(ctx, mailer).not_sent == {"no_address": 1}
     assert mailer.sent == []
-    (line,) = unsent_notices(ctx.uow(), ctx.catalog)
+    (line,) = unsent_notices(ctx)
     assert line.error == "no_address" and "no address" in str(line.error_text)
 
 
@@ -154,10 +151,8 @@ def test_an_art19_notice_names_the_disclosures_and_not_the_person_d4(
     assert "contact" in mail.body and EMAIL not in mail.body and "Anna" not in mail.body
 
 
-def test_the_daily_catch_up_is_queued_once_per_day() -> None:
-    uow = FakeUnitOfWork()
-    clock = FakeClock()
-    assert retry_tomorrow(uow, clock=clock) is True
-    assert retry_tomorrow(uow, clock=clock) is False
+def test_the_daily_catch_up_is_queued_once_per_day(ctx: FakeContext, uow: FakeUnitOfWork) -> None:
+    assert retry_tomorrow(ctx) is True
+    assert retry_tomorrow(ctx) is False
     (job,) = uow.jobs.jobs.values()
     assert job.task == "deliver_notices_daily" and job.at.date().isoformat() == "2026-03-03"

@@ -48,12 +48,10 @@ def submit(
 ) -> IntakeReceipt:
     command = IntakeCommand(kind, email, dict(identifiers or {}), details, language)
     return submit_request(
-        ctx.uow(),
+        ctx,
         command,
         actor="subject",
         client=client,
-        clock=ctx.clock,
-        secret=ctx.secret,
         mailer=mailer,
         verify_url=VERIFY_URL,
         special_policy=policy,
@@ -70,12 +68,10 @@ def verify(
     limits: IntakeLimits | None = None,
 ) -> Verified:
     return verify_request(
-        ctx.uow(),
+        ctx,
         reference,
         code,
         client=client,
-        clock=ctx.clock,
-        secret=ctx.secret,
         limits=limits or IntakeLimits(),
     )
 
@@ -105,12 +101,11 @@ def extend(
     policy: SpecialPolicy = "redact",
 ) -> Decision:
     return extend_request(
-        ctx.uow(),
+        ctx,
         request_id,
         months=months,
         reason=reason,
         actor="staff:1",
-        clock=ctx.clock,
         mailer=mailer,
         special_policy=policy,
     )
@@ -126,12 +121,11 @@ def refuse(
     policy: SpecialPolicy = "redact",
 ) -> Decision:
     return refuse_request(
-        ctx.uow(),
+        ctx,
         request_id,
         ground=ground,
         reason=reason,
         actor="staff:1",
-        clock=ctx.clock,
         mailer=mailer,
         special_policy=policy,
     )
@@ -140,17 +134,12 @@ def refuse(
 def complete(
     ctx: FakeContext, request_id: int, *, note: str | None = None, policy: SpecialPolicy = "redact"
 ) -> Decision:
-    return complete_request(
-        ctx.uow(), request_id, note=note, actor="staff:1", clock=ctx.clock, special_policy=policy
-    )
+    return complete_request(ctx, request_id, note=note, actor="staff:1", special_policy=policy)
 
 
 def job_context(ctx: FakeContext, mailer: CapturingMailer | None) -> RequestContext:
     return RequestContext(
-        uow=ctx.uow,
-        catalog=ctx.catalog,
-        clock=ctx.clock,
-        secret=ctx.secret,
+        service=ctx,
         mailer=mailer,
         public_url=PUBLIC_URL,
     )

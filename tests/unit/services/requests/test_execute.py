@@ -52,7 +52,7 @@ def answer(ctx: FakeContext, request_id: int, mailer: CapturingMailer) -> None:
 
 
 def confirm_identity(ctx: FakeContext, request_id: int) -> str:
-    return run_for_proven_person(ctx.uow(), request_id, actor="staff:1", clock=ctx.clock)
+    return run_for_proven_person(ctx, request_id, actor="staff:1")
 
 
 def _record(uow: FakeUnitOfWork, request_id: int) -> Any:

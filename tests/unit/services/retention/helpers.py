@@ -24,12 +24,9 @@ def sweep(
 ) -> SweepReport:
     command = SweepCommand(as_of=as_of or ctx.clock.now().date(), dry_run=dry_run, only=only)
     return run_sweep(
-        ctx.uow,
-        ctx.catalog,
+        ctx,
         command,
         actor="scheduler:retention",
-        clock=ctx.clock,
-        secret=ctx.secret,
     )
 
 

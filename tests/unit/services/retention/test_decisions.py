@@ -38,13 +38,11 @@ def decide(
     end_date: date | None = date(2027, 1, 31),
 ) -> int:
     return decide_legitimate_interest(
-        ctx.uow(),
-        ctx.catalog,
+        ctx,
         category=category,
         reason=reason,
         end_date=end_date,
         actor="staff:1",
-        clock=ctx.clock,
     )
 
 
@@ -97,11 +95,11 @@ def test_a_hold_is_reapproved_at_review_and_an_unknown_one_is_refused_r5(
     today = ctx.clock.now().date()
     uow.retention.add_hold(HoldScope(5, "legal_hold", today, "person", 1, None, None))
     later = today + timedelta(days=365)
-    reapprove_hold(ctx.uow(), 5, review_date=later, actor="staff:1", clock=ctx.clock)
+    reapprove_hold(ctx, 5, review_date=later, actor="staff:1")
     assert uow.retention.holds()[0].review_date == later
     assert uow.audit.one("retention.hold_reapproved").details == {"review_date": later.isoformat()}
     with pytest.raises(HoldNotFound, match="no active legal hold 6"):
-        reapprove_hold(ctx.uow(), 6, review_date=later, actor="staff:1", clock=ctx.clock)
+        reapprove_hold(ctx, 6, review_date=later, actor="staff:1")
     assert len(uow.audit.entries) == 1
 
 
@@ -110,7 +108,7 @@ def test_a_hold_is_reapproved_at_review_and_an_unknown_one_is_refused_r5(
 
 def instruct(ctx: FakeContext, customer: int, **given: object) -> object:
     command = InstructCommand(customer_id=customer, **given)  # type: ignore[arg-type]
-    return instruct_retention(ctx.uow(), command, actor="staff:1", clock=ctx.clock)
+    return instruct_retention(ctx, command, actor="staff:1")
 
 
 def test_each_instruction_is_a_new_version_and_the_latest_is_in_force_a2(
@@ -154,7 +152,7 @@ def test_an_instruction_for_no_customer_is_refused(ctx: FakeContext, uow: FakeUn
 
 
 def read(ctx: FakeContext, entry_id: int, role: str) -> object:
-    return read_vault_entry(ctx.uow(), entry_id, actor="staff:2", role=role, clock=ctx.clock)
+    return read_vault_entry(ctx, entry_id, actor="staff:2", role=role)
 
 
 def test_the_privacy_officer_reads_the_vault_and_the_read_is_recorded_r6(

@@ -46,12 +46,9 @@ def test_a_run_sweeps_in_batches_each_recorded_with_its_audit_event_r2(
     )
     progress: list[tuple[str, int]] = []
     report = run_sweep(
-        ctx.uow,
-        ctx.catalog,
+        ctx,
         SweepCommand(as_of=ctx.clock.now().date(), only=BOTH),
         actor="scheduler:retention",
-        clock=ctx.clock,
-        secret=ctx.secret,
         on_progress=lambda target, rows: progress.append((target, rows)),
     )
     assert progress == [(WEB, 100), (WEB, 50)]
