@@ -1,5 +1,5 @@
 """A broken catalogue is refused with the dotted path of the bad entry and a reason that says
-what to write instead (A1, C5, C6, P1, P7, R1); a small valid catalogue loads."""
+what to write instead (A1, C6, P7, R1); a small valid catalogue loads."""
 
 from __future__ import annotations
 

@@ -267,7 +267,7 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
 @settings(max_examples=60)
 @given(kind=st.sampled_from(sorted(NORMALISERS)),
        value=st.text(alphabet="0123456789 -+.@abcXYZ\x00\n", min_size=3, max_size=24))  # fmt: skip
-def test_g3_a_refusal_never_repeats_the_value(kind: str, value: str) -> None:
+def test_a_refusal_never_repeats_the_value(kind: str, value: str) -> None:
     """Personal data never in error texts: whatever was typed, a refusal says what is wrong
     with it in words of its own, and an accepted value normalises to a fixed point."""
     assume(len(value.strip()) >= 3)
