@@ -167,7 +167,7 @@ def test_the_century_of_a_ten_digit_number_with_a_hyphen(ten: str, today: date, 
 def test_a_plus_marks_the_year_of_the_hundredth_birthday_or_later(
     ten: str, today: date, year: int
 ) -> None:
-    """Skatteverket writes + from the year a person turns 100 (folkbokföringslagen 18 §)."""
+    """Skatteverket writes + from the year a person turns 100 (SKV 704), not from the day."""
     number = with_check_digit(ten + "123")
     assert ids.personnummer(f"{number[:6]}+{number[6:]}", today=today)[:4] == str(year)
 
