@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from varna.domain.errors import VarnaError
 
-BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\Z")  # \Z: "$" would let a final newline in
 LANGUAGES = ("sv", "en")
 
 
