@@ -12,6 +12,7 @@ from rich.table import Table
 
 from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
+from varna.domain.audit import SystemActor
 from varna.domain.requests.identity import IDENTITY, IdentityStatus
 from varna.domain.requests.kinds import OPEN_STATES
 from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
@@ -109,7 +110,7 @@ def show_request(
 def create_staff(wired: Container, login: str, role: str, password: str) -> int:
     """Create a staff account (also used by the demo to create a privacy officer)."""
     return create_account(
-        wired.uow(), login, role, password, passwords=Argon2Passwords(), actor="cli",
+        wired.uow(), login, role, password, passwords=Argon2Passwords(), actor=SystemActor.CLI,
         clock=wired.clock,
     )  # fmt: skip
 

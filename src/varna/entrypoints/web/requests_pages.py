@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
+from varna.domain.audit import SystemActor
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
 from varna.domain.requests.identity import IDENTITY
@@ -144,7 +145,7 @@ async def request_submit(request: Request) -> HTMLResponse:
             wired.uow(),
             IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
                           form.get("details"), lang),
-            actor="privacy_center", client=client_of(request), clock=wired.clock,
+            actor=SystemActor.PRIVACY_CENTER, client=client_of(request), clock=wired.clock,
             secret=secret_of(wired), mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
             special_policy=wired.settings.scan_special_policy, limits=intake_limits(wired),

@@ -4,10 +4,11 @@ It is idempotent per sweep day: a second call resumes or finds nothing due."""
 from __future__ import annotations
 
 from varna.catalog import Catalog
+from varna.domain.audit import SystemActor
 from varna.services.ports import Clock
 from varna.services.retention.sweep import SweepCommand, SweepReport, UowFactory, run_sweep
 
-SCHEDULER = "scheduler:retention"
+SCHEDULER = SystemActor.RETENTION_SCHEDULER
 
 
 def daily_retention_job(
