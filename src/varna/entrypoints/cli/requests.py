@@ -13,6 +13,7 @@ from rich.table import Table
 from varna.adapters.passwords import Argon2Passwords
 from varna.bootstrap import Container
 from varna.domain.audit import SystemActor
+from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY, IdentityStatus
 from varna.domain.requests.kinds import OPEN_STATES
 from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
@@ -33,7 +34,7 @@ IDENTITY_LABELS = {
 
 
 def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
-    overdue = record.state in OPEN_STATES and today > record.due_date
+    overdue = is_overdue(record.state, record.due_date, today)
     return {
         "id": record.id, "kind": record.kind, "state": record.state,
         "received_at": record.received_at.isoformat(), "due_date": record.due_date.isoformat(),

@@ -14,8 +14,9 @@ import varna
 from varna.domain.audit import SystemActor
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
+from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY
-from varna.domain.requests.kinds import OPEN_STATES, RefusalGround, RequestKind, RequestState
+from varna.domain.requests.kinds import RefusalGround, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.requests_wiring import intake_limits, request_context
@@ -242,7 +243,7 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
     with wired.uow() as uow:
         records = uow.requests.listing(states=[state] if state else [],
                                        kinds=[kind] if kind else [], due_before=None)  # fmt: skip
-    rows = [{"r": r, "overdue": r.state in OPEN_STATES and today > r.due_date,
+    rows = [{"r": r, "overdue": is_overdue(r.state, r.due_date, today),
              "identity": identity_of(r.outcome)} for r in records]  # fmt: skip
     return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff.account,
                    kind=kind, state=state, all_kinds=[k.value for k in RequestKind],
@@ -265,7 +266,7 @@ def request_detail(request: Request, request_id: int) -> Response:
                    staff=staff.account, identity=(record.outcome or {}).get(IDENTITY),
                    forwarded=(record.outcome or {}).get("forwarded_to"),
                    grounds=[g.value for g in RefusalGround],
-                   overdue=record.state in OPEN_STATES and today > record.due_date,
+                   overdue=is_overdue(record.state, record.due_date, today),
                    csrf=staff.csrf, error=None)  # fmt: skip
 
 
