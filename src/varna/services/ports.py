@@ -126,10 +126,6 @@ class DemoUnitOfWork(UnitOfWork, Protocol):
     demo: DemoStore
 
 
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
-
-
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
