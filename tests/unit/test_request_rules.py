@@ -15,7 +15,13 @@ from varna.domain.requests.codes import (
     hash_secret,
     new_code,
 )
-from varna.domain.requests.deadlines import ExtensionRefused, add_months, due_date, extend
+from varna.domain.requests.deadlines import (
+    ExtensionRefused,
+    add_months,
+    due_date,
+    extend,
+    is_overdue,
+)
 from varna.domain.requests.kinds import RequestState
 from varna.domain.requests.lifecycle import (
     RefusalNeedsDecision,
@@ -150,3 +156,13 @@ def test_d7_every_answer_names_imy_and_a_refusal_the_courts(language: str) -> No
     for text in [*texts, refusal]:
         assert "Integritetsskyddsmyndigheten (IMY)" in text
     assert ("domstol" if language == "sv" else "court") in refusal
+
+
+@pytest.mark.parametrize("state", list(RequestState))
+def test_a_request_is_overdue_only_while_open_and_after_its_due_date(state: RequestState) -> None:
+    due = date(2026, 2, 28)
+    is_open = state not in (RequestState.COMPLETED, RequestState.REFUSED, RequestState.FORWARDED)
+    assert is_overdue(state, due, date(2026, 3, 1)) is is_open
+    assert not is_overdue(state, due, due)  # the due date itself is still in time
+    assert not is_overdue(state, due, date(2026, 2, 1))
+    assert is_overdue(state.value, due, date(2026, 3, 1)) is is_open  # as stored, a plain string

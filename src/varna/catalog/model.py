@@ -409,10 +409,6 @@ class Catalog:
         self.category(category_id)
         return tuple(e for _, _, e in self.personal_columns() if e.category == category_id)
 
-    def columns_of_subject(self, subject_id: str) -> tuple[ColumnEntry, ...]:
-        self.subject(subject_id)
-        return tuple(e for _, _, e in self.personal_columns() if subject_id in e.subjects)
-
     def consent_purposes(self) -> tuple[Purpose, ...]:
         return tuple(p for p in self.purposes.values() if p.consent_required)
 

@@ -22,7 +22,6 @@ from typing import Any
 RECIPIENT_KINDS = frozenset({"art19_erasure", "art19_rectification", "art19_restriction"})
 PERSON_KINDS = frozenset({"restriction_lifted"})
 CONTROLLER_KINDS = frozenset({"controller_erasure_request", "controller_erasure_done"})
-KNOWN_KINDS = RECIPIENT_KINDS | PERSON_KINDS | CONTROLLER_KINDS
 
 # Why a notice is not sent yet (kept on the notice; never personal data)
 NO_ADDRESS = "no_address"

@@ -45,7 +45,6 @@ EARLIEST_USAGE = datetime(1990, 1, 1)  # noqa: DTZ001 - naive UTC, as the record
 FUTURE_SLACK = timedelta(days=1)
 # Streamer traffic type ids (emnify / 1NCE): 5 is data, 6 is SMS.
 STREAMER_TRAFFIC_TYPES = {5: "data", 6: "sms"}
-SQLITE_TIMESTAMP_LEN = 26  # YYYY-MM-DD HH:MM:SS.ffffff
 
 MCC_RE = re.compile(MCC_PATTERN, re.ASCII)
 MNC_RE = re.compile(MNC_PATTERN, re.ASCII)
@@ -151,12 +150,6 @@ def parse_int(
     return value
 
 
-def parse_optional_int(text: str | None, line: int, field: str) -> int | None:
-    if text is None or text == "":
-        return None
-    return parse_int(text, line, field, maximum=(1 << 62))
-
-
 def parse_timestamp(text: str, line: int, field: str, *, window: UsageWindow) -> datetime:
     """A timestamp ``YYYY-MM-DD HH:MM:SS``, read as UTC unless it carries an offset
     (``T`` as separator, fractions of a second and ``Z`` or ``+02:00`` suffixes allowed),
@@ -187,12 +180,8 @@ def check_choice(value: str | None, choices: tuple[str, ...], line: int, field: 
         raise refuse(line, field, f"must be one of {', '.join(choices)}")
 
 
-def check_span(started: datetime, ended: datetime, line: int, field: str = "ended_at") -> None:
-    if ended < started:
-        raise refuse(line, field, "ends before it starts")
-
-
 def check_span_text(started: str, ended: str, line: int) -> None:
-    """The same check on canonical timestamp text (which sorts as time does)."""
+    """A record may not end before it starts, checked on canonical timestamp text (which sorts
+    as time does)."""
     if ended < started:
         raise refuse(line, "ended_at", "ends before it starts")

@@ -194,10 +194,6 @@ def _fields(line: str, line_no: int) -> list[str]:
         raise InputRefused(f"not a CSV line ({exc})", line=line_no) from None
 
 
-class _NotCanonical(Exception):
-    """A block leaves the fast path."""
-
-
 _OPTIONAL_MAX = {
     "source_id": rules.MAX_SOURCE_ID,
     "cell_id": rules.MAX_CELL_ID,

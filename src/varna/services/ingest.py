@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from varna.domain import usage as rules
+from varna.domain.audit import AuditAction
 from varna.domain.errors import InputRefused, InvalidIdentifier
 from varna.domain.identifiers import iccid as valid_iccid
 from varna.domain.usage import MAX_LINE_CHARS, UsageRecord, UsageWindow
@@ -67,7 +68,7 @@ def ingest_usage(
             work.audit.record(
                 AuditEvent(
                     actor=actor,
-                    action="usage.ingested",
+                    action=AuditAction.USAGE_INGESTED,
                     target=None,
                     details={"file": path.name, "format": fmt, "rows": stored, "bytes": size},
                 ),

@@ -9,15 +9,24 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from varna.domain.audit import AuditAction
 from varna.domain.usage import UsageRecord, UsageWindow
 
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
+    """One entry of the audit log. ``actor`` is a ``SystemActor`` or an ``Actor`` name.
+
+    ``action`` is an ``AuditAction``; a plain string is accepted while some callers still pass
+    the value, and is checked here: an action outside the vocabulary is a programming error."""
+
     actor: str
-    action: str
+    action: AuditAction | str
     target: str | None
     details: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", AuditAction(self.action))
 
 
 class AuditLog(Protocol):
@@ -115,10 +124,6 @@ class DemoUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that can also write the demo data set."""
 
     demo: DemoStore
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
 
 
 class Clock(Protocol):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import InputRefused
 from varna.domain.scan import (
     ChildDataRefused,
@@ -60,7 +61,7 @@ def guard_or_refuse(
             at=at,
         )
         uow.audit.record(
-            AuditEvent(actor, "intake.refused", table,
+            AuditEvent(actor, AuditAction.INTAKE_REFUSED, table,
                        {"field": field,
                         "privacy_events": [{"kind": k, "type": t} for k, t in kinds]}),
             at=at,

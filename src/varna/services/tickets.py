@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.domain.scan import (
     ChildDataRefused,
@@ -79,7 +80,7 @@ def add_ticket_message(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "ticket.message_added",
+                AuditAction.TICKET_MESSAGE_ADDED,
                 f"ticket_message:{record_id}",
                 {"ticket_id": ticket_id, "privacy_events": _summary(result)},
             ),
@@ -123,7 +124,7 @@ def record_quote_request(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "quote_request.received",
+                AuditAction.QUOTE_REQUEST_RECEIVED,
                 f"quote_request:{record_id}",
                 {"privacy_events": _summary(result)},
             ),
@@ -160,7 +161,7 @@ def _guard_or_record_refusal(
     uow.audit.record(
         AuditEvent(
             actor,
-            "intake.refused",
+            AuditAction.INTAKE_REFUSED,
             table,
             {"privacy_events": [{"kind": k, "type": t} for k, t in kinds]},
         ),

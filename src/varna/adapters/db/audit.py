@@ -33,8 +33,8 @@ _INSERT = insert(audit_events)
 def _row(event: AuditEvent, at: datetime) -> dict[str, Any]:
     return {
         "at": at,
-        "actor": event.actor,
-        "action": event.action,
+        "actor": str(event.actor),
+        "action": str(event.action),
         "target": event.target,
         "details": dict(event.details),
     }

@@ -42,10 +42,6 @@ def set_field_codec(codec: FieldCodec) -> None:
     _codec = codec
 
 
-def field_codec() -> FieldCodec:
-    return _codec
-
-
 class DirectIdentifier(TypeDecorator[str]):
     """A direct identifier of a person; ``kind`` is one of name, email, phone, address,
     personnummer."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from varna.domain.audit import Actor, SystemActor
 from varna.domain.errors import VarnaError
 
 BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}\Z")  # \Z: "$" would let a final newline in
@@ -60,7 +61,9 @@ class ConsentSubject:
     @property
     def reference(self) -> str:
         """How the audit log names the subject: an id, never personal data."""
-        return f"person:{self.person_id}" if self.person_id is not None else "browser"
+        if self.person_id is None:
+            return SystemActor.BROWSER
+        return Actor.person(self.person_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from varna.domain.errors import VarnaError
+from varna.domain.requests.kinds import OPEN_STATES
 
 MAX_EXTENSION_MONTHS = 2
 
@@ -65,5 +66,6 @@ def extend(received: date, *, months: int, reason: str, notice_on: date) -> Exte
     return Extension(months, reason.strip(), notice_on, extended_due(received, months))
 
 
-def is_overdue(due: date, today: date, *, open_request: bool) -> bool:
-    return open_request and today > due
+def is_overdue(state: str, due: date, today: date) -> bool:
+    """A request is overdue when it is still open after its due date (the day itself is in time)."""
+    return state in OPEN_STATES and today > due

@@ -9,7 +9,6 @@ from typing import TypeVar
 
 from varna.domain.errors import VarnaError
 
-K_DEFAULT = 5
 K = TypeVar("K")
 
 

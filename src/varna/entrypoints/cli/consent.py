@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 import typer
 
 from varna.bootstrap.consent import run_expiry
+from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import console, container, parse_day, print_json
 from varna.services.consent.expiry import ExpireCommand
 
@@ -34,7 +35,9 @@ def expire(
     if as_of is not None:
         moment = datetime.combine(as_of, END_OF_DAY, tzinfo=UTC)
     with container() as wired:
-        report = run_expiry(wired, ExpireCommand(as_of=moment, dry_run=dry_run), actor="cli")
+        report = run_expiry(
+            wired, ExpireCommand(as_of=moment, dry_run=dry_run), actor=SystemActor.CLI
+        )
     if json_output:
         print_json(report.as_dict())
         return

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 from rich.table import Table
 
+from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import (
     ID_MAX,
     console,
@@ -128,7 +129,11 @@ def demo(
         ) as bar,
     ):
         result = build_demo(
-            wired.uow(), command, actor="cli:demo", clock=wired.clock, progress=_RichProgress(bar)
+            wired.uow(),
+            command,
+            actor=SystemActor.DEMO,
+            clock=wired.clock,
+            progress=_RichProgress(bar),
         )
     seconds = time.perf_counter() - started
     if json_output:

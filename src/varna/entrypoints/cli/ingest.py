@@ -14,6 +14,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import console, container, fail, print_json
 from varna.services.ingest import detect_format, ingest_usage
 
@@ -57,7 +58,7 @@ def usage(
         summary = ingest_usage(
             wired,
             file,
-            actor="cli",
+            actor=SystemActor.CLI,
             file_format=fmt,
             progress=lambda n: bar.advance(task, n),
         )

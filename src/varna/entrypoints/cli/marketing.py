@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from varna.bootstrap.consent import run_send
+from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import (
     EXIT_USAGE,
     console,
@@ -41,7 +42,7 @@ def send(
         fail(f"--purpose must be one of {', '.join(MAIL_PURPOSES)}", code=EXIT_USAGE)
     mail = MailTemplate.parse(read_text_file(template, "--template"))
     with container() as wired:
-        report = run_send(wired, purpose, mail, actor="cli")
+        report = run_send(wired, purpose, mail, actor=SystemActor.CLI)
     if json_output:
         print_json(report.as_dict())
         return

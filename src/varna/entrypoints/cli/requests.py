@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from varna.bootstrap import Container
+from varna.domain.audit import SystemActor
+from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY, IdentityStatus
 from varna.domain.requests.kinds import OPEN_STATES
 from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
@@ -31,7 +33,7 @@ IDENTITY_LABELS = {
 
 
 def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
-    overdue = record.state in OPEN_STATES and today > record.due_date
+    overdue = is_overdue(record.state, record.due_date, today)
     return {
         "id": record.id, "kind": record.kind, "state": record.state,
         "received_at": record.received_at.isoformat(), "due_date": record.due_date.isoformat(),
@@ -107,7 +109,9 @@ def show_request(
 
 def create_staff(wired: Container, login: str, role: str, password: str) -> int:
     """Create a staff account (also used by the demo to create a privacy officer)."""
-    return create_account(wired, login, role, password, passwords=wired.passwords, actor="cli")
+    return create_account(
+        wired, login, role, password, passwords=wired.passwords, actor=SystemActor.CLI
+    )
 
 
 def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") -> str:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from varna.domain.audit import SystemActor
 from varna.domain.errors import VarnaError
 from varna.entrypoints.cli.common import (
     ID_MAX,
@@ -38,7 +39,7 @@ app = typer.Typer(
 vault_app = typer.Typer(help="The evidence vault (R6): list entries; read one as privacy officer.")
 app.add_typer(vault_app, name="vault")
 stdout = Console()
-ACTOR = "cli"
+ACTOR = SystemActor.CLI
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
@@ -287,7 +288,7 @@ def vault_list(json_output: bool = JSON) -> None:
 def vault_read(
     entry_id: int = typer.Argument(..., help="The vault entry's id.", min=1, max=ID_MAX),
     role: str = typer.Option(..., "--role", help="Your role; only privacy_officer may read."),
-    actor: str = typer.Option(ACTOR, "--actor", help="Who reads (recorded in the read log)."),
+    actor: str = typer.Option(ACTOR.value, "--actor", help="Who reads (recorded in the read log)."),
 ) -> None:
     """Read one entry (privacy officer only); every attempt is recorded."""
     with container() as wired:

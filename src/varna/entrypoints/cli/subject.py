@@ -13,6 +13,7 @@ from rich.table import Table
 from varna.bootstrap import Container
 from varna.bootstrap.extracts import FORMATS, write_extract
 from varna.bootstrap.notices import run_notify
+from varna.domain.audit import SystemActor
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.keys import SubjectKey, normalise_all
 from varna.entrypoints.cli.common import (
@@ -37,7 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 stdout = Console()
-ACTOR = "cli"
+ACTOR = SystemActor.CLI
 
 EMAIL = typer.Option(None, "--email", help="E-mail address (any case).")
 PHONE = typer.Option(None, "--phone", help="Phone number, national or E.164.")

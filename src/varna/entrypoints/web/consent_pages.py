@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 import varna
 from varna.bootstrap import Container
 from varna.bootstrap.consent import deliver_link, link_person, run_ask_for_link
+from varna.domain.audit import Actor, SystemActor
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
@@ -86,7 +87,7 @@ async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
                      error=TEXT[lang]["too_many_here"])  # fmt: skip
     except InputRefused as exc:
         return _page(request, "consent_link.html", lang, 422, sent=False, error=str(exc))
-    tasks.add_task(deliver_link, container, asked, actor="privacy_center")
+    tasks.add_task(deliver_link, container, asked, actor=SystemActor.PRIVACY_CENTER)
     return _page(request, "consent_link.html", lang, sent=True, error=None)
 
 
@@ -141,7 +142,7 @@ async def save_consents(request: Request, link: str) -> Response:
                 age_confirmed=form.get("age_confirmed") == "yes",
             ),
             gate=container.consent_gate,
-            actor=f"person:{person_id}",
+            actor=Actor.person(person_id),
         )
     except InputRefused as exc:
         return _page(
@@ -247,7 +248,7 @@ async def save_cookie_choice(request: Request) -> Response:
                 age_confirmed=True,  # the page states that choosing yes confirms 13+ (C4)
             ),
             gate=gate,
-            actor="browser",
+            actor=SystemActor.BROWSER,
         )
     except InputRefused as exc:
         return _page(

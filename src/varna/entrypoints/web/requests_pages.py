@@ -12,10 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
 from varna.bootstrap.requests import intake_limits, request_context
+from varna.domain.audit import SystemActor
 from varna.domain.errors import VarnaError
 from varna.domain.requests.codes import is_reference
+from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY
-from varna.domain.requests.kinds import OPEN_STATES, RefusalGround, RequestKind, RequestState
+from varna.domain.requests.kinds import RefusalGround, RequestKind, RequestState
 from varna.entrypoints.api.routers.requests import RECEIVED_MESSAGE
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
@@ -143,7 +145,7 @@ async def request_submit(request: Request) -> HTMLResponse:
             wired,
             IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
                           form.get("details"), lang),
-            actor="privacy_center", client=client_of(request), mailer=wired.mailer(),
+            actor=SystemActor.PRIVACY_CENTER, client=client_of(request), mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
             special_policy=wired.settings.scan_special_policy, limits=intake_limits(wired),
         )  # fmt: skip
@@ -238,7 +240,7 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
     with wired.uow() as uow:
         records = uow.requests.listing(states=[state] if state else [],
                                        kinds=[kind] if kind else [], due_before=None)  # fmt: skip
-    rows = [{"r": r, "overdue": r.state in OPEN_STATES and today > r.due_date,
+    rows = [{"r": r, "overdue": is_overdue(r.state, r.due_date, today),
              "identity": identity_of(r.outcome)} for r in records]  # fmt: skip
     return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff.account,
                    kind=kind, state=state, all_kinds=[k.value for k in RequestKind],
@@ -261,7 +263,7 @@ def request_detail(request: Request, request_id: int) -> Response:
                    staff=staff.account, identity=(record.outcome or {}).get(IDENTITY),
                    forwarded=(record.outcome or {}).get("forwarded_to"),
                    grounds=[g.value for g in RefusalGround],
-                   overdue=record.state in OPEN_STATES and today > record.due_date,
+                   overdue=is_overdue(record.state, record.due_date, today),
                    csrf=staff.csrf, error=None)  # fmt: skip
 
 

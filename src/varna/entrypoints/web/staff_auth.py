@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from varna.bootstrap import Container
+from varna.domain.audit import Actor
 from varna.services.requests.ports import StaffAccount
 from varna.services.requests.staff import csrf_token, session_account
 
@@ -29,7 +30,7 @@ class StaffSession:
     @property
     def actor(self) -> str:
         """How audit events name this member of staff."""
-        return f"staff:{self.account.id}"
+        return Actor.staff(self.account.id)
 
 
 def container_of(request: Request) -> Container:

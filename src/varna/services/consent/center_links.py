@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from varna.domain.audit import AuditAction
 from varna.domain.consent.events import LANGUAGES
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.domain.requests.codes import hash_secret
@@ -141,7 +142,7 @@ def send_link(
             return
         work.consent.links.add(token_hash(token), person_id, at=now, expires_at=now + lifetime)
         work.audit.record(
-            AuditEvent(actor, "consent.link_sent", f"person:{person_id}",
+            AuditEvent(actor, AuditAction.CONSENT_LINK_SENT, f"person:{person_id}",
                        {"expires_in_hours": int(lifetime.total_seconds() // 3600)}),
             at=now,
         )  # fmt: skip

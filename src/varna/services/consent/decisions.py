@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from varna.domain.audit import AuditAction
 from varna.domain.consent import (
     Channel,
     ConsentEvent,
@@ -113,7 +114,7 @@ def record_decisions(
         work.audit.record(
             AuditEvent(
                 actor=actor,
-                action="consent.recorded",
+                action=AuditAction.CONSENT_RECORDED,
                 target=subject.reference,
                 details={
                     "channel": decisions.channel.value,
@@ -180,7 +181,7 @@ def unsubscribe(
             work.audit.record(
                 AuditEvent(
                     actor=subject.reference,
-                    action="consent.withdrawn",
+                    action=AuditAction.CONSENT_WITHDRAWN,
                     target=subject.reference,
                     details={"purpose": found.purpose, "channel": Channel.UNSUBSCRIBE.value},
                 ),

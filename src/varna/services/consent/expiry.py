@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from varna.domain.audit import AuditAction, SystemActor
 from varna.domain.consent import Channel, ConsentEvent, EventKind
 from varna.domain.consent.expiry import ValidityPolicy
 from varna.services.consent.gate import ConsentGate
@@ -18,7 +19,7 @@ from varna.services.consent.ports import ConsentUnitOfWork
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent
 
-SCHEDULER = "scheduler:consent"
+SCHEDULER = SystemActor.CONSENT_SCHEDULER
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ def expire_consents(
             work.audit.record(
                 AuditEvent(
                     actor=actor,
-                    action="consent.expired",
+                    action=AuditAction.CONSENT_EXPIRED,
                     target="consent_events",
                     details={"as_of": as_of.isoformat(), "expired": dict(sorted(counts.items()))},
                 ),

@@ -16,6 +16,7 @@ from datetime import datetime
 from string import Template
 from typing import Any
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import InputRefused
 from varna.services.consent.decisions import token_hash
 from varna.services.consent.gate import ConsentGate, NotConsentBased
@@ -143,7 +144,7 @@ def send_marketing(
         work.audit.record(
             AuditEvent(
                 actor=actor,
-                action="marketing.sent",
+                action=AuditAction.MARKETING_SENT,
                 target=f"purpose:{purpose}",
                 details={"queued": len(ids), "skipped": dict(skipped)},
             ),

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol, TypeVar
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.services.demo import billing, business, engagement, fleet
 from varna.services.demo.context import DemoContext, Row
@@ -175,7 +176,10 @@ def build_demo(
         tables = store.row_counts()
         uow.audit.record(
             AuditEvent(
-                actor, "demo.built", None, {"size": size.name, "seed": command.seed, "rows": tables}
+                actor,
+                AuditAction.DEMO_BUILT,
+                None,
+                {"size": size.name, "seed": command.seed, "rows": tables},
             ),
             at=clock.now(),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from varna.domain.audit import AuditAction
 from varna.services.consent.ports import OutgoingMail
 from varna.services.mail.ports import OutboxEntry, OutboxStore, OutboxUnitOfWork
 from varna.services.ports import AuditEvent, Clock
@@ -45,6 +46,8 @@ def open_message(
         entry = uow.mail_outbox.message(message_id)
         if entry is None:
             return None
-        uow.audit.record(AuditEvent(actor, "outbox.read", f"mail_outbox:{message_id}", {}), at=now)
+        uow.audit.record(
+            AuditEvent(actor, AuditAction.OUTBOX_READ, f"mail_outbox:{message_id}", {}), at=now
+        )
         uow.commit()
     return entry

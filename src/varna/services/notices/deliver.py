@@ -27,6 +27,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from varna.catalog import Catalog
+from varna.domain.audit import AuditAction
 from varna.domain.notices import (
     CONTROLLER_KINDS,
     NO_ADDRESS,
@@ -147,7 +148,9 @@ def _deliver_one(
         else:
             failed = False
             work.audit.record(
-                AuditEvent(actor, "notice.sent", f"outbox:{notice.id}", {"kind": notice.kind}),
+                AuditEvent(
+                    actor, AuditAction.NOTICE_SENT, f"outbox:{notice.id}", {"kind": notice.kind}
+                ),
                 at=now,
             )
             work.commit()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.domain.requests.deadlines import extend
 from varna.domain.requests.kinds import OPEN_STATES, RequestState
@@ -69,7 +70,7 @@ def extend_request(
             fields={"extension_months": months, "extension_reason": extension.reason,
                     "due_date": extension.new_due},
         )  # fmt: skip
-        uow.audit.record(AuditEvent(actor, "request.extended", f"request:{request_id}",
+        uow.audit.record(AuditEvent(actor, AuditAction.REQUEST_EXTENDED, f"request:{request_id}",
                                     {"months": months}), at=now)  # fmt: skip
         uow.commit()
     if mailer is not None:
@@ -107,7 +108,7 @@ def refuse_request(
             at=now, note=f"{parsed.value}: {text}",
             fields={"refusal_ground": parsed.value, "refusal_reason": text, "closed_at": now},
         )  # fmt: skip
-        uow.audit.record(AuditEvent(actor, "request.refused", f"request:{request_id}",
+        uow.audit.record(AuditEvent(actor, AuditAction.REQUEST_REFUSED, f"request:{request_id}",
                                     {"ground": parsed.value}), at=now)  # fmt: skip
         uow.commit()
     if mailer is not None:
@@ -146,7 +147,9 @@ def complete_request(
         )  # fmt: skip
         if moved:
             uow.jobs.enqueue("send_result", f"result:{request_id}", request_id=request_id, at=now)
-            uow.audit.record(AuditEvent(actor, "request.completed", f"request:{request_id}", {}),
-                             at=now)  # fmt: skip
+            uow.audit.record(
+                AuditEvent(actor, AuditAction.REQUEST_COMPLETED, f"request:{request_id}", {}),
+                at=now,
+            )
         uow.commit()
     return Decision(request_id, RequestState.COMPLETED.value, record.due_date.isoformat())

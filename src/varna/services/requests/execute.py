@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from varna.catalog import Catalog
+from varna.domain.audit import Actor, AuditAction, SystemActor
 from varna.domain.requests.codes import hash_secret, new_token
 from varna.domain.requests.extracts import DOWNLOADED, EXTRACT, without_extract
 from varna.domain.requests.identity import IDENTITY, NEEDS_CHECKING_REASON, IdentityStatus
@@ -50,7 +51,7 @@ from varna.services.subjects.objection import object_to
 from varna.services.subjects.portability import build_portable
 from varna.services.subjects.restrict import restrict
 
-ACTOR = "worker"
+ACTOR = SystemActor.REQUEST_WORKER
 RESULT_TASK = "send_result"
 IDENTITY_TASK = "send_identity_notice"
 DOWNLOAD_LIFETIME = timedelta(days=7)
@@ -131,7 +132,7 @@ def execute_request(ctx: RequestContext, request_id: int | None) -> None:
             if moved:  # the person is told, in the same words whatever the cause
                 uow.jobs.enqueue(IDENTITY_TASK, f"identity:{request_id}", request_id=request_id,
                                  at=now)  # fmt: skip
-                uow.audit.record(AuditEvent(ACTOR, "request.identity_needs_checking",
+                uow.audit.record(AuditEvent(ACTOR, AuditAction.REQUEST_IDENTITY_NEEDS_CHECKING,
                                             f"request:{request_id}", {}), at=now)  # fmt: skip
             uow.commit()
             return
@@ -172,7 +173,7 @@ def _forward(
 def _run(
     ctx: RequestContext, record: RequestRecord, keys: tuple[SubjectKey, ...]
 ) -> dict[str, Any]:
-    actor, clock, secret = f"request:{record.id}", ctx.clock, ctx.secret
+    actor, clock, secret = Actor.request(record.id), ctx.clock, ctx.secret
     kind = RequestKind(record.kind)
     if kind is RequestKind.ACCESS:
         bundle = build_extract(
@@ -226,7 +227,7 @@ def _close(
     if moved:  # only the run that closed the request sends the answer
         uow.jobs.enqueue(RESULT_TASK, f"result:{request_id}", request_id=request_id, at=now)
         uow.audit.record(
-            AuditEvent(ACTOR, f"request.{state.value}", f"request:{request_id}", {}), at=now
+            AuditEvent(ACTOR, AuditAction.closing(state), f"request:{request_id}", {}), at=now
         )
 
 
@@ -301,7 +302,10 @@ def download(ctx: RequestContext, token: str) -> dict[str, Any] | None:
         if kept is not None:
             uow.requests.set_outcome(record.id, kept)
         uow.audit.record(
-            AuditEvent("subject", "request.download", f"request:{request_id}", {}), at=now
+            AuditEvent(
+                SystemActor.SUBJECT, AuditAction.REQUEST_DOWNLOAD, f"request:{request_id}", {}
+            ),
+            at=now,
         )
         uow.commit()
     extract: dict[str, Any] | None = (record.outcome or {}).get(EXTRACT)

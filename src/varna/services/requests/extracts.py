@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from varna.domain.audit import AuditAction
 from varna.domain.requests.extracts import LINK_EXPIRED, without_extract
 from varna.services.ports import AuditEvent, AuditLog
 from varna.services.requests.ports import RequestStore
@@ -32,7 +33,7 @@ def drop_lapsed_extracts(uow: ExtractsUnitOfWork, *, actor: str, at: datetime) -
             continue
         uow.requests.set_outcome(request_id, kept)
         uow.audit.record(
-            AuditEvent(actor, "request.extract_dropped", f"request:{request_id}",
+            AuditEvent(actor, AuditAction.REQUEST_EXTRACT_DROPPED, f"request:{request_id}",
                        {"reason": LINK_EXPIRED}),
             at=at,
         )  # fmt: skip

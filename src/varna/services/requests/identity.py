@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.domain.requests.identity import (
     IDENTITY,
@@ -127,7 +128,8 @@ def run_for_proven_person(
         uow.jobs.enqueue(EXECUTE_TASK, f"execute:{request_id}:identity-checked",
                          request_id=request_id, at=now)  # fmt: skip
         uow.audit.record(
-            AuditEvent(actor, "request.identity_checked", f"request:{request_id}", {}), at=now
+            AuditEvent(actor, AuditAction.REQUEST_IDENTITY_CHECKED, f"request:{request_id}", {}),
+            at=now,
         )
         uow.commit()
     return RequestState(record.state).value

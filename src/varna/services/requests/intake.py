@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from varna.domain.audit import AuditAction, SystemActor
 from varna.domain.errors import InputRefused, VarnaError
 from varna.domain.requests.codes import (
     CODE_LIFETIME,
@@ -185,7 +186,7 @@ def submit_request(
         )  # fmt: skip
         events = record_guard_events(uow, guarded, request_id, actor=actor, at=now)
         uow.audit.record(
-            AuditEvent(actor, "request.received", f"request:{request_id}",
+            AuditEvent(actor, AuditAction.REQUEST_RECEIVED, f"request:{request_id}",
                        {"kind": kind.value, "due_date": due.isoformat(),
                         **({"privacy_events": events} if events else {})}),
             at=now,
@@ -257,9 +258,12 @@ def _accept(
     uow.requests.use_code(code_id, at)
     uow.requests.change_state(
         request_id, from_states=[RequestState.RECEIVED], to_state=RequestState.VERIFIED,
-        actor="subject", at=at, note="e-mail address confirmed with a one-time code",
+        actor=SystemActor.SUBJECT, at=at, note="e-mail address confirmed with a one-time code",
         fields={"verified_at": at},
     )  # fmt: skip
     uow.requests.log_intake([verified_key(email, secret=secret)], at)
     uow.jobs.enqueue(EXECUTE_TASK, f"execute:{request_id}", request_id=request_id, at=at)
-    uow.audit.record(AuditEvent("subject", "request.verified", f"request:{request_id}", {}), at=at)
+    uow.audit.record(
+        AuditEvent(SystemActor.SUBJECT, AuditAction.REQUEST_VERIFIED, f"request:{request_id}", {}),
+        at=at,
+    )

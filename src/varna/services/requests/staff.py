@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from varna.domain.audit import Actor, AuditAction
 from varna.domain.errors import InputRefused, VarnaError
 from varna.domain.requests.codes import hash_secret, new_token
 from varna.services.context import ServiceContext
@@ -69,7 +70,7 @@ def create_account(
         if uow.staff.account(login) is not None:
             raise InputRefused("this login exists already", field="login")
         account_id = uow.staff.add_account(login, role, passwords.hash(password), now)
-        uow.audit.record(AuditEvent(actor, "staff.create", f"staff:{account_id}",
+        uow.audit.record(AuditEvent(actor, AuditAction.STAFF_CREATE, f"staff:{account_id}",
                                     {"role": role}), at=now)  # fmt: skip
         uow.commit()
     return account_id
@@ -105,13 +106,15 @@ def log_in(
         if account is None or not matches:
             uow.requests.log_intake([by_login, by_client], now)
             uow.commit()
-            who = f"staff:{account.id}" if account else f"unknown login #{by_login[:12]}"
+            who = Actor.staff(account.id) if account else f"unknown login #{by_login[:12]}"
             log.warning("staff sign-in refused: %s, client #%s", who, by_client[:12])
             raise LoginRefused()
         token = new_token()
         uow.staff.add_session(account.id, hash_secret(token, key=secret, purpose="session"), now,
                               now + SESSION_LIFETIME)  # fmt: skip
-        uow.audit.record(AuditEvent(f"staff:{account.id}", "staff.login", None, {}), at=now)
+        uow.audit.record(
+            AuditEvent(Actor.staff(account.id), AuditAction.STAFF_LOGIN, None, {}), at=now
+        )
         uow.commit()
     return Session(token, account)
 

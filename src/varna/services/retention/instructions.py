@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.domain.retention.instructions import ControllerInstruction, check_instruction
 from varna.services.context import ServiceContext
@@ -59,7 +60,7 @@ def instruct_retention(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "retention.instruction_recorded",
+                AuditAction.RETENTION_INSTRUCTION_RECORDED,
                 f"organisation:{command.customer_id}",
                 {
                     "version": recorded.version,

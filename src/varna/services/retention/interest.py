@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.domain.retention.interest import check_decision
 from varna.domain.scan import SpecialPolicy
@@ -46,7 +47,7 @@ def decide_legitimate_interest(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "retention.interest_decided",
+                AuditAction.RETENTION_INTEREST_DECIDED,
                 f"li_decision:{decision_id}",
                 {
                     "category": category,
@@ -70,7 +71,7 @@ def reapprove_hold(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "retention.hold_reapproved",
+                AuditAction.RETENTION_HOLD_REAPPROVED,
                 f"legal_hold:{hold_id}",
                 {"review_date": review_date.isoformat()},
             ),

@@ -3,11 +3,12 @@ It is idempotent per sweep day: a second call resumes or finds nothing due."""
 
 from __future__ import annotations
 
+from varna.domain.audit import SystemActor
 from varna.services.context import ServiceContext
 from varna.services.retention.ports import RetentionUnitOfWork
 from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
 
-SCHEDULER = "scheduler:retention"
+SCHEDULER = SystemActor.RETENTION_SCHEDULER
 
 
 def daily_retention_job(

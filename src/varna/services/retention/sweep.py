@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from varna.catalog import Catalog
+from varna.domain.audit import AuditAction
 from varna.domain.retention.targets import Action, Target, TargetKind
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock
@@ -172,7 +173,7 @@ def run_sweep(
                 uow.audit.record(
                     AuditEvent(
                         actor,
-                        "retention.hold_released",
+                        AuditAction.RETENTION_HOLD_RELEASED,
                         f"legal_hold:{hold_id}",
                         {"reason": "review_date_passed", "as_of": command.as_of.isoformat()},
                     ),
@@ -188,7 +189,7 @@ def run_sweep(
             uow.audit.record(
                 AuditEvent(
                     actor,
-                    "retention.run_started",
+                    AuditAction.RETENTION_RUN_STARTED,
                     f"retention_run:{run_id}",
                     {"as_of": command.as_of.isoformat(), "due_rows": report.due_rows},
                 ),
@@ -215,7 +216,7 @@ def run_sweep(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "retention.run_finished",
+                AuditAction.RETENTION_RUN_FINISHED,
                 f"retention_run:{run_id}",
                 {
                     "as_of": command.as_of.isoformat(),
@@ -255,7 +256,7 @@ def _one_batch(
             uow.audit.record(
                 AuditEvent(
                     actor,
-                    f"retention.{result.action}",
+                    AuditAction.retention(result.action),
                     f"retention_run:{day.ctx.run_id}",
                     {
                         "target": result.target,

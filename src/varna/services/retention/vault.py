@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import VarnaError
 from varna.domain.retention.vault import VaultAccessRefused, may_read_vault
 from varna.services.context import ServiceContext
@@ -30,7 +31,11 @@ def read_vault_entry(
         if allowed and payload is None:
             raise UnknownVaultEntry(f"no evidence vault entry {entry_id}")
         uow.retention.log_vault_read(entry_id, actor=actor, role=role, allowed=allowed, at=now)
-        action = "retention.vault_read" if allowed else "retention.vault_read_refused"
+        action = (
+            AuditAction.RETENTION_VAULT_READ
+            if allowed
+            else AuditAction.RETENTION_VAULT_READ_REFUSED
+        )
         uow.audit.record(
             AuditEvent(actor, action, f"evidence_vault:{entry_id}", {"role": role}), at=now
         )

@@ -4,7 +4,7 @@ and evidence-vault entries past their end date: bounded, set-based batches
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -181,7 +181,3 @@ def sweep_vault(
         delete(evidence_vault).where(_vault_due(ctx), evidence_vault.c.id <= last)
     ).rowcount
     return [BatchResult(target.key, Action.DELETE.value, deleted, 0, {"last_id": int(last)})]
-
-
-def count_summary(results: list[BatchResult]) -> Mapping[str, int]:
-    return {r.action: r.rows for r in results}

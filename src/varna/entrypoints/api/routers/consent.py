@@ -29,6 +29,7 @@ from varna.bootstrap.consent import (
     run_ask_for_link,
     validity_policy,
 )
+from varna.domain.audit import SystemActor
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.schemas.consent import (
@@ -159,7 +160,7 @@ def banner_decision(
             age_confirmed=body.age_confirmed,
         ),
         gate=gate,
-        actor="browser",
+        actor=SystemActor.BROWSER,
     )
     return states_public(gate.notice.version, states)
 
@@ -199,7 +200,7 @@ def ask_for_link(
         raise HTTPException(status_code=429, detail=ASKED_ALREADY[body.language]) from None
     except TooManyAsksFromClient:
         raise HTTPException(status_code=429, detail=TOO_MANY_HERE[body.language]) from None
-    tasks.add_task(deliver_link, container, asked, actor="api")
+    tasks.add_task(deliver_link, container, asked, actor=SystemActor.API)
     return LinkAsked(message=LINK_ASKED[body.language])
 
 

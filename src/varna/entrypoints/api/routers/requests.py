@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from varna.bootstrap import Container
 from varna.bootstrap.requests import intake_limits, request_context
+from varna.domain.audit import SystemActor
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.schemas.requests import (
     RequestCreate,
@@ -66,7 +67,7 @@ def submit(
 def create_request(
     body: RequestCreate, request: Request, container: ContainerDep
 ) -> RequestReceived:
-    return submit(container, body, actor="api", client=client_of(request))
+    return submit(container, body, actor=SystemActor.API, client=client_of(request))
 
 
 @router.post("/{request_id}/verify", response_model=VerifyResult)
