@@ -79,14 +79,14 @@ def test_d1_an_extension_keeps_its_reason_trimmed_and_names_the_wrong_month_coun
 
 
 @pytest.mark.parametrize(
-    ("today", "open_request", "overdue"),
+    ("today", "state", "overdue"),
     [
-        (date(2026, 2, 28), True, False),  # the deadline itself is still in time
-        (date(2026, 3, 1), True, True),
-        (date(2026, 3, 1), False, False),  # an answered request is never overdue
+        (date(2026, 2, 28), "in_progress", False),  # the deadline itself is still in time
+        (date(2026, 3, 1), "in_progress", True),
+        (date(2026, 3, 1), "completed", False),  # an answered request is never overdue
     ],
 )
 def test_d1_overdue_only_after_the_deadline_and_only_while_open(
-    today: date, open_request: bool, overdue: bool
+    today: date, state: str, overdue: bool
 ) -> None:
-    assert is_overdue(date(2026, 2, 28), today, open_request=open_request) is overdue
+    assert is_overdue(state, date(2026, 2, 28), today) is overdue

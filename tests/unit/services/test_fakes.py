@@ -17,12 +17,12 @@ def _event(action: str) -> AuditEvent:
 
 def test_committed_work_stays_and_uncommitted_work_is_undone(uow: FakeUnitOfWork) -> None:
     with uow:
-        uow.audit.record(_event("kept"), at=START)
+        uow.audit.record(_event("subject.find"), at=START)
         uow.jobs.enqueue("task", "key-1", request_id=None, at=START)
         uow.commit()
-        uow.audit.record(_event("dropped"), at=START)
+        uow.audit.record(_event("subject.extract"), at=START)
         uow.jobs.enqueue("task", "key-2", request_id=None, at=START)
-    assert uow.audit.actions() == ["kept"]
+    assert uow.audit.actions() == ["subject.find"]
     assert uow.jobs.keys() == ["key-1"]
     assert (uow.commits, uow.transactions) == (1, 1)
 
@@ -39,13 +39,13 @@ def test_an_error_inside_the_block_leaves_nothing_behind(uow: FakeUnitOfWork) ->
 
 def test_rollback_undoes_only_what_came_after_the_last_commit(uow: FakeUnitOfWork) -> None:
     with uow:
-        uow.audit.record(_event("first"), at=START)
+        uow.audit.record(_event("subject.find"), at=START)
         uow.commit()
-        uow.audit.record(_event("second"), at=START)
+        uow.audit.record(_event("subject.extract"), at=START)
         uow.rollback()
-        uow.audit.record(_event("third"), at=START)
+        uow.audit.record(_event("subject.erase"), at=START)
         uow.commit()
-    assert uow.audit.actions() == ["first", "third"]
+    assert uow.audit.actions() == ["subject.find", "subject.erase"]
     assert uow.rollbacks == 1
 
 
