@@ -95,8 +95,11 @@ def attach_month_table(connection: Connection, name: str, month: date) -> None:
     """Index the loaded table of ``month`` as the partitioned table's indexes require
     (matching indexes are attached, not built again) and attach it as the month's
     partition. A duplicate source id raises ``UniqueViolation`` here."""
+    # A month of a busy store (millions of rows) is sorted in memory rather than on disk; the
+    # setting ends with the transaction.
     connection.exec_driver_sql(
-        f"ALTER TABLE {name} ALTER COLUMN id DROP DEFAULT,"
+        "SET LOCAL maintenance_work_mem = '256MB';"
+        f" ALTER TABLE {name} ALTER COLUMN id DROP DEFAULT,"
         f" ADD CONSTRAINT {name}_pkey PRIMARY KEY (id, started_at),"
         f" ADD CONSTRAINT {name}_source_id_started_at_key UNIQUE (source_id, started_at);"
         f" CREATE INDEX {name}_sim_id_started_at_idx ON {name} (sim_id, started_at);"
