@@ -147,20 +147,26 @@ class UsageCsvReader:
         inside: the line pattern says so)."""
         return not any(pattern.search(block) for pattern in self._outside)
 
-    def with_sim_ids(self, block: str, months: set[str]) -> str | None:
-        """The canonical ``block`` with each ICCID replaced by its SIM id, adding the months
-        (``YYYY-MM``) its records start in to ``months``; ``None`` when a line is not
-        canonical or names an unknown SIM (the careful path then says which)."""
+    def with_sim_ids(self, block: str) -> dict[str, str] | None:
+        """The canonical ``block`` with each ICCID replaced by its SIM id, split by the
+        month (``YYYY-MM``) its records start in, each month's lines in file order; ``None``
+        when a line is not canonical or names an unknown SIM (the careful path then says
+        which)."""
         found = self._split.findall(block)
         if len(found) != block.count("\n") or not self._in_window(block):
             return None
         b, i, a, m = self._groups
-        months.update(map(itemgetter(m), found))
         sim_ids = self._sim_ids
+        months = set(map(itemgetter(m), found))
         try:
-            return "".join([f"{t[b]}{sim_ids[t[i]]}{t[a]}\n" for t in found])
+            if len(months) == 1:
+                return {months.pop(): "".join([f"{t[b]}{sim_ids[t[i]]}{t[a]}\n" for t in found])}
+            lines: dict[str, list[str]] = {month: [] for month in months}
+            for t in found:
+                lines[t[m]].append(f"{t[b]}{sim_ids[t[i]]}{t[a]}\n")
         except KeyError:
             return None
+        return {month: "".join(text) for month, text in lines.items()}
 
     def rows(self, lines: Iterable[str], *, first_line: int = 2) -> Iterator[tuple[int, Row]]:
         """Line by line: the canonical row of each line, in canonical column order."""

@@ -2,8 +2,10 @@
 transaction.
 
 Blocks of canonical lines are streamed as they are, with each ICCID replaced by its SIM id;
-other lines go through the careful path and are streamed as canonical rows. A COPY is
-restarted only to create a month partition that the next block needs. When a record's
+other lines go through the careful path and are streamed as canonical rows. A month that
+has no partition yet is loaded into a table of its own, indexed once at the end and
+attached as the month's partition; a month that has one is loaded through the partitioned
+table. A COPY is restarted only to run DDL or to change the table it fills. When a record's
 source id is already stored (the streamers replay), the savepoint of the fast path is
 rolled back and the file goes through a staging table and ``INSERT ... ON CONFLICT DO
 NOTHING``, so each record is stored once. When a table constraint refuses a record, the
@@ -21,8 +23,15 @@ from typing import Any
 import psycopg
 from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, func, select, text
+from sqlalchemy.exc import IntegrityError
 
-from varna.adapters.db.partitions import ensure_partitions, existing_months
+from varna.adapters.db.partitions import (
+    attach_month_table,
+    create_month_table,
+    ensure_partitions,
+    existing_months,
+    lock_partitions,
+)
 from varna.adapters.db.tables import usage_records
 from varna.adapters.db.usage_lines import blocks, header_line, open_text
 from varna.adapters.db.usage_sqlite import CANONICAL, refuse_precisely, sim_ids
@@ -30,8 +39,8 @@ from varna.domain.usage import UsageRecord, UsageWindow
 from varna.domain.usage_csv import Row, UsageCsvReader, record_row
 from varna.services.ports import ProgressHook
 
-# (columns in the order of the text, CSV text of whole lines, months the records start in)
-Piece = tuple[tuple[str, ...], str, set[str]]
+# (columns in the order of the text, {month the records start in: CSV text of whole lines})
+Piece = tuple[tuple[str, ...], dict[str, str]]
 Pieces = Callable[[ProgressHook | None], Iterator[Piece]]
 
 
@@ -43,36 +52,38 @@ def _csv_line(row: Row) -> str:
     )
 
 
+def _first_day(month: str) -> date:
+    return date.fromisoformat(f"{month}-01")
+
+
 def _canonical_piece(rows: Iterable[Row]) -> Piece:
-    lines, months = [], set()
+    lines: dict[str, list[str]] = {}
     for row in rows:
-        months.add(row[2][:7])
-        lines.append(_csv_line(row))
-    return CANONICAL, "".join(lines), months
+        lines.setdefault(row[2][:7], []).append(_csv_line(row))
+    return CANONICAL, {month: "".join(text) for month, text in lines.items()}
 
 
 class _Copier:
-    """One COPY at a time into a table, restarted when the column order changes or when
+    """One COPY at a time, restarted when the table or the column order changes or when
     :meth:`close` is called (to run DDL between two COPY statements)."""
 
-    def __init__(self, raw: psycopg.Connection[Any], table: str) -> None:
-        self._table = table
-        self._columns: tuple[str, ...] | None = None
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self._target: tuple[str, tuple[str, ...]] | None = None
         self._stack: ExitStack | None = None
         self._copy: Any = None
         self._cursor = raw.cursor()
         self.rows = 0
 
-    def write(self, columns: tuple[str, ...], data: str) -> None:
-        if columns != self._columns:
+    def write(self, table: str, columns: tuple[str, ...], data: str) -> None:
+        if (table, columns) != self._target:
             self.close()
         if self._stack is None:
             self._stack = ExitStack()
-            statement = f"COPY {self._table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
             # A writer thread sends while this thread checks the next block.
             writer = QueuedLibpqWriter(self._cursor)
             self._copy = self._stack.enter_context(self._cursor.copy(statement, writer=writer))
-            self._columns = columns
+            self._target = (table, columns)
         self._copy.write(data)
 
     def finish(self) -> None:
@@ -84,7 +95,7 @@ class _Copier:
             stack, self._stack = self._stack, None
             stack.close()
             self.rows += max(self._cursor.rowcount, 0)
-            self._columns = None
+            self._target = None
 
     def abort(self, exc: BaseException) -> None:
         if self._stack is not None:
@@ -114,10 +125,9 @@ class PostgresUsageStore:
             with open_text(path) as handle:
                 header_line(handle)
                 for first, block in blocks(handle, report):
-                    months: set[str] = set()
-                    mapped = reader.with_sim_ids(block, months)
+                    mapped = reader.with_sim_ids(block)
                     if mapped is not None:
-                        yield fast_columns, mapped, months
+                        yield fast_columns, mapped
                     else:
                         rows = reader.rows(block.splitlines(), first_line=first)
                         yield _canonical_piece(row for _, row in rows)
@@ -144,29 +154,45 @@ class PostgresUsageStore:
         savepoint = self._connection.begin_nested()
         try:
             stored = self._copy_into_partitions(pieces(progress))
-        except psycopg.errors.UniqueViolation:
+        except (psycopg.errors.UniqueViolation, IntegrityError) as exc:
+            # COPY raises the driver's error; the unique index built before attaching, the
+            # same error wrapped by SQLAlchemy.
+            if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
+                raise
             savepoint.rollback()
             return self._copy_through_staging(pieces(None))
         savepoint.commit()
         return stored
 
     def _copy_into_partitions(self, pieces: Iterator[Piece]) -> int:
+        """Each month's records into its partition, or into a table of its own when the
+        month has no partition yet (indexed and attached once every record is in)."""
         months = existing_months(self._connection)
-        copier = _Copier(self._raw(), "usage_records")
+        own: dict[str, str] = {}  # month -> the table of its own it is loaded into
+        locked = False
+        copier = _Copier(self._raw())
         try:
-            for columns, data, piece_months in pieces:
-                new = piece_months - months
-                if new:
-                    copier.close()
-                    ensure_partitions(
-                        self._connection, [date.fromisoformat(f"{m}-01") for m in new]
-                    )
-                    months |= new
-                copier.write(columns, data)
+            for columns, by_month in pieces:
+                for month, data in by_month.items():
+                    table = own.get(month) or ("usage_records" if month in months else None)
+                    if table is None:
+                        copier.close()
+                        if not locked:
+                            lock_partitions(self._connection)
+                            months = existing_months(self._connection)
+                            locked = True
+                        if month in months:
+                            table = "usage_records"
+                        else:
+                            table = create_month_table(self._connection, _first_day(month))
+                            own[month] = table
+                    copier.write(table, columns, data)
             copier.finish()
         except BaseException as exc:
             copier.abort(exc)
             raise
+        for month, table in sorted(own.items()):
+            attach_month_table(self._connection, table, _first_day(month))
         return copier.rows
 
     def _copy_through_staging(self, pieces: Iterator[Piece]) -> int:
@@ -179,16 +205,17 @@ class PostgresUsageStore:
             )
         )
         months: set[str] = set()
-        copier = _Copier(self._raw(), "usage_staging")
+        copier = _Copier(self._raw())
         try:
-            for piece_columns, data, piece_months in pieces:
-                months |= piece_months
-                copier.write(piece_columns, data)
+            for piece_columns, by_month in pieces:
+                for month, data in by_month.items():
+                    months.add(month)
+                    copier.write("usage_staging", piece_columns, data)
             copier.finish()
         except BaseException as exc:
             copier.abort(exc)
             raise
-        ensure_partitions(self._connection, [date.fromisoformat(f"{m}-01") for m in months])
+        ensure_partitions(self._connection, [_first_day(m) for m in months])
         result = self._connection.execute(
             text(
                 f"INSERT INTO usage_records ({columns}) SELECT {columns}"  # noqa: S608 - constants
