@@ -27,7 +27,7 @@ NOVEMBER = "usage_records_y2026m11"
 
 
 def load(container: Container, path: Path) -> IngestSummary:
-    return ingest_usage(container.uow(), path, actor="test", clock=container.clock)
+    return ingest_usage(container, path, actor="test")
 
 
 @pytest.fixture
