@@ -1,5 +1,5 @@
 """R2 for people: a batch of people whose relationship ended is erased through the subject
-engine (its walker, its decisions per column, its set-based erase), in the batch's
+engine (its inventory, its decisions per column, its set-based erasure steps), in the batch's
 transaction. An evidence hold (R6) moves the person's rows to the vault first."""
 
 from __future__ import annotations

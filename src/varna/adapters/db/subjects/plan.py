@@ -44,7 +44,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
@@ -146,10 +145,9 @@ class SubjectPlan:
     firms: Any  # organisations by orgnr (:data:`ORGNR`): sole traders
     people_lookups: Mapping[str, str]  # column -> identifier kind
     layers: tuple[Layer, ...]
-    counts: Any  # every table's rows, the clocks' latest starts
+    counts: Any  # every table's rows, the clocks' latest starts, running contract, holds
     counts_and_mentions: Any  # and the mentions of the person in every searched column
-    holds: Any
-    running_contract: Any
+    holds: Any  # the holds themselves, read when ``counts`` found some
     clock_rows: Mapping[str, Any]  # table -> its rows per clock start
     firm_clocks: tuple[Any, ...]  # latest clock starts of the records naming the firm
     other_names: Any
@@ -242,10 +240,9 @@ def build_plan(catalog: Catalog, dialect: str) -> SubjectPlan:
         .order_by(organisations.c.id),
         people_lookups=lookups,
         layers=build.layers(tables),
-        counts=_counts(counted, mentions=False),
-        counts_and_mentions=_counts(counted, mentions=True),
-        holds=_holds(postgres),
-        running_contract=_running_contract(postgres),
+        counts=_counts(counted, postgres, mentions=False),
+        counts_and_mentions=_counts(counted, postgres, mentions=True),
+        holds=select(*_HOLD_COLUMNS).where(_holds(postgres)).order_by(legal_holds.c.id),
         clock_rows={
             t.name: _clock_rows(t) for t in counted if t.kept_on_own_clock and t.clock is not None
         },
@@ -535,9 +532,10 @@ class _Builder:
         return select(people.c.full_name).where(others)
 
 
-def _counts(tables: Sequence[TableSql], *, mentions: bool) -> Any:
+def _counts(tables: Sequence[TableSql], postgres: bool, *, mentions: bool) -> Any:
     """One row: ``c:<table>`` the person's rows of each table, ``k:<table>`` the latest start
-    of its own clock, ``m:<table>:<column>`` the rows mentioning them."""
+    of its own clock, ``m:<table>:<column>`` the rows mentioning them; ``running``: whether a
+    contract with their organisations runs; ``holds``: how many holds apply (rarely any)."""
     columns: list[Any] = []
     for sql in tables:
         columns.append(_scalar(sql.table, func.count(), sql.condition, f"c:{sql.name}"))
@@ -549,6 +547,8 @@ def _counts(tables: Sequence[TableSql], *, mentions: bool) -> Any:
                 _scalar(sql.table, func.count(), where, f"m:{sql.name}:{column}")
                 for column, where in sql.mentions.items()
             ]
+    columns.append(exists(_running_contract(postgres)).label("running"))
+    columns.append(_scalar(legal_holds, func.count(), _holds(postgres), "holds"))
     return select(*columns)
 
 
@@ -586,7 +586,7 @@ def _organisations(postgres: bool) -> ColumnElement[bool]:
     )  # type: ignore[return-value]
 
 
-def _holds(postgres: bool) -> Any:
+def _holds(postgres: bool) -> ColumnElement[bool]:
     """Holds not released and not past review (an expired hold lapses, R-RET-06), on a
     table, on the person, or on an organisation they hold a current role at or that is
     their sole-trader firm."""
@@ -605,27 +605,21 @@ def _holds(postgres: bool) -> Any:
             ),
         ),
     )
-    where = and_(legal_holds.c.released_at.is_(None), legal_holds.c.review_date >= today, applies)
-    return select(*_HOLD_COLUMNS).where(where).order_by(legal_holds.c.id)
+    return and_(legal_holds.c.released_at.is_(None), legal_holds.c.review_date >= today, applies)
 
 
 def _running_contract(postgres: bool) -> Any:
     """A contract still running with an organisation the person has a role at or with
     their sole-trader firm."""
     today = bindparam(TODAY, type_=Date)
-    return (
-        select(literal_column("1"))
-        .select_from(contracts)
-        .where(
-            or_(
-                contracts.c.organisation_id.in_(_organisations(postgres)),
-                among(contracts.c.organisation_id, FIRMS, postgres=postgres),
-            ),
-            contracts.c.terminated_on.is_(None),
-            or_(contracts.c.end_date.is_(None), contracts.c.end_date >= today),
-            contracts.c.start_date <= today,
-        )
-        .limit(1)
+    return select(contracts.c.id).where(
+        or_(
+            contracts.c.organisation_id.in_(_organisations(postgres)),
+            among(contracts.c.organisation_id, FIRMS, postgres=postgres),
+        ),
+        contracts.c.terminated_on.is_(None),
+        or_(contracts.c.end_date.is_(None), contracts.c.end_date >= today),
+        contracts.c.start_date <= today,
     )
 
 

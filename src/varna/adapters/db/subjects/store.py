@@ -163,7 +163,7 @@ class SqlSubjectStore:
 
     def inventory(self, scope: SubjectScope, today: date) -> Inventory:
         plan = self._plan
-        params = bind(plan, scope)
+        params = {**bind(plan, scope), TODAY: today}
         counted = [sql for sql in plan.tables.values() if sql.condition is not None]
         statement = plan.counts_and_mentions if scope.mention_terms else plan.counts
         row = self._run(statement, params).one()._mapping
@@ -178,7 +178,6 @@ class SqlSubjectStore:
         linked = {c.table for c in found if c.mention_column is None}
         if not linked:
             return Inventory(found, ErasureFacts(False, (), {}, scope.controllers))
-        params[TODAY] = today
         clock_rows = self._clock_rows(scope, linked, params)
         clocks: dict[str, date | None] = {
             name: max((s for s in starts if s is not None), default=None)
@@ -192,14 +191,12 @@ class SqlSubjectStore:
                 for target in sql.via:
                     if target in clocks:
                         clocks[sql.name] = clocks[target]
-        running = bool(scope.person_ids or scope.organisation_ids) and (
-            self._run(plan.running_contract, params).first() is not None
-        )
         holds = tuple(
             Hold(r.id, r.kind, r.review_date, r.scope, r.scope_table)
-            for r in self._run(plan.holds, params)
+            for r in (self._run(plan.holds, params) if row["holds"] else ())
         )
-        return Inventory(found, ErasureFacts(running, holds, clocks, scope.controllers, clock_rows))
+        facts = ErasureFacts(bool(row["running"]), holds, clocks, scope.controllers, clock_rows)
+        return Inventory(found, facts)
 
     def _clock_rows(
         self, scope: SubjectScope, linked: set[str], params: dict[str, Any]
