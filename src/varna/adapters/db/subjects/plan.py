@@ -145,9 +145,10 @@ class SubjectPlan:
     firms: Any  # organisations by orgnr (:data:`ORGNR`): sole traders
     people_lookups: Mapping[str, str]  # column -> identifier kind
     layers: tuple[Layer, ...]
-    counts: Any  # every table's rows, the clocks' latest starts, running contract, holds
+    counts: Any  # every table's rows, whether a contract runs, how many holds apply
     counts_and_mentions: Any  # and the mentions of the person in every searched column
     holds: Any  # the holds themselves, read when ``counts`` found some
+    clocks: Mapping[str, Any]  # table -> the latest start of its own clock (a scalar)
     clock_rows: Mapping[str, Any]  # table -> its rows per clock start
     firm_clocks: tuple[Any, ...]  # latest clock starts of the records naming the firm
     other_names: Any
@@ -243,6 +244,11 @@ def build_plan(catalog: Catalog, dialect: str) -> SubjectPlan:
         counts=_counts(counted, postgres, mentions=False),
         counts_and_mentions=_counts(counted, postgres, mentions=True),
         holds=select(*_HOLD_COLUMNS).where(_holds(postgres)).order_by(legal_holds.c.id),
+        clocks={
+            t.name: _scalar(t.table, func.max(t.table.c[t.clock.column]), t.condition, t.name)
+            for t in counted
+            if t.clock is not None and t.clock.link is None
+        },
         clock_rows={
             t.name: _clock_rows(t) for t in counted if t.kept_on_own_clock and t.clock is not None
         },
@@ -533,15 +539,13 @@ class _Builder:
 
 
 def _counts(tables: Sequence[TableSql], postgres: bool, *, mentions: bool) -> Any:
-    """One row: ``c:<table>`` the person's rows of each table, ``k:<table>`` the latest start
-    of its own clock, ``m:<table>:<column>`` the rows mentioning them; ``running``: whether a
-    contract with their organisations runs; ``holds``: how many holds apply (rarely any)."""
+    """One row: ``c:<table>`` the person's rows of each table, ``m:<table>:<column>`` the rows
+    mentioning them; ``running``: whether a contract with their organisations runs;
+    ``holds``: how many holds apply (rarely any). The clocks are asked apart, only of the
+    tables that hold rows: each table's clock here cost PostgreSQL as much planning again."""
     columns: list[Any] = []
     for sql in tables:
         columns.append(_scalar(sql.table, func.count(), sql.condition, f"c:{sql.name}"))
-        if sql.clock is not None and sql.clock.link is None:
-            clock = func.max(sql.table.c[sql.clock.column])
-            columns.append(_scalar(sql.table, clock, sql.condition, f"k:{sql.name}"))
         if mentions:
             columns += [
                 _scalar(sql.table, func.count(), where, f"m:{sql.name}:{column}")

@@ -183,9 +183,10 @@ class SqlSubjectStore:
             name: max((s for s in starts if s is not None), default=None)
             for name, starts in clock_rows.items()
         }
-        for sql in counted:
-            if f"k:{sql.name}" in row and sql.name not in clocks:
-                clocks[sql.name] = _clock(row[f"k:{sql.name}"])
+        own = [plan.clocks[n] for n in sorted(linked) if n in plan.clocks and n not in clocks]
+        if own:
+            latest = self._run(select(*own), params).one()._mapping
+            clocks.update({name: _clock(value) for name, value in latest.items()})
         for sql in counted:  # rows reached through another table run on its clock
             if sql.name not in clocks:
                 for target in sql.via:
