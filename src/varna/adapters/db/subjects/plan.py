@@ -125,12 +125,14 @@ class TableSql:
 @dataclass(frozen=True, slots=True)
 class Layer:
     """``via`` targets whose ids one statement reads (with the owner of each row where the
-    target names its controller), and, in the first, the anchors of the given identifiers."""
+    target names its controller); in the first, a second statement reads the anchors of the
+    given identifiers with them, for a request that found no person."""
 
     targets: tuple[str, ...]
     owners: tuple[str | None, ...]
     anchors: tuple[str, ...]
     statement: Any
+    with_anchors: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,17 +454,15 @@ class _Builder:
     def layer(self, tables: Mapping[str, TableSql], names: list[str], *, anchors: bool) -> Layer:
         owners = tuple(self.owner(name) for name in names)
         anchored = self.anchor_tables() if anchors else ()
-        parts = []
+        reads: list[Any] = []
         for index, (name, owner) in enumerate(zip(names, owners, strict=True)):
             table, condition = tables[name].table, tables[name].condition
-            if condition is None:
+            if condition is None:  # no way to a person: none of its rows is theirs
                 continue
             owned = table.c[owner] if owner else null().cast(Integer)
-            parts.append(
-                select(literal(index).label("k"), tables[name].key, owned.label("owner")).where(
-                    condition
-                )
-            )
+            row = select(literal(index).label("k"), tables[name].key, owned.label("owner"))
+            reads.append(row.where(condition))
+        found: list[Any] = []
         for index, name in enumerate(anchored, start=len(names)):
             table, entry = metadata.tables[name], self.catalog.table(name)
             given = [
@@ -470,13 +470,9 @@ class _Builder:
                 for column, declared in entry.personal.items()
                 if declared.lookup is not None
             ]
-            parts.append(
-                select(
-                    literal(index).label("k"), key_of(table), null().cast(Integer).label("owner")
-                ).where(or_(*given))
-            )
-        statement = union_all(*parts) if len(parts) > 1 else (parts[0] if parts else None)
-        return Layer(tuple(names), owners, anchored, statement)
+            row = select(literal(index).label("k"), key_of(table), null().cast(Integer))
+            found.append(row.where(or_(*given)))
+        return Layer(tuple(names), owners, anchored, _union(reads), _union([*reads, *found]))
 
     def anchor_tables(self) -> tuple[str, ...]:
         """Tables outside ``people`` with lookup columns: the rows a given identifier names
@@ -536,6 +532,10 @@ class _Builder:
                         related.append(people.c.id.in_(linked))
         others = and_(or_(*related), ~self.among(people.c.id, PERSONS))
         return select(people.c.full_name).where(others)
+
+
+def _union(parts: Sequence[Any]) -> Any:
+    return union_all(*parts) if len(parts) > 1 else (parts[0] if parts else None)
 
 
 def _counts(tables: Sequence[TableSql], postgres: bool, *, mentions: bool) -> Any:

@@ -41,7 +41,7 @@ from varna.adapters.db.subjects.plan import (
 )
 from varna.adapters.db.subjects.rows import StreamedQuery, date_columns, fetch_rows, rows_query
 from varna.adapters.db.tables import metadata
-from varna.catalog.model import CARRIED_KINDS, LOOKUP_KINDS, PERSONAL_KINDS, IdentifierKind
+from varna.catalog.model import CARRIED_KINDS, LOOKUP_KINDS, IdentifierKind
 from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, Hold, TablePlan
 from varna.domain.subjects.keys import SubjectKey, text_forms
@@ -100,7 +100,7 @@ class SqlSubjectStore:
         terms = sorted(
             {
                 form.lower()
-                for kind in PERSONAL_KINDS - {IdentifierKind.PERSON_ID}
+                for kind in CARRIED_KINDS
                 for value in values.get(kind, ())
                 for form in text_forms(SubjectKey(kind, value))
             }
@@ -136,21 +136,22 @@ class SqlSubjectStore:
         controllers: dict[int, list[int]] = {}
         anchors: dict[str, tuple[int, ...]] = {}
         for layer in self._plan.layers:
-            if layer.statement is None:
+            statement = layer.with_anchors if anchored else layer.statement
+            if statement is None:
                 continue
             params = bind(self._plan, scope)
             for kind in LOOKUP_KINDS:
-                wanted = anchored and kind in given
+                wanted = kind in given
                 params[given_of(kind)] = list(scope.values.get(kind, ())) if wanted else []
-            names = (*layer.targets, *layer.anchors)
+            names = (*layer.targets, *(layer.anchors if anchored else ()))
             found: list[list[int]] = [[] for _ in names]
-            for index, row_id, owner in self._run(layer.statement, params):
+            for index, row_id, owner in self._run(statement, params):
                 found[index].append(row_id)
                 if index < len(layer.targets) and layer.owners[index] is not None:
                     controllers.setdefault(owner, []).append(row_id)
             read = zip(layer.targets, found[: len(layer.targets)], strict=True)
             targets.update({name: tuple(sorted(ids)) for name, ids in read})
-            rest = zip(layer.anchors, found[len(layer.targets) :], strict=True)
+            rest = zip(names[len(layer.targets) :], found[len(layer.targets) :], strict=True)
             anchors.update({name: tuple(sorted(ids)) for name, ids in rest if ids})
             scope = _with(scope, targets=dict(targets))
         return _with(
