@@ -25,6 +25,7 @@ import io
 import tempfile
 import time
 import tracemalloc
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -52,6 +53,26 @@ SIMS_PER_COMPANY = 50
 class Clock:
     def now(self) -> datetime:
         return datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The container's units of work and catalogue, on the bench's day and secret."""
+
+    container: Any
+    secret: bytes
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def catalog(self) -> Any:
+        return self.container.catalog
+
+    def uow(self) -> Any:
+        return self.container.uow()
+
+
+def context(container: Any, secret: bytes) -> Context:
+    return Context(container, secret)
 
 
 def iccid(n: int) -> str:
@@ -148,9 +169,11 @@ def erase_sims(container: Any, iccids: list[str], secret: bytes) -> int:
     """varna's erasure of these SIMs' usage, as their controller's instruction (A3): the
     ICCIDs as given, varna checks them. The usage rows it deleted."""
     keys = tuple(normalise("iccid", value) for value in iccids)
-    result = erase_subject(container.uow(), container.catalog,
-                           EraseCommand(keys, controller_instruction="BENCH"),
-                           actor="bench", clock=Clock(), secret=secret)  # fmt: skip
+    result = erase_subject(
+        context(container, secret),
+        EraseCommand(keys, controller_instruction="BENCH"),
+        actor="bench",
+    )
     return int(result.changed.get("usage_records", 0))
 
 
@@ -207,8 +230,7 @@ def measure(url: str, args: argparse.Namespace) -> None:
         return (normalise("email", f"kontakt{company}@example.com"),)
 
     def varna_extract(company: int) -> int:
-        bundle = build_extract(container.uow(), container.catalog, contact(company),
-                               actor="bench", clock=Clock(), secret=secret).bundle  # fmt: skip
+        bundle = build_extract(context(container, secret), contact(company), actor="bench").bundle
         return sum(len(b["rows"]) for b in bundle["data"]["traffic_data"])
 
     def raw_select(company: int) -> int:
@@ -310,25 +332,29 @@ def heavy(
         for formats in (("json",), ("csv",), FORMATS):
             target = Path(out) / "-".join(formats)
             write = partial(_write, out=target, formats=formats)
-            seconds, _ = _repeat(args.heavy_repeat, lambda w=write: build_extract(
-                container.uow(), container.catalog, keys, actor="bench", clock=Clock(),
-                secret=secret, write=w))  # fmt: skip
+            seconds, _ = _repeat(
+                args.heavy_repeat,
+                lambda w=write: build_extract(
+                    context(container, secret), keys, actor="bench", write=w
+                ),
+            )
             size = sum(f.stat().st_size for f in target.iterdir()) / 1e6
             lines.append((f"1M-row subject, export {','.join(formats)}",
                           f"varna {seconds:.2f} s, ratio {seconds / raw:.2f} to raw "
                           f"({size:,.0f} MB written)"))  # fmt: skip
         tracemalloc.start()  # the memory the export holds at its peak (slower while traced)
-        build_extract(container.uow(), container.catalog, keys, actor="bench", clock=Clock(),
-                      secret=secret, write=partial(_write, out=Path(out) / "traced",
-                                                   formats=("json",)))  # fmt: skip
+        traced = partial(_write, out=Path(out) / "traced", formats=("json",))
+        build_extract(context(container, secret), keys, actor="bench", write=traced)
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
     lines.append(("1M-row subject, export json, memory", f"peak {peak:,.0f} MB (tracemalloc)"))
     keys_heavy = tuple(normalise("iccid", iccid(s)) for s in sims)
     began = time.perf_counter()
-    erased = erase_subject(container.uow(), container.catalog,
-                           EraseCommand(keys_heavy, controller_instruction="BENCH-HEAVY"),
-                           actor="bench", clock=Clock(), secret=secret)  # fmt: skip
+    erased = erase_subject(
+        context(container, secret),
+        EraseCommand(keys_heavy, controller_instruction="BENCH-HEAVY"),
+        actor="bench",
+    )
     lines.append(("1M-row subject, erasure", f"varna {time.perf_counter() - began:.2f} s "
                   f"({erased.changed.get('usage_records', 0):,} rows)"))  # fmt: skip
     return lines

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 from stdnum import luhn
@@ -25,10 +26,40 @@ from varna.adapters.db.tables import (
     ticket_messages,
     web_visits,
 )
+from varna.adapters.db.uow import SqlUnitOfWork
 from varna.bootstrap import Container
+from varna.catalog import Catalog
 from varna.domain.usage import UsageRecord
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SubjectContext:
+    """The container's units of work and catalogue, with a clock and secret of the test's
+    own: the context the subject use cases are given."""
+
+    container: Container
+    clock: Any
+    secret: bytes
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.container.catalog
+
+    def uow(self) -> SqlUnitOfWork:
+        return self.container.uow()
+
+
+def subject_context(
+    container: Container, *, clock: Any = None, secret: bytes | None = None
+) -> SubjectContext:
+    """``container`` as a service context; its own clock and secret unless others are given."""
+    return SubjectContext(
+        container,
+        container.clock if clock is None else clock,
+        container.secret if secret is None else secret,
+    )
 
 
 def personnummer(birth: str, serial: str) -> str:

@@ -17,20 +17,20 @@ from typing import Any, NoReturn
 from tests.fakes.notices import FakeNoticeStore
 from tests.fakes.people import FakeDirectory
 from tests.fakes.transaction import FakeStore
+from varna.catalog.model import IdentifierKind
 from varna.domain.subjects.erasure import TablePlan
-from varna.domain.subjects.keys import PERSON_ID, SubjectKey
+from varna.domain.subjects.keys import SubjectKey
 from varna.services.subjects.ports import (
-    ErasureFacts,
     ErasureRecord,
+    Inventory,
     Objection,
     RightsStore,
     SubjectScope,
     SubjectStore,
-    TableCount,
     TableRows,
 )
 
-PERSON_LOOKUPS = ("email", "phone", "personnummer", PERSON_ID)
+PERSON_LOOKUPS = ("email", "phone", "personnummer", IdentifierKind.PERSON_ID)
 
 
 class NotInTheFake(AssertionError):
@@ -70,13 +70,11 @@ class ResolvingSubjectStore(FakeStore):
     def _not_modelled(self, what: str) -> NoReturn:
         raise NotInTheFake(f"the subject engine's {what} is not modelled by this fake")
 
-    def counts(
-        self, scope: SubjectScope, *, mentions: bool = True, holds_on: date | None = None
-    ) -> list[TableCount]:
-        self._not_modelled("counts")
+    def inventory(self, scope: SubjectScope, today: date) -> Inventory:
+        self._not_modelled("inventory")
 
-    def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        self._not_modelled("fetch")
+    def rows(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        self._not_modelled("rows")
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
         self._not_modelled("stream")
@@ -87,17 +85,14 @@ class ResolvingSubjectStore(FakeStore):
     def other_names(self, scope: SubjectScope) -> set[str]:
         self._not_modelled("other_names")
 
-    def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts:
-        self._not_modelled("erasure_facts")
-
-    def erase(
+    def apply(
         self,
         scope: SubjectScope,
         plans: Sequence[TablePlan],
         *,
         on_step: Callable[[str], None] | None = None,
     ) -> dict[str, int]:
-        self._not_modelled("erase")
+        self._not_modelled("apply")
 
     def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
         self._not_modelled("pending")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests.consent_data import NOW, add_people
 from tests.contexts import at as at_time
+from tests.subject_factories import subject_context
 from varna.adapters.db.tables import consent_events, mail_outbox, unsubscribe_tokens
 from varna.bootstrap import Container
 from varna.domain.consent import (
@@ -276,21 +277,16 @@ def test_d3_d8_the_subject_engine_vetoes_the_wired_gate(container: Container) ->
         decide(container, ConsentSubject.person(person), {"newsletter": True})
     secret = container.secret
     restrict(
-        container.uow(),
+        subject_context(container, clock=container.clock, secret=secret),
         [normalise("person_id", str(restricted))],
         reason="disputed",
         actor="test",
-        clock=container.clock,
-        secret=secret,
     )
     object_to(
-        container.uow(),
-        container.catalog,
+        subject_context(container, clock=container.clock, secret=secret),
         [normalise("email", f"testperson-{objected}@example.com")],
         purpose="newsletter",
         actor="test",
-        clock=container.clock,
-        secret=secret,
     )
     gate = container.consent_gate
     with container.uow() as uow:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from tests.subject_factories import subject_context
 from varna.adapters.db.demo_store import BUSINESS_TABLES
 from varna.adapters.db.tables import (
     disclosures,
@@ -144,8 +145,9 @@ def test_d1_d4_the_demo_holds_a_sole_trader_and_credit_check_disclosures(
     assert firm is not None and owner is not None
     assert checks > 0
     keys = (normalise("personnummer", owner, today=AS_OF),)
-    bundle = build_extract(container.uow(), container.catalog, keys, actor="test",
-                           clock=container.clock, secret=b"test-secret").bundle  # fmt: skip
+    bundle = build_extract(
+        subject_context(container, clock=container.clock, secret=b"test-secret"), keys, actor="test"
+    ).bundle
     company = [b for b in bundle["data"].get("company_data", []) if b["table"] == "organisations"]
     assert [row[0] for block in company for row in block["rows"]] == [firm.id]
     assert any(r["id"] == "credit_reference_agency" for r in bundle["recipients"])

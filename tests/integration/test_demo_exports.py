@@ -17,6 +17,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.subject_factories import subject_context
 from varna.adapters.db.tables import people, privacy_center_links
 from varna.adapters.extract import FORMATS, write_extract
 from varna.bootstrap import Container
@@ -111,12 +112,9 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
         ):
             out = tmp_path / f"{person_id}-{'portable' if portable else 'extract'}"
             extract = build(
-                container.uow(),
-                container.catalog,
+                subject_context(container, clock=container.clock, secret=secret),
                 keys,
                 actor="test",
-                clock=container.clock,
-                secret=secret,
                 write=lambda bundle, out=out, formats=formats: write_extract(bundle, out, formats),
             )
             assert extract.bundle["processing"], person_id

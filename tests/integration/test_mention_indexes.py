@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from tests.subject_factories import NOW, build_world
+from tests.subject_factories import NOW, build_world, subject_context
 from varna.bootstrap import Container
 from varna.domain.subjects.keys import normalise
 from varna.services.subjects.extract import build_extract
@@ -73,8 +73,11 @@ def test_d1_the_mention_search_reads_the_trigram_index(container: Container) -> 
     event.listen(container.engine, "before_cursor_execute", keep)
     try:
         keys = (normalise("email", "anna.berg@example.com", today=date(2026, 11, 1)),)
-        bundle = build_extract(container.uow(), container.catalog, keys, actor="test",
-                               clock=FixedClock(), secret=b"test-secret").bundle  # fmt: skip
+        bundle = build_extract(
+            subject_context(container, clock=FixedClock(), secret=b"test-secret"),
+            keys,
+            actor="test",
+        ).bundle
     finally:
         event.remove(container.engine, "before_cursor_execute", keep)
     mentions = [b for b in bundle["data"]["free_text"] if b["match"] == "mention"]

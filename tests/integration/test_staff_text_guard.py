@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.contexts import by
 from tests.integration.test_subjects import SECRET, FixedClock, key
-from tests.subject_factories import World, build_world
+from tests.subject_factories import World, build_world, subject_context
 from varna.adapters.db.tables import (
     legitimate_interest_decisions,
     objections,
@@ -58,21 +58,43 @@ def test_c2_c3_staff_texts_on_a_person_are_masked_and_redacted_before_storage(
     a health word is redacted, in every text staff give about a person; the guard's events
     are recorded, without the text."""
     anna = (key("email", ANNA),)
-    rectify(container.uow(), container.catalog,
-            RectifyCommand(anna, "phone", "070-999 88 77", statement=TEXT),
-            actor="staff", clock=FixedClock(), secret=SECRET)  # fmt: skip
-    restrict(container.uow(), anna, reason=TEXT, actor="staff", clock=FixedClock(),
-             secret=SECRET)  # fmt: skip
-    unrestrict(container.uow(), anna, reason=TEXT, actor="staff", clock=FixedClock(),
-               secret=SECRET)  # fmt: skip
-    objected = object_to(container.uow(), container.catalog, anna, purpose="support",
-                         overriding_reason=TEXT, actor="staff", clock=FixedClock(),
-                         secret=SECRET)  # fmt: skip
-    later = object_to(container.uow(), container.catalog, (key("person_id", str(world.bo_id)),),
-                      purpose="support", actor="staff", clock=FixedClock(),
-                      secret=SECRET)  # fmt: skip
-    record_overriding_reason(container.uow(), later.objection_ids[0], person_id=world.bo_id,
-                             reason=TEXT, actor="staff", clock=FixedClock())  # fmt: skip
+    rectify(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        RectifyCommand(anna, "phone", "070-999 88 77", statement=TEXT),
+        actor="staff",
+    )
+    restrict(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        anna,
+        reason=TEXT,
+        actor="staff",
+    )
+    unrestrict(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        anna,
+        reason=TEXT,
+        actor="staff",
+    )
+    objected = object_to(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        anna,
+        purpose="support",
+        overriding_reason=TEXT,
+        actor="staff",
+    )
+    later = object_to(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("person_id", str(world.bo_id)),),
+        purpose="support",
+        actor="staff",
+    )
+    record_overriding_reason(
+        subject_context(container, clock=FixedClock()),
+        later.objection_ids[0],
+        person_id=world.bo_id,
+        reason=TEXT,
+        actor="staff",
+    )
     with container.engine.connect() as conn:
         statement = conn.execute(select(rectifications.c.statement)).scalar_one()
         restricted = conn.execute(select(restrictions.c.reason, restrictions.c.lift_reason)).one()
@@ -104,8 +126,13 @@ def test_c3_with_the_refuse_policy_a_health_word_refuses_the_text_and_nothing_is
     """C3: with ``VARNA_SCAN_SPECIAL_POLICY=refuse`` a reason with a health word is refused,
     naming the field and not the text; no restriction is stored, the refusal is recorded."""
     with pytest.raises(InputRefused, match="field 'reason'") as refused:
-        restrict(container.uow(), (key("email", ANNA),), reason=TEXT, actor="staff",
-                 clock=FixedClock(), secret=SECRET, special_policy="refuse")  # fmt: skip
+        restrict(
+            subject_context(container, clock=FixedClock(), secret=SECRET),
+            (key("email", ANNA),),
+            reason=TEXT,
+            actor="staff",
+            special_policy="refuse",
+        )
     assert "diabetes" not in str(refused.value)
     with container.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(restrictions)).scalar_one() == 0

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.integration.test_retention import sweep
 from tests.retention_factories import add_customer, add_hold
 from tests.retention_factories import add_invoice as add_retention_invoice
-from tests.subject_factories import World, add_invoice, build_world
+from tests.subject_factories import World, add_invoice, build_world, subject_context
 from varna.adapters.db.tables import evidence_vault, invoices, payments
 from varna.bootstrap import Container
 from varna.domain.subjects.erasure import CategoryOutcome
@@ -40,13 +40,17 @@ def person(world: World) -> SubjectKey:
 
 
 def erase(container: Container, key: SubjectKey, at: datetime, **options: Any) -> EraseResult:
-    return erase_subject(container.uow(), container.catalog, EraseCommand((key,), **options),
-                         actor="test", clock=At(at), secret=SECRET)  # fmt: skip
+    return erase_subject(
+        subject_context(container, clock=At(at), secret=SECRET),
+        EraseCommand((key,), **options),
+        actor="test",
+    )
 
 
 def find(container: Container, key: SubjectKey, at: datetime) -> FindResult:
-    return find_subject(container.uow(), container.catalog, (key,), actor="test",
-                        clock=At(at), secret=SECRET)  # fmt: skip
+    return find_subject(
+        subject_context(container, clock=At(at), secret=SECRET), (key,), actor="test"
+    )
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from tests.subject_factories import NOW
+from tests.subject_factories import NOW, subject_context
 from tests.subject_records import (
     DANA_EMAIL,
     MARKUP,
@@ -51,8 +51,9 @@ def _key(kind: str, value: str) -> SubjectKey:
 
 
 def _find(container: Container, key: SubjectKey) -> FindResult:
-    return find_subject(container.uow(), container.catalog, (key,), actor="test",
-                        clock=FixedClock(), secret=SECRET)  # fmt: skip
+    return find_subject(
+        subject_context(container, clock=FixedClock(), secret=SECRET), (key,), actor="test"
+    )
 
 
 def test_every_catalogued_table_has_a_record() -> None:
@@ -82,12 +83,9 @@ def test_d1_d4_every_kind_of_record_is_extracted_and_erased(
     assert set(RECORDS) <= linked, sorted(set(RECORDS) - linked)
 
     written = build_extract(
-        container.uow(),
-        container.catalog,
+        subject_context(container, clock=FixedClock(), secret=SECRET),
         (_key("email", DANA_EMAIL),),
         actor="test",
-        clock=FixedClock(),
-        secret=SECRET,
         write=lambda bundle: write_extract(bundle, tmp_path, FORMATS),
     )
     extracted = {b["table"] for blocks in written.data.values() for b in blocks}
@@ -109,9 +107,11 @@ def test_d1_d4_every_kind_of_record_is_extracted_and_erased(
         assert "privacy_center_links" in page
         assert MARKUP not in page and "&lt;script&gt;" in page  # her text stays text
 
-    result = erase_subject(container.uow(), container.catalog,
-                           EraseCommand((_key("person_id", str(person)),)), actor="test",
-                           clock=FixedClock(), secret=SECRET)  # fmt: skip
+    result = erase_subject(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        EraseCommand((_key("person_id", str(person)),)),
+        actor="test",
+    )
     decided = {table for category in result.categories for table in category.tables}
     assert set(RECORDS) <= decided, sorted(set(RECORDS) - decided)
     after = _find(container, _key("person_id", str(person)))
@@ -141,8 +141,11 @@ def test_d1_a_time_after_many_empty_ones_is_written_in_iso_8601(container: Conta
                 for n in range(60)
             ],
         )  # fmt: skip
-    bundle = build_extract(container.uow(), container.catalog, (_key("email", DANA_EMAIL),),
-                           actor="test", clock=FixedClock(), secret=SECRET).bundle  # fmt: skip
+    bundle = build_extract(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (_key("email", DANA_EMAIL),),
+        actor="test",
+    ).bundle
     (block,) = [b for b in bundle["data"]["consent_record"] if b["table"] == "mail_outbox"]
     sent = [row[block["fields"].index("sent_at")] for row in block["rows"]]
     assert len(sent) == 60 and sent.count(None) == 55

@@ -16,7 +16,7 @@ from tests.contexts import by
 from tests.e2e.helpers import free_port
 from tests.integration.test_subjects import SECRET, FixedClock, key
 from tests.mail_server import Inbox, smtp_server
-from tests.subject_factories import ANNA_PNR, NOW, World, build_world
+from tests.subject_factories import ANNA_PNR, NOW, World, build_world, subject_context
 from varna.adapters.db.tables import jobs, mail_outbox, organisations, outbox
 from varna.adapters.mail import SmtpMailer
 from varna.bootstrap import Container, build
@@ -61,8 +61,11 @@ def deliver(container: Container, port: int, **command: Any) -> NotifyReport:
 
 
 def erase_anna(container: Container) -> None:
-    erase_subject(container.uow(), container.catalog, EraseCommand((key("email", ANNA),)),
-                  actor="test", clock=FixedClock(), secret=SECRET)  # fmt: skip
+    erase_subject(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        EraseCommand((key("email", ANNA),)),
+        actor="test",
+    )
 
 
 def unsent(container: Container) -> list[Any]:
@@ -108,13 +111,20 @@ def test_d3_rectification_and_restriction_notices_say_only_what_is_needed(
     a restriction is announced; lifting it tells Anna herself, with IMY (Art. 18(3))."""
     port, inbox = smtp
     command = RectifyCommand((key("email", ANNA),), "phone", "070-999 88 77")
-    rectify(container.uow(), container.catalog, command, actor="test", clock=FixedClock(),
-            secret=SECRET)  # fmt: skip
+    rectify(subject_context(container, clock=FixedClock(), secret=SECRET), command, actor="test")
     keys = (key("email", ANNA),)
-    restrict(container.uow(), keys, reason="disputed accuracy", actor="test",
-             clock=FixedClock(), secret=SECRET)  # fmt: skip
-    unrestrict(container.uow(), keys, reason="corrected", actor="test", clock=FixedClock(),
-               secret=SECRET)  # fmt: skip
+    restrict(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        keys,
+        reason="disputed accuracy",
+        actor="test",
+    )
+    unrestrict(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        keys,
+        reason="corrected",
+        actor="test",
+    )
     report = deliver(container, port)
     assert report.by_kind == {"art19_rectification": 2, "art19_restriction": 2,
                               "restriction_lifted": 1}  # fmt: skip

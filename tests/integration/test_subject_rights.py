@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.test_subjects import SECRET, FixedClock, key
-from tests.subject_factories import World, build_world
+from tests.subject_factories import World, build_world, subject_context
 from varna.adapters.db.tables import marketing_suppressions, outbox, people, rectifications
 from varna.bootstrap import Container
 from varna.domain.subjects.keys import keyed_hash
@@ -28,8 +28,9 @@ def test_d3_rectification_keeps_the_old_value_in_history(
     container: Container, world: World
 ) -> None:
     command = RectifyCommand((key("email", ANNA),), "phone", "070-999 88 77")
-    result = rectify(container.uow(), container.catalog, command, actor="test",
-                     clock=FixedClock(), secret=SECRET)  # fmt: skip
+    result = rectify(
+        subject_context(container, clock=FixedClock(), secret=SECRET), command, actor="test"
+    )
     with container.engine.connect() as conn:
         assert conn.execute(select(people.c.phone).where(people.c.id == world.anna_id)
                             ).scalar() == "+46709998877"  # fmt: skip
@@ -42,25 +43,31 @@ def test_d3_rectification_refuses_a_malformed_value_and_others_records(
 ) -> None:
     bad = RectifyCommand((key("email", ANNA),), "phone", "not a number")
     with pytest.raises(SubjectRefused, match="phone number"):
-        rectify(container.uow(), container.catalog, bad, actor="t", clock=FixedClock(),
-                secret=SECRET)  # fmt: skip
+        rectify(subject_context(container, clock=FixedClock(), secret=SECRET), bad, actor="t")
     other = RectifyCommand((key("email", ANNA),), "full_name", "X", record_id=world.bo_id)
     with pytest.raises(SubjectRefused, match="not one of"):
-        rectify(container.uow(), container.catalog, other, actor="t", clock=FixedClock(),
-                secret=SECRET)  # fmt: skip
+        rectify(subject_context(container, clock=FixedClock(), secret=SECRET), other, actor="t")
 
 
 def test_d3_restriction_is_one_central_check_and_lifting_tells_the_person(
     container: Container, world: World
 ) -> None:
-    restrict(container.uow(), (key("email", ANNA),), reason="accuracy contested",
-             actor="t", clock=FixedClock(), secret=SECRET)  # fmt: skip
+    restrict(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("email", ANNA),),
+        reason="accuracy contested",
+        actor="t",
+    )
     with container.uow() as uow:
         assert is_restricted(uow, world.anna_id) and not is_restricted(uow, world.bo_id)
         assert purpose_stopped(uow, world.anna_id, "support")
         assert not may_send_marketing(uow, ANNA, secret=SECRET, person_id=world.anna_id)
-    lifted = unrestrict(container.uow(), (key("email", ANNA),), reason="corrected",
-                        actor="t", clock=FixedClock(), secret=SECRET)  # fmt: skip
+    lifted = unrestrict(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("email", ANNA),),
+        reason="corrected",
+        actor="t",
+    )
     assert lifted.notices == 1
     with container.uow() as uow:
         assert not is_restricted(uow, world.anna_id)
@@ -72,25 +79,41 @@ def test_d3_restriction_is_one_central_check_and_lifting_tells_the_person(
 def test_d5_objection_stops_a_legitimate_interest_purpose_unless_overridden(
     container: Container, world: World
 ) -> None:
-    object_to(container.uow(), container.catalog, (key("email", ANNA),), purpose="support",
-              actor="t", clock=FixedClock(), secret=SECRET)  # fmt: skip
-    object_to(container.uow(), container.catalog, (key("person_id", str(world.bo_id)),),
-              purpose="support", overriding_reason="pågående tvist", actor="t",
-              clock=FixedClock(), secret=SECRET)  # fmt: skip
+    object_to(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("email", ANNA),),
+        purpose="support",
+        actor="t",
+    )
+    object_to(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("person_id", str(world.bo_id)),),
+        purpose="support",
+        overriding_reason="pågående tvist",
+        actor="t",
+    )
     with container.uow() as uow:
         assert purpose_stopped(uow, world.anna_id, "support")
         assert not purpose_stopped(uow, world.bo_id, "support")
         assert not purpose_stopped(uow, world.anna_id, "fraud_prevention")
     with pytest.raises(SubjectRefused, match="consent"):
-        object_to(container.uow(), container.catalog, (key("email", ANNA),),
-                  purpose="statistics", actor="t", clock=FixedClock(), secret=SECRET)  # fmt: skip
+        object_to(
+            subject_context(container, clock=FixedClock(), secret=SECRET),
+            (key("email", ANNA),),
+            purpose="statistics",
+            actor="t",
+        )
 
 
 def test_d8_direct_marketing_objection_keeps_only_a_keyed_hash(
     container: Container, world: World
 ) -> None:
-    object_to(container.uow(), container.catalog, (key("email", ANNA),),
-              purpose="direct_marketing", actor="t", clock=FixedClock(), secret=SECRET)  # fmt: skip
+    object_to(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("email", ANNA),),
+        purpose="direct_marketing",
+        actor="t",
+    )
     with container.engine.connect() as conn:
         rows = conn.execute(select(marketing_suppressions)).all()
     assert [r.email_hmac for r in rows] == [keyed_hash(ANNA, SECRET)]
@@ -99,6 +122,10 @@ def test_d8_direct_marketing_objection_keeps_only_a_keyed_hash(
         assert not may_send_marketing(uow, "Anna.Berg@Example.com", secret=SECRET)
         assert may_send_marketing(uow, "bo.ek@example.com", secret=SECRET)
     with pytest.raises(SubjectRefused, match="absolute"):
-        object_to(container.uow(), container.catalog, (key("email", ANNA),),
-                  purpose="direct_marketing", overriding_reason="x", actor="t",
-                  clock=FixedClock(), secret=SECRET)  # fmt: skip
+        object_to(
+            subject_context(container, clock=FixedClock(), secret=SECRET),
+            (key("email", ANNA),),
+            purpose="direct_marketing",
+            overriding_reason="x",
+            actor="t",
+        )

@@ -19,6 +19,7 @@ from tests.subject_factories import (
     World,
     add_sole_trader,
     build_world,
+    subject_context,
 )
 from varna.adapters.db.tables import invoices, organisations, support_tickets
 from varna.bootstrap import Container
@@ -31,14 +32,16 @@ ORGNR_FORM = f"{CECILIA_PNR[2:8]}-{CECILIA_PNR[8:]}"  # how the firm's number is
 
 
 def find(container: Container, value: str, kind: str = "personnummer") -> FindResult:
-    return find_subject(container.uow(), container.catalog, (key(kind, value),),
-                        actor="test", clock=At(NOW), secret=SECRET)  # fmt: skip
+    return find_subject(
+        subject_context(container, clock=At(NOW), secret=SECRET), (key(kind, value),), actor="test"
+    )
 
 
 def erase(container: Container, value: str, at: datetime) -> EraseResult:
     command = EraseCommand((key("personnummer", value),))
-    return erase_subject(container.uow(), container.catalog, command, actor="test",
-                         clock=At(at), secret=SECRET)  # fmt: skip
+    return erase_subject(
+        subject_context(container, clock=At(at), secret=SECRET), command, actor="test"
+    )
 
 
 def linked(result: FindResult) -> dict[str, int]:
@@ -84,8 +87,10 @@ def test_d1_a_company_is_not_its_contact(
     """An AB's number is no personnummer: Anna's records hold neither Testbolaget's customer
     record nor Cecilia's firm; Cecilia's holds her firm and not the AB's invoices."""
     bundle: dict[str, Any] = build_extract(
-        container.uow(), container.catalog, (key("personnummer", CECILIA_PNR),), actor="test",
-        clock=At(NOW), secret=SECRET).bundle  # fmt: skip
+        subject_context(container, clock=At(NOW), secret=SECRET),
+        (key("personnummer", CECILIA_PNR),),
+        actor="test",
+    ).bundle
     company = [b for b in bundle["data"]["company_data"] if b["table"] == "organisations"]
     assert [list(row[1:]) for b in company for row in b["rows"]] == [
         ["Cecilia Dahl Konsult", ORGNR_FORM]

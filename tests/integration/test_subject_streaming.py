@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from tests.conftest import TEST_SECRET
-from tests.subject_factories import NOW, build_world
+from tests.subject_factories import NOW, build_world, subject_context
 from varna.adapters.db.tables import sims, usage_records
 from varna.adapters.extract import write_extract
 from varna.bootstrap import Container, build
@@ -35,8 +35,12 @@ class FixedClock:
 def _extract(container: Container, out: Path | None) -> Any:
     keys = (normalise("email", "anna.berg@example.com", today=date(2026, 11, 1)),)
     write = None if out is None else (lambda bundle: _write(bundle, out))
-    return build_extract(container.uow(), container.catalog, keys, actor="test",
-                         clock=FixedClock(), secret=SECRET, write=write)  # fmt: skip
+    return build_extract(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        keys,
+        actor="test",
+        write=write,
+    )
 
 
 def _write(bundle: dict[str, Any], out: Path) -> list[type]:

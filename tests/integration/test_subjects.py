@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.subject_factories import ANNA_PNR, NOW, World, build_world
+from tests.subject_factories import ANNA_PNR, NOW, World, build_world, subject_context
 from varna.adapters.db.tables import (
     controller_requests,
     disclosures,
@@ -45,24 +45,23 @@ def key(kind: str, value: str) -> SubjectKey:
 
 
 def find(container: Container, *keys: SubjectKey) -> FindResult:
-    return find_subject(container.uow(), container.catalog, keys, actor="test",
-                        clock=FixedClock(), secret=SECRET)  # fmt: skip
+    return find_subject(
+        subject_context(container, clock=FixedClock(), secret=SECRET), keys, actor="test"
+    )
 
 
 def extract(container: Container, *keys: SubjectKey) -> dict[str, Any]:
-    return build_extract(container.uow(), container.catalog, keys, actor="test",
-                         clock=FixedClock(), secret=SECRET).bundle  # fmt: skip
+    return build_extract(
+        subject_context(container, clock=FixedClock(), secret=SECRET), keys, actor="test"
+    ).bundle
 
 
 def erase(container: Container, *keys: SubjectKey, **options: Any) -> EraseResult:
     on_step = options.pop("on_step", None)
     return erase_subject(
-        container.uow(),
-        container.catalog,
+        subject_context(container, clock=FixedClock(), secret=SECRET),
         EraseCommand(keys, **options),
         actor="test",
-        clock=FixedClock(),
-        secret=SECRET,
         on_step=on_step,
     )
 
@@ -159,9 +158,11 @@ def test_d2_portability_holds_provided_and_observed_data(
     container: Container, world: World
 ) -> None:
     """D2: contact data she gave and the usage of her SIMs; no generated invoice numbers."""
-    bundle = build_portable(container.uow(), container.catalog,
-                            (key("email", "anna.berg@example.com"),), actor="test",
-                            clock=FixedClock(), secret=SECRET).bundle  # fmt: skip
+    bundle = build_portable(
+        subject_context(container, clock=FixedClock(), secret=SECRET),
+        (key("email", "anna.berg@example.com"),),
+        actor="test",
+    ).bundle
     assert bundle["schema"] == "varna.portability/v1"
     assert "email" in bundle["data"] and "traffic_data" in bundle["data"]
     fields = {(b["table"], f) for blocks in bundle["data"].values() for b in blocks

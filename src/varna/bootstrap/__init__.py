@@ -20,6 +20,7 @@ from varna.adapters.db.counts import row_counts
 from varna.adapters.db.demo_marker import is_demo_database
 from varna.adapters.db.engine import make_engine
 from varna.adapters.db.outbox_store import OutboxMailer
+from varna.adapters.db.subjects.plan import SubjectPlan, build_plan
 from varna.adapters.db.uow import SqlUnitOfWork
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
@@ -51,10 +52,16 @@ class Container:
         """The secret key as bytes, converted once for every use case."""
         return self.settings.secret_key.get_secret_value().encode("utf-8")
 
+    @cached_property
+    def subject_plan(self) -> SubjectPlan:
+        """The subject engine's statements for the catalogue and the database's dialect."""
+        return build_plan(self.catalog, self.engine.dialect.name)
+
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(
             self.engine,
             catalog=self.catalog,
+            subject_plan=self.subject_plan,
         )
 
     def with_clock(self, clock: Clock) -> Container:

@@ -123,8 +123,9 @@ class ErasureMethod(StrEnum):
     ANONYMISE = "anonymise"  # the rows stay, their links to the person are cut, ``clear`` emptied
 
 
-class LookupKind(StrEnum):
-    """The identifiers a person can be looked up by; a column declares which one it holds."""
+class IdentifierKind(StrEnum):
+    """The identifiers a person can be found by: given in a request (``PERSON_ID`` among
+    them), or declared by a catalogued column as the ``lookup`` it holds."""
 
     EMAIL = "email"
     PHONE = "phone"
@@ -134,6 +135,25 @@ class LookupKind(StrEnum):
     MSISDN = "msisdn"
     END_USER_REF = "end_user_ref"
     EMAIL_HMAC = "email_hmac"  # the keyed hash kept on the suppression list (D8)
+    PERSON_ID = "person_id"  # varna's own id of a person: given, never a column's lookup
+
+
+# Identifiers a person carries themselves; the others name a SIM (processor data, A3).
+PERSONAL_KINDS = frozenset(
+    {
+        IdentifierKind.EMAIL,
+        IdentifierKind.PHONE,
+        IdentifierKind.PERSONNUMMER,
+        IdentifierKind.PERSON_ID,
+    }
+)
+# The values of a person's own row (``people``): what their text forms are searched by.
+CARRIED_KINDS = PERSONAL_KINDS - {IdentifierKind.PERSON_ID}
+# The identifiers of a SIM: they route a request to the SIM's controller (A3).
+SIM_KINDS = frozenset({IdentifierKind.ICCID, IdentifierKind.IMSI, IdentifierKind.MSISDN})
+# What a column may declare as its ``lookup``, and what a request may give.
+LOOKUP_KINDS = tuple(kind for kind in IdentifierKind if kind is not IdentifierKind.PERSON_ID)
+GIVEN_KINDS = tuple(kind for kind in IdentifierKind if kind is not IdentifierKind.EMAIL_HMAC)
 
 
 class LinkKind(StrEnum):
@@ -315,7 +335,7 @@ class ColumnEntry:
     retention: tuple[tuple[str, str], ...]  # (subject type, retention rule id)
     purposes: tuple[str, ...]
     sources: tuple[Source, ...]
-    lookup: LookupKind | None = None  # the identifier this column holds, for finding a person
+    lookup: IdentifierKind | None = None  # the identifier this column holds, for finding a person
     search_text: bool = False  # free text searched for mentions of a person's identifiers
     redact_in_extract: bool = False  # about someone else (a staff member): redacted (15(4))
 

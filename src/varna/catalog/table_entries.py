@@ -9,12 +9,13 @@ from types import MappingProxyType
 
 from varna.catalog.model import (
     LINK_TARGETS,
+    LOOKUP_KINDS,
     Category,
     ColumnEntry,
     Erasure,
     ErasureMethod,
+    IdentifierKind,
     LinkKind,
-    LookupKind,
     Purpose,
     RetentionRule,
     Role,
@@ -119,10 +120,19 @@ def _column(
         retention=_retention(node.key("retention"), subject_ids, rules),
         purposes=purpose_ids,
         sources=choices(node.key("source"), Source, "source"),
-        lookup=choice(lookup_node, LookupKind, "lookup kind") if lookup_node else None,
+        lookup=_lookup(lookup_node) if lookup_node else None,
         search_text=search_node.boolean() if search_node else False,
         redact_in_extract=_redacted(node.optional("extract")),
     )
+
+
+def _lookup(node: Node) -> IdentifierKind:
+    """The identifier a column holds; a person's own id is never a column's lookup."""
+    value = node.text()
+    if value not in LOOKUP_KINDS:
+        expected = ", ".join(kind.value for kind in LOOKUP_KINDS)
+        raise node.error(f"unknown lookup kind {value!r}; expected one of {expected}")
+    return IdentifierKind(value)
 
 
 def _redacted(node: Node | None) -> bool:

@@ -13,6 +13,7 @@ from varna.adapters.db.notices import SqlNoticeStore
 from varna.adapters.db.outbox_store import SqlOutboxStore
 from varna.adapters.db.requests_store import SqlRequestStore, SqlStaffStore
 from varna.adapters.db.retention.store import SqlRetentionStore
+from varna.adapters.db.subjects.plan import SubjectPlan, build_plan
 from varna.adapters.db.subjects.rights import SqlRightsStore
 from varna.adapters.db.subjects.store import SqlSubjectStore
 from varna.adapters.db.text_store import SqlTextStore
@@ -38,7 +39,6 @@ class SqlUnitOfWork:
     consent: ConsentStore
     demo: DemoStore
     text: TextStore
-    subjects: SubjectStore
     rights: RightsStore
     notices: NoticeStore
     retention: RetentionStore
@@ -47,9 +47,28 @@ class SqlUnitOfWork:
     staff: StaffStore
     mail_outbox: OutboxStore
 
-    def __init__(self, engine: Engine, *, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        catalog: Catalog | None = None,
+        subject_plan: SubjectPlan | None = None,
+    ) -> None:
+        """``subject_plan``: the subject engine's statements, built once per process by the
+        container; without it, built from the catalogue when the subjects are first asked."""
         self._engine = engine
         self._catalog = catalog
+        self._subject_plan = subject_plan
+        self._subjects: SubjectStore | None = None
+
+    @property
+    def subjects(self) -> SubjectStore:
+        if self._subjects is None:
+            if self._subject_plan is None:
+                catalog = self._catalog or load_catalog()
+                self._subject_plan = build_plan(catalog, self._engine.dialect.name)
+            self._subjects = SqlSubjectStore(self.connection, self._subject_plan)
+        return self._subjects
 
     def __enter__(self) -> SqlUnitOfWork:
         self.connection = self._engine.connect()
@@ -58,7 +77,7 @@ class SqlUnitOfWork:
         self.consent = SqlConsentStore(self.connection)
         self.demo = SqlDemoStore(self.connection)
         self.text = SqlTextStore(self.connection)
-        self.subjects = SqlSubjectStore(self.connection, self._catalog or load_catalog())
+        self._subjects = None
         self.rights = SqlRightsStore(self.connection)
         self.notices = SqlNoticeStore(self.connection)
         self.retention = SqlRetentionStore(self.connection, self._catalog or load_catalog())

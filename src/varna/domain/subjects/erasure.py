@@ -79,6 +79,15 @@ class ColumnDecision:
     until: date | None = None
 
 
+class TableAction(StrEnum):
+    """What happens to a table's rows of the person (what it means: ``steps``)."""
+
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+    CLEAR = "clear"  # the rows stay; some columns are emptied
+    NONE = "none"
+
+
 ALL_ROWS = "all"
 ENDED = "ended"  # rows whose clock start is on or before ``cutoff``: their period is over
 RUNNING = "running"  # the other rows (later clock starts, or no clock): still kept
@@ -95,7 +104,7 @@ class TablePlan:
     plan (None when not known), ``kept_until`` the kept ones per date until which they stay."""
 
     table: str
-    action: str  # delete | anonymise | clear | none
+    action: TableAction
     clear: tuple[str, ...]
     decisions: tuple[ColumnDecision, ...]
     rows: str = ALL_ROWS
@@ -150,7 +159,7 @@ def _plan_rows(
     clearable = table.erasure.clear if table.erasure else ()
     held = [d for d in decisions if d.outcome in (Outcome.KEPT, Outcome.ROUTED)]
     if not held:
-        return TablePlan(table.name, method.value, clearable, tuple(decisions))
+        return TablePlan(table.name, TableAction(method.value), clearable, tuple(decisions))
     # The rows stay: only clearable columns without an exception of their own are emptied;
     # the other columns stay with the row, under the row's exception.
     anchor = max(held, key=lambda d: d.until or date.max)
@@ -171,7 +180,8 @@ def _plan_rows(
                     until=anchor.until,
                 )
             )
-    return TablePlan(table.name, "clear" if cleared else "none", tuple(cleared), tuple(final))
+    action = TableAction.CLEAR if cleared else TableAction.NONE
+    return TablePlan(table.name, action, tuple(cleared), tuple(final))
 
 
 def _kept_until(plan: TablePlan) -> date | None:

@@ -13,58 +13,45 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from varna.catalog.model import GIVEN_KINDS, PERSONAL_KINDS, SIM_KINDS, IdentifierKind
 from varna.domain import identifiers
 from varna.domain.errors import InvalidIdentifier
-
-PERSON_ID = "person_id"
-KINDS = (
-    "email",
-    "phone",
-    "personnummer",
-    "iccid",
-    "imsi",
-    "msisdn",
-    "end_user_ref",
-    PERSON_ID,
-)
-# Identifiers a person carries themselves; the others name a SIM (processor data, A3).
-PERSONAL_KINDS = frozenset({"email", "phone", "personnummer", PERSON_ID})
-# The identifiers of a SIM: they route a request to the SIM's controller (A3).
-SIM_KINDS = frozenset({"iccid", "imsi", "msisdn"})
 
 
 @dataclass(frozen=True, slots=True)
 class SubjectKey:
-    """One identifier in its canonical form; ``kind`` is one of :data:`KINDS`."""
+    """One identifier in its canonical form; ``kind`` is one of :data:`GIVEN_KINDS`."""
 
-    kind: str
+    kind: IdentifierKind
     value: str
 
 
 def normalise(kind: str, raw: str, *, today: date | None = None) -> SubjectKey:
     """The canonical key for ``raw``; raises InvalidIdentifier naming the kind and the reason."""
-    if kind == "email":
-        return SubjectKey(kind, identifiers.email(raw))
-    if kind == "phone":
-        return SubjectKey(kind, identifiers.phone(raw))
-    if kind == "personnummer":
-        return SubjectKey(kind, identifiers.personnummer(raw, today=today))
-    if kind == "iccid":
-        return SubjectKey(kind, identifiers.iccid(raw))
-    if kind == "imsi":
-        return SubjectKey(kind, identifiers.imsi(raw))
-    if kind == "msisdn":
-        return SubjectKey(kind, identifiers.msisdn(raw))
-    if kind == "end_user_ref":
+    if kind not in GIVEN_KINDS:
+        expected = ", ".join(GIVEN_KINDS)
+        raise InvalidIdentifier("identifier", f"unknown kind; expected one of {expected}")
+    given = IdentifierKind(kind)
+    if given is IdentifierKind.EMAIL:
+        return SubjectKey(given, identifiers.email(raw))
+    if given is IdentifierKind.PHONE:
+        return SubjectKey(given, identifiers.phone(raw))
+    if given is IdentifierKind.PERSONNUMMER:
+        return SubjectKey(given, identifiers.personnummer(raw, today=today))
+    if given is IdentifierKind.ICCID:
+        return SubjectKey(given, identifiers.iccid(raw))
+    if given is IdentifierKind.IMSI:
+        return SubjectKey(given, identifiers.imsi(raw))
+    if given is IdentifierKind.MSISDN:
+        return SubjectKey(given, identifiers.msisdn(raw))
+    if given is IdentifierKind.END_USER_REF:
         value = raw.strip()
         if not value or len(value) > 120:
             raise InvalidIdentifier("end-user reference", "must be 1 to 120 characters")
-        return SubjectKey(kind, value)
-    if kind == PERSON_ID:
-        if not raw.strip().isdigit() or int(raw) < 1:
-            raise InvalidIdentifier("person id", "must be a positive whole number")
-        return SubjectKey(kind, str(int(raw)))
-    raise InvalidIdentifier("identifier", f"unknown kind; expected one of {', '.join(KINDS)}")
+        return SubjectKey(given, value)
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise InvalidIdentifier("person id", "must be a positive whole number")
+    return SubjectKey(given, str(int(raw)))
 
 
 def normalise_all(
@@ -73,16 +60,16 @@ def normalise_all(
     """Every (kind, raw) pair normalised; at least one is needed."""
     keys = [normalise(kind, raw, today=today) for kind, raw in given]
     if not keys:
-        raise InvalidIdentifier("identifier", f"give at least one of {', '.join(KINDS)}")
+        raise InvalidIdentifier("identifier", f"give at least one of {', '.join(GIVEN_KINDS)}")
     return keys
 
 
 def text_forms(key: SubjectKey) -> tuple[str, ...]:
     """The ways ``key`` is commonly written in free text, lower-cased, for mention search."""
     value = key.value
-    if key.kind == "email":
+    if key.kind == IdentifierKind.EMAIL:
         return (value.lower(),)
-    if key.kind in ("phone", "msisdn") and value.startswith("+46"):
+    if key.kind in (IdentifierKind.PHONE, IdentifierKind.MSISDN) and value.startswith("+46"):
         national = "0" + value[3:]
         area, rest = national[:3], national[3:]
         groups = {" ".join(rest[i : i + 2] for i in range(0, len(rest), 2))}
@@ -96,9 +83,9 @@ def text_forms(key: SubjectKey) -> tuple[str, ...]:
             *(f"{area}-{g}" for g in spaced),
             *(f"{area} {g}" for g in spaced),
         )
-    if key.kind in ("phone", "msisdn"):
+    if key.kind in (IdentifierKind.PHONE, IdentifierKind.MSISDN):
         return (value,)
-    if key.kind == "personnummer":
+    if key.kind == IdentifierKind.PERSONNUMMER:
         short = value[2:]
         return (value, f"{value[:8]}-{value[8:]}", f"{short[:6]}-{short[6:]}", short)
     return ()
@@ -109,3 +96,15 @@ def keyed_hash(email_address: str, secret: bytes) -> str:
     direct-marketing suppression list keeps (D8)."""
     normal = identifiers.email(email_address)
     return hmac.new(secret, normal.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+__all__ = [
+    "PERSONAL_KINDS",
+    "SIM_KINDS",
+    "IdentifierKind",
+    "SubjectKey",
+    "keyed_hash",
+    "normalise",
+    "normalise_all",
+    "text_forms",
+]

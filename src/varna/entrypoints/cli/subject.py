@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from varna.bootstrap import Container
 from varna.bootstrap.extracts import FORMATS, write_extract
 from varna.bootstrap.notices import run_notify
 from varna.domain.audit import SystemActor
@@ -67,10 +66,6 @@ def _keys(**given: str | int | None) -> tuple[SubjectKey, ...]:
         fail(f"{exc}; nothing was looked up")
 
 
-def _secret(wired: Container) -> bytes:
-    return wired.secret
-
-
 @app.command("find")
 def find(
     email: str | None = EMAIL,
@@ -95,9 +90,7 @@ def find(
         person_id=person_id,
     )
     with container() as wired:
-        result = find_subject(
-            wired.uow(), wired.catalog, keys, actor=ACTOR, clock=wired.clock, secret=_secret(wired)
-        )
+        result = find_subject(wired, keys, actor=ACTOR)
     data = result.as_dict()
     if json_output:
         print_json(data)
@@ -160,12 +153,9 @@ def export(
         build = build_portable if portability else build_extract
         try:
             extract = build(
-                wired.uow(),
-                wired.catalog,
+                wired,
                 keys,
                 actor=ACTOR,
-                clock=wired.clock,
-                secret=_secret(wired),
                 write=lambda bundle: write_extract(bundle, out, chosen),  # streams large tables
             )
         except OSError as exc:  # the directory cannot be made or written
@@ -217,14 +207,7 @@ def erase(
     )
     command = EraseCommand(keys, dry_run=dry_run, controller_instruction=controller_instruction)
     with container() as wired:
-        result = erase_subject(
-            wired.uow(),
-            wired.catalog,
-            command,
-            actor=ACTOR,
-            clock=wired.clock,
-            secret=_secret(wired),
-        )
+        result = erase_subject(wired, command, actor=ACTOR)
     data = result.as_dict()
     if json_output:
         print_json(data)
@@ -269,12 +252,9 @@ def rectify_command(
     command = RectifyCommand(keys, column, value, table, record_id, statement)
     with container() as wired:
         result = rectify(
-            wired.uow(),
-            wired.catalog,
+            wired,
             command,
             actor=ACTOR,
-            clock=wired.clock,
-            secret=_secret(wired),
             special_policy=wired.settings.scan_special_policy,
         )
     data = {
@@ -298,8 +278,8 @@ def restrict_command(
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = restrict(
-            wired.uow(), keys, reason=reason, actor=ACTOR, clock=wired.clock,
-            secret=_secret(wired), special_policy=wired.settings.scan_special_policy,
+            wired, keys, reason=reason, actor=ACTOR,
+            special_policy=wired.settings.scan_special_policy,
         )  # fmt: skip
     _print_restriction(result.person_ids, result.restriction_ids, result.notices, json_output)
 
@@ -317,8 +297,8 @@ def unrestrict_command(
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = unrestrict(
-            wired.uow(), keys, reason=reason, actor=ACTOR, clock=wired.clock,
-            secret=_secret(wired), special_policy=wired.settings.scan_special_policy,
+            wired, keys, reason=reason, actor=ACTOR,
+            special_policy=wired.settings.scan_special_policy,
         )  # fmt: skip
     _print_restriction(result.person_ids, result.restriction_ids, result.notices, json_output)
 
@@ -346,14 +326,11 @@ def object_command(
         if purpose not in wired.catalog.purposes:
             fail(f"unknown purpose {purpose!r}; see docs/catalogue.md", code=EXIT_USAGE)
         result = object_to(
-            wired.uow(),
-            wired.catalog,
+            wired,
             keys,
             purpose=purpose,
             overriding_reason=overriding_reason,
             actor=ACTOR,
-            clock=wired.clock,
-            secret=_secret(wired),
             special_policy=wired.settings.scan_special_policy,
         )
     data = {

@@ -173,34 +173,22 @@ def _forward(
 def _run(
     ctx: RequestContext, record: RequestRecord, keys: tuple[SubjectKey, ...]
 ) -> dict[str, Any]:
-    actor, clock, secret = Actor.request(record.id), ctx.clock, ctx.secret
+    actor = Actor.request(record.id)
     kind = RequestKind(record.kind)
     if kind is RequestKind.ACCESS:
-        bundle = build_extract(
-            ctx.uow(), ctx.catalog, keys, actor=actor, clock=clock, secret=secret,
-            language=record.language,
-        )  # fmt: skip
+        bundle = build_extract(ctx, keys, actor=actor, language=record.language)
         return {"extract": _plain(bundle.bundle)}
     if kind is RequestKind.PORTABILITY:
-        portable = build_portable(
-            ctx.uow(), ctx.catalog, keys, actor=actor, clock=clock, secret=secret
-        )
+        portable = build_portable(ctx, keys, actor=actor)
         return {"extract": _plain(portable.bundle)}
     if kind is RequestKind.ERASURE:
-        result = erase_subject(
-            ctx.uow(), ctx.catalog, EraseCommand(keys), actor=actor, clock=clock, secret=secret
-        )
+        result = erase_subject(ctx, EraseCommand(keys), actor=actor)
         return {"erasure": _plain(result.as_dict())}
     if kind is RequestKind.RESTRICTION:
         reason = record.details or "the person contests the accuracy or lawfulness"
-        restricted = restrict(
-            ctx.uow(), keys, reason=reason, actor=actor, clock=clock, secret=secret
-        )
+        restricted = restrict(ctx, keys, reason=reason, actor=actor)
         return {"restriction": {"people": len(restricted.person_ids)}}
-    objection = object_to(
-        ctx.uow(), ctx.catalog, keys, purpose="direct_marketing", actor=actor, clock=clock,
-        secret=secret,
-    )  # fmt: skip
+    objection = object_to(ctx, keys, purpose="direct_marketing", actor=actor)
     return {
         "marketing_objection": {
             "objections": len(objection.objection_ids), "suppressed": objection.suppressed,

@@ -22,7 +22,7 @@ from varna.domain.requests.identity import (
     decide,
 )
 from varna.domain.requests.kinds import RequestState
-from varna.domain.subjects.keys import PERSON_ID, SIM_KINDS, SubjectKey
+from varna.domain.subjects.keys import SIM_KINDS, IdentifierKind, SubjectKey
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent
 from varna.services.requests.intake import EXECUTE_TASK
@@ -43,7 +43,7 @@ class EmailCodeProof:
     def proven_keys(self, record: RequestRecord) -> tuple[SubjectKey, ...]:
         if record.verified_at is None:
             return ()
-        return (SubjectKey("email", record.email),)
+        return (SubjectKey(IdentifierKind.EMAIL, record.email),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class IdentityCheck:
 def typed_keys(record: RequestRecord) -> tuple[SubjectKey, ...]:
     """The identifiers the person typed that are not a SIM's."""
     return tuple(
-        SubjectKey(kind, value)
+        SubjectKey(IdentifierKind(kind), value)
         for kind, value in sorted(record.identifiers.items())
         if kind not in SIM_KINDS
     )
@@ -88,7 +88,7 @@ def check_identity(
     if decision.people is None:
         return IdentityCheck(decision, ())
     if decision.narrowed:  # some of the proven people: name them by id, nothing else
-        keys = tuple(SubjectKey(PERSON_ID, str(p)) for p in sorted(decision.people))
+        keys = tuple(SubjectKey(IdentifierKind.PERSON_ID, str(p)) for p in sorted(decision.people))
         return IdentityCheck(decision, keys)
     return IdentityCheck(decision, proven_keys)
 

@@ -1,5 +1,5 @@
 """R2 for people: a batch of people whose relationship ended is erased through the subject
-engine (its walker, its decisions per column, its set-based erase), in the batch's
+engine (its inventory, its decisions per column, its set-based erasure steps), in the batch's
 transaction. An evidence hold (R6) moves the person's rows to the vault first."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from typing import Any
 
 from varna.catalog import Catalog
 from varna.domain.retention.targets import Action, Target
-from varna.domain.subjects.erasure import ErasureContext, plan_erasure
-from varna.domain.subjects.keys import PERSON_ID, SubjectKey
+from varna.domain.subjects.erasure import ErasureContext, TableAction, plan_erasure
+from varna.domain.subjects.keys import IdentifierKind, SubjectKey
 from varna.services.retention.ports import BatchResult, RetentionUnitOfWork, SweepContext
-from varna.services.subjects.common import linked_tables, resolve
+from varna.services.subjects.common import resolve
 
 EVIDENCE = "evidence"
 RETENTION_ACTOR_PREFIX = "retention:"
@@ -34,7 +34,7 @@ def _to_vault(
     if hold is None:
         return False
     for name in tables:
-        fetched = uow.subjects.fetch(scope, name, catalog.table(name).columns)
+        fetched = uow.subjects.rows(scope, name, catalog.table(name).columns)
         rows = [
             {column: _jsonable(value) for column, value in zip(fetched.columns, row, strict=True)}
             for row in fetched.rows
@@ -66,10 +66,10 @@ def erase_people_batch(
     changed: dict[str, int] = {}
     moved = 0
     for person_id in person_ids:
-        scope = resolve(uow, (SubjectKey(PERSON_ID, str(person_id)),), secret=secret)
-        counts = uow.subjects.counts(scope, mentions=False, holds_on=ctx.as_of)
-        tables = linked_tables(counts)
-        facts = uow.subjects.erasure_facts(scope, ctx.as_of)
+        key = SubjectKey(IdentifierKind.PERSON_ID, str(person_id))
+        scope = resolve(uow, (key,), secret=secret)
+        inventory = uow.subjects.inventory(scope, ctx.as_of)
+        tables, facts = inventory.linked, inventory.facts
         context = ErasureContext(
             today=ctx.as_of,
             running_contract=facts.running_contract,
@@ -79,10 +79,11 @@ def erase_people_batch(
         )
         plans = plan_erasure(catalog, tables, context)
         # a table may have two plans (rows whose own period ended, and the rest): once each
-        changing = list(dict.fromkeys(plan.table for plan in plans if plan.action != "none"))
+        changing = [p.table for p in plans if p.action is not TableAction.NONE]
+        changing = list(dict.fromkeys(changing))
         if _to_vault(uow, catalog, scope, changing, person_id, ctx):
             moved += 1
-        person_changed = uow.subjects.erase(scope, plans)
+        person_changed = uow.subjects.apply(scope, plans)
         for table, count in person_changed.items():
             changed[table] = changed.get(table, 0) + count
         uow.rights.record_erasure_run(

@@ -10,7 +10,10 @@ from varna.catalog import Catalog
 from varna.domain.errors import VarnaError
 from varna.domain.subjects.erasure import ErasureContext, TablePlan, plan_erasure
 from varna.domain.subjects.keys import SubjectKey, keyed_hash
-from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableCount
+from varna.services.context import ServiceContext
+from varna.services.subjects.ports import Inventory, SubjectScope, SubjectUnitOfWork
+
+SubjectContext = ServiceContext[SubjectUnitOfWork]
 
 
 class SubjectRefused(VarnaError):
@@ -21,23 +24,17 @@ def resolve(uow: SubjectUnitOfWork, keys: Sequence[SubjectKey], *, secret: bytes
     return uow.subjects.resolve(keys, email_hash=lambda address: keyed_hash(address, secret))
 
 
-def linked_tables(counts: Sequence[TableCount]) -> list[str]:
-    return sorted({c.table for c in counts if c.mention_column is None and c.rows})
-
-
 def plan(
-    uow: SubjectUnitOfWork,
     catalog: Catalog,
-    scope: SubjectScope,
+    inventory: Inventory,
     tables: Sequence[str],
     *,
     today: date,
     controller_instruction: bool = False,
-    counts: Sequence[TableCount] = (),
 ) -> tuple[TablePlan, ...]:
-    """The plans of an erasure; ``counts`` (the person's rows per table) lets the answer say
-    how many records each outcome covers."""
-    facts = uow.subjects.erasure_facts(scope, today)
+    """The plans of an erasure of ``tables``; the inventory's counts let the answer say how
+    many records each outcome covers."""
+    facts = inventory.facts
     context = ErasureContext(
         today=today,
         running_contract=facts.running_contract,
@@ -45,7 +42,7 @@ def plan(
         clocks=facts.clocks,
         controller_instruction=controller_instruction,
         clock_rows=facts.clock_rows,
-        rows={c.table: c.rows for c in counts if c.mention_column is None},
+        rows=inventory.rows,
     )
     return plan_erasure(catalog, tables, context)
 

@@ -11,7 +11,7 @@ harmless (notices are queued once).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +19,10 @@ from varna.catalog import Catalog, Role
 from varna.domain.subjects.erasure import CategoryOutcome, Outcome, TablePlan, by_category
 from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
 from varna.services.notices.deliver import NOTIFY_TASK, wake_key
-from varna.services.ports import AuditEvent, Clock
+from varna.services.ports import AuditEvent
 from varna.services.subjects.common import (
+    SubjectContext,
     SubjectRefused,
-    linked_tables,
     person_id_of,
     plan,
     resolve,
@@ -69,13 +69,10 @@ class EraseResult:
 
 
 def erase_subject(
-    uow: SubjectUnitOfWork,
-    catalog: Catalog,
+    ctx: SubjectContext,
     command: EraseCommand,
     *,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     on_step: Callable[[str], None] | None = None,
 ) -> EraseResult:
     """Erase what may be erased. ``on_step`` is called after each table is changed, inside
@@ -85,34 +82,33 @@ def erase_subject(
         raise SubjectRefused(
             "a controller's instruction names SIMs: give only --iccid, --imsi or --msisdn"
         )
-    now = clock.now()
-    with uow:
-        scope = resolve(uow, command.keys, secret=secret)
-        # no mentions: erase_mentions finds its own; the holds of the day come along
-        counts = uow.subjects.counts(scope, mentions=False, holds_on=now.date())
-        tables = linked_tables(counts)
+    catalog = ctx.catalog
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        scope = resolve(uow, command.keys, secret=ctx.secret)
+        inventory = uow.subjects.inventory(scope, now.date())
+        tables = inventory.linked
         if instruction is not None:
             tables = [t for t in tables if _is_processor(catalog, t)]
         plans = plan(
-            uow,
             catalog,
-            scope,
+            inventory,
             tables,
             today=now.date(),
             controller_instruction=instruction is not None,
-            counts=counts,
         )
         outcome = by_category(plans)
-        facts = uow.subjects.erasure_facts(scope, now.date())
-        routed = dict(facts.controllers) if _routes(plans) else {}
+        controllers = inventory.facts.controllers
+        routed = dict(controllers) if _routes(plans) else {}
         if command.dry_run or not scope.found:
             return EraseResult(None, command.dry_run, scope.person_ids, outcome, routed=routed)
-        # Mentions first: the walk that finds the person's cases needs their links intact.
+        # Mentions first: which rows are the person's own (not searched for mentions) is
+        # told by their links, intact until the steps run.
         changed = {} if instruction is not None else uow.subjects.erase_mentions(scope)
         events: list[AuditEvent] = []  # one per table changed, written with the run's own
-        changed.update(uow.subjects.erase(scope, plans, on_step=_audited(events, actor, on_step)))
+        changed.update(uow.subjects.apply(scope, plans, on_step=_audited(events, actor, on_step)))
         notices = _art19_notices(uow, scope, actor)
-        routing = _routing(scope, facts.controllers, plans, instruction)
+        routing = _routing(scope, controllers, plans, instruction)
         summary = {
             "categories": [c.as_dict() for c in outcome],
             "changed": changed,
@@ -131,10 +127,14 @@ def erase_subject(
                 requests=tuple(request for _, request in routing),
                 wake=(NOTIFY_TASK, wake_key("erasure_run:")),
                 events=tuple(events),
-                summary=AuditEvent(actor=actor, action="subject.erase", target=None,
-                                   details={**summary, "instruction": instruction}),
+                summary=AuditEvent(
+                    actor=actor,
+                    action="subject.erase",
+                    target=None,
+                    details={**summary, "instruction": instruction},
+                ),
             )
-        )  # fmt: skip
+        )
         uow.commit()
     return EraseResult(run_id, False, scope.person_ids, outcome, changed, queued, routed)
 
@@ -177,7 +177,7 @@ def _art19_notices(uow: SubjectUnitOfWork, scope: SubjectScope, actor: str) -> l
 
 def _routing(
     scope: SubjectScope,
-    controllers: dict[int, tuple[int, ...]] | Any,
+    controllers: Mapping[int, tuple[int, ...]],
     plans: Sequence[TablePlan],
     instruction: str | None,
 ) -> list[tuple[QueuedNotice, ControllerRequest]]:

@@ -19,8 +19,8 @@ from varna.catalog import Catalog, ColumnEntry, TableEntry
 from varna.domain.subjects.article15 import article15
 from varna.domain.subjects.keys import SubjectKey
 from varna.domain.subjects.redaction import REDACTED, redact_text
-from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import resolve
+from varna.services.ports import AuditEvent
+from varna.services.subjects.common import SubjectContext, resolve
 from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableRows
 
 EXTRACT_SCHEMA = "varna.extract/v1"
@@ -44,13 +44,10 @@ class Extract:
 
 
 def build_extract(
-    uow: SubjectUnitOfWork,
-    catalog: Catalog,
+    ctx: SubjectContext,
     keys: Sequence[SubjectKey],
     *,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     language: str = "sv",
     column_filter: Callable[[ColumnEntry], bool] | None = None,
     schema: str = EXTRACT_SCHEMA,
@@ -60,11 +57,12 @@ def build_extract(
     tables of more than ``STREAM_ABOVE`` rows are streamed to it (server-side cursor) instead
     of being held: ``write(bundle)`` is called before the commit, and the bundle's streamed
     rows cannot be read once it returns."""
-    now = clock.now()
+    catalog = ctx.catalog
+    now = ctx.clock.now()
     written = None
-    with uow:
-        scope = resolve(uow, keys, secret=secret)
-        counts = uow.subjects.counts(scope)
+    with ctx.uow() as uow:
+        scope = resolve(uow, keys, secret=ctx.secret)
+        counts = uow.subjects.inventory(scope, now.date()).counts
         own = {v.lower() for values in scope.values.values() for v in values}
         redactor = _Redactor(own=own, others=partial(_other_names, uow, scope))
         blocks: dict[str, list[dict[str, Any]]] = {}
@@ -84,7 +82,7 @@ def build_extract(
                     rows = uow.subjects.stream(scope, count.table, part)
                     _add_blocks(catalog, blocks, rows, "linked", redactor, total=count.rows)
             else:
-                rows = uow.subjects.fetch(scope, count.table, columns)
+                rows = uow.subjects.rows(scope, count.table, columns)
                 _add_blocks(catalog, blocks, rows, "linked", redactor)
         mentioned = any(count.mention_column is not None for count in counts)
         for rows in uow.subjects.mentions(scope) if mentioned else ():

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from varna.catalog import Catalog
 from varna.domain.subjects.keys import SubjectKey
-from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import linked_tables, plan, resolve
-from varna.services.subjects.ports import SubjectScope, SubjectUnitOfWork, TableCount
+from varna.services.ports import AuditEvent
+from varna.services.subjects.common import SubjectContext, plan, resolve
+from varna.services.subjects.ports import SubjectScope, TableCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +38,20 @@ class FindResult:
         }  # fmt: skip
 
 
-def find_subject(
-    uow: SubjectUnitOfWork,
-    catalog: Catalog,
-    keys: Sequence[SubjectKey],
-    *,
-    actor: str,
-    clock: Clock,
-    secret: bytes,
-) -> FindResult:
-    with uow:
-        scope = resolve(uow, keys, secret=secret)
-        counts = uow.subjects.counts(scope)
+def find_subject(ctx: SubjectContext, keys: Sequence[SubjectKey], *, actor: str) -> FindResult:
+    catalog = ctx.catalog
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        scope = resolve(uow, keys, secret=ctx.secret)
+        inventory = uow.subjects.inventory(scope, now.date())
+        counts = inventory.counts
         categories: dict[str, int] = {}
         for count in counts:
             entry = catalog.table(count.table)
             columns = [count.mention_column] if count.mention_column else list(entry.personal)
             for category in sorted({entry.personal[c].category for c in columns}):
                 categories[category] = categories.get(category, 0) + count.rows
-        tables = linked_tables(counts)
-        plans = plan(uow, catalog, scope, tables, today=clock.now().date(), counts=counts)
+        plans = plan(catalog, inventory, inventory.linked, today=now.date())
         erasable = uow.subjects.pending(scope, plans)
         erasable.update({c.table: c.rows for c in counts if c.mention_column})
         uow.audit.record(
@@ -68,7 +61,7 @@ def find_subject(
                 target=_target(scope),
                 details={"tables": {c.table: c.rows for c in counts}, "kinds": _kinds(keys)},
             ),
-            at=clock.now(),
+            at=ctx.clock.now(),
         )
         uow.commit()
     return FindResult(scope, tuple(counts), dict(sorted(categories.items())), erasable)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from varna.catalog import Catalog, LegalBasis
+from varna.catalog import LegalBasis
 from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey, keyed_hash
-from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import SubjectRefused, resolve
+from varna.services.ports import AuditEvent
+from varna.services.subjects.common import SubjectContext, SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
 from varna.services.subjects.restrict import is_restricted
 from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
@@ -30,19 +30,17 @@ class ObjectionResult:
 
 
 def object_to(
-    uow: SubjectUnitOfWork,
-    catalog: Catalog,
+    ctx: SubjectContext,
     keys: Sequence[SubjectKey],
     *,
     purpose: str,
     overriding_reason: str | None = None,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> ObjectionResult:
     """Record the objection; an overriding reason passes the intake guard first (C2, C3)."""
-    declared = catalog.purpose(purpose)
+    secret = ctx.secret
+    declared = ctx.catalog.purpose(purpose)
     marketing = purpose in MARKETING_PURPOSES
     if not marketing and declared.legal_basis is not LegalBasis.LEGITIMATE_INTERESTS:
         raise SubjectRefused(
@@ -52,7 +50,8 @@ def object_to(
         )
     if marketing and overriding_reason:
         raise SubjectRefused("an objection to direct marketing is absolute (Art. 21(3))")
-    now = clock.now()
+    now = ctx.clock.now()
+    uow = ctx.uow()
     guarded = guard_or_refuse(uow, overriding_reason, table=TABLE, field="overriding_reason",
                               actor=actor, at=now, policy=special_policy,
                               today=now.date())  # fmt: skip
@@ -106,18 +105,18 @@ def may_send_marketing(
 
 
 def record_overriding_reason(
-    uow: SubjectUnitOfWork,
+    ctx: SubjectContext,
     objection_id: int,
     *,
     person_id: int,
     reason: str,
     actor: str,
-    clock: Clock,
     special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> None:
     """Staff records compelling legitimate grounds that override an objection (Art. 21(1));
     the reason passes the intake guard first (C2, C3)."""
-    now = clock.now()
+    now = ctx.clock.now()
+    uow = ctx.uow()
     guarded = guard_or_refuse(uow, reason, table=TABLE, field="reason", actor=actor, at=now,
                               policy=special_policy, today=now.date())  # fmt: skip
     with uow:

@@ -17,19 +17,26 @@ if TYPE_CHECKING:  # requests' ports import these ports
 
 @dataclass(frozen=True, slots=True)
 class SubjectScope:
-    """Who the person is, as the store found them: their people rows, the rows a lookup
-    column matched (SIMs by ICCID, the suppression entry by its keyed hash), every identifier
-    value known for them, and the text forms searched for in free text. No SQL."""
+    """Who the person is, as the store found them, and every id the other statements need,
+    read once: their people rows, the rows a lookup column matched (SIMs by ICCID, the
+    suppression entry by its keyed hash), every identifier value known for them, the text
+    forms searched for in free text, and the ids of the rows other tables hang on (their
+    SIMs, invoices, cases). Later reads and writes need nothing else, and stay valid while
+    an erasure cuts the links that found these rows. No SQL."""
 
     keys: tuple[SubjectKey, ...]
     person_ids: tuple[int, ...]
     anchors: Mapping[str, tuple[int, ...]]
-    values: Mapping[str, tuple[str, ...]]  # lookup kind -> canonical values (given and found)
+    values: Mapping[str, tuple[str, ...]]  # identifier kind -> canonical values (given and found)
     names: tuple[str, ...]  # the person's own names, for removing mentions on erasure
     mention_terms: tuple[str, ...]
     # sole traders (enskild firma): organisations whose orgnr is the person's personnummer;
     # the firm's customer record and its records are the person's data
     organisation_ids: tuple[int, ...] = ()
+    # a table other tables link to (``via``) -> the ids of its rows that are the person's
+    targets: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # organisation id -> the person's rows of processor data it is the controller of (SIMs)
+    controllers: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
@@ -62,6 +69,25 @@ class ErasureFacts:
     controllers: Mapping[int, tuple[int, ...]]  # organisation id -> its SIM ids in scope
     # table -> clock start -> rows, where rows are kept under an exception on their own clock
     clock_rows: Mapping[str, Mapping[date | None, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """What the store holds of the person on a day: their rows per table, the rows of other
+    people's free text that mention them, and what an erasure decision needs to know."""
+
+    counts: tuple[TableCount, ...]
+    facts: ErasureFacts
+
+    @property
+    def linked(self) -> list[str]:
+        """The tables that hold rows of the person (not only mentions), by name."""
+        return sorted({c.table for c in self.counts if c.mention_column is None and c.rows})
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """The person's rows per table."""
+        return {c.table: c.rows for c in self.counts if c.mention_column is None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,25 +138,24 @@ class ErasureRecord:
 
 
 class SubjectStore(Protocol):
-    """The catalogue-driven walker over every table (set-based SQL, no loop over rows)."""
+    """The catalogue-driven walk over every table (set-based SQL, no loop over rows). Every
+    call stands alone: what one needs of the person is in the scope it is given."""
 
     def resolve(
         self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
     ) -> SubjectScope: ...
 
-    def counts(
-        self, scope: SubjectScope, *, mentions: bool = True, holds_on: date | None = None
-    ) -> list[TableCount]:
-        """The person's rows per table, and with ``mentions`` the rows of other people's
-        free text that mention them (a search an erasure does not need: it only asks which
-        tables hold the person's rows). ``holds_on``: the day ``erasure_facts`` will be
-        asked for, whose holds the store may read with the counts."""
+    def inventory(self, scope: SubjectScope, today: date) -> Inventory:
+        """The person's rows per table, the mentions of them, and the erasure facts of
+        ``today`` (running contracts, holds, retention clocks)."""
         ...
 
-    def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows: ...
+    def rows(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        """The person's rows of ``table``, all of them in a list."""
+        ...
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        """As ``fetch``, but ``rows`` is read in batches (a server-side cursor) each time it
+        """As ``rows``, but ``rows`` is read in batches (a server-side cursor) each time it
         is iterated, inside the unit of work: nothing holds all of them."""
         ...
 
@@ -140,16 +165,15 @@ class SubjectStore(Protocol):
         """Names of other people linked to the same organisations and cases."""
         ...
 
-    def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts: ...
-
-    def erase(
+    def apply(
         self,
         scope: SubjectScope,
         plans: Sequence[TablePlan],
         *,
         on_step: Callable[[str], None] | None = None,
     ) -> dict[str, int]:
-        """Apply the plans (children before parents); return rows changed per table."""
+        """Carry out the plans as the domain's erasure steps say; return rows changed per
+        table. ``on_step`` is called with the table after each statement."""
         ...
 
     def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
@@ -290,7 +314,9 @@ class RightsStore(Protocol):
 
 
 class SubjectUnitOfWork(UnitOfWork, Protocol):
-    subjects: SubjectStore
+    @property
+    def subjects(self) -> SubjectStore: ...
+
     rights: RightsStore
     text: TextStore  # the guard's privacy events for staff's free text (C2, C3)
     jobs: JobQueue  # wakes the notice delivery (Art. 19) after the commit

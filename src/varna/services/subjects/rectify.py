@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from varna.catalog import Catalog
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey, normalise
 from varna.services.notices.deliver import wake_delivery
-from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import SubjectRefused, resolve
-from varna.services.subjects.ports import SubjectUnitOfWork
+from varna.services.ports import AuditEvent
+from varna.services.subjects.common import SubjectContext, SubjectRefused, resolve
 from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
 
 PEOPLE = "people"
@@ -37,18 +35,15 @@ class RectifyResult:
 
 
 def rectify(
-    uow: SubjectUnitOfWork,
-    catalog: Catalog,
+    ctx: SubjectContext,
     command: RectifyCommand,
     *,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> RectifyResult:
     """The supplementary statement passes the intake guard first (C2, C3): a card number is
     masked, special-category words are redacted or refuse it, as in a support ticket."""
-    declared = catalog.table(command.table).personal.get(command.column)
+    declared = ctx.catalog.table(command.table).personal.get(command.column)
     if declared is None:
         raise SubjectRefused(
             f"{command.table}.{command.column} is not a personal column of the catalogue"
@@ -59,12 +54,13 @@ def rectify(
             value = normalise(declared.lookup.value, value).value
         except InvalidIdentifier as exc:
             raise SubjectRefused(f"the new value is refused: {exc}") from None
-    now = clock.now()
+    now = ctx.clock.now()
+    uow = ctx.uow()
     statement = guard_or_refuse(uow, command.statement, table="rectifications",
                                 field="statement", actor=actor, at=now, policy=special_policy,
                                 today=now.date())  # fmt: skip
     with uow:
-        scope = resolve(uow, command.keys, secret=secret)
+        scope = resolve(uow, command.keys, secret=ctx.secret)
         if len(scope.person_ids) != 1:
             raise SubjectRefused(
                 "the identifiers must match exactly one person "

@@ -11,8 +11,8 @@ from datetime import datetime
 from varna.domain.scan import GuardResult, SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.notices.deliver import wake_delivery
-from varna.services.ports import AuditEvent, Clock
-from varna.services.subjects.common import SubjectRefused, resolve
+from varna.services.ports import AuditEvent
+from varna.services.subjects.common import SubjectContext, SubjectRefused, resolve
 from varna.services.subjects.ports import SubjectUnitOfWork
 from varna.services.text_guard import DEFAULT_POLICY, guard_or_refuse, record_guarded
 
@@ -32,20 +32,19 @@ def is_restricted(uow: SubjectUnitOfWork, person_id: int) -> bool:
 
 
 def restrict(
-    uow: SubjectUnitOfWork,
+    ctx: SubjectContext,
     keys: Sequence[SubjectKey],
     *,
     reason: str,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> RestrictionResult:
     """Restrict; the reason passes the intake guard first (C2, C3)."""
-    now = clock.now()
+    now = ctx.clock.now()
+    uow = ctx.uow()
     guarded = _guarded(uow, reason, actor=actor, at=now, policy=special_policy)
     with uow:
-        people = _people(uow, keys, secret)
+        people = _people(uow, keys, ctx.secret)
         ids = tuple(uow.rights.restrict(p, guarded.text, now) for p in people)
         events = record_guarded(uow, guarded, TABLE, ids, actor=actor, at=now)
         notices = 0
@@ -73,21 +72,20 @@ def restrict(
 
 
 def unrestrict(
-    uow: SubjectUnitOfWork,
+    ctx: SubjectContext,
     keys: Sequence[SubjectKey],
     *,
     reason: str,
     actor: str,
-    clock: Clock,
-    secret: bytes,
     special_policy: SpecialPolicy = DEFAULT_POLICY,
 ) -> RestrictionResult:
     """Lift the restriction; the person is told (a notice in the outbox), as Art. 18(3) asks.
     The reason passes the intake guard first (C2, C3)."""
-    now = clock.now()
+    now = ctx.clock.now()
+    uow = ctx.uow()
     guarded = _guarded(uow, reason, actor=actor, at=now, policy=special_policy)
     with uow:
-        people = _people(uow, keys, secret)
+        people = _people(uow, keys, ctx.secret)
         lifted: list[int] = []
         notices = 0
         for person_id in people:

@@ -1,2 +1,3 @@
-"""Storage of data-subject rights: the catalogue-driven walker (find, extract, erase) and the
-records of rights in use (restrictions, objections, suppressions, holds, disclosures, outbox)."""
+"""Storage of data-subject rights: the catalogue-driven subject engine (find, extract,
+erase) and the records of rights in use (restrictions, objections, suppressions, holds,
+disclosures, outbox)."""

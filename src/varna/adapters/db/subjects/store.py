@@ -1,109 +1,106 @@
-"""The subject store: resolution, counts, rows, erasure and mention removal over every
-catalogued table, through :class:`~varna.adapters.db.subjects.walker.Walk` (set-based SQL)."""
+"""The subject store: resolution, the inventory, rows, erasure and mention removal over every
+catalogued table, with the statements of a :class:`~varna.adapters.db.subjects.plan.SubjectPlan`.
+Nothing is kept between calls: each binds the values of the scope it is given."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
+    Column,
     ColumnElement,
     Connection,
-    String,
-    Text,
+    Date,
+    Integer,
     and_,
-    bindparam,
     case,
     func,
     not_,
     null,
     or_,
     select,
-    update,
 )
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import update as sql_update
 
-from varna.adapters.db.subjects.batched import count_where
-from varna.adapters.db.subjects.facts import (
-    HOLDS_ON,
-    clock_source,
-    erasure_facts,
-    holds_json,
-    holds_of,
-    other_names,
-    started_by,
-)
 from varna.adapters.db.subjects.keys import key_of
+from varna.adapters.db.subjects.plan import (
+    FIRMS,
+    GIVEN_IDS,
+    ORGANISATIONS,
+    ORGNR,
+    TODAY,
+    SubjectPlan,
+    TableSql,
+    bind,
+    given_of,
+    values_of,
+)
 from varna.adapters.db.subjects.rows import StreamedQuery, date_columns, fetch_rows, rows_query
-from varna.adapters.db.subjects.walker import FIRMS, PEOPLE, Walk, order_for_erasure
-from varna.adapters.db.tables import metadata, organisations
-from varna.catalog.model import Catalog
+from varna.adapters.db.tables import metadata
+from varna.catalog.model import CARRIED_KINDS, LOOKUP_KINDS, IdentifierKind
+from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, Hold, TablePlan
-from varna.domain.subjects.keys import PERSON_ID, PERSONAL_KINDS, SubjectKey, text_forms
+from varna.domain.subjects.keys import SubjectKey, text_forms
 from varna.domain.subjects.redaction import REDACTED
-from varna.services.subjects.ports import ErasureFacts, SubjectScope, TableCount, TableRows
+from varna.domain.subjects.steps import ERASED_MARKER, ErasureStep, erasure_steps
+from varna.services.subjects.ports import (
+    ErasureFacts,
+    Inventory,
+    SubjectScope,
+    TableCount,
+    TableRows,
+)
 
-ERASED_MARKER = "[erased]"  # what a required text column holds once its content is erased
-PERSON_VALUE_KINDS = ("email", "phone", "personnummer")
+FREE_TEXT = "free_text"  # a mention in free text is replaced; an identifier column is emptied
 
 
 class SqlSubjectStore:
-    def __init__(self, connection: Connection, catalog: Catalog) -> None:
+    def __init__(self, connection: Connection, plan: SubjectPlan) -> None:
         self._connection = connection
-        self._catalog = catalog
-        self._walked: tuple[SubjectScope, Walk] | None = None
-        self._facts: tuple[Walk, date, ErasureFacts] | None = None
-        self._holds: tuple[Walk, date, tuple[Hold, ...]] | None = None  # read with the counts
+        self._plan = plan
 
-    def _walk(self, scope: SubjectScope) -> Walk:
-        """One walk per scope while nothing changes (an erasure starts afresh)."""
-        if self._walked is None or self._walked[0] is not scope:
-            self._walked = (scope, Walk(self._connection, self._catalog, scope))
-        return self._walked[1]
+    def _run(self, statement: Any, params: dict[str, Any]) -> Any:
+        return self._connection.execute(statement, params)
 
     # -- resolution ---------------------------------------------------------------------
 
     def resolve(
         self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
     ) -> SubjectScope:
+        plan = self._plan
         values: dict[str, set[str]] = {}
         given_ids: set[int] = set()
         for key in keys:
-            if key.kind == PERSON_ID:
+            if key.kind == IdentifierKind.PERSON_ID:
                 given_ids.add(int(key.value))
             else:
                 values.setdefault(key.kind, set()).add(key.value)
-        people = metadata.tables[PEOPLE]
-        lookups = {
-            column: entry.lookup.value
-            for column, entry in self._catalog.table(PEOPLE).personal.items()
-            if entry.lookup is not None
-        }
-        matches = [people.c[c].in_(sorted(values[k])) for c, k in lookups.items() if k in values]
-        if given_ids:
-            matches.append(people.c.id.in_(sorted(given_ids)))
+        lookups = plan.people_lookups
         person_ids: list[int] = []
         names: list[str] = []
-        if matches:
-            query = select(people.c.id, people.c.full_name, *(people.c[c] for c in lookups))
-            for row in self._connection.execute(query.where(or_(*matches)).order_by(people.c.id)):
+        if given_ids or any(values.get(kind) for kind in lookups.values()):
+            params: dict[str, Any] = {GIVEN_IDS: sorted(given_ids)}
+            params.update({values_of(k): sorted(values.get(k, ())) for k in lookups.values()})
+            for row in self._run(plan.people, params):
                 person_ids.append(row.id)
                 if row.full_name and row.full_name != ERASED_MARKER:
                     names.append(row.full_name)
                 for column, kind in lookups.items():
                     if getattr(row, column):
                         values.setdefault(kind, set()).add(getattr(row, column))
-        own = {v for kind in PERSON_VALUE_KINDS for v in values.get(kind, ())}
+        own = {v for kind in CARRIED_KINDS for v in values.get(kind, ())}
         if own:
-            values.setdefault("end_user_ref", set()).update(own)
-        for address in values.get("email", ()):
-            values.setdefault("email_hmac", set()).add(email_hash(address))
+            values.setdefault(IdentifierKind.END_USER_REF, set()).update(own)
+        for address in values.get(IdentifierKind.EMAIL, ()):
+            values.setdefault(IdentifierKind.EMAIL_HMAC, set()).add(email_hash(address))
         terms = sorted(
             {
                 form.lower()
-                for kind in PERSONAL_KINDS - {PERSON_ID}
+                for kind in CARRIED_KINDS
                 for value in values.get(kind, ())
                 for form in text_forms(SubjectKey(kind, value))
             }
@@ -115,192 +112,241 @@ class SqlSubjectStore:
             values={kind: tuple(sorted(v)) for kind, v in values.items()},
             names=tuple(names),
             mention_terms=tuple(terms),
-            organisation_ids=self._sole_traders(values.get("personnummer", set())),
+            organisation_ids=self._sole_traders(values.get(IdentifierKind.PERSONNUMMER, set())),
         )
-        # The walk reads the anchors with its first ids, in one round trip.
-        wanted = self._anchors(scope)
-        walk = Walk(self._connection, self._catalog, scope, also=wanted)
-        anchors = {name: tuple(ids) for (name, _), ids in zip(wanted, walk.also_ids, strict=True)}
-        resolved = SubjectScope(
-            keys=scope.keys,
-            person_ids=scope.person_ids,
-            anchors={name: ids for name, ids in anchors.items() if ids},
-            values=scope.values,
-            names=scope.names,
-            mention_terms=scope.mention_terms,
-            organisation_ids=scope.organisation_ids,
-        )
-        walk.scope = resolved  # the same person: only the anchors were added
-        self._walked = (resolved, walk)
-        return resolved
+        return self._targets(scope)
 
     def _sole_traders(self, personnummer: set[str]) -> tuple[int, ...]:
         """Organisations whose orgnr is one of these personnummer, however it is written:
         a sole trader (enskild firma) is the person (an AB's number is never a personnummer)."""
-        forms = {f for v in personnummer for f in text_forms(SubjectKey("personnummer", v))}
+        kind = IdentifierKind.PERSONNUMMER
+        forms = {f for v in personnummer for f in text_forms(SubjectKey(kind, v))}
         if not forms:
             return ()
-        query = select(organisations.c.id).where(organisations.c.orgnr.in_(sorted(forms)))
-        return tuple(sorted(self._connection.execute(query).scalars()))
+        return tuple(self._run(self._plan.firms, {ORGNR: sorted(forms)}).scalars())
 
-    def _anchors(self, scope: SubjectScope) -> list[tuple[str, tuple[str, ...]]]:
-        """Tables outside ``people`` with the lookup columns a given identifier can match
-        (a SIM by its ICCID). Asked only when neither a person nor a firm was found: they
-        tell whether the identifier names anything at all (``SubjectScope.found``)."""
-        if scope.person_ids or scope.organisation_ids:
-            return []
+    def _targets(self, scope: SubjectScope) -> SubjectScope:
+        """The scope with the ids of the ``via`` targets (and the controllers of those that
+        are processor data), and the anchors: rows outside ``people`` that an identifier
+        given names, asked only when neither a person nor a firm was found (they tell
+        whether the identifier names anything at all, ``SubjectScope.found``)."""
         given = {key.kind for key in scope.keys}
-        wanted: list[tuple[str, tuple[str, ...]]] = []
-        for name, entry in self._catalog.tables.items():
-            if name == PEOPLE or name not in metadata.tables:
+        anchored = not (scope.person_ids or scope.organisation_ids)
+        targets: dict[str, tuple[int, ...]] = {}
+        controllers: dict[int, list[int]] = {}
+        anchors: dict[str, tuple[int, ...]] = {}
+        for layer in self._plan.layers:
+            statement = layer.with_anchors if anchored else layer.statement
+            if statement is None:
                 continue
-            columns = tuple(
-                column
-                for column, declared in entry.personal.items()
-                if declared.lookup is not None
-                and declared.lookup.value in scope.values
-                and declared.lookup.value in given
-            )
-            if columns:
-                wanted.append((name, columns))
-        return wanted
+            params = bind(self._plan, scope)
+            for kind in LOOKUP_KINDS:
+                wanted = kind in given
+                params[given_of(kind)] = list(scope.values.get(kind, ())) if wanted else []
+            names = (*layer.targets, *(layer.anchors if anchored else ()))
+            found: list[list[int]] = [[] for _ in names]
+            for index, row_id, owner in self._run(statement, params):
+                found[index].append(row_id)
+                if index < len(layer.targets) and layer.owners[index] is not None:
+                    controllers.setdefault(owner, []).append(row_id)
+            read = zip(layer.targets, found[: len(layer.targets)], strict=True)
+            targets.update({name: tuple(sorted(ids)) for name, ids in read})
+            rest = zip(names[len(layer.targets) :], found[len(layer.targets) :], strict=True)
+            anchors.update({name: tuple(sorted(ids)) for name, ids in rest if ids})
+            scope = _with(scope, targets=dict(targets))
+        return _with(
+            scope,
+            anchors=anchors,
+            controllers={org: tuple(sorted(ids)) for org, ids in sorted(controllers.items())},
+        )
 
     # -- reading ------------------------------------------------------------------------
 
-    def counts(
-        self, scope: SubjectScope, *, mentions: bool = True, holds_on: date | None = None
-    ) -> list[TableCount]:
-        """Rows per table and (with ``mentions``) per searched column, in one statement;
-        tables whose links cannot match the person are not asked. With ``holds_on``, on
-        PostgreSQL, the holds of that day are read in the same statement and kept for
-        ``erasure_facts`` (one round trip fewer for an erasure)."""
-        walk = self._walk(scope)
-        asked = walk.count_conditions(mentions)
-        conditions = [(name, where) for name, _, where in asked]
-        if holds_on is not None and walk.postgres:
-            holds = holds_json(bool(walk.person_ids), bool(scope.organisation_ids))
-            params = {**walk.params, HOLDS_ON: holds_on}
-            rows, held = count_where(self._connection, conditions, params, also=holds)
-            self._holds = (walk, holds_on, holds_of(held))
-        else:
-            rows, _ = count_where(self._connection, conditions, walk.params)
-        return [
-            TableCount(name, found, column)
-            for (name, column, _), found in zip(asked, rows, strict=True)
-            if found
-        ]
-
-    def _count(self, name: str, condition: Any, params: dict[str, Any]) -> int:
-        table = metadata.tables[name]
-        query = select(func.count()).select_from(table).where(condition)
-        return int(self._connection.execute(query, params).scalar_one())
-
-    def fetch(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        walk = self._walk(scope)
-        selected, query = rows_query(self._connection, walk, table, columns)
-        rows = [] if query is None else fetch_rows(self._connection, query, walk.params)
-        return TableRows(
-            table, selected, rows, dates=date_columns(self._connection, table, selected)
+    def inventory(self, scope: SubjectScope, today: date) -> Inventory:
+        plan = self._plan
+        params = {**bind(plan, scope), TODAY: today}
+        counted = [sql for sql in plan.tables.values() if sql.condition is not None]
+        statement = plan.counts_and_mentions if scope.mention_terms else plan.counts
+        row = self._run(statement, params).one()._mapping
+        counts = [TableCount(s.name, int(row[f"c:{s.name}"])) for s in counted]
+        if scope.mention_terms:
+            counts += [
+                TableCount(s.name, int(row[f"m:{s.name}:{column}"]), column)
+                for s in counted
+                for column in s.mentions
+            ]
+        found = tuple(count for count in counts if count.rows)
+        linked = {c.table for c in found if c.mention_column is None}
+        if not linked:
+            return Inventory(found, ErasureFacts(False, (), {}, scope.controllers))
+        clock_rows = self._clock_rows(scope, linked, params)
+        clocks: dict[str, date | None] = {
+            name: max((s for s in starts if s is not None), default=None)
+            for name, starts in clock_rows.items()
+        }
+        own = [plan.clocks[n] for n in sorted(linked) if n in plan.clocks and n not in clocks]
+        if own:
+            latest = self._run(select(*own), params).one()._mapping
+            clocks.update({name: _clock(value) for name, value in latest.items()})
+        for sql in counted:  # rows reached through another table run on its clock
+            if sql.name not in clocks:
+                for target in sql.via:
+                    if target in clocks:
+                        clocks[sql.name] = clocks[target]
+        holds = tuple(
+            Hold(r.id, r.kind, r.review_date, r.scope, r.scope_table)
+            for r in (self._run(plan.holds, params) if row["holds"] else ())
         )
+        facts = ErasureFacts(bool(row["running"]), holds, clocks, scope.controllers, clock_rows)
+        return Inventory(found, facts)
+
+    def _clock_rows(
+        self, scope: SubjectScope, linked: set[str], params: dict[str, Any]
+    ) -> dict[str, dict[date | None, int]]:
+        """Clock start -> the person's rows, for tables kept under an exception on their
+        clock (R4), and the sole-trader firm's own row on the latest of its records'."""
+        found: dict[str, dict[date | None, int]] = {}
+        for name, statement in self._plan.clock_rows.items():
+            if name not in linked:
+                continue
+            starts: dict[date | None, int] = {}
+            for value, rows in self._run(statement, params):
+                starts[_clock(value)] = starts.get(_clock(value), 0) + int(rows)
+            if starts:
+                found[name] = starts
+        if scope.organisation_ids:
+            latest = [
+                start
+                for statement in self._plan.firm_clocks
+                if (start := _clock(self._run(statement, params).scalar_one())) is not None
+            ]
+            if latest:
+                found[ORGANISATIONS] = {max(latest): len(scope.organisation_ids)}
+        return found
+
+    def rows(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        selected, query = rows_query(self._plan, self._connection, table, columns)
+        params = bind(self._plan, scope)
+        rows = [] if query is None else fetch_rows(self._connection, query, params)
+        dates = date_columns(self._connection, table, selected)
+        return TableRows(table, selected, rows, dates=dates)
 
     def stream(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
-        walk = self._walk(scope)
-        selected, query = rows_query(self._connection, walk, table, columns)
+        selected, query = rows_query(self._plan, self._connection, table, columns)
+        params = bind(self._plan, scope)
         rows: list[Any] | StreamedQuery = (
-            [] if query is None else StreamedQuery(self._connection, query, walk.params)
+            [] if query is None else StreamedQuery(self._connection, query, params)
         )
-        return TableRows(
-            table, selected, rows, dates=date_columns(self._connection, table, selected)
-        )
+        dates = date_columns(self._connection, table, selected)
+        return TableRows(table, selected, rows, dates=dates)
 
     def mentions(self, scope: SubjectScope) -> list[TableRows]:
-        walk = self._walk(scope)
+        if not scope.mention_terms:
+            return []
+        params = bind(self._plan, scope)
         found: list[TableRows] = []
-        for name, column in walk.mention_columns():
-            condition = walk.mention(name, column)
-            if condition is None:
-                continue
-            table = metadata.tables[name]
-            key = key_of(table)
-            query = select(key.label("id"), table.c[column]).where(condition).order_by(key)
-            rows = [tuple(row) for row in self._connection.execute(query, walk.params)]
-            if rows:
-                found.append(TableRows(name, ("id", column), rows, mention_column=column))
+        for sql in self._plan.tables.values():
+            for column, where in sql.mentions.items():
+                query = select(sql.key.label("id"), sql.table.c[column]).where(where)
+                rows = [tuple(row) for row in self._run(query.order_by(sql.key), params)]
+                if rows:
+                    found.append(TableRows(sql.name, ("id", column), rows, mention_column=column))
         return found
 
     def other_names(self, scope: SubjectScope) -> set[str]:
-        return other_names(self._connection, self._walk(scope))
+        if not scope.person_ids:
+            return set()
+        names = self._run(self._plan.other_names, bind(self._plan, scope)).scalars()
+        return {name for name in names if name}
 
     def owns(self, scope: SubjectScope, table: str, record_id: int) -> bool:
-        walk = self._walk(scope)
-        condition = walk.condition(table)
-        if condition is None:
+        sql = self._plan.tables.get(table)
+        if sql is None or sql.condition is None:
             return False
-        sql_table = metadata.tables[table]
-        key = key_of(sql_table)
-        query = select(key).where(and_(condition, key == record_id))
-        return self._connection.execute(query, walk.params).first() is not None
-
-    def erasure_facts(self, scope: SubjectScope, today: date) -> ErasureFacts:
-        """Read once per walk and day: planning and routing ask for the same facts."""
-        walk = self._walk(scope)
-        if self._facts is None or self._facts[0] is not walk or self._facts[1] != today:
-            read = self._holds
-            holds = read[2] if read and read[0] is walk and read[1] == today else None
-            facts = erasure_facts(self._connection, walk, today, holds=holds)
-            self._facts = (walk, today, facts)
-        return self._facts[2]
+        query = select(sql.key).where(sql.condition, sql.key == record_id)
+        return self._run(query, bind(self._plan, scope)).first() is not None
 
     # -- writing ------------------------------------------------------------------------
 
-    def erase(
+    def apply(
         self,
         scope: SubjectScope,
         plans: Sequence[TablePlan],
         *,
         on_step: Callable[[str], None] | None = None,
     ) -> dict[str, int]:
-        walk = self._walk(scope)
-        self._walked = None  # rows change from here on
+        params = bind(self._plan, scope)
         changed: dict[str, int] = {}
-        order = order_for_erasure(walk, list(dict.fromkeys(plan.table for plan in plans)))
-        for plan in sorted(plans, key=lambda plan: order.index(plan.table)):
-            statement = _write_of(walk, plan)
-            if statement is None:
-                continue
-            result = self._connection.execute(statement, walk.params)
+        for step in self._steps(scope, plans):
+            result = self._run(self._write(step), params)
             if result.rowcount > 0:
-                changed[plan.table] = changed.get(plan.table, 0) + result.rowcount
+                changed[step.table] = changed.get(step.table, 0) + result.rowcount
             if on_step is not None:
-                on_step(plan.table)
+                on_step(step.table)
         return changed
 
     def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
-        walk = self._walk(scope)
+        steps = self._steps(scope, plans)
+        if not steps:
+            return {}
+        counts = [
+            select(func.count())
+            .select_from(self._plan.tables[step.table].table)
+            .where(self._pending(step))
+            .scalar_subquery()
+            for step in steps
+        ]
+        row = self._run(select(*counts), bind(self._plan, scope)).one()
         found: dict[str, int] = {}
-        for plan in plans:
-            condition = _rows_of(walk, plan)
-            if condition is None or plan.action == "none":
-                continue
-            values = _changes(walk, plan)
-            if plan.action != "delete":
-                if not values:
-                    continue
-                condition = and_(
-                    condition,
-                    _still_set(metadata.tables[plan.table], values),
-                )
-            rows = self._count(plan.table, condition, walk.params)
+        for step, rows in zip(steps, row, strict=True):
             if rows:
-                found[plan.table] = found.get(plan.table, 0) + rows
+                found[step.table] = found.get(step.table, 0) + int(rows)
         return found
 
+    def _steps(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> tuple[ErasureStep, ...]:
+        sole_trader = bool(scope.organisation_ids)
+        return erasure_steps(plans, self._plan.erasures, sole_trader=sole_trader)
+
+    def _write(self, step: ErasureStep) -> Any:
+        sql = self._plan.tables[step.table]
+        if step.delete:
+            return sql_delete(sql.table).where(self._rows_of(sql, step))
+        values: dict[str, Any] = dict(step.values)
+        for column in step.firm_links:  # only where it names the firm: another company's stays
+            linked = sql.table.c[column]
+            values[column] = case((self._plan.among(linked, FIRMS), null()), else_=linked)
+        return sql_update(sql.table).where(self._pending(step)).values(values)
+
+    def _pending(self, step: ErasureStep) -> ColumnElement[bool]:
+        """The rows the step still changes: all of a delete's; those of an update where a
+        column does not hold its new value yet."""
+        sql = self._plan.tables[step.table]
+        rows = self._rows_of(sql, step)
+        if step.delete:
+            return rows
+        table = sql.table
+        still = [table.c[c].is_not(None) if v is None else table.c[c] != v for c, v in step.values]
+        still += [self._plan.among(table.c[c], FIRMS) for c in step.firm_links]
+        return and_(rows, or_(*still))
+
+    def _rows_of(self, sql: TableSql, step: ErasureStep) -> ColumnElement[bool]:
+        """The person's rows of the step's table, narrowed to its clock starts (R4)."""
+        assert sql.condition is not None
+        if step.rows == ALL_ROWS or step.cutoff is None or sql.clock is None:
+            return sql.condition
+        clock = metadata.tables[sql.clock.table].c[sql.clock.column]
+        ended = started_by(clock, step.cutoff)
+        part = ended if step.rows == ENDED else or_(clock.is_(None), not_(ended))
+        if sql.clock.link is not None:
+            target = select(key_of(clock.table)).where(part)
+            part = sql.table.c[sql.clock.link].in_(target)
+        return and_(sql.condition, part)
+
     def erase_mentions(self, scope: SubjectScope) -> dict[str, int]:
-        walk = self._walk(scope)
         forms = sorted(
             {
                 form
-                for kind in PERSON_VALUE_KINDS
+                for kind in CARRIED_KINDS
                 for value in scope.values.get(kind, ())
                 for form in (*text_forms(SubjectKey(kind, value)), value)
             }
@@ -308,121 +354,63 @@ class SqlSubjectStore:
             key=len,
             reverse=True,
         )
+        if not forms:
+            return {}
+        params = bind(self._plan, scope)
         changed: dict[str, int] = {}
-        for name, column in walk.mention_columns():
-            table = metadata.tables[name]
-            parts = [c for c in (walk.mention(name, column), walk.context(name)) if c is not None]
-            if not parts or not forms:
+        for sql in self._plan.tables.values():
+            hanging = sql.context is not None and any(scope.targets.get(t) for t in sql.via)
+            if not sql.mentions or not (scope.mention_terms or hanging):
                 continue
-            target = table.c[column]
-            if self._catalog.table(name).personal[column].category == "free_text":
-                replaced: Any = target
-                for form in forms:
-                    replaced = func.replace(replaced, form, REDACTED)
-                statement = update(table).where(or_(*parts)).values({column: replaced})
-            else:
-                lowered = [form.lower() for form in forms]
-                statement = (
-                    update(table)
-                    .where(and_(or_(*parts), func.lower(target).in_(lowered)))
-                    .values({column: None})
-                )
-            result = self._connection.execute(statement, walk.params)
-            if result.rowcount:
-                changed[f"{name}.{column}"] = result.rowcount
+            for column, mention in sql.mentions.items():
+                where = or_(mention, sql.context) if sql.context is not None else mention
+                target = sql.table.c[column]
+                if self._plan.catalog.table(sql.name).personal[column].category == FREE_TEXT:
+                    replaced: Any = target
+                    for form in forms:
+                        replaced = func.replace(replaced, form, REDACTED)
+                    statement = sql_update(sql.table).where(where).values({column: replaced})
+                else:
+                    lowered = [form.lower() for form in forms]
+                    statement = (
+                        sql_update(sql.table)
+                        .where(and_(where, func.lower(target).in_(lowered)))
+                        .values({column: None})
+                    )
+                result = self._run(statement, params)
+                if result.rowcount:
+                    changed[f"{sql.name}.{column}"] = result.rowcount
         return changed
 
     def rectify(self, table: str, column: str, record_id: int, value: str | None) -> Any:
         sql_table = metadata.tables[table]
         where = key_of(sql_table) == record_id
         old = self._connection.execute(select(sql_table.c[column]).where(where)).scalar_one()
-        self._connection.execute(update(sql_table).where(where).values({column: value}))
+        self._connection.execute(sql_update(sql_table).where(where).values({column: value}))
         return old
 
 
-# the person's sole-trader firms, bound per request
-_FIRMS: BindParameter[Any] = bindparam(FIRMS, expanding=True)
-
-# (the table's condition template, the plan's shape) -> its DELETE or UPDATE, built once: a
-# statement built afresh for every erasure costs SQLAlchemy a new cache key each time
-_WRITES: dict[tuple[Any, ...], Any] = {}
-
-
-def _write_of(walk: Walk, plan: TablePlan) -> Any:
-    """The DELETE or UPDATE that applies ``plan`` to the person's rows, or None. Its values
-    (the walk's ids and identifiers, the sole-trader firms) are bound from ``walk.params``."""
-    template = walk.condition(plan.table)
-    if template is None or plan.action == "none":
-        return None
-    firms = bool(walk.scope.organisation_ids)
-    key = (id(template), plan.table, plan.action, plan.rows, plan.cutoff, plan.clear, firms)
-    if key not in _WRITES:
-        _WRITES[key] = _build_write(walk, plan)
-    return _WRITES[key]
+def started_by(column: Column[Any], cutoff: date) -> ColumnElement[bool]:
+    """Rows whose clock started on or before ``cutoff`` (a fiscal year: its 31 December)."""
+    if isinstance(column.type, Integer):
+        return column <= (cutoff.year if cutoff >= date(cutoff.year, 12, 31) else cutoff.year - 1)
+    if isinstance(column.type, Date):
+        return column <= cutoff
+    return column < start_of_day(day_after(cutoff))
 
 
-def _build_write(walk: Walk, plan: TablePlan) -> Any:
-    condition = _rows_of(walk, plan)
-    table = metadata.tables[plan.table]
-    if plan.action == "delete":
-        return sql_delete(table).where(condition)
-    values = _changes(walk, plan)
-    if not values:
-        return None
-    pending = and_(condition, _still_set(table, values))
-    return update(table).where(pending).values(values)
+def _clock(value: Any) -> date | None:
+    if isinstance(value, int):
+        return date(value, 12, 31)  # a fiscal year that is the calendar year: its last day
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
 
 
-def _rows_of(walk: Walk, plan: TablePlan) -> Any:
-    """The person's rows of the plan's table, narrowed to the plan's clock starts (R4)."""
-    condition = walk.condition(plan.table)
-    source = clock_source(walk, plan.table)
-    if condition is None or plan.rows == ALL_ROWS or plan.cutoff is None or source is None:
-        return condition
-    target, column, link = source
-    clock = metadata.tables[target].c[column]
-    ended = started_by(clock, plan.cutoff)
-    part = ended if plan.rows == ENDED else or_(clock.is_(None), not_(ended))
-    if link is not None:
-        part = metadata.tables[plan.table].c[link].in_(select(key_of(clock.table)).where(part))
-    return and_(condition, part)
+def _with(scope: SubjectScope, **changes: Any) -> SubjectScope:
+    return replace(scope, **changes)
 
 
-def _changes(walk: Walk, plan: TablePlan) -> dict[str, Any]:
-    """The new values of an anonymise or clear: emptied columns, cut person links, and cut
-    links to the person's sole-trader firm (where the column may be empty)."""
-    table = metadata.tables[plan.table]
-    values: dict[str, Any] = {column: _empty(table, column) for column in plan.clear}
-    firms = list(walk.scope.organisation_ids)
-    if plan.action == "anonymise":
-        for link in walk.entry(plan.table).subject_link:
-            if link.kind.value == "person" and link.column:
-                values[link.column] = None
-            elif link.kind.value == "organisation" and link.column and firms:
-                column = table.c[link.column]
-                if column.nullable:  # another company's link stays
-                    values[link.column] = case((column.in_(_FIRMS), null()), else_=column)
-    return values
-
-
-def _still_set(table: Any, values: dict[str, Any]) -> Any:
-    """Rows where at least one of the columns does not hold its new value yet."""
-    parts = []
-    for c, v in values.items():
-        if isinstance(v, ColumnElement):  # a link cut only where it names the firm
-            parts.append(table.c[c].in_(_FIRMS))
-        else:
-            parts.append(table.c[c].is_not(None) if v is None else table.c[c] != v)
-    return or_(*parts)
-
-
-def _empty(table: Any, column: str) -> str | None:
-    sql_column = table.c[column]
-    if sql_column.nullable:
-        return None
-    if isinstance(sql_column.type, String | Text) or hasattr(sql_column.type, "impl"):
-        return ERASED_MARKER
-    raise ValueError(f"{table.name}.{column} is required and not text: it cannot be cleared")
-
-
-__all__ = ["SqlSubjectStore"]
+__all__ = ["SqlSubjectStore", "started_by"]
