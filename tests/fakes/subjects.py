@@ -1,11 +1,12 @@
 """The records of rights in use (restrictions, objections, suppressions, disclosures, the
-notice outbox, erasure runs, controller requests), and a stand-in for the subject engine
-that only resolves identifiers to people.
+notice outbox, erasure runs, controller requests), and stand-ins for the subject engine.
 
-The subject engine's port (``SubjectStore``) is being reshaped; its fake comes with the new
-port. Until then :class:`ResolvingSubjectStore` answers ``resolve`` from the directory and
-refuses every other call with an error that says so, so a test that strays into the engine
-fails loudly instead of passing on made-up data."""
+:class:`ResolvingSubjectStore` answers ``resolve`` from the directory and refuses every
+other call with an error that says so, so a test that strays into the engine fails loudly
+instead of passing on made-up data. :class:`FakeSubjectStore` adds what a test declares of
+the person found: their rows per table, mentions of them, the erasure facts; it carries out
+the plans it is given on those counts. Which rows an erasure step touches (links, sole
+traders, clocks in SQL) is the real engine's, tested against the databases."""
 
 from __future__ import annotations
 
@@ -14,19 +15,24 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, NoReturn
 
+from tests.fakes.audit import FakeAuditLog
+from tests.fakes.jobs import FakeJobQueue
 from tests.fakes.notices import FakeNoticeStore
 from tests.fakes.people import FakeDirectory
 from tests.fakes.transaction import FakeStore
 from varna.catalog.model import IdentifierKind
-from varna.domain.subjects.erasure import TablePlan
+from varna.domain.subjects.erasure import ENDED, RUNNING, Hold, TableAction, TablePlan
 from varna.domain.subjects.keys import SubjectKey
+from varna.services.ports import AuditEvent
 from varna.services.subjects.ports import (
+    ErasureFacts,
     ErasureRecord,
     Inventory,
     Objection,
     RightsStore,
     SubjectScope,
     SubjectStore,
+    TableCount,
     TableRows,
 )
 
@@ -107,6 +113,147 @@ class ResolvingSubjectStore(FakeStore):
         self._not_modelled("rectify")
 
 
+class FakeSubjectStore(ResolvingSubjectStore):
+    """The subject engine over what a test declares of the person the identifiers find
+    (whoever that is: the fake models one person's data). ``holds_rows("invoices", 3)``
+    gives them three invoices, ``holds_record`` a row with values (for ``rows``, ``owns``
+    and ``rectify``), ``mentioned_in`` rows of other people's free text naming them; the
+    erasure facts are attributes (``running_contract``, ``holds``, ``clocks``,
+    ``controllers``, ``clock_rows``). ``apply`` carries out each plan on the counts (a
+    deleted or anonymised row is no longer the person's; a cleared one stays, done) and
+    keeps the plans in ``applied``; ``pending`` is what the plans would still change.
+    ``stream`` and ``other_names`` are not modelled."""
+
+    def __init__(self, directory: FakeDirectory) -> None:
+        super().__init__(directory)
+        self.counts: dict[str, int] = {}  # table -> the person's rows
+        self.records: dict[str, dict[int, dict[str, Any]]] = {}  # table -> id -> values
+        self.mention_counts: dict[tuple[str, str], int] = {}  # (table, column) -> rows
+        self.cleared: dict[str, set[str]] = {}  # table -> columns emptied in the rows left
+        self.running_contract = False
+        self.holds: list[Hold] = []
+        self.clocks: dict[str, date | None] = {}
+        self.controllers: dict[int, tuple[int, ...]] = {}
+        self.clock_rows: dict[str, dict[date | None, int]] = {}
+        self.applied: list[TablePlan] = []
+
+    # -- for tests ----------------------------------------------------------------------
+    def holds_rows(self, table: str, count: int) -> None:
+        self.counts[table] = self.counts.get(table, 0) + count
+
+    def holds_record(self, table: str, record_id: int, **values: Any) -> None:
+        self.records.setdefault(table, {})[record_id] = dict(values)
+        self.holds_rows(table, 1)
+
+    def mentioned_in(self, table: str, column: str, count: int) -> None:
+        self.mention_counts[(table, column)] = count
+
+    def hold(self, kind: str, review_date: date, *, table: str | None = None) -> None:
+        scope = "person" if table is None else "table"
+        self.holds.append(Hold(len(self.holds) + 1, kind, review_date, scope, table))
+
+    # -- the port -----------------------------------------------------------------------
+    def inventory(self, scope: SubjectScope, today: date) -> Inventory:
+        facts = ErasureFacts(
+            running_contract=self.running_contract,
+            holds=tuple(h for h in self.holds if h.review_date >= today),
+            clocks=dict(self.clocks),
+            controllers=dict(self.controllers),
+            clock_rows={t: dict(rows) for t, rows in self.clock_rows.items()},
+        )
+        if not scope.found:
+            return Inventory((), replace(facts, controllers={}))
+        counts = [TableCount(t, n) for t, n in sorted(self.counts.items()) if n]
+        counts += [
+            TableCount(t, n, mention_column=c)
+            for (t, c), n in sorted(self.mention_counts.items())
+            if n
+        ]
+        return Inventory(tuple(counts), facts)
+
+    def rows(self, scope: SubjectScope, table: str, columns: Sequence[str]) -> TableRows:
+        records = self.records.get(table, {}) if scope.found else {}
+        rows = [
+            (record_id, *(values.get(c) for c in columns))
+            for record_id, values in sorted(records.items())
+        ]
+        return TableRows(table, ("id", *columns), rows)
+
+    def mentions(self, scope: SubjectScope) -> list[TableRows]:
+        return []  # counted in the inventory; their text is the real engine's to find
+
+    def _changes(self, plan: TablePlan) -> int:
+        """The rows ``plan`` would change now."""
+        if plan.action is TableAction.NONE:
+            return 0
+        if plan.action is TableAction.CLEAR and set(plan.clear) <= self.cleared.get(
+            plan.table, set()
+        ):
+            return 0
+        rows = self.counts.get(plan.table, 0)
+        if plan.rows in (ENDED, RUNNING):
+            starts = self.clock_rows.get(plan.table, {})
+            ended = sum(
+                n
+                for start, n in starts.items()
+                if start is not None and plan.cutoff and start <= plan.cutoff
+            )
+            rows = min(rows, ended if plan.rows == ENDED else rows - ended)
+        return rows
+
+    def apply(
+        self,
+        scope: SubjectScope,
+        plans: Sequence[TablePlan],
+        *,
+        on_step: Callable[[str], None] | None = None,
+    ) -> dict[str, int]:
+        changed: dict[str, int] = {}
+        for plan in plans:
+            self.applied.append(plan)
+            rows = self._changes(plan)
+            if plan.action is TableAction.NONE:
+                continue
+            if plan.action is TableAction.CLEAR:
+                self.cleared.setdefault(plan.table, set()).update(plan.clear)
+            else:
+                self.counts[plan.table] = self.counts.get(plan.table, 0) - rows
+                if not self.counts[plan.table]:
+                    self.records.pop(plan.table, None)
+            if rows:
+                changed[plan.table] = changed.get(plan.table, 0) + rows
+            if on_step is not None:
+                on_step(plan.table)
+        return changed
+
+    def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for plan in plans:
+            rows = self._changes(plan)
+            if rows:
+                found[plan.table] = found.get(plan.table, 0) + rows
+        return found
+
+    def erase_mentions(self, scope: SubjectScope) -> dict[str, int]:
+        changed: dict[str, int] = {}
+        for (table, _), rows in self.mention_counts.items():
+            if rows:
+                changed[table] = changed.get(table, 0) + rows
+        self.mention_counts = {}
+        return changed
+
+    def owns(self, scope: SubjectScope, table: str, record_id: int) -> bool:
+        if table == "people":
+            return record_id in scope.person_ids
+        return scope.found and record_id in self.records.get(table, {})
+
+    def rectify(self, table: str, column: str, record_id: int, value: str | None) -> Any:
+        values = self.records.setdefault(table, {}).setdefault(record_id, {})
+        old = values.get(column)
+        values[column] = value
+        return old
+
+
 @dataclass(frozen=True, slots=True)
 class Restriction:
     id: int
@@ -139,9 +286,18 @@ class ErasureRun:
 
 
 class FakeRightsStore(FakeStore):
-    def __init__(self, directory: FakeDirectory, notices: FakeNoticeStore) -> None:
+    def __init__(
+        self,
+        directory: FakeDirectory,
+        notices: FakeNoticeStore,
+        audit: FakeAuditLog | None = None,
+        jobs: FakeJobQueue | None = None,
+    ) -> None:
         self.directory = directory
         self.notices = notices
+        # where an erasure's record writes its audit events and wakes the delivery
+        self.audit = audit if audit is not None else FakeAuditLog()
+        self.jobs = jobs if jobs is not None else FakeJobQueue()
         self.restrictions: dict[int, Restriction] = {}
         self.objection_rows: dict[int, tuple[int, Objection]] = {}  # id -> (person, objection)
         self.suppressions: dict[str, int] = {}  # keyed hash -> id
@@ -325,8 +481,55 @@ class FakeRightsStore(FakeStore):
         return len(self.controller_requests)
 
     def record_erasure(self, record: ErasureRecord) -> tuple[int, int]:
-        raise NotInTheFake("the erasure's record is the subject engine's; not modelled here")
+        """As the engine does on SQLite: the notices, the requests of the new ones, the run,
+        the delivery job when a notice is new, then the audit events with the run's own."""
+        at = record.at
+        fresh = [
+            notice.dedupe_key
+            for notice in record.notices
+            if self.enqueue(
+                kind=notice.kind,
+                dedupe_key=notice.dedupe_key,
+                details=notice.details,
+                at=at,
+                recipient=notice.recipient,
+                person_id=notice.person_id,
+                organisation_id=notice.organisation_id,
+            )  # fmt: skip
+        ]
+        for request in record.requests:
+            if request.notice in fresh:
+                self.record_controller_request(
+                    organisation_id=request.organisation_id,
+                    person_id=request.person_id,
+                    kind=request.kind,
+                    sim_ids=request.sim_ids,
+                    status=request.status,
+                    instruction_ref=request.instruction_ref,
+                    at=at,
+                )
+        run_id = self.record_erasure_run(
+            record.person_id, record.actor, at, record.outcome, record.instruction
+        )
+        if fresh:
+            task, key = record.wake
+            self.jobs.enqueue(task, f"{key}{run_id}", request_id=None, at=at)
+        summary = record.summary
+        self.audit.record_many(
+            [
+                *record.events,
+                AuditEvent(
+                    summary.actor,
+                    summary.action,
+                    f"erasure_run:{run_id}",
+                    {**summary.details, "notices": len(fresh)},
+                ),  # fmt: skip
+            ],
+            at=at,
+        )
+        return run_id, len(fresh)
 
 
 _subjects: SubjectStore = ResolvingSubjectStore(FakeDirectory())
+_engine: SubjectStore = FakeSubjectStore(FakeDirectory())
 _rights: RightsStore = FakeRightsStore(FakeDirectory(), FakeNoticeStore(FakeDirectory()))

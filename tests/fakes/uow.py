@@ -19,7 +19,7 @@ from tests.fakes.notices import FakeNoticeStore
 from tests.fakes.people import FakeDirectory
 from tests.fakes.requests import FakeRequestStore, FakeStaffStore
 from tests.fakes.retention import FakeRetentionStore
-from tests.fakes.subjects import FakeRightsStore, ResolvingSubjectStore
+from tests.fakes.subjects import FakeRightsStore, FakeSubjectStore
 from tests.fakes.text import FakeTextStore
 from tests.fakes.transaction import Transactional
 from tests.fakes.usage import FakeUsageStore
@@ -53,10 +53,11 @@ class FakeUnitOfWork(Transactional):
     def __init__(self) -> None:
         super().__init__()
         self.directory = FakeDirectory()
-        self.audit = FakeAuditLog()
+        audit, jobs = FakeAuditLog(), FakeJobQueue()
+        self.audit = audit
         self.usage = FakeUsageStore()
         self.text = FakeTextStore()
-        self.jobs = FakeJobQueue()
+        self.jobs = jobs
         self.mail_outbox = FakeOutboxStore()
         links = FakeCenterLinkStore()
         self.center_links = links
@@ -65,8 +66,8 @@ class FakeUnitOfWork(Transactional):
         self.staff = FakeStaffStore()
         notices = FakeNoticeStore(self.directory)
         self.notices = notices
-        self.rights = FakeRightsStore(self.directory, notices)
-        self.subjects = ResolvingSubjectStore(self.directory)
+        self.rights = FakeRightsStore(self.directory, notices, audit, jobs)
+        self.subjects = FakeSubjectStore(self.directory)
         self.retention = FakeRetentionStore(self.directory)
 
     def __enter__(self) -> Self:
