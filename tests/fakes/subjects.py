@@ -122,7 +122,8 @@ class FakeSubjectStore(ResolvingSubjectStore):
     ``controllers``, ``clock_rows``). ``apply`` carries out each plan on the counts (a
     deleted or anonymised row is no longer the person's; a cleared one stays, done) and
     keeps the plans in ``applied``; ``pending`` is what the plans would still change.
-    ``stream`` and ``other_names`` are not modelled."""
+    ``other_names`` answers ``others`` (names of other people on the person's records);
+    ``stream`` is not modelled."""
 
     def __init__(self, directory: FakeDirectory) -> None:
         super().__init__(directory)
@@ -136,6 +137,7 @@ class FakeSubjectStore(ResolvingSubjectStore):
         self.controllers: dict[int, tuple[int, ...]] = {}
         self.clock_rows: dict[str, dict[date | None, int]] = {}
         self.applied: list[TablePlan] = []
+        self.others: set[str] = set()
 
     # -- for tests ----------------------------------------------------------------------
     def holds_rows(self, table: str, count: int) -> None:
@@ -178,6 +180,9 @@ class FakeSubjectStore(ResolvingSubjectStore):
             for record_id, values in sorted(records.items())
         ]
         return TableRows(table, ("id", *columns), rows)
+
+    def other_names(self, scope: SubjectScope) -> set[str]:
+        return set(self.others)
 
     def mentions(self, scope: SubjectScope) -> list[TableRows]:
         return []  # counted in the inventory; their text is the real engine's to find
