@@ -31,27 +31,20 @@ KEYS = (SubjectKey("email", EMAIL),)
 def do_restrict(
     ctx: FakeContext, reason: str = "the person contests the address"
 ) -> RestrictionResult:
-    return restrict(
-        ctx.uow(), KEYS, reason=reason, actor="staff:1", clock=ctx.clock, secret=ctx.secret
-    )
+    return restrict(ctx, KEYS, reason=reason, actor="staff:1")
 
 
 def do_lift(ctx: FakeContext, reason: str = "address checked") -> RestrictionResult:
-    return unrestrict(
-        ctx.uow(), KEYS, reason=reason, actor="staff:1", clock=ctx.clock, secret=ctx.secret
-    )
+    return unrestrict(ctx, KEYS, reason=reason, actor="staff:1")
 
 
 def do_object(ctx: FakeContext, purpose: str, reason: str | None = None) -> ObjectionResult:
     return object_to(
-        ctx.uow(),
-        ctx.catalog,
+        ctx,
         KEYS,
         purpose=purpose,
         overriding_reason=reason,
         actor="staff:1",
-        clock=ctx.clock,
-        secret=ctx.secret,
     )
 
 
@@ -97,12 +90,10 @@ def test_a_restriction_reason_the_guard_refuses_records_only_the_refusal_c3(
     person = uow.directory.add_person(email=EMAIL)
     with pytest.raises(InputRefused) as refused:
         restrict(
-            ctx.uow(),
+            ctx,
             KEYS,
             reason="he is in hospital with diabetes",
             actor="staff:1",
-            clock=ctx.clock,
-            secret=ctx.secret,
             special_policy="refuse",
         )
     assert refused.value.field == "reason"
@@ -123,12 +114,11 @@ def test_an_objection_to_direct_marketing_is_absolute_and_suppresses_the_address
     (objection,) = uow.rights.objections(person)
     with pytest.raises(SubjectRefused, match="cannot be overridden"):
         record_overriding_reason(
-            ctx.uow(),
+            ctx,
             objection.id,
             person_id=person,
             reason="compelling grounds",
             actor="staff:1",
-            clock=ctx.clock,
         )
 
 
@@ -140,12 +130,11 @@ def test_an_objection_to_legitimate_interests_stops_the_purpose_until_overridden
     assert result.suppressed == 0 and purpose_stopped(uow, person, "fraud_prevention")
     assert not purpose_stopped(uow, person, "support")
     record_overriding_reason(
-        ctx.uow(),
+        ctx,
         result.objection_ids[0],
         person_id=person,
         reason="an ongoing fraud case",
         actor="staff:1",
-        clock=ctx.clock,
     )
     assert not purpose_stopped(uow, person, "fraud_prevention")
     assert uow.audit.actions()[-1] == "subject.objection.overridden"
@@ -167,6 +156,4 @@ def test_an_overriding_reason_names_an_objection_of_that_person(
 ) -> None:
     person = uow.directory.add_person(email=EMAIL)
     with pytest.raises(SubjectRefused, match=f"objection 5 is not one of person {person}"):
-        record_overriding_reason(
-            ctx.uow(), 5, person_id=person, reason="grounds", actor="staff:1", clock=ctx.clock
-        )
+        record_overriding_reason(ctx, 5, person_id=person, reason="grounds", actor="staff:1")
