@@ -22,7 +22,7 @@ from tests.fakes.people import FakeDirectory
 from tests.fakes.transaction import FakeStore
 from varna.catalog.model import IdentifierKind
 from varna.domain.subjects.erasure import ENDED, RUNNING, Hold, TableAction, TablePlan
-from varna.domain.subjects.keys import SubjectKey
+from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
 from varna.services.ports import AuditEvent
 from varna.services.subjects.ports import (
     ErasureFacts,
@@ -155,6 +155,19 @@ class FakeSubjectStore(ResolvingSubjectStore):
         self.holds.append(Hold(len(self.holds) + 1, kind, review_date, scope, table))
 
     # -- the port -----------------------------------------------------------------------
+    def resolve(
+        self, keys: Sequence[SubjectKey], *, email_hash: Callable[[str], str]
+    ) -> SubjectScope:
+        """As the directory says, and the SIMs an ICCID, IMSI or MSISDN names (anchors)."""
+        scope = super().resolve(keys, email_hash=email_hash)
+        sims = sorted(
+            sim.id
+            for sim in self.directory.sims.values()
+            for key in keys
+            if key.kind in SIM_KINDS and getattr(sim, key.kind) == key.value
+        )
+        return replace(scope, anchors={"sims": tuple(sims)}) if sims else scope
+
     def inventory(self, scope: SubjectScope, today: date) -> Inventory:
         facts = ErasureFacts(
             running_contract=self.running_contract,

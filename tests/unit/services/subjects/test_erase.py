@@ -13,13 +13,14 @@ from tests.fakes.context import FakeContext
 from tests.fakes.subjects import FakeSubjectStore
 from tests.fakes.uow import FakeUnitOfWork
 from varna.domain.subjects.erasure import CONTROLLER, LEGAL_HOLD, RUNNING_CONTRACT, Outcome
-from varna.domain.subjects.keys import SubjectKey
+from varna.domain.subjects.keys import SubjectKey, normalise
 from varna.services.subjects.common import SubjectRefused
 from varna.services.subjects.erase import EraseCommand, EraseResult, erase_subject
 
 EMAIL = "erik@example.com"
 KEYS = (SubjectKey("email", EMAIL),)
 ACTOR = "staff:1"
+ICCID = "89460000000000000018"
 
 
 @pytest.fixture
@@ -161,6 +162,29 @@ def test_a_controller_instruction_must_name_sims_and_changes_nothing_otherwise_a
         erase(ctx, controller_instruction="ORDER-1")
     assert store.applied == [] and uow.transactions == 0
     assert uow.audit.entries == []
+
+
+def test_a_controllers_instruction_erases_only_the_sims_processor_data_a3(
+    ctx: FakeContext, uow: FakeUnitOfWork, store: FakeSubjectStore
+) -> None:
+    customer = uow.directory.add_customer()
+    sim = uow.directory.add_sim(customer, iccid=ICCID, imsi="240011234567890",
+                                msisdn="46701234567")  # fmt: skip
+    store.holds_rows("sims", 1)
+    store.holds_rows("usage_records", 5)
+    store.holds_rows("people", 1)  # not processor data: the instruction does not reach it
+    store.mentioned_in("ticket_messages", "body", 1)
+    store.controllers[customer] = (sim,)
+    command = EraseCommand((normalise("iccid", ICCID),), controller_instruction="ORDER-7")
+    result = erase_subject(ctx, command, actor=ACTOR)
+    assert result.changed == {"sims": 1, "usage_records": 5} and result.routed == {}
+    assert {c.outcome for c in result.categories} == {Outcome.ANONYMISED, Outcome.ERASED}
+    assert store.counts["people"] == 1 and store.mention_counts  # untouched
+    (request,) = uow.rights.controller_requests
+    assert (request.status, request.instruction_ref, request.sim_ids) == ("executed", "ORDER-7",
+                                                                          (sim,))  # fmt: skip
+    assert uow.notices.kinds() == ["controller_erasure_done"]
+    assert uow.rights.erasure_runs[0].instruction == "ORDER-7"
 
 
 def test_the_audit_events_are_written_with_the_erasure_d4(
