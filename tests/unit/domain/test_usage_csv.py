@@ -111,13 +111,13 @@ def test_p3_a_file_without_a_usable_header_is_refused_on_line_1(header: str, rea
     assert refused.value.line == 1
 
 
-def test_p3_the_fast_path_replaces_iccids_and_collects_months() -> None:
-    months: set[str] = set()
-    block = GOOD + "\n" + GOOD.replace("2026-05-01 10:00:00", "2026-04-30 23:59:59") + "\n"
-    found = reader().with_sim_ids(block, months)
-    assert found is not None and ICCID not in found
-    assert found.splitlines()[0] == GOOD.replace(ICCID, "3")
-    assert months == {"2026-05", "2026-04"}
+def test_p3_the_fast_path_replaces_iccids_and_splits_the_block_by_month() -> None:
+    april = GOOD.replace("2026-05-01 10:00:00", "2026-04-30 23:59:59")
+    found = reader().with_sim_ids(GOOD + "\n" + april + "\n")
+    assert found is not None and set(found) == {"2026-05", "2026-04"}
+    assert all(ICCID not in text for text in found.values())
+    assert found["2026-05"] == GOOD.replace(ICCID, "3") + "\n"
+    assert found["2026-04"] == april.replace(ICCID, "3") + "\n"
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_p3_the_fast_path_replaces_iccids_and_collects_months() -> None:
     ],
 )
 def test_p3_the_fast_path_leaves_every_other_block_to_the_careful_one(block: str) -> None:
-    assert reader().with_sim_ids(block, set()) is None
+    assert reader().with_sim_ids(block) is None
 
 
 def test_p3_an_already_validated_record_keeps_its_values_and_names_the_sim_field() -> None:
@@ -188,10 +188,11 @@ def test_p3_the_fast_and_careful_paths_agree_on_every_line(line: dict[str, str])
         [(_, careful)] = list(csv.rows([text]))
     except InputRefused:
         careful = None
-    fast = csv.with_sim_ids(text + "\n", set())
+    fast = csv.with_sim_ids(text + "\n")
     if fast is not None:
         assert careful is not None, text
-        fields = fast.rstrip("\n").split(",")
+        [line] = fast.values()
+        fields = line.rstrip("\n").split(",")
         for name, quick, value in zip(CSV_COLUMNS, fields, careful, strict=True):
             if name in NUMBERS:
                 assert (int(quick) if quick else None) == (None if value is None else int(value))
