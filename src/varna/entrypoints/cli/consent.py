@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, time
 import typer
 
 from varna.entrypoints.cli.common import console, container, parse_day, print_json
-from varna.entrypoints.consent_wiring import run_expiry
-from varna.services.consent.expiry import ExpireCommand
 
 app = typer.Typer(help="Consent: the expiry sweep.", no_args_is_help=True)
 END_OF_DAY = time(23, 59, 59, 999999)
@@ -30,6 +28,9 @@ def expire(
     """Write an 'expired' event for every consent older than its validity period (24 months
     for purposes, 12 for cookie categories unless VARNA_CONSENT_VALIDITY_MONTHS says
     otherwise). Running it twice adds nothing."""
+    from varna.entrypoints.consent_wiring import run_expiry
+    from varna.services.consent.expiry import ExpireCommand
+
     moment = datetime.now(UTC)
     if as_of is not None:
         moment = datetime.combine(as_of, END_OF_DAY, tzinfo=UTC)

@@ -17,13 +17,13 @@ from string import Template
 from typing import Any
 
 from varna.domain.errors import InputRefused
+from varna.domain.marketing import MAIL_PURPOSES as MAIL_PURPOSES
 from varna.services.consent.decisions import token_hash
 from varna.services.consent.gate import ConsentGate, NotConsentBased
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ConsentUnitOfWork, Mailer, QueuedMessage
 from varna.services.ports import AuditEvent, iter_chunks
 
-MAIL_PURPOSES = ("newsletter", "direct_marketing", "customer_surveys")
 FOOTER = (
     "\n\n--\nUnsubscribe with one click / Avsluta med ett klick: $unsubscribe_url\n"
     "Your consents / Dina samtycken: $privacy_center_url\n"
