@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from varna.domain.errors import VarnaError
 
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UPGRADE = "run `varna db upgrade` first"
+# A migration file's revision lines, in the plain form Alembic writes them.
+REVISION_LINE = re.compile(r"^(revision|down_revision|depends_on)\s*(?::[^=\n]*)?=\s*(.+)$", re.M)
 
 
 class SchemaNotCurrent(VarnaError):
@@ -78,14 +82,62 @@ def current_revision(engine: Engine) -> str | None:
 
 def require_current(engine: Engine) -> None:
     """Refuse (:class:`SchemaNotCurrent`) a schema that is not at every head of this varna's
-    migrations: empty, behind, or from a newer varna. Changes nothing."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
+    migrations: empty, behind, or from a newer varna. Changes nothing.
 
+    A schema that is exactly up to date, the case of every command, is recognised without
+    Alembic (whose import costs more than the check); anything else goes through Alembic,
+    which also words the refusal."""
     database = engine.url.database
     sqlite_file = engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
     if sqlite_file and not Path(str(database)).exists():  # connecting would create it
         raise SchemaNotCurrent(f"there is no database file {database}; {UPGRADE}")
+    expected = up_to_date_versions()
+    if expected:
+        with opening(), engine.connect() as connection:
+            if applied_versions(connection) == expected:
+                return
+    _require_current_by_alembic(engine)
+
+
+def up_to_date_versions() -> frozenset[str] | None:
+    """The revisions the version table lists once every migration here has run, read from
+    the migration files: each revision no other one names as its down revision, less those
+    another depends on (Alembic lists a dependency's head only until its dependant runs).
+    None when a file does not state its revisions in the plain form."""
+    revisions: set[str] = set()
+    below: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        lines = dict(REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        try:
+            revision = ast.literal_eval(lines["revision"].strip())
+            down = ast.literal_eval(lines["down_revision"].strip())
+            depends = ast.literal_eval(lines.get("depends_on", "None").strip())
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        for named in (down, depends):
+            names = (named,) if isinstance(named, str) else named or ()
+            if not all(isinstance(name, str) for name in names):
+                return None
+            below.update(names)
+    return frozenset(revisions - below) or None
+
+
+def applied_versions(connection: Connection) -> frozenset[str] | None:
+    """The revisions the database's version table lists; None when it has none."""
+    try:
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return frozenset(str(row[0]) for row in rows)
+    except DBAPIError:  # no version table: the slow path says what is missing
+        return None
+
+
+def _require_current_by_alembic(engine: Engine) -> None:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(engine))
     heads = set(script.get_heads())
     with opening(), engine.connect() as connection:

@@ -16,17 +16,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from varna.bootstrap import Container, build
-from varna.bootstrap import load_settings as settings_from_environment
-from varna.config import Settings
 from varna.domain.errors import VarnaError
+
+if TYPE_CHECKING:
+    from varna.bootstrap import Container
+    from varna.config import Settings
+
+# Each command imports the services, adapters and the wiring it uses when it runs, not at
+# module level: every command, and ``varna --help``, would otherwise load all of them.
 
 console = Console(stderr=True)
 EXIT_REFUSED = 1
@@ -48,6 +51,10 @@ def fail(message: str, *, code: int = EXIT_REFUSED) -> NoReturn:
 def load_settings(**overrides: Any) -> Settings:
     """The settings (see :func:`varna.bootstrap.load_settings`: a database that the demo
     built runs in demo mode); a bad setting is a usage error."""
+    from pydantic import ValidationError
+
+    from varna.bootstrap import load_settings as settings_from_environment
+
     try:
         return settings_from_environment(**overrides)
     except ValidationError as exc:
@@ -63,6 +70,8 @@ def container(settings: Settings | None = None, *, upgrade: bool = False) -> Ite
     """A wired container over a schema that is up to date. Only ``varna db upgrade`` and
     the demo (on its own database) pass ``upgrade=True``; every other command stops with a
     message telling to run ``varna db upgrade`` when the schema is empty or behind."""
+    from varna.bootstrap import build
+
     try:
         wired = build(settings or load_settings())
     except VarnaError as exc:

@@ -6,10 +6,8 @@ from datetime import UTC, date, datetime, time
 
 import typer
 
-from varna.bootstrap.consent import run_expiry
 from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import console, container, parse_day, print_json
-from varna.services.consent.expiry import ExpireCommand
 
 app = typer.Typer(help="Consent: the expiry sweep.", no_args_is_help=True)
 END_OF_DAY = time(23, 59, 59, 999999)
@@ -31,6 +29,9 @@ def expire(
     """Write an 'expired' event for every consent older than its validity period (24 months
     for purposes, 12 for cookie categories unless VARNA_CONSENT_VALIDITY_MONTHS says
     otherwise). Running it twice adds nothing."""
+    from varna.bootstrap.consent import run_expiry
+    from varna.services.consent.expiry import ExpireCommand
+
     moment = datetime.now(UTC)
     if as_of is not None:
         moment = datetime.combine(as_of, END_OF_DAY, tzinfo=UTC)

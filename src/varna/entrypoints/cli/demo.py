@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
-from rich.table import Table
 
 from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import (
@@ -22,7 +21,11 @@ from varna.entrypoints.cli.common import (
 )
 from varna.entrypoints.cli.requests import demo_privacy_officer
 from varna.entrypoints.cli.serve import run_server
-from varna.services.demo.build import DemoCommand, DemoResult, build_demo
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from varna.services.demo.build import DemoResult
 
 stdout = Console()
 
@@ -51,6 +54,8 @@ class _RichProgress:
 
 
 def _show(result: DemoResult, seconds: float, address: str | None) -> None:
+    from rich.table import Table
+
     stdout.print(
         f"Built the [bold]{result.size}[/] demo data set (seed {result.seed}, dates up to "
         f"{result.as_of.isoformat()}) in {seconds:.1f} s.",
@@ -113,6 +118,10 @@ def demo(
     +46701740605-699 (PTS fiction block), IMEIs with TAC 35999..., orgnr 502..., e-mail on
     example.com, example.net and .test, IP addresses from the documentation ranges.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from varna.services.demo.build import DemoCommand, build_demo
+
     settings = load_settings(demo=True)
     command = DemoCommand(size=size.value, seed=seed, as_of=as_of, reset=reset)
     started = time.perf_counter()

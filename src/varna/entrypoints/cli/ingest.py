@@ -6,17 +6,9 @@ from pathlib import Path
 from typing import Literal
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from varna.domain.audit import SystemActor
 from varna.entrypoints.cli.common import console, container, fail, print_json
-from varna.services.ingest import detect_format, ingest_usage
 
 app = typer.Typer(help="Load usage records and other bulk data.", no_args_is_help=True)
 
@@ -38,6 +30,16 @@ def usage(
     json_output: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Load usage records. A bad line refuses the whole file; replays are stored once."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    from varna.services.ingest import detect_format, ingest_usage
+
     if file_format not in (None, "csv", "ndjson"):
         fail("--format must be csv or ndjson", code=2)
     fmt: Literal["csv", "ndjson"] = file_format or detect_format(file)  # type: ignore[assignment]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from varna.bootstrap.consent import run_send
 from varna.domain.audit import SystemActor
+from varna.domain.marketing import MAIL_PURPOSES
 from varna.entrypoints.cli.common import (
     EXIT_USAGE,
     console,
@@ -16,7 +16,6 @@ from varna.entrypoints.cli.common import (
     print_json,
     read_text_file,
 )
-from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 
 app = typer.Typer(
     help="Marketing sends (newsletter, direct marketing, surveys).", no_args_is_help=True
@@ -38,6 +37,9 @@ def send(
     json_output: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Send to every person whose consent for PURPOSE passes the gate; report the skipped."""
+    from varna.bootstrap.consent import run_send
+    from varna.services.consent.marketing import MailTemplate
+
     if purpose not in MAIL_PURPOSES:
         fail(f"--purpose must be one of {', '.join(MAIL_PURPOSES)}", code=EXIT_USAGE)
     mail = MailTemplate.parse(read_text_file(template, "--template"))

@@ -4,35 +4,37 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from varna.bootstrap import Container
 from varna.domain.audit import SystemActor
-from varna.domain.requests.deadlines import is_overdue
-from varna.domain.requests.identity import IDENTITY, IdentityStatus
-from varna.domain.requests.kinds import OPEN_STATES
 from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
-from varna.entrypoints.worker import run_worker
-from varna.services.requests.identity import identity_of
-from varna.services.requests.intake import receipt_date
-from varna.services.requests.ports import RequestRecord
-from varna.services.requests.staff import create_account
+
+if TYPE_CHECKING:
+    from varna.bootstrap import Container
+    from varna.services.requests.ports import RequestRecord
 
 app = typer.Typer(help="Data-subject requests: the queue and each request's timeline.",
                   no_args_is_help=True)  # fmt: skip
 admin_app = typer.Typer(help="Staff accounts of the admin console.", no_args_is_help=True)
 stdout = Console()
-IDENTITY_LABELS = {
-    IdentityStatus.NEEDS_CHECKING.value: "needs checking",
-    IdentityStatus.CONFIRMED_BY_STAFF.value: "checked by staff",
-}
+
+
+def _identity_labels() -> dict[str, str]:
+    from varna.domain.requests.identity import IdentityStatus
+
+    return {
+        IdentityStatus.NEEDS_CHECKING.value: "needs checking",
+        IdentityStatus.CONFIRMED_BY_STAFF.value: "checked by staff",
+    }
 
 
 def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
+    from varna.domain.requests.deadlines import is_overdue
+    from varna.services.requests.identity import identity_of
+
     overdue = is_overdue(record.state, record.due_date, today)
     return {
         "id": record.id, "kind": record.kind, "state": record.state,
@@ -51,6 +53,11 @@ def list_requests(
 ) -> None:
     """Requests sorted by due date (ids, kinds, clocks and identity checks; no personal
     data)."""
+    from rich.table import Table
+
+    from varna.domain.requests.kinds import OPEN_STATES
+    from varna.services.requests.intake import receipt_date
+
     with container() as wired:
         today = receipt_date(wired.clock)
         with wired.uow() as uow:
@@ -63,9 +70,10 @@ def list_requests(
         print_json(rows)
         return
     table = Table("id", "kind", "state", "identity", "received", "due", title="Requests")
+    labels = _identity_labels()
     for row in rows:
         due = f"[red]{row['due_date']} (overdue)[/]" if row["overdue"] else row["due_date"]
-        identity = IDENTITY_LABELS.get(row["identity"] or "", "")
+        identity = labels.get(row["identity"] or "", "")
         table.add_row(str(row["id"]), row["kind"], row["state"], identity,
                       row["received_at"][:10], due)  # fmt: skip
     stdout.print(table)
@@ -77,6 +85,9 @@ def show_request(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One request with its timeline (every state change with actor and time)."""
+    from varna.domain.requests.identity import IDENTITY, IdentityStatus
+    from varna.services.requests.intake import receipt_date
+
     with container() as wired:
         today = receipt_date(wired.clock)
         with wired.uow() as uow:
@@ -109,6 +120,8 @@ def show_request(
 
 def create_staff(wired: Container, login: str, role: str, password: str) -> int:
     """Create a staff account (also used by the demo to create a privacy officer)."""
+    from varna.services.requests.staff import create_account
+
     return create_account(
         wired, login, role, password, passwords=wired.passwords, actor=SystemActor.CLI
     )
@@ -173,6 +186,8 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="Run queued jobs, then stop.")] = False,
 ) -> None:
     """Run jobs (request execution, answers) from the database; start as many as needed."""
+    from varna.entrypoints.worker import run_worker
+
     with container() as wired:
         done = run_worker(wired, name=name, poll_seconds=poll, lease_seconds=lease, once=once)
     if once:

@@ -5,12 +5,10 @@ data (A2)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from varna.domain.audit import SystemActor
 from varna.domain.errors import VarnaError
@@ -22,15 +20,9 @@ from varna.entrypoints.cli.common import (
     parse_day,
     print_json,
 )
-from varna.services.retention.instructions import (
-    InstructCommand,
-    instruct_retention,
-    instruction_history,
-    instructions_in_force,
-)
-from varna.services.retention.interest import decide_legitimate_interest, reapprove_hold
-from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
-from varna.services.retention.vault import list_vault, read_vault_entry
+
+if TYPE_CHECKING:
+    from varna.services.retention.sweep import SweepReport
 
 app = typer.Typer(
     help="Retention: sweep what is due, the evidence vault, legitimate-interest decisions.",
@@ -44,6 +36,8 @@ JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
 def _summary(report: SweepReport) -> None:
+    from rich.table import Table
+
     title = "due on" if report.dry_run else "swept on"
     table = Table(title=f"Retention {title} {report.as_of.isoformat()}")
     for column in ("target", "rule", "categories", "due", "subjects", "oldest", "held"):
@@ -93,6 +87,16 @@ def run(
 ) -> None:
     """Delete, anonymise or move to the vault what its retention rule says is due; legal
     holds are skipped and lapsed holds released. Interrupted runs resume where they stopped."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from varna.services.retention.sweep import SweepCommand, run_sweep
+
     with container() as wired:
         settings = wired.settings
         day = as_of or wired.clock.now().date()
@@ -144,6 +148,8 @@ def decide_interest(
     json_output: bool = JSON,
 ) -> None:
     """Record a decision to keep a category on legitimate interest (R3), with its end date."""
+    from varna.services.retention.interest import decide_legitimate_interest
+
     with container() as wired:
         decision_id = decide_legitimate_interest(
             wired,
@@ -167,6 +173,8 @@ def reapprove(
     ),
 ) -> None:
     """Re-approve a legal hold at review: it stays until its new review date (R-RET-06)."""
+    from varna.services.retention.interest import reapprove_hold
+
     day = review_date
     with container() as wired:
         reapprove_hold(wired, hold_id, review_date=day, actor=ACTOR)
@@ -200,6 +208,8 @@ def instruct(
 ) -> None:
     """Record the customer's (the controller's) instruction on its usage data (A2): a new
     version; the sweep applies it instead of the default rule set (the LEK traffic rules)."""
+    from varna.services.retention.instructions import InstructCommand, instruct_retention
+
     with container() as wired:
         recorded = instruct_retention(
             wired,
@@ -230,6 +240,13 @@ def instructions(
     json_output: bool = JSON,
 ) -> None:
     """The instructions in force per customer, or one customer's every version."""
+    from rich.table import Table
+
+    from varna.services.retention.instructions import (
+        instruction_history,
+        instructions_in_force,
+    )
+
     with container() as wired:
         if customer is None:
             found = instructions_in_force(wired.uow())
@@ -260,6 +277,10 @@ def instructions(
 @vault_app.command("list")
 def vault_list(json_output: bool = JSON) -> None:
     """What the vault holds: tables, row counts, end dates; never the content."""
+    from rich.table import Table
+
+    from varna.services.retention.vault import list_vault
+
     with container() as wired:
         entries = list_vault(wired.uow())
     rows = [
@@ -291,6 +312,8 @@ def vault_read(
     actor: str = typer.Option(ACTOR.value, "--actor", help="Who reads (recorded in the read log)."),
 ) -> None:
     """Read one entry (privacy officer only); every attempt is recorded."""
+    from varna.services.retention.vault import read_vault_entry
+
     with container() as wired:
         try:
             payload = read_vault_entry(wired, entry_id, actor=actor, role=role)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from varna.domain.scan import Finding
 from varna.entrypoints.cli.common import EXIT_USAGE, container, fail, print_json
-from varna.services.scan import free_text_columns, scan_text, sweep_stored_text
+
+if TYPE_CHECKING:
+    from varna.domain.scan import Finding
 
 STORED = "stored"
 
@@ -34,6 +35,8 @@ def scan(
     Offsets are character offsets into the input. The matched text is never printed (the
     table shows only the first and last character).
     """
+    from varna.services.scan import scan_text
+
     if source == STORED:
         _stored(json_output)
         return
@@ -61,6 +64,8 @@ def _masked(piece: str) -> str:
 
 
 def _findings_table(text: str, findings: list[Finding]) -> None:
+    from rich.table import Table
+
     out = Console()
     table = Table(title=f"{len(findings)} findings")
     table.add_column("type")
@@ -74,6 +79,10 @@ def _findings_table(text: str, findings: list[Finding]) -> None:
 
 
 def _stored(json_output: bool) -> None:
+    from rich.table import Table
+
+    from varna.services.scan import free_text_columns, sweep_stored_text
+
     with container() as wired:
         report = sweep_stored_text(wired, free_text_columns(wired.catalog))
     if json_output:

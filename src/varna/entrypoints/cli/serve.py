@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from varna.config import Settings
 from varna.entrypoints.cli.common import console, container, load_settings
+
+if TYPE_CHECKING:
+    from varna.config import Settings
 
 
 def run_server(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

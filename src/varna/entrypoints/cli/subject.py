@@ -4,17 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from varna.bootstrap.extracts import FORMATS, write_extract
-from varna.bootstrap.notices import run_notify
 from varna.domain.audit import SystemActor
-from varna.domain.errors import InvalidIdentifier
-from varna.domain.subjects.keys import SubjectKey, normalise_all
 from varna.entrypoints.cli.common import (
     EXIT_USAGE,
     ID_MAX,
@@ -23,14 +18,9 @@ from varna.entrypoints.cli.common import (
     fail,
     print_json,
 )
-from varna.services.notices.deliver import NotifyCommand
-from varna.services.subjects.erase import EraseCommand, erase_subject
-from varna.services.subjects.extract import build_extract
-from varna.services.subjects.find import find_subject
-from varna.services.subjects.objection import object_to
-from varna.services.subjects.portability import build_portable
-from varna.services.subjects.rectify import RectifyCommand, rectify
-from varna.services.subjects.restrict import restrict, unrestrict
+
+if TYPE_CHECKING:
+    from varna.domain.subjects.keys import SubjectKey
 
 app = typer.Typer(
     help="A person's rights: find, export, erase, rectify, restrict, object.",
@@ -53,6 +43,9 @@ JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
 def _keys(**given: str | int | None) -> tuple[SubjectKey, ...]:
+    from varna.domain.errors import InvalidIdentifier
+    from varna.domain.subjects.keys import normalise_all
+
     pairs = [(kind, str(value)) for kind, value in given.items() if value is not None]
     if not pairs:
         fail(
@@ -79,6 +72,8 @@ def find(
     json_output: bool = JSON,
 ) -> None:
     """Count the person's rows per table and category; no match is an empty result."""
+    from varna.services.subjects.find import find_subject
+
     keys = _keys(
         email=email,
         phone=phone,
@@ -98,6 +93,8 @@ def find(
     if not result.found:
         stdout.print("no data found for these identifiers")
         return
+    from rich.table import Table
+
     table = Table("table", "match", "rows", "still erasable")
     for row in data["tables"]:
         erasable = data["erasable"].get(row["table"], 0) if row["match"] == "linked" else ""
@@ -133,6 +130,10 @@ def export(
     json_output: bool = JSON,
 ) -> None:
     """Write the register extract (Art. 15) or, with --portability, the portable data."""
+    from varna.bootstrap.extracts import FORMATS, write_extract
+    from varna.services.subjects.extract import build_extract
+    from varna.services.subjects.portability import build_portable
+
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -195,6 +196,10 @@ def erase(
 ) -> None:
     """Erase what may be erased; print the outcome per category (erased, anonymised, kept with
     its exception and until when, or routed to the controller)."""
+    from rich.table import Table
+
+    from varna.services.subjects.erase import EraseCommand, erase_subject
+
     keys = _keys(
         email=email,
         phone=phone,
@@ -248,6 +253,8 @@ def rectify_command(
     json_output: bool = JSON,
 ) -> None:
     """Correct one value; the old value is kept in the rectification history (D3)."""
+    from varna.services.subjects.rectify import RectifyCommand, rectify
+
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     command = RectifyCommand(keys, column, value, table, record_id, statement)
     with container() as wired:
@@ -275,6 +282,8 @@ def restrict_command(
     json_output: bool = JSON,
 ) -> None:
     """Restrict processing: only storage goes on until it is lifted (D3)."""
+    from varna.services.subjects.restrict import restrict
+
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = restrict(
@@ -294,6 +303,8 @@ def unrestrict_command(
     json_output: bool = JSON,
 ) -> None:
     """Lift a restriction; a notice to the person is queued (Art. 18(3))."""
+    from varna.services.subjects.restrict import unrestrict
+
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = unrestrict(
@@ -321,6 +332,8 @@ def object_command(
     json_output: bool = JSON,
 ) -> None:
     """Object to a purpose on legitimate interests (D5) or to direct marketing (D8)."""
+    from varna.services.subjects.objection import object_to
+
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         if purpose not in wired.catalog.purposes:
@@ -353,6 +366,9 @@ def notify_command(
     controllers) by SMTP when VARNA_SMTP_HOST is set, into the mail outbox (/admin/outbox)
     without it; each is sent once. Exit 1 when the
     mail server refused some (they wait for the next run)."""
+    from varna.bootstrap.notices import run_notify
+    from varna.services.notices.deliver import NotifyCommand
+
     with container() as wired:
         report = run_notify(wired, NotifyCommand(limit=limit), actor=ACTOR)
     if json_output:

@@ -18,6 +18,7 @@ from typing import Any
 
 from varna.domain.audit import AuditAction
 from varna.domain.errors import InputRefused
+from varna.domain.marketing import MAIL_PURPOSES as MAIL_PURPOSES
 from varna.services.consent.decisions import token_hash
 from varna.services.consent.gate import ConsentGate, NotConsentBased
 from varna.services.consent.links import AccessLinks
@@ -25,7 +26,6 @@ from varna.services.consent.ports import ConsentUnitOfWork, Mailer, QueuedMessag
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, iter_chunks
 
-MAIL_PURPOSES = ("newsletter", "direct_marketing", "customer_surveys")
 FOOTER = (
     "\n\n--\nUnsubscribe with one click / Avsluta med ett klick: $unsubscribe_url\n"
     "Your consents / Dina samtycken: $privacy_center_url\n"
