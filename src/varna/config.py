@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         description="What the intake guard does with special-category content in free text "
         "(promise C3): refuse the whole message, or store it with those words redacted.",
     )
-    # -- retention (issue 6) ---------------------------------------------------------------
+    # -- retention -------------------------------------------------------------------------
     retention_k: int = Field(
         default=5,
         ge=2,
@@ -87,7 +87,7 @@ class Settings(BaseSettings):
         description="Pause between sweep batches (to spread load; the interruption tests).",
     )
 
-    # -- rights requests (issue 4) ---------------------------------------------------------
+    # -- rights requests -------------------------------------------------------------------
     request_rate_limit: int = Field(
         default=5,
         ge=1,
@@ -124,7 +124,7 @@ class Settings(BaseSettings):
         "doing the work (to spread load on a busy database; the worker-kill test).",
     )
 
-    # -- consent (issue 5) -----------------------------------------------------------------
+    # -- consent ---------------------------------------------------------------------------
     consent_validity_months: dict[str, int] = Field(
         default_factory=dict,
         description="Months a consent lasts before `varna consent expire` (and the worker's "

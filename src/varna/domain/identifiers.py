@@ -34,8 +34,8 @@ def _digits_only(value: str, kind: str) -> str:
 
 def luhn_ok(digits: str) -> bool:
     """True when ``digits`` pass the Luhn (mod 10) check: the scanner's check, a table
-    lookup per digit (stdnum's ``luhn.is_valid`` took 12 us an ICCID, 0.6 ms of an
-    instructed erasure naming 50 SIMs)."""
+    lookup per digit, since an instructed erasure checks every ICCID it names and stdnum's
+    ``luhn.is_valid`` is slow enough to show in its time (docs/performance.md)."""
     return scan_luhn_ok(digits)
 
 

@@ -26,7 +26,7 @@ class SqlAuditLog:
 
 
 # One statement, its values bound per call: a statement built with ``.values(...)`` is new
-# each time, and SQLAlchemy compiled a multi-row one afresh on every erasure (0.5 ms).
+# each time, and SQLAlchemy would compile a multi-row one afresh on every erasure.
 _INSERT = insert(audit_events)
 
 

@@ -32,7 +32,9 @@ from varna.services.consent.ports import (
 )
 
 BATCH = 5_000
-EXPIRY_LOCK = 0x7661726E61_05  # "varna", issue 5: the advisory lock of the expiry sweep
+# The advisory lock of the expiry sweep: "varna" in ASCII, then a number of its own, so it
+# meets no other application's lock on a shared server.
+EXPIRY_LOCK = 0x7661726E61_05
 
 
 def _events_query(by_person: bool, of_purposes: bool) -> Select[tuple[object, ...]]:

@@ -1,4 +1,4 @@
-"""Storage of data-subject requests (issue 4): requests and their timeline, one-time codes,
+"""Storage of data-subject requests: requests and their timeline, one-time codes,
 download tokens, the intake log for rate limiting, and the SIMs' controllers (A3)."""
 
 from __future__ import annotations

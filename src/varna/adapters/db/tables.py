@@ -277,7 +277,7 @@ audit_events = Table(
 Index("ix_usage_records_sim_started", usage_records.c.sim_id, usage_records.c.started_at)
 
 
-# -- subject rights (issue 3): restriction, objection, suppression, rectification history,
+# -- subject rights: restriction, objection, suppression, rectification history,
 # legal holds, disclosure log, notice outbox, erasure runs, requests routed to controllers.
 # Created by migration 0003; declared in the catalogue like every other table.
 
@@ -405,7 +405,7 @@ controller_requests = Table(
 )
 
 
-# -- consent (issue 5): the append-only ledger, the notice versions it points to, the mail
+# -- consent: the append-only ledger, the notice versions it points to, the mail
 # outbox of marketing sends and the one-click unsubscribe tokens. Created by migration 0004.
 
 CONSENT_EVENT_KINDS = ("given", "refused", "withdrawn", "expired")
@@ -519,7 +519,7 @@ privacy_events = Table(
 )
 
 
-# -- retention (issue 6): sweep runs and their batches (the progress of a run lives here, so a
+# -- retention: sweep runs and their batches (the progress of a run lives here, so a
 # killed run resumes), legitimate-interest decisions (R3), the evidence vault and its read log
 # (R6), and the anonymised daily usage totals. Created by migration 0005.
 
@@ -629,7 +629,7 @@ usage_daily_totals = Table(
 )
 
 
-# -- data-subject requests (issue 4; D1-D8, G3, A3): the requests, their timeline, the one-time
+# -- data-subject requests (D1-D8, G3, A3): the requests, their timeline, the one-time
 # codes and download tokens, the job queue, staff accounts and sessions. Migration 0006.
 
 REQUEST_KINDS = (

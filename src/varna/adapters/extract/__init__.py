@@ -34,7 +34,7 @@ def write_extract(bundle: dict[str, Any], out: Path, formats: Iterable[str]) -> 
                 write_html(bundle, out / f"{stem}.{lang}.html", lang) for lang in LANGUAGES
             )
         elif fmt == "pdf":
-            # fpdf2 and its font tables cost every CLI command 0.2 s of imports; load on use.
+            # fpdf2 and its font tables are slow to import and only PDF needs them: load on use.
             from varna.adapters.extract.pdf import write_pdf
 
             written.extend(

@@ -37,7 +37,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Embedded default (SQLite): the server runs request jobs itself; on PostgreSQL
-        # `varna worker` processes do (issue 4).
+        # `varna worker` processes do.
         stop_jobs = None if wired.settings.is_postgres else start_embedded_worker(wired)
         try:
             yield

@@ -1,4 +1,4 @@
-"""``varna requests``, ``varna admin`` and ``varna worker`` (issue 4; D1-D8, G3, A3)."""
+"""``varna requests``, ``varna admin`` and ``varna worker`` (D1-D8, G3, A3)."""
 
 from __future__ import annotations
 

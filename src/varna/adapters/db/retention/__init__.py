@@ -1,1 +1,1 @@
-"""The retention store: set-based sweeps over the catalogued tables (issue 6)."""
+"""The retention store: set-based sweeps over the catalogued tables."""
