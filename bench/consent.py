@@ -82,9 +82,15 @@ def load(engine: Engine, count: int, gate: ConsentGate) -> None:
     events = []
     for person in range(1, count + 1):
         roll = rng.random()
-        base = {"person_id": person, "browser_id": None, "purpose": PURPOSE,
-                "notice_version": version, "text_hash": text_hash, "channel": "privacy_center",
-                "language": "sv"}  # fmt: skip
+        base = {
+            "person_id": person,
+            "browser_id": None,
+            "purpose": PURPOSE,
+            "notice_version": version,
+            "text_hash": text_hash,
+            "channel": "privacy_center",
+            "language": "sv",
+        }
         at = T0 + timedelta(seconds=person)
         if roll < 0.9:
             events.append({**base, "event": "given" if roll < 0.7 else "refused", "at": at})
@@ -96,10 +102,17 @@ def load(engine: Engine, count: int, gate: ConsentGate) -> None:
         for start in range(0, count, 20_000):
             conn.execute(
                 insert(people),
-                [{"id": n, "full_name": f"Bench Person {n}", "email": f"bench-{n}@example.com",
-                  "source": "bench", "created_at": T0}
-                 for n in range(start + 1, min(start + 20_000, count) + 1)],
-            )  # fmt: skip
+                [
+                    {
+                        "id": n,
+                        "full_name": f"Bench Person {n}",
+                        "email": f"bench-{n}@example.com",
+                        "source": "bench",
+                        "created_at": T0,
+                    }
+                    for n in range(start + 1, min(start + 20_000, count) + 1)
+                ],
+            )
         for start in range(0, len(events), 50_000):
             conn.execute(insert(consent_events), events[start : start + 50_000])
     with SqlUnitOfWork(engine) as uow:
@@ -150,8 +163,10 @@ def measure(name: str, url: str, count: int, calls: int) -> None:
         policy = ValidityPolicy()
         bound = policy.given_before(PURPOSE, as_of)
         expiry_sql, expiry_store, expiry_raw, lapsing = EXPIRY_SQL.format(q=mark), [], [], 0
-        params = (PURPOSE, *(t if mark == "%s" else t.strftime("%Y-%m-%d %H:%M:%S")
-                             for t in (as_of, bound)))  # fmt: skip
+        params = (
+            PURPOSE,
+            *(t if mark == "%s" else t.strftime("%Y-%m-%d %H:%M:%S") for t in (as_of, bound)),
+        )
         for _ in range(3):
             start = time.perf_counter()
             lapsing = len(uow.consent.last_given(PURPOSE, given_before=bound, as_of=as_of))
@@ -162,8 +177,13 @@ def measure(name: str, url: str, count: int, calls: int) -> None:
             expiry_raw.append(time.perf_counter() - start)
         assert raw_lapsing == lapsing, (raw_lapsing, lapsing)
     start = time.perf_counter()
-    swept = expire_consents(BenchContext(engine, gate.catalog), ExpireCommand(as_of=as_of),
-                            gate=gate, policy=policy, actor="bench")  # fmt: skip
+    swept = expire_consents(
+        BenchContext(engine, gate.catalog),
+        ExpireCommand(as_of=as_of),
+        gate=gate,
+        policy=policy,
+        actor="bench",
+    )
     sweep_time = time.perf_counter() - start
     engine.dispose()
     p99 = statistics.quantiles(gate_times, n=100)[98]

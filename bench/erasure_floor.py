@@ -43,7 +43,7 @@ SELECT company FROM (
 WHERE EXISTS (SELECT FROM usage_records u WHERE u.sim_id = (c.company - 1) * {SIMS_PER_COMPANY} + 1)
   AND EXISTS (SELECT FROM usage_records u WHERE u.sim_id = c.company * {SIMS_PER_COMPANY})
 ORDER BY 1
-""")  # fmt: skip
+""")
 
 
 def main() -> None:

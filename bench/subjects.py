@@ -95,23 +95,46 @@ def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int, messages: 
     companies = sims // SIMS_PER_COMPANY + 1
     with psycopg.connect(normalise_url(url).replace("postgresql+psycopg", "postgresql")) as pg:
         with pg.cursor() as cur:
-            _copy(cur, "organisations (id, kind, name, source, created_at)",
-                  (f"{c}\tcustomer\tBolag {c} AB\tbench\t2026-01-01" for c in
-                   range(1, companies + 1)))  # fmt: skip
-            _copy(cur, "people (id, full_name, email, source, created_at)",
-                  (f"{c}\tKontakt {c}\tkontakt{c}@example.com\tbench\t2026-01-01"
-                   for c in range(1, companies + 1)))  # fmt: skip
-            _copy(cur, "person_roles (id, person_id, organisation_id, role, started_on)",
-                  (f"{c}\t{c}\t{c}\tcustomer_contact\t2023-01-01" for c in
-                   range(1, companies + 1)))  # fmt: skip
+            _copy(
+                cur,
+                "organisations (id, kind, name, source, created_at)",
+                (
+                    f"{c}\tcustomer\tBolag {c} AB\tbench\t2026-01-01"
+                    for c in range(1, companies + 1)
+                ),
+            )
+            _copy(
+                cur,
+                "people (id, full_name, email, source, created_at)",
+                (
+                    f"{c}\tKontakt {c}\tkontakt{c}@example.com\tbench\t2026-01-01"
+                    for c in range(1, companies + 1)
+                ),
+            )
+            _copy(
+                cur,
+                "person_roles (id, person_id, organisation_id, role, started_on)",
+                (f"{c}\t{c}\t{c}\tcustomer_contact\t2023-01-01" for c in range(1, companies + 1)),
+            )
             heavy = companies  # the last company holds the heavy subject
             total = sims + 100
-            _copy(cur, "sims (id, iccid, imsi, status, customer_id, created_at)",
-                  (f"{s}\t{iccid(s)}\t24099{s:010d}\tactivated\t{_company(s, sims, heavy)}\t"
-                   "2026-01-01" for s in range(1, total + 1)))  # fmt: skip
-            _copy(cur, "sim_end_users (id, sim_id, end_user_ref)",
-                  (f"{s}\t{s}\tkontakt{_company(s, sims, heavy)}@example.com"
-                   for s in range(1, total + 1)))  # fmt: skip
+            _copy(
+                cur,
+                "sims (id, iccid, imsi, status, customer_id, created_at)",
+                (
+                    f"{s}\t{iccid(s)}\t24099{s:010d}\tactivated\t{_company(s, sims, heavy)}\t"
+                    "2026-01-01"
+                    for s in range(1, total + 1)
+                ),
+            )
+            _copy(
+                cur,
+                "sim_end_users (id, sim_id, end_user_ref)",
+                (
+                    f"{s}\t{s}\tkontakt{_company(s, sims, heavy)}@example.com"
+                    for s in range(1, total + 1)
+                ),
+            )
             per_heavy = heavy_rows // 100
 
             def usage() -> Any:
@@ -125,21 +148,44 @@ def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int, messages: 
                             f"\t{k}\t{10 * k}\t240\t01\t{1000 + k % 50}\t17\tLTE\tdata"
                         )
 
-            _copy(cur, "usage_records (sim_id, started_at, ended_at, bytes_up, bytes_down, mcc,"
-                  " mnc, cell_id, lac_tac, rat, traffic_type)", usage())  # fmt: skip
+            _copy(
+                cur,
+                "usage_records (sim_id, started_at, ended_at, bytes_up, bytes_down, mcc,"
+                " mnc, cell_id, lac_tac, rat, traffic_type)",
+                usage(),
+            )
             cases = (messages + 9) // 10
-            _copy(cur, "support_tickets (id, organisation_id, subject, status, opened_at)",
-                  (f"{t}\t1\tSIM {iccid(900_000 + t)} tappar täckning\tclosed\t2026-10-01"
-                   for t in range(1, cases + 1)))  # fmt: skip
-            _copy(cur, "ticket_messages (id, ticket_id, author_staff, body, sent_at)",
-                  (f"{m}\t{(m - 1) // 10 + 1}\tsupport\tSIM {iccid(900_000 + m)} har tappat "
-                   f"täckning sedan {m % 28 + 1} oktober. Ring 070-{m % 10_000_000:07d} eller "
-                   f"skriv till drift{m}@kund.example, ärende {m}.\t2026-10-02"
-                   for m in range(1, messages + 1)))  # fmt: skip
-            for table in ("organisations", "people", "person_roles", "sims", "sim_end_users",
-                          "support_tickets", "ticket_messages"):  # fmt: skip
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT max(id) FROM {table}))")  # fmt: skip
+            _copy(
+                cur,
+                "support_tickets (id, organisation_id, subject, status, opened_at)",
+                (
+                    f"{t}\t1\tSIM {iccid(900_000 + t)} tappar täckning\tclosed\t2026-10-01"
+                    for t in range(1, cases + 1)
+                ),
+            )
+            _copy(
+                cur,
+                "ticket_messages (id, ticket_id, author_staff, body, sent_at)",
+                (
+                    f"{m}\t{(m - 1) // 10 + 1}\tsupport\tSIM {iccid(900_000 + m)} har tappat "
+                    f"täckning sedan {m % 28 + 1} oktober. Ring 070-{m % 10_000_000:07d} eller "
+                    f"skriv till drift{m}@kund.example, ärende {m}.\t2026-10-02"
+                    for m in range(1, messages + 1)
+                ),
+            )
+            for table in (
+                "organisations",
+                "people",
+                "person_roles",
+                "sims",
+                "sim_end_users",
+                "support_tickets",
+                "ticket_messages",
+            ):
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
         pg.commit()
         pg.autocommit = True  # the state autovacuum reaches: visibility map set, statistics
         pg.execute("VACUUM (ANALYZE)")
@@ -180,8 +226,9 @@ def erase_sims(container: Any, iccids: list[str], secret: bytes) -> int:
 def delete_usage(engine: Any, ids: list[int]) -> int:
     """The raw baseline: the DELETE of these SIMs' usage, in its own committed transaction."""
     with engine.begin() as conn:
-        result = conn.execute(text("DELETE FROM usage_records WHERE sim_id = ANY(:ids)"),
-                              {"ids": ids})  # fmt: skip
+        result = conn.execute(
+            text("DELETE FROM usage_records WHERE sim_id = ANY(:ids)"), {"ids": ids}
+        )
     return int(result.rowcount)
 
 
@@ -207,8 +254,10 @@ def main() -> None:
         began = time.perf_counter()
         messages = 5 * args.sims if args.messages is None else args.messages
         populate(url, args.sims, args.rows_per_sim, args.heavy_rows, messages)
-        print(f"loaded {args.sims * args.rows_per_sim + args.heavy_rows:,} usage rows "
-              f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        print(
+            f"loaded {args.sims * args.rows_per_sim + args.heavy_rows:,} usage rows "
+            f"in {time.perf_counter() - began:.1f} s"
+        )
     try:
         measure(url, args)
     finally:
@@ -235,8 +284,10 @@ def measure(url: str, args: argparse.Namespace) -> None:
 
     def raw_select(company: int) -> int:
         with container.engine.connect() as conn:
-            rows = conn.execute(text("SELECT * FROM usage_records WHERE sim_id = ANY(:ids)"),
-                                {"ids": sim_ids(company)}).all()  # fmt: skip
+            rows = conn.execute(
+                text("SELECT * FROM usage_records WHERE sim_id = ANY(:ids)"),
+                {"ids": sim_ids(company)},
+            ).all()
         return len(rows)
 
     iccids = {c: [iccid(s) for s in sim_ids(c)] for c in range(1, companies + 1)}
@@ -253,12 +304,16 @@ def measure(url: str, args: argparse.Namespace) -> None:
         row."""
         ids = sim_ids(company)
         with container.engine.begin() as conn:
-            result = conn.execute(text("DELETE FROM usage_records WHERE sim_id = ANY(:ids)"),
-                                  {"ids": ids})  # fmt: skip
-            conn.execute(text("DELETE FROM sim_end_users WHERE sim_id = ANY(:ids)"),
-                         {"ids": ids})  # fmt: skip
-            conn.execute(text("INSERT INTO audit_events (at, actor, action, target, details)"
-                              " VALUES (now(), 'bench', 'bench.erase', NULL, '{}')"))  # fmt: skip
+            result = conn.execute(
+                text("DELETE FROM usage_records WHERE sim_id = ANY(:ids)"), {"ids": ids}
+            )
+            conn.execute(text("DELETE FROM sim_end_users WHERE sim_id = ANY(:ids)"), {"ids": ids})
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (at, actor, action, target, details)"
+                    " VALUES (now(), 'bench', 'bench.erase', NULL, '{}')"
+                )
+            )
         return result.rowcount
 
     def timed(action: Any, company: int) -> tuple[float, int, int]:
@@ -293,29 +348,41 @@ def measure(url: str, args: argparse.Namespace) -> None:
             *(reads if r % 2 == 0 else reads[::-1]),
             *(writes if r % 2 == 0 else writes[::-1]),
             ("rw", raw_writes, base + 3),
-        ):  # fmt: skip
+        ):
             assert company <= companies, "not enough companies left: lower --first/--repeat"
             seconds, rows, count = timed(action, company)
             figures[key].append(seconds)
             seen[key] = (rows, count)
     m = {k: median(v) for k, v in figures.items()}
     lines = [
-        ("extract (contact, 50 SIMs)", f"varna {m['ve'] * 1000:.1f} ms, raw SELECT "
-         f"{m['rs'] * 1000:.1f} ms, ratio {m['ve'] / m['rs']:.2f} ({seen['ve'][0]} rows, "
-         f"{seen['ve'][1]} statements)"),
-        ("erasure (50 SIMs' usage)", f"varna {m['vd'] * 1000:.1f} ms, raw DELETE "
-         f"{m['rd'] * 1000:.1f} ms, ratio {m['vd'] / m['rd']:.2f} ({seen['vd'][0]} rows, "
-         f"{seen['vd'][1]} statements)"),
-        ("erasure, the writes it needs", "raw DELETEs of the usage and of the SIMs' end-user "
-         f"references + audit row "
-         f"{m['rw'] * 1000:.1f} ms ({m['rw'] / m['rd']:.2f}x the DELETE); varna "
-         f"{m['vd'] / m['rw']:.2f}x these"),
-    ]  # fmt: skip
+        (
+            "extract (contact, 50 SIMs)",
+            f"varna {m['ve'] * 1000:.1f} ms, raw SELECT "
+            f"{m['rs'] * 1000:.1f} ms, ratio {m['ve'] / m['rs']:.2f} ({seen['ve'][0]} rows, "
+            f"{seen['ve'][1]} statements)",
+        ),
+        (
+            "erasure (50 SIMs' usage)",
+            f"varna {m['vd'] * 1000:.1f} ms, raw DELETE "
+            f"{m['rd'] * 1000:.1f} ms, ratio {m['vd'] / m['rd']:.2f} ({seen['vd'][0]} rows, "
+            f"{seen['vd'][1]} statements)",
+        ),
+        (
+            "erasure, the writes it needs",
+            "raw DELETEs of the usage and of the SIMs' end-user "
+            f"references + audit row "
+            f"{m['rw'] * 1000:.1f} ms ({m['rw'] / m['rd']:.2f}x the DELETE); varna "
+            f"{m['vd'] / m['rw']:.2f}x these",
+        ),
+    ]
     if not args.light:
         lines += heavy(container, args, contact(companies + 1), secret)
-    report(f"subject benchmark, PostgreSQL, {store_rows:,} usage rows and {store_messages:,} "
-           f"support messages, median of {args.repeat} "
-           f"(the 1M-row subject: of {args.heavy_repeat})", lines)  # fmt: skip
+    report(
+        f"subject benchmark, PostgreSQL, {store_rows:,} usage rows and {store_messages:,} "
+        f"support messages, median of {args.repeat} "
+        f"(the 1M-row subject: of {args.heavy_repeat})",
+        lines,
+    )
     container.close()
 
 
@@ -339,9 +406,13 @@ def heavy(
                 ),
             )
             size = sum(f.stat().st_size for f in target.iterdir()) / 1e6
-            lines.append((f"1M-row subject, export {','.join(formats)}",
-                          f"varna {seconds:.2f} s, ratio {seconds / raw:.2f} to raw "
-                          f"({size:,.0f} MB written)"))  # fmt: skip
+            lines.append(
+                (
+                    f"1M-row subject, export {','.join(formats)}",
+                    f"varna {seconds:.2f} s, ratio {seconds / raw:.2f} to raw "
+                    f"({size:,.0f} MB written)",
+                )
+            )
         tracemalloc.start()  # the memory the export holds at its peak (slower while traced)
         traced = partial(_write, out=Path(out) / "traced", formats=("json",))
         build_extract(context(container, secret), keys, actor="bench", write=traced)
@@ -355,8 +426,13 @@ def heavy(
         EraseCommand(keys_heavy, controller_instruction="BENCH-HEAVY"),
         actor="bench",
     )
-    lines.append(("1M-row subject, erasure", f"varna {time.perf_counter() - began:.2f} s "
-                  f"({erased.changed.get('usage_records', 0):,} rows)"))  # fmt: skip
+    lines.append(
+        (
+            "1M-row subject, erasure",
+            f"varna {time.perf_counter() - began:.2f} s "
+            f"({erased.changed.get('usage_records', 0):,} rows)",
+        )
+    )
     return lines
 
 

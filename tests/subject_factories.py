@@ -370,6 +370,11 @@ def add_sole_trader(container: Container, *, with_person: bool = True) -> SoleTr
             )
         ).inserted_primary_key[0]
     for year in (2017, 2024):
-        add_invoice(container, organisation_id=int(firm), person_id=None, fiscal_year=year,
-                    number=f"F-{year}-0900")  # fmt: skip
+        add_invoice(
+            container,
+            organisation_id=int(firm),
+            person_id=None,
+            fiscal_year=year,
+            number=f"F-{year}-0900",
+        )
     return SoleTrader(int(firm), None if person is None else int(person), int(ticket))

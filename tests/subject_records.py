@@ -43,8 +43,15 @@ def _add(conn: Connection, table: str, **values: Any) -> Any:
 
 
 def _organisations(conn: Connection, made: Made) -> None:
-    made.ids["company"] = _add(conn, "organisations", kind="customer", name="Lundqvist AB",
-                               orgnr="556123-4567", source="test", created_at=NOW)  # fmt: skip
+    made.ids["company"] = _add(
+        conn,
+        "organisations",
+        kind="customer",
+        name="Lundqvist AB",
+        orgnr="556123-4567",
+        source="test",
+        created_at=NOW,
+    )
     made.ids["firm"] = _add(
         conn,
         "organisations",
@@ -59,32 +66,68 @@ def _organisations(conn: Connection, made: Made) -> None:
 
 
 def _people(conn: Connection, made: Made) -> None:
-    made.ids["person"] = _add(conn, "people", full_name="Dana Lund", email=DANA_EMAIL,
-                              phone=DANA_PHONE, address="Provgatan 5, 111 22 Stockholm",
-                              personnummer=DANA_PNR, source="test", created_at=NOW)  # fmt: skip
+    made.ids["person"] = _add(
+        conn,
+        "people",
+        full_name="Dana Lund",
+        email=DANA_EMAIL,
+        phone=DANA_PHONE,
+        address="Provgatan 5, 111 22 Stockholm",
+        personnummer=DANA_PNR,
+        source="test",
+        created_at=NOW,
+    )
 
 
 def _person_roles(conn: Connection, made: Made) -> None:
-    _add(conn, "person_roles", person_id=made.ids["person"], organisation_id=made.ids["company"],
-         role="customer_contact", title="Inköpare", started_on=date(2024, 1, 1))  # fmt: skip
+    _add(
+        conn,
+        "person_roles",
+        person_id=made.ids["person"],
+        organisation_id=made.ids["company"],
+        role="customer_contact",
+        title="Inköpare",
+        started_on=date(2024, 1, 1),
+    )
 
 
 def _quote_requests(conn: Connection, made: Made) -> None:
-    made.ids["quote"] = _add(conn, "quote_requests", person_id=made.ids["person"],
-                             company_name="Lundqvist AB", message="Vi behöver 20 SIM-kort.",
-                             sim_count=20, received_at=NOW, source="web")  # fmt: skip
+    made.ids["quote"] = _add(
+        conn,
+        "quote_requests",
+        person_id=made.ids["person"],
+        company_name="Lundqvist AB",
+        message="Vi behöver 20 SIM-kort.",
+        sim_count=20,
+        received_at=NOW,
+        source="web",
+    )
 
 
 def _orders(conn: Connection, made: Made) -> None:
-    _add(conn, "orders", organisation_id=made.ids["company"],
-         contact_person_id=made.ids["person"], quote_request_id=made.ids["quote"],
-         reference="O-7001", sim_count=20, ordered_at=NOW)  # fmt: skip
+    _add(
+        conn,
+        "orders",
+        organisation_id=made.ids["company"],
+        contact_person_id=made.ids["person"],
+        quote_request_id=made.ids["quote"],
+        reference="O-7001",
+        sim_count=20,
+        ordered_at=NOW,
+    )
 
 
 def _sims(conn: Connection, made: Made) -> None:
-    made.ids["sim"] = _add(conn, "sims", iccid=DANA_ICCID, imsi="240990000007001",
-                           msisdn="+46701747001", status="activated",
-                           customer_id=made.ids["company"], created_at=NOW)  # fmt: skip
+    made.ids["sim"] = _add(
+        conn,
+        "sims",
+        iccid=DANA_ICCID,
+        imsi="240990000007001",
+        msisdn="+46701747001",
+        status="activated",
+        customer_id=made.ids["company"],
+        created_at=NOW,
+    )
 
 
 def _sim_end_users(conn: Connection, made: Made) -> None:
@@ -92,17 +135,36 @@ def _sim_end_users(conn: Connection, made: Made) -> None:
 
 
 def _devices(conn: Connection, made: Made) -> None:
-    _add(conn, "devices", sim_id=made.ids["sim"], customer_id=made.ids["company"],
-         imei="490154203237518", name="Danas mätare", ip_address="192.0.2.77")  # fmt: skip
+    _add(
+        conn,
+        "devices",
+        sim_id=made.ids["sim"],
+        customer_id=made.ids["company"],
+        imei="490154203237518",
+        name="Danas mätare",
+        ip_address="192.0.2.77",
+    )
 
 
 def _usage_records(conn: Connection, made: Made) -> None:
     if conn.dialect.name == "postgresql":  # monthly partitions, made as data arrives
         ensure_partitions(conn, [NOW.date()])
-    _add(conn, "usage_records", source_id=7001, sim_id=made.ids["sim"],
-         started_at=NOW - timedelta(hours=2), ended_at=NOW - timedelta(hours=1),
-         bytes_up=100, bytes_down=1000, mcc="240", mnc="01", cell_id=4711, lac_tac=17,
-         rat="LTE", traffic_type="data")  # fmt: skip
+    _add(
+        conn,
+        "usage_records",
+        source_id=7001,
+        sim_id=made.ids["sim"],
+        started_at=NOW - timedelta(hours=2),
+        ended_at=NOW - timedelta(hours=1),
+        bytes_up=100,
+        bytes_down=1000,
+        mcc="240",
+        mnc="01",
+        cell_id=4711,
+        lac_tac=17,
+        rat="LTE",
+        traffic_type="data",
+    )
 
 
 def _invoices(conn: Connection, made: Made) -> None:
@@ -124,44 +186,88 @@ def _invoices(conn: Connection, made: Made) -> None:
 
 
 def _invoice_lines(conn: Connection, made: Made) -> None:
-    _add(conn, "invoice_lines", invoice_id=made.ids["invoice"], sim_id=made.ids["sim"],
-         description="Månadsavgift", quantity=1, unit_price_ore=50_000,
-         amount_ore=50_000)  # fmt: skip
+    _add(
+        conn,
+        "invoice_lines",
+        invoice_id=made.ids["invoice"],
+        sim_id=made.ids["sim"],
+        description="Månadsavgift",
+        quantity=1,
+        unit_price_ore=50_000,
+        amount_ore=50_000,
+    )
 
 
 def _payments(conn: Connection, made: Made) -> None:
-    _add(conn, "payments", invoice_id=made.ids["invoice"], paid_at=NOW - timedelta(days=3650),
-         amount_ore=50_000, method="card", card_token="tok_test_7001",
-         card_last4="4242")  # fmt: skip
+    _add(
+        conn,
+        "payments",
+        invoice_id=made.ids["invoice"],
+        paid_at=NOW - timedelta(days=3650),
+        amount_ore=50_000,
+        method="card",
+        card_token="tok_test_7001",
+        card_last4="4242",
+    )
 
 
 def _support_tickets(conn: Connection, made: Made) -> None:
-    made.ids["ticket"] = _add(conn, "support_tickets", organisation_id=made.ids["company"],
-                              person_id=made.ids["person"], subject="Ingen täckning",
-                              status="closed", opened_at=NOW - timedelta(days=9),
-                              closed_at=NOW - timedelta(days=8))  # fmt: skip
+    made.ids["ticket"] = _add(
+        conn,
+        "support_tickets",
+        organisation_id=made.ids["company"],
+        person_id=made.ids["person"],
+        subject="Ingen täckning",
+        status="closed",
+        opened_at=NOW - timedelta(days=9),
+        closed_at=NOW - timedelta(days=8),
+    )
 
 
 def _ticket_messages(conn: Connection, made: Made) -> None:
-    _add(conn, "ticket_messages", ticket_id=made.ids["ticket"],
-         author_person_id=made.ids["person"], body=f"Hej, mätaren når inte nätet. {MARKUP}",
-         sent_at=NOW - timedelta(days=9))  # fmt: skip
+    _add(
+        conn,
+        "ticket_messages",
+        ticket_id=made.ids["ticket"],
+        author_person_id=made.ids["person"],
+        body=f"Hej, mätaren når inte nätet. {MARKUP}",
+        sent_at=NOW - timedelta(days=9),
+    )
 
 
 def _web_visits(conn: Connection, made: Made) -> None:
-    _add(conn, "web_visits", person_id=made.ids["person"], visited_at=NOW, path="/priser",
-         ip_address="192.0.2.77", cookie_id="c-dana", user_agent="TestBrowser/1.0")  # fmt: skip
+    _add(
+        conn,
+        "web_visits",
+        person_id=made.ids["person"],
+        visited_at=NOW,
+        path="/priser",
+        ip_address="192.0.2.77",
+        cookie_id="c-dana",
+        user_agent="TestBrowser/1.0",
+    )
 
 
 def _restrictions(conn: Connection, made: Made) -> None:
-    _add(conn, "restrictions", person_id=made.ids["person"], reason="Bestrider uppgifterna",
-         restricted_at=NOW - timedelta(days=20), lifted_at=NOW - timedelta(days=10),
-         lift_reason="Rättat")  # fmt: skip
+    _add(
+        conn,
+        "restrictions",
+        person_id=made.ids["person"],
+        reason="Bestrider uppgifterna",
+        restricted_at=NOW - timedelta(days=20),
+        lifted_at=NOW - timedelta(days=10),
+        lift_reason="Rättat",
+    )
 
 
 def _objections(conn: Connection, made: Made) -> None:
-    _add(conn, "objections", person_id=made.ids["person"], purpose="analytics",
-         objected_at=NOW - timedelta(days=20))  # fmt: skip
+    _add(
+        conn,
+        "objections",
+        person_id=made.ids["person"],
+        purpose="analytics",
+        objected_at=NOW - timedelta(days=20),
+    )
 
 
 def _marketing_suppressions(conn: Connection, made: Made) -> None:
@@ -169,70 +275,149 @@ def _marketing_suppressions(conn: Connection, made: Made) -> None:
 
 
 def _rectifications(conn: Connection, made: Made) -> None:
-    _add(conn, "rectifications", person_id=made.ids["person"], record_table="people",
-         record_column="address", record_id=made.ids["person"], old_value="Gamla vägen 1",
-         statement="Flyttat", rectified_at=NOW - timedelta(days=10))  # fmt: skip
+    _add(
+        conn,
+        "rectifications",
+        person_id=made.ids["person"],
+        record_table="people",
+        record_column="address",
+        record_id=made.ids["person"],
+        old_value="Gamla vägen 1",
+        statement="Flyttat",
+        rectified_at=NOW - timedelta(days=10),
+    )
 
 
 def _legal_holds(conn: Connection, made: Made) -> None:
-    made.ids["hold"] = _add(conn, "legal_holds", kind="legal_hold", reason="Tvist",
-                            reference="T 7001-25", owner="Jurist Jonsson",
-                            review_date=date(2026, 1, 31), scope="person",
-                            person_id=made.ids["person"], created_at=NOW - timedelta(days=400),
-                            released_at=NOW - timedelta(days=300))  # fmt: skip
+    made.ids["hold"] = _add(
+        conn,
+        "legal_holds",
+        kind="legal_hold",
+        reason="Tvist",
+        reference="T 7001-25",
+        owner="Jurist Jonsson",
+        review_date=date(2026, 1, 31),
+        scope="person",
+        person_id=made.ids["person"],
+        created_at=NOW - timedelta(days=400),
+        released_at=NOW - timedelta(days=300),
+    )
 
 
 def _disclosures(conn: Connection, made: Made) -> None:
-    _add(conn, "disclosures", recipient="credit_reference_agency", person_id=made.ids["person"],
-         categories=["name", "national_id"], disclosed_at=NOW - timedelta(days=700),
-         reference="UC-7001")  # fmt: skip
+    _add(
+        conn,
+        "disclosures",
+        recipient="credit_reference_agency",
+        person_id=made.ids["person"],
+        categories=["name", "national_id"],
+        disclosed_at=NOW - timedelta(days=700),
+        reference="UC-7001",
+    )
 
 
 def _outbox(conn: Connection, made: Made) -> None:
-    _add(conn, "outbox", kind="restriction_lifted", person_id=made.ids["person"],
-         dedupe_key="restriction_lifted:test:7001", details={"restriction_id": 1},
-         created_at=NOW - timedelta(days=10), sent_at=NOW - timedelta(days=10),
-         attempts=0)  # fmt: skip
+    _add(
+        conn,
+        "outbox",
+        kind="restriction_lifted",
+        person_id=made.ids["person"],
+        dedupe_key="restriction_lifted:test:7001",
+        details={"restriction_id": 1},
+        created_at=NOW - timedelta(days=10),
+        sent_at=NOW - timedelta(days=10),
+        attempts=0,
+    )
 
 
 def _erasure_runs(conn: Connection, made: Made) -> None:
-    _add(conn, "erasure_runs", person_id=made.ids["person"], actor="test",
-         ran_at=NOW - timedelta(days=30), outcome={"categories": [], "dry_run": True})  # fmt: skip
+    _add(
+        conn,
+        "erasure_runs",
+        person_id=made.ids["person"],
+        actor="test",
+        ran_at=NOW - timedelta(days=30),
+        outcome={"categories": [], "dry_run": True},
+    )
 
 
 def _controller_requests(conn: Connection, made: Made) -> None:
-    _add(conn, "controller_requests", organisation_id=made.ids["company"],
-         person_id=made.ids["person"], kind="erasure", sim_ids=[made.ids["sim"]],
-         status="routed", received_at=NOW - timedelta(days=30))  # fmt: skip
+    _add(
+        conn,
+        "controller_requests",
+        organisation_id=made.ids["company"],
+        person_id=made.ids["person"],
+        kind="erasure",
+        sim_ids=[made.ids["sim"]],
+        status="routed",
+        received_at=NOW - timedelta(days=30),
+    )
 
 
 def _consent_events(conn: Connection, made: Made) -> None:
-    _add(conn, "consent_events", person_id=made.ids["person"], purpose="newsletter",
-         event="given", notice_version="2026-01", text_hash="0" * 64, channel="privacy_center",
-         language="sv", at=NOW - timedelta(days=60))  # fmt: skip
+    _add(
+        conn,
+        "consent_events",
+        person_id=made.ids["person"],
+        purpose="newsletter",
+        event="given",
+        notice_version="2026-01",
+        text_hash="0" * 64,
+        channel="privacy_center",
+        language="sv",
+        at=NOW - timedelta(days=60),
+    )
 
 
 def _mail_outbox(conn: Connection, made: Made) -> None:
-    _add(conn, "mail_outbox", person_id=made.ids["person"], recipient=DANA_EMAIL,
-         purpose="newsletter", mail_subject="Nyheter", message_body="Hej Dana!",
-         unsubscribe_url="https://varna.example.com/u/abc", created_at=NOW - timedelta(days=5),
-         sent_at=NOW - timedelta(days=5))  # fmt: skip
+    _add(
+        conn,
+        "mail_outbox",
+        person_id=made.ids["person"],
+        recipient=DANA_EMAIL,
+        purpose="newsletter",
+        mail_subject="Nyheter",
+        message_body="Hej Dana!",
+        unsubscribe_url="https://varna.example.com/u/abc",
+        created_at=NOW - timedelta(days=5),
+        sent_at=NOW - timedelta(days=5),
+    )
 
 
 def _unsubscribe_tokens(conn: Connection, made: Made) -> None:
-    _add(conn, "unsubscribe_tokens", token_hash="a" * 64, person_id=made.ids["person"],
-         purpose="newsletter", created_at=NOW - timedelta(days=5))  # fmt: skip
+    _add(
+        conn,
+        "unsubscribe_tokens",
+        token_hash="a" * 64,
+        person_id=made.ids["person"],
+        purpose="newsletter",
+        created_at=NOW - timedelta(days=5),
+    )
 
 
 def _privacy_center_links(conn: Connection, made: Made) -> None:
-    _add(conn, "privacy_center_links", token_hash="b" * 64, person_id=made.ids["person"],
-         created_at=NOW - timedelta(days=1), expires_at=NOW + timedelta(days=6))  # fmt: skip
+    _add(
+        conn,
+        "privacy_center_links",
+        token_hash="b" * 64,
+        person_id=made.ids["person"],
+        created_at=NOW - timedelta(days=1),
+        expires_at=NOW + timedelta(days=6),
+    )
 
 
 def _evidence_vault(conn: Connection, made: Made) -> None:
-    _add(conn, "evidence_vault", hold_id=made.ids["hold"], person_id=made.ids["person"],
-         source_table="web_visits", record_ids=[1, 2], payload={"path": "/priser"},
-         moved_at=NOW - timedelta(days=350), end_date=date(2026, 1, 31))  # fmt: skip
+    _add(
+        conn,
+        "evidence_vault",
+        hold_id=made.ids["hold"],
+        person_id=made.ids["person"],
+        source_table="web_visits",
+        record_ids=[1, 2],
+        payload={"path": "/priser"},
+        moved_at=NOW - timedelta(days=350),
+        end_date=date(2026, 1, 31),
+    )
 
 
 def _subject_requests(conn: Connection, made: Made) -> None:

@@ -42,10 +42,12 @@ def test_D1_declared_large_body_is_refused_before_it_is_sent(container: Containe
     env = {"VARNA_MAX_BODY_BYTES": str(LIMIT)}
     with running_server(container.settings.database_url, **env) as base:
         results = []
-        for path, kind in (("/api/v1/requests", "application/json"),
-                           ("/privacy/requests", "application/x-www-form-urlencoded"),
-                           ("/admin/login", "application/x-www-form-urlencoded"),
-                           ("/", "text/plain")):  # fmt: skip
+        for path, kind in (
+            ("/api/v1/requests", "application/json"),
+            ("/privacy/requests", "application/x-www-form-urlencoded"),
+            ("/admin/login", "application/x-www-form-urlencoded"),
+            ("/", "text/plain"),
+        ):
             with connect(base) as sock:
                 started = time.monotonic()
                 # 50 MB declared; only the first bytes are ever sent.
@@ -64,8 +66,9 @@ def test_D1_declared_large_body_is_refused_before_it_is_sent(container: Containe
 def test_D1_chunked_body_is_refused_once_it_passes_the_limit(container: Container) -> None:
     env = {"VARNA_MAX_BODY_BYTES": str(LIMIT)}
     with running_server(container.settings.database_url, **env) as base, connect(base) as sock:
-        sock.sendall(head("/api/v1/requests", "Content-Type: application/json",
-                          "Transfer-Encoding: chunked"))  # fmt: skip
+        sock.sendall(
+            head("/api/v1/requests", "Content-Type: application/json", "Transfer-Encoding: chunked")
+        )
         chunk = b"1," * 8192  # 16 KiB
         sent = 0
         try:

@@ -27,8 +27,11 @@ def expire(container: Container, *args: str, **env: str) -> subprocess.Completed
     return subprocess.run(  # noqa: S603
         [VARNA, "consent", "expire", *args],
         env=env_for(container.settings.database_url, **env),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_C7_consent_expire_cli_dry_run_sweep_and_idempotence(container: Container) -> None:
@@ -48,8 +51,9 @@ def test_C7_consent_expire_cli_dry_run_sweep_and_idempotence(container: Containe
     assert ledger(container)[-1] == ("expired", "expiry")
     again = expire(container, "--as-of", day)
     assert again.returncode == 0 and "0 consents expired" in again.stderr
-    shorter = expire(container, "--as-of", day, "--json",
-                     VARNA_CONSENT_VALIDITY_MONTHS='{"newsletter": 1}')  # fmt: skip
+    shorter = expire(
+        container, "--as-of", day, "--json", VARNA_CONSENT_VALIDITY_MONTHS='{"newsletter": 1}'
+    )
     assert json.loads(shorter.stdout)["expired_by_purpose"] == {"newsletter": 1}
     bad_date = expire(container, "--as-of", "1 nov")
     bad_setting = expire(container, VARNA_CONSENT_VALIDITY_MONTHS='{"nonsense": 3}')

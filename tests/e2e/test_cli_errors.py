@@ -90,13 +90,21 @@ def test_d1_a_person_id_past_the_stores_range_is_a_usage_error(
     [
         ["retention", "run", "--as-of", "9999-12-31"],
         ["retention", "run", "--as-of", "0001-01-01", "--dry-run"],
-        ["retention", "decide-interest", "--category", "name", "--reason", "r",
-         "--end-date", "9999-12-31"],
+        [
+            "retention",
+            "decide-interest",
+            "--category",
+            "name",
+            "--reason",
+            "r",
+            "--end-date",
+            "9999-12-31",
+        ],
         ["retention", "reapprove-hold", "1", "--review-date", "0001-01-01"],
         ["consent", "expire", "--as-of", "9999-12-31"],
         ["demo", "--as-of", "0001-01-01", "--no-serve"],
     ],
-)  # fmt: skip
+)
 def test_r2_dates_at_the_edges_of_the_calendar_are_usage_errors(
     container: Container, args: list[str]
 ) -> None:
@@ -117,12 +125,22 @@ def test_r2_dates_at_the_edges_of_the_calendar_are_usage_errors(
         ["retention", "instruct", "--customer", HUGE, "--usage-days", "30"],
         ["retention", "run", "--batch-rows", HUGE],
         ["subject", "notify", "--limit", HUGE],
-        ["subject", "rectify", "--email", "a@example.com", "--field", "full_name", "--value",
-         "Ny", "--record-id", HUGE],
+        [
+            "subject",
+            "rectify",
+            "--email",
+            "a@example.com",
+            "--field",
+            "full_name",
+            "--value",
+            "Ny",
+            "--record-id",
+            HUGE,
+        ],
         ["serve", "--port", "99999"],
         ["worker", "--poll", "-1", "--once"],
     ],
-)  # fmt: skip
+)
 def test_r6_numbers_past_what_the_stores_hold_are_usage_errors(
     container: Container, args: list[str]
 ) -> None:

@@ -46,8 +46,14 @@ def test_d4_demo_notices_go_into_the_outbox_and_a_refused_send_fails_the_command
 
     varna(url, "subject", "erase", "--person-id", str(second), "--json")
     env = env_for(url, VARNA_SMTP_HOST="127.0.0.1", VARNA_SMTP_PORT=str(free_port()))
-    refused = subprocess.run([VARNA, "subject", "notify"], env=env, capture_output=True,
-                             text=True, timeout=300, check=False)  # fmt: skip
+    refused = subprocess.run(
+        [VARNA, "subject", "notify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert refused.returncode == 1
     assert "not sent (send_failed): 1" in refused.stdout
     assert "not sent: ConnectionRefusedError" in refused.stderr, refused.stderr

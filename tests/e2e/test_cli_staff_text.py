@@ -27,17 +27,41 @@ def test_c2_c3_cli_staff_texts_are_guarded_and_the_refuse_policy_holds(
     nothing."""
     url = container.settings.database_url
     build_world(container)
-    fixed = varna(url, "subject", "rectify", "--email", "anna.berg@example.com", "--field",
-                  "phone", "--value", "070-999 88 77", "--statement", TEXT, "--json")  # fmt: skip
+    fixed = varna(
+        url,
+        "subject",
+        "rectify",
+        "--email",
+        "anna.berg@example.com",
+        "--field",
+        "phone",
+        "--value",
+        "070-999 88 77",
+        "--statement",
+        TEXT,
+        "--json",
+    )
     assert fixed.returncode == 0, fixed.stderr
-    decided = varna(url, "retention", "decide-interest", "--category", "ip_address",
-                    "--reason", "Security: " + TEXT, "--end-date", "2027-06-30")  # fmt: skip
+    decided = varna(
+        url,
+        "retention",
+        "decide-interest",
+        "--category",
+        "ip_address",
+        "--reason",
+        "Security: " + TEXT,
+        "--end-date",
+        "2027-06-30",
+    )
     assert decided.returncode == 0, decided.stderr
     refused = subprocess.run(  # noqa: S603
         [VARNA, "subject", "restrict", "--email", "anna.berg@example.com", "--reason", TEXT],
         env=env_for(url, VARNA_SCAN_SPECIAL_POLICY="refuse"),
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert refused.returncode == 1
     assert "reason" in refused.stderr and "diabetes" not in refused.stderr + refused.stdout
     with container.engine.connect() as conn:

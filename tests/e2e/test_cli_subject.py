@@ -25,8 +25,7 @@ def test_d1_d4_cli_find_export_erase(container: Container, tmp_path: Path) -> No
     assert json.loads(found.stdout)["person_ids"] == [world.anna_id]
 
     out = tmp_path / "extract"
-    export = varna(url, "subject", "export", "--phone", "0701234567", "--out", str(out),
-                   "--json")  # fmt: skip
+    export = varna(url, "subject", "export", "--phone", "0701234567", "--out", str(out), "--json")
     assert export.returncode == 0, export.stderr
     bundle = json.loads((out / "extract.json").read_text(encoding="utf-8"))
     assert bundle["schema"] == "varna.extract/v1" and bundle["complaint"]["short_name"] == "IMY"
@@ -56,12 +55,21 @@ def test_cli_refuses_a_malformed_identifier_without_echoing_it(container: Contai
 def test_a3_cli_executes_a_controller_instruction(container: Container) -> None:
     url = container.settings.database_url
     world = build_world(container)
-    result = varna(url, "subject", "erase", "--iccid", world.anna_iccids[0],
-                   "--controller-instruction", "DPA-ORDER-7", "--json")  # fmt: skip
+    result = varna(
+        url,
+        "subject",
+        "erase",
+        "--iccid",
+        world.anna_iccids[0],
+        "--controller-instruction",
+        "DPA-ORDER-7",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["changed"]["usage_records"] == world.usage_per_sim
-    refused = varna(url, "subject", "erase", "--email", "anna.berg@example.com",
-                    "--controller-instruction", "X")  # fmt: skip
+    refused = varna(
+        url, "subject", "erase", "--email", "anna.berg@example.com", "--controller-instruction", "X"
+    )
     assert refused.returncode == 1 and "names SIMs" in refused.stderr
 
 
@@ -81,15 +89,27 @@ def test_a3_cli_finds_sims_by_end_user_reference_and_an_instruction_erases_it(
 
     by_reference = ("--end-user-ref", "anna.berg@example.com")
     assert tables(*by_reference) == {
-        "sims": 2, "sim_end_users": 2, "usage_records": 2 * world.usage_per_sim,
-    }  # fmt: skip
-    erased = varna(url, "subject", "erase", "--iccid", world.anna_iccids[0],
-                   "--controller-instruction", "DPA-ORDER-8", "--json")  # fmt: skip
+        "sims": 2,
+        "sim_end_users": 2,
+        "usage_records": 2 * world.usage_per_sim,
+    }
+    erased = varna(
+        url,
+        "subject",
+        "erase",
+        "--iccid",
+        world.anna_iccids[0],
+        "--controller-instruction",
+        "DPA-ORDER-8",
+        "--json",
+    )
     assert erased.returncode == 0, erased.stderr
     assert json.loads(erased.stdout)["changed"]["sim_end_users"] == 1
     assert tables(*by_reference) == {
-        "sims": 1, "sim_end_users": 1, "usage_records": world.usage_per_sim,
-    }  # fmt: skip
+        "sims": 1,
+        "sim_end_users": 1,
+        "usage_records": world.usage_per_sim,
+    }
     assert tables("--iccid", world.anna_iccids[0]) == {"sims": 1}
 
 

@@ -73,8 +73,12 @@ def test_c8_notice_lists_every_cookie_and_banner_decisions_are_logged(container:
         for cookie in category["cookies"]:
             assert cookie["set_by"] and cookie["purpose"] and cookie["lifetime"]
     assert {p["key"] for p in body["purposes"]} == {
-        "statistics", "traffic_analysis", "direct_marketing", "customer_surveys", "newsletter",
-    }  # fmt: skip
+        "statistics",
+        "traffic_analysis",
+        "direct_marketing",
+        "customer_surveys",
+        "newsletter",
+    }
     assert saved.status_code == 200, saved.text
     states = {s["key"]: s["status"] for s in saved.json()["states"]}
     assert states == {
@@ -197,20 +201,39 @@ def test_c5_d6_marketing_send_by_smtp_with_one_click_unsubscribe(
             link = container.access_links.issue(person, at=container.clock.now())
             answer = httpx.post(
                 f"{base}/api/v1/consent/people/{link}",
-                json={"notice_version": version, "language": "sv",
-                      "choices": {"newsletter": yes}, "age_confirmed": True},
-            )  # fmt: skip
+                json={
+                    "notice_version": version,
+                    "language": "sv",
+                    "choices": {"newsletter": yes},
+                    "age_confirmed": True,
+                },
+            )
             assert answer.status_code == 200, answer.text
-        smtp_env = {"VARNA_SMTP_HOST": "127.0.0.1", "VARNA_SMTP_PORT": str(port),
-                    "VARNA_PUBLIC_URL": base}  # fmt: skip
-        first = run_cli(container, "marketing", "send", "--purpose", "newsletter",
-                        "--template", str(template), "--json", **smtp_env)  # fmt: skip
+        smtp_env = {
+            "VARNA_SMTP_HOST": "127.0.0.1",
+            "VARNA_SMTP_PORT": str(port),
+            "VARNA_PUBLIC_URL": base,
+        }
+        first = run_cli(
+            container,
+            "marketing",
+            "send",
+            "--purpose",
+            "newsletter",
+            "--template",
+            str(template),
+            "--json",
+            **smtp_env,
+        )
         assert first.returncode == 0, first.stderr
         report = json.loads(first.stdout)
         assert report == {
-            "purpose": "newsletter", "sent": 2, "delivered": 2, "skipped": 2,
+            "purpose": "newsletter",
+            "sent": 2,
+            "delivered": 2,
+            "skipped": 2,
             "skipped_by_reason": {"never_asked": 1, "refused": 1},
-        }  # fmt: skip
+        }
         assert len(inbox.messages) == 2
         message = inbox.messages[0]
         unsubscribe_url = "".join(message["List-Unsubscribe"].split()).strip("<>")
@@ -220,10 +243,20 @@ def test_c5_d6_marketing_send_by_smtp_with_one_click_unsubscribe(
         assert page.status_code == 200 and "<form" in page.text
         clicked = httpx.post(unsubscribe_url, data={"List-Unsubscribe": "One-Click"})
         assert clicked.status_code == 200 and "Nyhetsbrev" in clicked.text
-        second = run_cli(container, "marketing", "send", "--purpose", "newsletter",
-                         "--template", str(template), "--json", **smtp_env)  # fmt: skip
-        bad = run_cli(container, "marketing", "send", "--purpose", "contract",
-                      "--template", str(template))  # fmt: skip
+        second = run_cli(
+            container,
+            "marketing",
+            "send",
+            "--purpose",
+            "newsletter",
+            "--template",
+            str(template),
+            "--json",
+            **smtp_env,
+        )
+        bad = run_cli(
+            container, "marketing", "send", "--purpose", "contract", "--template", str(template)
+        )
     assert json.loads(second.stdout)["sent"] == 1
     assert json.loads(second.stdout)["skipped_by_reason"]["withdrawn"] == 1
     assert bad.returncode == 2

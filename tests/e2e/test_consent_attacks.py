@@ -55,16 +55,20 @@ def test_g3_c7_d6_a_consent_form_that_is_not_utf8_is_refused_and_nothing_is_stor
     port, inbox = smtp
     with serve(container, port) as base, client_from(base, STRANGER) as stranger:
         answers = [
-            stranger.post("/privacy/consents?lang=en", content=b"email=\xe5\xe4@x.org",
-                          headers=FORM),
-            stranger.post("/privacy/consents?lang=en", content=b"email=%E5%E4@x.org",
-                          headers=FORM),
-            stranger.post("/privacy/consents/abc?lang=en",
-                          content=b"consent_newsletter=yes&notice_version=\xe5", headers=FORM),
+            stranger.post(
+                "/privacy/consents?lang=en", content=b"email=\xe5\xe4@x.org", headers=FORM
+            ),
+            stranger.post("/privacy/consents?lang=en", content=b"email=%E5%E4@x.org", headers=FORM),
+            stranger.post(
+                "/privacy/consents/abc?lang=en",
+                content=b"consent_newsletter=yes&notice_version=\xe5",
+                headers=FORM,
+            ),
             stranger.post("/unsubscribe/abc?lang=en", content=b"lang=\xe5", headers=FORM),
-            stranger.post("/cookies?lang=en", content=b"action=accept&notice_version=%E5",
-                          headers=FORM),
-        ]  # fmt: skip
+            stranger.post(
+                "/cookies?lang=en", content=b"action=accept&notice_version=%E5", headers=FORM
+            ),
+        ]
         time.sleep(1)
     for answer in answers:
         assert answer.status_code == 400, answer.text
@@ -119,14 +123,19 @@ def test_c7_d6_at_the_cap_for_an_address_the_answer_points_to_the_link_already_m
         for i in range(3):
             with client_from(base, f"203.0.113.{i + 1}") as someone:
                 for address in (known, unknown):
-                    asked = someone.post("/api/v1/consent/link",
-                                         json={"email": address, "language": "en"})  # fmt: skip
+                    asked = someone.post(
+                        "/api/v1/consent/link", json={"email": address, "language": "en"}
+                    )
                     assert asked.status_code == 202
         with client_from(base, OWNER) as owner:
-            capped = [owner.post("/api/v1/consent/link", json={"email": a, "language": "en"})
-                      for a in (known, unknown)]  # fmt: skip
-            page = [owner.post("/privacy/consents", data={"email": a, "lang": "en"})
-                    for a in (known, unknown)]  # fmt: skip
+            capped = [
+                owner.post("/api/v1/consent/link", json={"email": a, "language": "en"})
+                for a in (known, unknown)
+            ]
+            page = [
+                owner.post("/privacy/consents", data={"email": a, "lang": "en"})
+                for a in (known, unknown)
+            ]
         mailed = _mails_to(inbox, known, 3)
     assert [a.status_code for a in capped] == [429, 429]
     assert capped[0].json() == capped[1].json()

@@ -38,8 +38,9 @@ def mail_to(inbox: Inbox, to: str, timeout: float = 20) -> tuple[str, str]:
 
 
 def serve(container: Container, port: int) -> Any:
-    return running_server(container.settings.database_url, VARNA_SMTP_HOST="127.0.0.1",
-                          VARNA_SMTP_PORT=str(port))  # fmt: skip
+    return running_server(
+        container.settings.database_url, VARNA_SMTP_HOST="127.0.0.1", VARNA_SMTP_PORT=str(port)
+    )
 
 
 def test_C7_D6_link_by_email_same_answer_for_any_address_and_rate_limited(
@@ -50,8 +51,10 @@ def test_C7_D6_link_by_email_same_answer_for_any_address_and_rate_limited(
     known = f"testperson-{person}@example.com"
     with serve(container, port) as base:
         asks = f"{base}/api/v1/consent/link"
-        answers = [httpx.post(asks, json={"email": e, "language": "en"})
-                   for e in (known, "nobody@example.com")]  # fmt: skip
+        answers = [
+            httpx.post(asks, json={"email": e, "language": "en"})
+            for e in (known, "nobody@example.com")
+        ]
         subject, body = mail_to(inbox, known)
         link = base + LINK.search(body).group(1)  # type: ignore[union-attr]
         page = httpx.get(link)
@@ -64,8 +67,9 @@ def test_C7_D6_link_by_email_same_answer_for_any_address_and_rate_limited(
             httpx.post(asks, json={"email": "nobody@example.com"})
         limited = [httpx.post(asks, json={"email": e}) for e in (known, "nobody@example.com")]
         form = httpx.get(f"{base}/privacy/consents?lang=sv")
-        by_form = httpx.post(f"{base}/privacy/consents",
-                             data={"email": "someone@example.com", "lang": "sv"})  # fmt: skip
+        by_form = httpx.post(
+            f"{base}/privacy/consents", data={"email": "someone@example.com", "lang": "sv"}
+        )
     assert [a.status_code for a in answers] == [202, 202]
     assert answers[0].json() == answers[1].json()
     assert "24 hours" in answers[0].json()["message"]

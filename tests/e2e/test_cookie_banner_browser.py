@@ -55,8 +55,10 @@ def test_c8_first_load_sets_nothing_non_essential(browser: Any, site: str) -> No
     assert page.locator("#varna-banner-title").inner_text() == "We ask first about cookies"
     buttons = dialog.locator(".varna-buttons button")
     assert buttons.all_inner_texts() == ["Accept all", "Reject all", "Settings"]
-    sizes = {(round(b["width"]), round(b["height"])) for b in
-             (buttons.nth(i).bounding_box() for i in range(3))}  # fmt: skip
+    sizes = {
+        (round(b["width"]), round(b["height"]))
+        for b in (buttons.nth(i).bounding_box() for i in range(3))
+    }
     assert len({h for _, h in sizes}) == 1  # same height, same style: no nudging
     assert storage(page) == (set(), [])
     assert page.locator('script[data-category="statistics"]').get_attribute("type") == "text/plain"

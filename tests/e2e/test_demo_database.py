@@ -21,8 +21,7 @@ def test_g3_the_demo_database_serves_again_without_settings(empty: str) -> None:
     """G3: after `varna demo --size small --no-serve` (what scripts/demo runs), `varna serve`
     and the CLI work on that database with no VARNA_SECRET_KEY or VARNA_DEMO (they refused
     to start: the secret is a placeholder)."""
-    built = varna(empty, "demo", "--reset", "--size", "small", "--no-serve", "--json",
-                  secret=None)  # fmt: skip
+    built = varna(empty, "demo", "--reset", "--size", "small", "--no-serve", "--json", secret=None)
     assert built.returncode == 0, built.stderr
     email = json.loads(built.stdout)["samples"]["emails"][0]
 

@@ -26,9 +26,12 @@ SCRIPT = '<script>alert("x")</script>'
 def create_staff(container: Container, login: str, role: str) -> None:
     created = subprocess.run(  # noqa: S603
         [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
-        input=PASSWORD + "\n", env=env_for(container.settings.database_url),
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        input=PASSWORD + "\n",
+        env=env_for(container.settings.database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert created.returncode == 0, created.stderr
 
 
@@ -77,8 +80,9 @@ def test_g3_d7_without_smtp_mail_waits_in_the_outbox_for_the_privacy_officer(
         code = re.search(r"^\s+(\d{6})\s*$", body.group(1), re.MULTILINE)
         assert code, body.group(1)
         assert f"?request={reference}" in body.group(1)
-        verified = anonymous.post(f"/api/v1/requests/{reference}/verify",
-                                  json={"code": code.group(1)})  # fmt: skip
+        verified = anonymous.post(
+            f"/api/v1/requests/{reference}/verify", json={"code": code.group(1)}
+        )
         assert verified.status_code == 200, verified.text
 
         detail = dpo.get(f"/admin/requests/{request_id}")
@@ -107,8 +111,9 @@ def test_g3_d7_without_smtp_mail_waits_in_the_outbox_for_the_privacy_officer(
             .order_by(audit_events.c.id)
         ).all()
     assert [target for _, target in reads] == [
-        f"mail_outbox:{found.group(1)}", f"mail_outbox:{subjects[0][0]}",
-    ]  # fmt: skip
+        f"mail_outbox:{found.group(1)}",
+        f"mail_outbox:{subjects[0][0]}",
+    ]
     assert {actor for actor, _ in reads} == {reads[0].actor} and reads[0].actor.startswith("staff:")
 
 

@@ -25,8 +25,12 @@ SEND = {"purpose": "newsletter", "subject": "Nyheter", "template": "Hej!\nVåra 
 def add_staff(url: str, login: str, role: str) -> None:
     created = subprocess.run(  # noqa: S603
         [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
-        input=PASSWORD + "\n", env=env_for(url), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        input=PASSWORD + "\n",
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert created.returncode == 0, created.stderr
 
 
@@ -35,9 +39,13 @@ def give(base: str, container: Container, person: int, yes: bool) -> None:
     link = container.access_links.issue(person, at=container.clock.now())
     answer = httpx.post(
         f"{base}/api/v1/consent/people/{link}",
-        json={"notice_version": version, "language": "sv", "choices": {"newsletter": yes},
-              "age_confirmed": True},
-    )  # fmt: skip
+        json={
+            "notice_version": version,
+            "language": "sv",
+            "choices": {"newsletter": yes},
+            "age_confirmed": True,
+        },
+    )
     assert answer.status_code == 200, answer.text
 
 
@@ -75,8 +83,13 @@ def test_C5_D6_D8_marketing_send_api_for_the_privacy_officer_with_csrf_token_by_
             not_mail = dpo.post(sends, json={**SEND, "purpose": "contract"}, headers=headers)
             assert queued(container) == 0 and inbox.messages == []
             sent = dpo.post(sends, json=SEND, headers=headers)
-    for refused, status in ((anonymous, 401), (by_support, 403), (no_token, 403),
-                            (wrong_token, 403), (as_form, 415)):  # fmt: skip
+    for refused, status in (
+        (anonymous, 401),
+        (by_support, 403),
+        (no_token, 403),
+        (wrong_token, 403),
+        (as_form, 415),
+    ):
         assert refused.status_code == status, refused.text
         assert refused.headers["content-type"] == "application/json"
         assert refused.json()["detail"]
@@ -85,8 +98,11 @@ def test_C5_D6_D8_marketing_send_api_for_the_privacy_officer_with_csrf_token_by_
     assert not_mail.status_code == 422 and "purpose" in not_mail.json()["detail"]
     assert sent.status_code == 200, sent.text
     assert sent.json() == {
-        "purpose": "newsletter", "sent": 1, "delivered": 1, "skipped": 2,
+        "purpose": "newsletter",
+        "sent": 1,
+        "delivered": 1,
+        "skipped": 2,
         "skipped_by_reason": {"never_asked": 1, "refused": 1},
-    }  # fmt: skip
+    }
     assert [m["To"] for m in inbox.messages] == [f"testperson-{people[0]}@example.com"]
     assert inbox.messages[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -70,15 +70,16 @@ def test_A1_no_canary_in_server_or_cli_output_or_error_bodies(
             EMAIL,
             "--personnummer",
             PERSONNUMMER,
-        ),  # fmt: skip
+        ),
         varna(url, "subject", "export", "--out", str(tmp_path / "y"), "--iccid", ICCID),
     ]
 
     assert bodies[0].status_code == 422 and "email" in bodies[0].text  # names the field
     assert runs[0].returncode == 1 and "line 2" in runs[0].stderr
     texts = {"server output": log.read_text()}
-    texts.update({f"{b.request.method} {b.request.url.path}": b.text for b in bodies
-                  if b.status_code >= 400})  # fmt: skip
+    texts.update(
+        {f"{b.request.method} {b.request.url.path}": b.text for b in bodies if b.status_code >= 400}
+    )
     texts.update({f"varna {' '.join(r.args[1:3])}": r.stdout + r.stderr for r in runs})
     for where, text in texts.items():
         for canary in (EMAIL, "z" * 40, "19121212", ICCID, TOKEN):

@@ -35,8 +35,14 @@ def test_d4_a_failed_notice_is_listed_for_the_privacy_officer_without_personal_d
     erased = varna(url, "subject", "erase", "--person-id", str(person), "--json")
     assert json.loads(erased.stdout)["notices_queued"] >= 1, erased.stderr
     down = {"VARNA_SMTP_HOST": "127.0.0.1", "VARNA_SMTP_PORT": str(free_port())}
-    notified = subprocess.run([VARNA, "subject", "notify"], env=env_for(url, **down),  # noqa: S603
-                              capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    notified = subprocess.run(
+        [VARNA, "subject", "notify"],
+        env=env_for(url, **down),  # noqa: S603
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert notified.returncode == 1, notified.stdout  # the mail server is down
     create_staff(container, "dpo@example.com", "privacy_officer")
     create_staff(container, "support@example.com", "support")
@@ -52,9 +58,10 @@ def test_d4_a_failed_notice_is_listed_for_the_privacy_officer_without_personal_d
     assert page.status_code == 200
     with container.engine.connect() as conn:
         failed = conn.execute(
-            select(outbox.c.id, outbox.c.recipient, outbox.c.attempts)
-            .where(outbox.c.sent_at.is_(None), outbox.c.last_error == "send_failed")
-        ).all()  # fmt: skip
+            select(outbox.c.id, outbox.c.recipient, outbox.c.attempts).where(
+                outbox.c.sent_at.is_(None), outbox.c.last_error == "send_failed"
+            )
+        ).all()
     assert failed
     section = re.search(r'<table id="notices".*?</table>', page.text, re.DOTALL)
     assert section, page.text

@@ -32,8 +32,15 @@ ATTRIBUTE = re.compile(
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')\s]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
 ANY_URL = re.compile(r"""(?:https?:)?//([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\[[0-9a-f:]+\]|[0-9.]+)""")
 # Names reserved for documentation (RFC 2606, RFC 6761): never a third party's server.
-RESERVED = (".example", ".test", ".invalid", ".localhost", "example.com", "example.org",
-            "example.net")  # fmt: skip
+RESERVED = (
+    ".example",
+    ".test",
+    ".invalid",
+    ".localhost",
+    "example.com",
+    "example.org",
+    "example.net",
+)
 ON_DISK = [
     files("varna.entrypoints.web") / "templates",
     files("varna.entrypoints.web") / "static",
@@ -126,8 +133,11 @@ def test_C6_C8_no_page_references_another_host(container: Container) -> None:
                 data={"lang": "en", "kind": "access", "email": "eva@example.com"},
             )
             assert sent.status_code == 200, sent.text
-            public, _ = crawl(stranger, [*plain, f"/privacy/consents/{link}", "/no-such-page",
-                                      "/unsubscribe/not-a-token"], own)  # fmt: skip
+            public, _ = crawl(
+                stranger,
+                [*plain, f"/privacy/consents/{link}", "/no-such-page", "/unsubscribe/not-a-token"],
+                own,
+            )
         with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as staff:
             staff.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
             signed_in, seen = crawl(staff, plain, own)

@@ -85,9 +85,16 @@ def test_D6_secret_links_stay_on_varna_and_pages_cannot_be_framed(container: Con
     [person] = add_people(container.engine, 1)
     link = container.access_links.issue(person, at=container.clock.now())
     with running_server(container.settings.database_url) as base:
-        answers = [httpx.get(base + path) for path in
-                   (f"/privacy/consents/{link}", "/unsubscribe/some-token", "/admin/login",
-                    "/api/v1/health", "/static/varna.css")]  # fmt: skip
+        answers = [
+            httpx.get(base + path)
+            for path in (
+                f"/privacy/consents/{link}",
+                "/unsubscribe/some-token",
+                "/admin/login",
+                "/api/v1/health",
+                "/static/varna.css",
+            )
+        ]
     for answer in answers:
         assert answer.headers.get("Referrer-Policy") == "no-referrer", answer.url
         assert answer.headers.get("X-Frame-Options") == "DENY", answer.url

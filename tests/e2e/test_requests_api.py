@@ -76,9 +76,11 @@ def serving(container: Container, smtp_port: int) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = env_for(
-        container.settings.database_url, VARNA_SMTP_HOST="127.0.0.1",
-        VARNA_SMTP_PORT=str(smtp_port), VARNA_PUBLIC_URL=base,
-    )  # fmt: skip
+        container.settings.database_url,
+        VARNA_SMTP_HOST="127.0.0.1",
+        VARNA_SMTP_PORT=str(smtp_port),
+        VARNA_PUBLIC_URL=base,
+    )
     commands = [[VARNA, "serve", "--port", str(port)]]
     if container.settings.is_postgres:
         commands.append([VARNA, "worker", "--poll", "0.2"])
@@ -202,9 +204,13 @@ def test_a3_processor_data_is_forwarded_to_the_controller(
     with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
         created = client.post(
             "/api/v1/requests",
-            json={"kind": "access", "email": person, "language": "en",
-                  "identifiers": {"iccid": world.anna_iccids[0]}},
-        )  # fmt: skip
+            json={
+                "kind": "access",
+                "email": person,
+                "language": "en",
+                "identifiers": {"iccid": world.anna_iccids[0]},
+            },
+        )
         reference = created.json()["request_id"]
         number, code = inbox.code_mail(person, reference)
         client.post(f"/api/v1/requests/{reference}/verify", json={"code": code})
@@ -220,8 +226,9 @@ def test_d4_erasure_answer_lists_categories(container: Container, smtp: tuple[in
     build_world(container)
     port, inbox = smtp
     with serving(container, port) as base, httpx.Client(base_url=base, timeout=30) as client:
-        created = client.post("/api/v1/requests", json={"kind": "erasure", "email": ANNA,
-                                                        "language": "en"})  # fmt: skip
+        created = client.post(
+            "/api/v1/requests", json={"kind": "erasure", "email": ANNA, "language": "en"}
+        )
         reference = created.json()["request_id"]
         number, code = inbox.code_mail(ANNA, reference)
         client.post(f"/api/v1/requests/{reference}/verify", json={"code": code})

@@ -61,8 +61,10 @@ def test_d1_requests_are_named_by_an_unguessable_reference(
         with client_from(base, STRANGER) as stranger:
             by_number = stranger.post("/api/v1/requests/1/verify", json={"code": code})
             assert by_number.status_code == 400  # the right code, but a number is no reference
-        assert owner.post(f"/api/v1/requests/{references[0]}/verify",
-                          json={"code": code}).status_code == 200  # fmt: skip
+        assert (
+            owner.post(f"/api/v1/requests/{references[0]}/verify", json={"code": code}).status_code
+            == 200
+        )
 
 
 def test_d1_g3_a_strangers_wrong_tries_do_not_lock_the_owner_out(
@@ -107,13 +109,16 @@ def test_d1_g3_without_the_code_a_request_looks_like_no_request(
         confirmed = owner.post("/api/v1/requests", json={"kind": "erasure", "email": ANNA})
         waiting_ref, confirmed_ref = waiting.json()["request_id"], confirmed.json()["request_id"]
         _, code = inbox.code_mail(ANNA, confirmed_ref)
-        assert owner.post(f"/api/v1/requests/{confirmed_ref}/verify",
-                          json={"code": code}).status_code == 200  # fmt: skip
+        assert (
+            owner.post(f"/api/v1/requests/{confirmed_ref}/verify", json={"code": code}).status_code
+            == 200
+        )
         answers = []
         for n, reference in enumerate([waiting_ref, confirmed_ref, "A" * 22]):
             with client_from(base, f"203.0.113.{n + 1}") as stranger:
-                answer = stranger.post(f"/api/v1/requests/{reference}/verify",
-                                       json={"code": _wrong(code)})  # fmt: skip
+                answer = stranger.post(
+                    f"/api/v1/requests/{reference}/verify", json={"code": _wrong(code)}
+                )
                 answers.append((answer.status_code, answer.json()))
         assert answers[0] == answers[1] == answers[2]
         assert answers[0][0] == 400
@@ -201,16 +206,19 @@ def test_g3_a_form_that_is_not_utf8_is_refused_and_nothing_is_stored(
     port, inbox = smtp
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     with serving(container, port) as base, client_from(base, STRANGER) as stranger:
-        raw = stranger.post("/privacy/requests", content=b"kind=access&email=\xe5\xe4@x.org",
-                            headers=form)  # fmt: skip
-        escaped = stranger.post("/privacy/requests", content=b"kind=access&email=%E5%E4@x.org",
-                                headers=form)  # fmt: skip
+        raw = stranger.post(
+            "/privacy/requests", content=b"kind=access&email=\xe5\xe4@x.org", headers=form
+        )
+        escaped = stranger.post(
+            "/privacy/requests", content=b"kind=access&email=%E5%E4@x.org", headers=form
+        )
         for answer in (raw, escaped):
             assert answer.status_code == 400
             assert "UTF-8" in answer.text
         latin1 = b'{"kind": "access", "email": "\xe5@x.org"}'
-        api = stranger.post("/api/v1/requests", content=latin1,
-                            headers={"Content-Type": "application/json"})  # fmt: skip
+        api = stranger.post(
+            "/api/v1/requests", content=latin1, headers={"Content-Type": "application/json"}
+        )
         assert 400 <= api.status_code < 500
         assert _requests_stored(container) == 0
         assert not [m for m in inbox.messages if "x.org" in str(m["To"])]
@@ -229,10 +237,15 @@ def test_g3_c2_c3_request_details_pass_the_intake_guard(
         asked = {"kind": "access", "email": ANNA, "details": details}
         created = owner.post("/api/v1/requests", json=asked)
         assert created.status_code == 202
-        child = owner.post("/privacy/requests", data={
-            "kind": "access", "email": "parent@example.com", "lang": "en",
-            "details": "For my son, born 2020-01-01.",
-        })  # fmt: skip
+        child = owner.post(
+            "/privacy/requests",
+            data={
+                "kind": "access",
+                "email": "parent@example.com",
+                "lang": "en",
+                "details": "For my son, born 2020-01-01.",
+            },
+        )
         assert child.status_code == 422 and "under 13" in child.text
     with container.engine.connect() as connection:
         stored = connection.execute(select(subject_requests.c.details)).scalars().all()
@@ -254,17 +267,25 @@ def test_a3_d1_strangers_cannot_use_up_someone_elses_request_quota(
     with serving(container, port) as base:
         for n in range(6):
             with client_from(base, f"203.0.113.{n + 1}") as stranger:
-                sent = stranger.post("/api/v1/requests", json={
-                    "kind": "erasure", "email": ANNA if n % 2 else f"s{n}@example.com",
-                    "identifiers": {"iccid": iccid}})  # fmt: skip
+                sent = stranger.post(
+                    "/api/v1/requests",
+                    json={
+                        "kind": "erasure",
+                        "email": ANNA if n % 2 else f"s{n}@example.com",
+                        "identifiers": {"iccid": iccid},
+                    },
+                )
                 assert sent.status_code == 202
         with client_from(base, OWNER) as owner:
-            own = owner.post("/api/v1/requests", json={
-                "kind": "access", "email": ANNA, "identifiers": {"iccid": iccid}})  # fmt: skip
+            own = owner.post(
+                "/api/v1/requests",
+                json={"kind": "access", "email": ANNA, "identifiers": {"iccid": iccid}},
+            )
             assert own.status_code == 202, own.text
             _, code = inbox.code_mail(ANNA, own.json()["request_id"])
-            verified = owner.post(f"/api/v1/requests/{own.json()['request_id']}/verify",
-                                  json={"code": code})  # fmt: skip
+            verified = owner.post(
+                f"/api/v1/requests/{own.json()['request_id']}/verify", json={"code": code}
+            )
             assert verified.status_code == 200
 
 
@@ -274,11 +295,21 @@ def _staff_with_a_request(
     """A privacy officer signed in on ``client``, and a confirmed objection waiting for a
     decision: its number and the form token."""
     created = subprocess.run(  # noqa: S603
-        [VARNA, "admin", "create", "dpo@example.com", "--role", "privacy_officer",
-         "--password-stdin"],
-        input=PASSWORD + "\n", env=env_for(container.settings.database_url),
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            VARNA,
+            "admin",
+            "create",
+            "dpo@example.com",
+            "--role",
+            "privacy_officer",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        env=env_for(container.settings.database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert created.returncode == 0, created.stderr
     with client_from(base, OWNER) as owner:
         reference = owner.post(
@@ -319,10 +350,15 @@ def test_g3_c2_c3_staff_reasons_pass_the_intake_guard(
     port, inbox = smtp
     with serving(container, port) as base, client_from(base, OWNER) as staff:
         number, csrf = _staff_with_a_request(container, base, inbox, staff)
-        refused = staff.post(f"/admin/requests/{number}/refuse", data={
-            "csrf": csrf, "ground": "manifestly_unfounded",
-            "reason": "Card 4111 1111 1111 1111 and diabetes are not grounds.",
-        }, follow_redirects=False)  # fmt: skip
+        refused = staff.post(
+            f"/admin/requests/{number}/refuse",
+            data={
+                "csrf": csrf,
+                "ground": "manifestly_unfounded",
+                "reason": "Card 4111 1111 1111 1111 and diabetes are not grounds.",
+            },
+            follow_redirects=False,
+        )
         assert refused.status_code == 303, refused.text
         mailed = inbox.wait_for(ANNA, f"Decision on your request {number}")
     with container.engine.connect() as connection:

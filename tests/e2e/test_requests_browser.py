@@ -28,11 +28,21 @@ def test_g3_request_in_the_browser_and_the_staff_queue(
     build_world(container)
     port, inbox = smtp
     subprocess.run(
-        [VARNA, "admin", "create", "dpo@example.com", "--role", "privacy_officer",
-         "--password-stdin"],
-        input=PASSWORD + "\n", env=env_for(container.settings.database_url),
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            VARNA,
+            "admin",
+            "create",
+            "dpo@example.com",
+            "--role",
+            "privacy_officer",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        env=env_for(container.settings.database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     with serving(container, port) as base:
         page = browser.new_context().new_page()
         page.goto(f"{base}/privacy/requests?lang=en")

@@ -36,10 +36,21 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
     world = build_world(container)
     url = container.settings.database_url
     created = subprocess.run(  # noqa: S603
-        [VARNA, "admin", "create", "dpo@example.com", "--role", "privacy_officer",
-         "--password-stdin"],
-        input=PASSWORD + "\n", env=env_for(url), capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            VARNA,
+            "admin",
+            "create",
+            "dpo@example.com",
+            "--role",
+            "privacy_officer",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert created.returncode == 0, created.stderr
     port, inbox = smtp
     with (
@@ -48,9 +59,13 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
     ):
         sent = client.post(
             "/api/v1/requests",
-            json={"kind": "access", "email": MALLORY, "language": "en",
-                  "identifiers": {"personnummer": ANNA_PNR}},
-        )  # fmt: skip
+            json={
+                "kind": "access",
+                "email": MALLORY,
+                "language": "en",
+                "identifiers": {"personnummer": ANNA_PNR},
+            },
+        )
         reference = sent.json()["request_id"]
         request_id, code = inbox.code_mail(MALLORY, reference)
         verified = client.post(f"/api/v1/requests/{reference}/verify", json={"code": code})
@@ -72,8 +87,9 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
         assert "Identity needs checking:" in detail.text and ANNA_PNR not in detail.text
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', detail.text)
         assert csrf
-        ran = client.post(f"/admin/requests/{request_id}/run-verified",
-                          data={"csrf": csrf.group(1)})  # fmt: skip
+        ran = client.post(
+            f"/admin/requests/{request_id}/run-verified", data={"csrf": csrf.group(1)}
+        )
         assert ran.status_code == 200 and "Identity checked by staff" in ran.text
         answer = inbox.wait_for(MALLORY, f"Answer to your request {request_id}")
         link = re.search(r"http://\S+/privacy/requests/download/(\S+)", answer)
@@ -84,13 +100,19 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
             assert value not in extract.text
 
         # A3: staff see where a SIM request went; the requester is told no company's name.
-        for iccid, where in ((world.anna_iccids[0], "Forwarded to the controller: Testbolaget"),
-                             (factories.test_iccid(4242), "went to no controller")):  # fmt: skip
+        for iccid, where in (
+            (world.anna_iccids[0], "Forwarded to the controller: Testbolaget"),
+            (factories.test_iccid(4242), "went to no controller"),
+        ):
             sent = client.post(
                 "/api/v1/requests",
-                json={"kind": "erasure", "email": MALLORY, "language": "en",
-                      "identifiers": {"iccid": iccid}},
-            )  # fmt: skip
+                json={
+                    "kind": "erasure",
+                    "email": MALLORY,
+                    "language": "en",
+                    "identifiers": {"iccid": iccid},
+                },
+            )
             sim_reference = sent.json()["request_id"]
             sim_request, code = inbox.code_mail(MALLORY, sim_reference)
             client.post(f"/api/v1/requests/{sim_reference}/verify", json={"code": code})

@@ -33,8 +33,12 @@ def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_ru
     for login, role in (("dpo@example.com", "privacy_officer"), ("help@example.com", "support")):
         created = subprocess.run(
             [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
-            input=PASSWORD + "\n", env=env_for(url), capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            input=PASSWORD + "\n",
+            env=env_for(url),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert created.returncode == 0, created.stderr
     with running_server(url) as base:
         anonymous = httpx.get(base + "/admin/retention")

@@ -513,7 +513,7 @@ class FakeRightsStore(FakeStore):
                 recipient=notice.recipient,
                 person_id=notice.person_id,
                 organisation_id=notice.organisation_id,
-            )  # fmt: skip
+            )
         ]
         for request in record.requests:
             if request.notice in fresh:
@@ -541,7 +541,7 @@ class FakeRightsStore(FakeStore):
                     summary.action,
                     f"erasure_run:{run_id}",
                     {**summary.details, "notices": len(fresh)},
-                ),  # fmt: skip
+                ),
             ],
             at=at,
         )

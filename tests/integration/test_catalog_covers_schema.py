@@ -21,10 +21,25 @@ TABLES = sorted(metadata.tables)
 # Name fragments that suggest personal data: such a column must be declared personal.
 SUSPICIOUS_TOKENS = frozenset(
     {
-        "email", "phone", "name", "address", "ip", "iccid", "imsi", "msisdn", "imei",
-        "personnummer", "cookie", "user_agent", "agent", "body", "message", "cell", "card",
+        "email",
+        "phone",
+        "name",
+        "address",
+        "ip",
+        "iccid",
+        "imsi",
+        "msisdn",
+        "imei",
+        "personnummer",
+        "cookie",
+        "user_agent",
+        "agent",
+        "body",
+        "message",
+        "cell",
+        "card",
     }
-)  # fmt: skip
+)
 
 # DirectIdentifier kinds (the one code path for direct identifiers) and their category.
 DIRECT_IDENTIFIER_CATEGORY = {
@@ -38,13 +53,29 @@ DIRECT_IDENTIFIER_CATEGORY = {
 # The categories each promise lists, as catalogue ids.
 POLICY_CATEGORIES = {
     "C2": [
-        "name", "address", "phone_number", "email", "order_history", "payment_history",
-        "usage_history", "account_card_number", "ip_address", "location_data", "traffic_data",
+        "name",
+        "address",
+        "phone_number",
+        "email",
+        "order_history",
+        "payment_history",
+        "usage_history",
+        "account_card_number",
+        "ip_address",
+        "location_data",
+        "traffic_data",
         "communication_equipment",
     ],
-    "P4": ["name", "address", "phone_number", "email", "communication_equipment",
-           "company_data", "free_text"],
-}  # fmt: skip
+    "P4": [
+        "name",
+        "address",
+        "phone_number",
+        "email",
+        "communication_equipment",
+        "company_data",
+        "free_text",
+    ],
+}
 
 
 def _table(name: str) -> Table:

@@ -32,9 +32,12 @@ def ask(container: Container, email: str, language: str = "sv", at: object = NOW
     at_that_time = at_time(container, at)  # type: ignore[arg-type]
     asked = ask_for_link(at_that_time, AskForLink(email, language), client=CLIENT)
     send_link(
-        at_that_time, asked, base_url="http://varna.test", mailer=container.mailer(),
+        at_that_time,
+        asked,
+        base_url="http://varna.test",
+        mailer=container.mailer(),
         actor="test",
-    )  # fmt: skip
+    )
 
 
 def outbox(container: Container) -> list[tuple[str, str, str]]:

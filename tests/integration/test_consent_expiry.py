@@ -57,17 +57,24 @@ def test_C7_C5_consents_older_than_their_validity_expire_once_and_count_as_missi
     decide(container, ConsentSubject.person(old), {"newsletter": True}, at=given_old)
     decide(container, ConsentSubject.person(recent), {"newsletter": True}, at=add_months(NOW, -23))
     decide(container, ConsentSubject.person(withdrawn), {"newsletter": True}, at=given_old)
-    decide(container, ConsentSubject.person(withdrawn), {"newsletter": False},
-           at=add_months(NOW, -24))  # fmt: skip
+    decide(
+        container, ConsentSubject.person(withdrawn), {"newsletter": False}, at=add_months(NOW, -24)
+    )
     browser = ConsentSubject.browser(BROWSER)
     decide(container, browser, {"cookies.statistics": True}, at=add_months(NOW, -13))
     # the gate and sends count a lapsed consent as expired before the sweep has run
     assert allowed(container, ConsentSubject.person(old), "newsletter") == "expired"
     assert allowed(container, browser, "statistics") == "expired"
     early = send_marketing(
-        at_time(container, NOW), "newsletter", TEMPLATE, gate=container.consent_gate,
-        links=container.access_links, base_url="http://varna.test", mailer=None, actor="test",
-    )  # fmt: skip
+        at_time(container, NOW),
+        "newsletter",
+        TEMPLATE,
+        gate=container.consent_gate,
+        links=container.access_links,
+        base_url="http://varna.test",
+        mailer=None,
+        actor="test",
+    )
     assert early.sent == 1 and early.skipped["expired"] == 1
     before = count_events(container)
 
@@ -83,8 +90,9 @@ def test_C7_C5_consents_older_than_their_validity_expire_once_and_count_as_missi
     assert allowed(container, browser, "statistics") == "expired"
     assert allowed(container, ConsentSubject.person(recent), "newsletter") == "consent"
     assert allowed(container, ConsentSubject.person(withdrawn), "newsletter") == "withdrawn"
-    states = consent_states(at_time(container, NOW), ConsentSubject.person(old),
-                            gate=container.consent_gate)  # fmt: skip
+    states = consent_states(
+        at_time(container, NOW), ConsentSubject.person(old), gate=container.consent_gate
+    )
     assert states["newsletter"].status is Status.EXPIRED
     event = states["newsletter"].last_event
     assert event is not None and event.channel.value == "expiry"
@@ -99,9 +107,15 @@ def test_C7_C5_consents_older_than_their_validity_expire_once_and_count_as_missi
     assert audits == 1
 
     sent = send_marketing(
-        at_time(container, NOW), "newsletter", TEMPLATE, gate=container.consent_gate,
-        links=container.access_links, base_url="http://varna.test", mailer=None, actor="test",
-    )  # fmt: skip
+        at_time(container, NOW),
+        "newsletter",
+        TEMPLATE,
+        gate=container.consent_gate,
+        links=container.access_links,
+        base_url="http://varna.test",
+        mailer=None,
+        actor="test",
+    )
     assert sent.sent == 1 and sent.skipped["expired"] == 1 and sent.skipped["withdrawn"] == 1
     assert sent.skipped == early.skipped  # the sweep changed no decision, only the ledger
 
@@ -114,8 +128,12 @@ def test_C7_validity_per_purpose_from_settings_and_an_explicit_as_of_date(
 ) -> None:
     (person,) = add_people(container.engine, 1)
     subject = ConsentSubject.person(person)
-    decide(container, subject, {"newsletter": True, "customer_surveys": True},
-           at=datetime(2026, 1, 31, 9, 0, tzinfo=UTC))  # fmt: skip
+    decide(
+        container,
+        subject,
+        {"newsletter": True, "customer_surveys": True},
+        at=datetime(2026, 1, 31, 9, 0, tzinfo=UTC),
+    )
     short = {"customer_surveys": 6}
     assert sweep(container, datetime(2026, 7, 30, 23, 0, tzinfo=UTC), **short).expired == {}
     report = sweep(container, datetime(2026, 7, 31, 9, 0, tzinfo=UTC), **short)

@@ -67,8 +67,9 @@ def _check_files(out: Path, bundle: dict[str, Any], *, portable: bool) -> None:
             width = 2 if name == "about.csv" else 5
             assert read and all(len(line) == width for line in read), name
             lines += 0 if name == "about.csv" else len(read) - 1
-    values = sum(len(b["fields"]) - 1 for bs in document["data"].values() for b in bs
-                 for _ in b["rows"])  # fmt: skip
+    values = sum(
+        len(b["fields"]) - 1 for bs in document["data"].values() for b in bs for _ in b["rows"]
+    )
     assert lines == values  # one line per value
     if portable:
         return
@@ -88,18 +89,26 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
 ) -> None:
     """D1, D2: no person of the demo makes an export fail (JSON columns, tables keyed by a
     token's hash, sole traders), and every file opens."""
-    build_demo(container.uow(), DemoCommand("small", 3, AS_OF), actor="test",
-               clock=container.clock)  # fmt: skip
+    build_demo(container.uow(), DemoCommand("small", 3, AS_OF), actor="test", clock=container.clock)
     secret = container.secret
     with container.engine.connect() as conn:
         persons = conn.execute(select(people.c.id, people.c.email).order_by(people.c.id)).all()
     assert len(persons) > 10
     for _, email in persons:
         if email:
-            asked = ask_for_link(container, AskForLink(email), client="192.0.2.10",
-                                 limits=AskLimits(per_client=len(persons)))  # fmt: skip
-            send_link(container, asked, base_url="http://127.0.0.1:8000",
-                      mailer=container.mailer(), actor="test")  # fmt: skip
+            asked = ask_for_link(
+                container,
+                AskForLink(email),
+                client="192.0.2.10",
+                limits=AskLimits(per_client=len(persons)),
+            )
+            send_link(
+                container,
+                asked,
+                base_url="http://127.0.0.1:8000",
+                mailer=container.mailer(),
+                actor="test",
+            )
     with container.engine.connect() as conn:
         linked = set(conn.execute(select(privacy_center_links.c.person_id)).scalars())
     assert linked  # the demo's people asked for a link: the token-hash table has their rows

@@ -20,9 +20,19 @@ REVIEW = date(2027, 6, 30)
 
 
 def _hold(container: Container, **values: object) -> int:
-    row = {"kind": "legal_hold", "reason": "Tvist", "reference": "T 1-26", "owner": "dpo",
-           "review_date": REVIEW, "scope": "table", "person_id": None,
-           "organisation_id": None, "scope_table": None, "created_at": NOW, **values}  # fmt: skip
+    row = {
+        "kind": "legal_hold",
+        "reason": "Tvist",
+        "reference": "T 1-26",
+        "owner": "dpo",
+        "review_date": REVIEW,
+        "scope": "table",
+        "person_id": None,
+        "organisation_id": None,
+        "scope_table": None,
+        "created_at": NOW,
+        **values,
+    }
     with container.engine.begin() as conn:
         return int(conn.execute(insert(legal_holds).values(row)).inserted_primary_key[0])
 
@@ -37,12 +47,20 @@ def test_d4_r6_the_holds_an_erasure_obeys(container: Container) -> None:
     world = build_world(container)
     firm = add_sole_trader(container)
     with container.engine.begin() as conn:
-        other = conn.execute(insert(organisations).values(
-            kind="customer", name="Annat AB", source="manual", created_at=NOW)
-        ).inserted_primary_key[0]  # fmt: skip
-        conn.execute(insert(person_roles).values(
-            person_id=world.anna_id, organisation_id=other, role="customer_contact",
-            started_on=date(2020, 1, 1), ended_on=TODAY - timedelta(days=1)))  # fmt: skip
+        other = conn.execute(
+            insert(organisations).values(
+                kind="customer", name="Annat AB", source="manual", created_at=NOW
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(person_roles).values(
+                person_id=world.anna_id,
+                organisation_id=other,
+                role="customer_contact",
+                started_on=date(2020, 1, 1),
+                ended_on=TODAY - timedelta(days=1),
+            )
+        )
     on_anna = _hold(container, scope="person", person_id=world.anna_id, kind="evidence")
     on_company = _hold(container, scope="organisation", organisation_id=world.company_id)
     on_table = _hold(container, scope="table", scope_table="web_visits")
@@ -51,8 +69,9 @@ def test_d4_r6_the_holds_an_erasure_obeys(container: Container) -> None:
     _hold(container, scope="person", person_id=world.anna_id, review_date=TODAY - timedelta(1))
     released = _hold(container, scope="person", person_id=world.anna_id)
     with container.engine.begin() as conn:
-        conn.execute(update(legal_holds).where(legal_holds.c.id == released)
-                     .values(released_at=NOW))  # fmt: skip
+        conn.execute(
+            update(legal_holds).where(legal_holds.c.id == released).values(released_at=NOW)
+        )
     on_firm = _hold(container, scope="organisation", organisation_id=firm.organisation_id)
 
     anna = (normalise("person_id", str(world.anna_id)),)

@@ -50,15 +50,25 @@ def test_d4_a3_the_erasure_record_is_written_with_the_run(
     assert notices[2].details == {"sim_ids": list(world.anna_sims), "instruction": None}
     (request,) = rows(container, controller_requests)
     assert (request.organisation_id, request.person_id, request.status) == (
-        world.company_id, world.anna_id, "routed")  # fmt: skip
+        world.company_id,
+        world.anna_id,
+        "routed",
+    )
     assert request.sim_ids == list(world.anna_sims) and request.executed_at is None
     (run,) = rows(container, erasure_runs)
     assert (run.id, run.person_id, run.actor, run.ran_at) == (
-        result.run_id, world.anna_id, "test", NOW)  # fmt: skip
+        result.run_id,
+        world.anna_id,
+        "test",
+        NOW,
+    )
     assert run.outcome["changed"] == result.changed
     (job,) = rows(container, jobs)
     assert (job.task, job.job_key, job.state) == (
-        "deliver_notices", f"deliver_notices:erasure_run:{result.run_id}", "queued")  # fmt: skip
+        "deliver_notices",
+        f"deliver_notices:erasure_run:{result.run_id}",
+        "queued",
+    )
     events = [e for e in rows(container, audit_events) if e.action.startswith("subject.erase")]
     tables = [e.target for e in events if e.action == "subject.erase.table"]
     assert set(tables) >= set(result.changed) - {c for c in result.changed if "." in c}
@@ -86,7 +96,9 @@ def test_d4_a3_running_the_erasure_again_queues_nothing_anew(
     ]
     runs = [e for e in rows(container, audit_events) if e.action == "subject.erase"]
     assert [(e.target, e.details["notices"]) for e in runs] == [
-        (f"erasure_run:{first.run_id}", 3), (f"erasure_run:{second.run_id}", 0)]  # fmt: skip
+        (f"erasure_run:{first.run_id}", 3),
+        (f"erasure_run:{second.run_id}", 0),
+    ]
 
 
 def test_a3_an_executed_instruction_is_recorded_with_its_reference(
@@ -95,14 +107,18 @@ def test_a3_an_executed_instruction_is_recorded_with_its_reference(
     """A3: the controller's instruction for one SIM: the request is recorded as executed at
     the run's time with the instruction's reference, the run carries it, and no Art. 19
     notice goes out (the usage is the controller's, not the person's)."""
-    result = erase(container, key("iccid", world.anna_iccids[0]),
-                   controller_instruction="DPA-ORDER-9")  # fmt: skip
+    result = erase(
+        container, key("iccid", world.anna_iccids[0]), controller_instruction="DPA-ORDER-9"
+    )
     assert result.notices == 1 and result.changed["usage_records"] == world.usage_per_sim
     (notice,) = rows(container, outbox)
     assert notice.kind == "controller_erasure_done" and notice.person_id is None
     (request,) = rows(container, controller_requests)
     assert (request.status, request.instruction_ref, request.executed_at) == (
-        "executed", "DPA-ORDER-9", NOW)  # fmt: skip
+        "executed",
+        "DPA-ORDER-9",
+        NOW,
+    )
     (run,) = rows(container, erasure_runs)
     assert run.controller_instruction == "DPA-ORDER-9" and run.person_id is None
     last = rows(container, audit_events)[-1]

@@ -41,8 +41,9 @@ def test_d1_the_upgrade_gives_stored_requests_fresh_references(settings: Setting
         assert len(found) == len(set(found)) == 3
         assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", r) for r in found)
         with pytest.raises(exc.IntegrityError), engine.begin() as conn:
-            conn.execute(text("UPDATE subject_requests SET reference = :r WHERE id = 2"),
-                         {"r": found[0]})  # fmt: skip
+            conn.execute(
+                text("UPDATE subject_requests SET reference = :r WHERE id = 2"), {"r": found[0]}
+            )
         cfg = alembic_config(engine)
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

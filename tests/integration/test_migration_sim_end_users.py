@@ -31,9 +31,13 @@ def test_d4_the_upgrade_moves_end_user_references_and_the_downgrade_restores_the
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade(engine, "0001")
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisations (id, kind, name, source, created_at)"
-                              " VALUES (1, 'customer', 'Kund AB', 'manual',"
-                              " '2026-01-01 00:00:00+00')"))  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO organisations (id, kind, name, source, created_at)"
+                    " VALUES (1, 'customer', 'Kund AB', 'manual',"
+                    " '2026-01-01 00:00:00+00')"
+                )
+            )
             conn.execute(text(SIMS))
         upgrade(engine)
         with engine.connect() as conn:

@@ -57,9 +57,15 @@ def test_A1_a_failing_write_shows_no_values(
     caplog.set_level(logging.DEBUG)
     [iccid] = add_customer_with_sims(container.engine, 1)
     with pytest.raises(DBAPIError) as duplicate, container.engine.begin() as conn:
-        conn.execute(insert(sims).values(iccid=iccid, imsi="240990000000777",
-                                         msisdn="+46701749999", status="activated",
-                                         created_at=NOW))  # fmt: skip
+        conn.execute(
+            insert(sims).values(
+                iccid=iccid,
+                imsi="240990000000777",
+                msisdn="+46701749999",
+                status="activated",
+                created_at=NOW,
+            )
+        )
     assert "sims" in str(duplicate.value)  # the error still says where
     assert_clean(duplicate.value, caplog, iccid, "240990000000777", "+46701749999")
 
@@ -71,9 +77,14 @@ def test_A1_C3_a_quote_request_that_fails_in_the_database_shows_no_values(
     caplog.set_level(logging.DEBUG)
     message = f"Ring mig: {EMAIL}, personnummer {PERSONNUMMER}, SIM 89469990000000099997."
     with pytest.raises(DBAPIError) as failed:
-        record_quote_request(by(container, FixedClock()), message, actor="test",
-                             special_policy="redact", today=TODAY,
-                             person_id=999_999)  # fmt: skip
+        record_quote_request(
+            by(container, FixedClock()),
+            message,
+            actor="test",
+            special_policy="redact",
+            today=TODAY,
+            person_id=999_999,
+        )
     assert_clean(failed.value, caplog, EMAIL, "19121212", "1212-1212", "89469990000000099997")
 
 
@@ -82,15 +93,26 @@ def test_C4_refused_and_misaddressed_ticket_messages_show_no_values(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with pytest.raises(UnknownTicket) as unknown:
-        add_ticket_message(by(container, FixedClock()), 424242, f"Från {EMAIL}", actor="test",
-                           special_policy="redact", today=TODAY)  # fmt: skip
+        add_ticket_message(
+            by(container, FixedClock()),
+            424242,
+            f"Från {EMAIL}",
+            actor="test",
+            special_policy="redact",
+            today=TODAY,
+        )
     assert_clean(unknown.value, caplog, EMAIL)
     add_customer_with_sims(container.engine, 1)
     from tests.integration.test_scan_stored import _ticket
 
     ticket = _ticket(container)
     with pytest.raises(ChildDataRefused) as child:
-        add_ticket_message(by(container, FixedClock()), ticket, f"Mitt barn {CHILD}, {EMAIL}",
-                           actor="test", special_policy="redact",
-                           today=TODAY)  # fmt: skip
+        add_ticket_message(
+            by(container, FixedClock()),
+            ticket,
+            f"Mitt barn {CHILD}, {EMAIL}",
+            actor="test",
+            special_policy="redact",
+            today=TODAY,
+        )
     assert_clean(child.value, caplog, CHILD, CHILD.replace("-", ""), EMAIL)

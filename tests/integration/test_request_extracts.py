@@ -61,10 +61,15 @@ def _answered(container: Container, clock: Clock) -> tuple[RequestContext, int, 
     mailbox = Mailbox()
     service = by(container, clock)
     receipt = submit_request(
-        service, IntakeCommand("access", ANNA), actor="test", client="192.0.2.1",
-        mailer=mailbox, verify_url="http://127.0.0.1/verify",
-        special_policy="redact", limits=IntakeLimits(per_key=1000),
-    )  # fmt: skip
+        service,
+        IntakeCommand("access", ANNA),
+        actor="test",
+        client="192.0.2.1",
+        mailer=mailbox,
+        verify_url="http://127.0.0.1/verify",
+        special_policy="redact",
+        limits=IntakeLimits(per_key=1000),
+    )
     code = re.search(r"^\s+(\d{6})\s*$", mailbox.sent[-1].body, re.MULTILINE)
     assert code is not None
     verify_request(service, receipt.reference, code.group(1), client="192.0.2.1")
@@ -97,9 +102,11 @@ def test_r1_d1_the_download_hands_over_the_extract_and_keeps_only_a_summary(
     kept = _outcome(container, request_id)
     assert "extract" not in kept
     assert kept["extract_summary"] == {
-        "released": "downloaded", "at": NOW.isoformat(), "schema": "varna.extract/v1",
+        "released": "downloaded",
+        "at": NOW.isoformat(),
+        "schema": "varna.extract/v1",
         "rows": handed,
-    }  # fmt: skip
+    }
     assert ANNA not in json.dumps(kept) and "Anna" not in json.dumps(kept)
     assert download(ctx, token) is None  # the link worked once
 
@@ -123,7 +130,13 @@ def test_r1_the_sweep_drops_the_copy_of_a_link_that_lapsed_unused(
     assert kept["extract_summary"]["rows"]["traffic_data"] == 8
     assert sweep(DOWNLOAD_LIFETIME + timedelta(days=1)) == 0  # nothing left to drop
     with container.engine.connect() as conn:
-        dropped = conn.execute(
-            select(audit_events.c.target).where(audit_events.c.action == "request.extract_dropped")
-        ).scalars().all()  # fmt: skip
+        dropped = (
+            conn.execute(
+                select(audit_events.c.target).where(
+                    audit_events.c.action == "request.extract_dropped"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert dropped == [f"request:{request_id}"]

@@ -73,8 +73,9 @@ def run_request(
 def drain(container: Container, ctx: RequestContext) -> None:
     """Run every queued job (execution, answers, notices) with ``ctx``."""
     tasks = {**handlers(ctx), **notice_jobs(container)}
-    worker = JobWorker(container.engine, tasks, name="test", now=container.clock.now,
-                       lease=timedelta(minutes=5))  # fmt: skip
+    worker = JobWorker(
+        container.engine, tasks, name="test", now=container.clock.now, lease=timedelta(minutes=5)
+    )
     while worker.run_once():
         pass
 
@@ -89,8 +90,9 @@ def request_row(container: Container, request_id: int) -> dict[str, Any]:
     return {"state": row.state, "outcome": row.outcome or {}}
 
 
-def seen_by_requester(container: Container, request_id: int, mailer: CapturingMailer,
-                      email: str) -> str:  # fmt: skip
+def seen_by_requester(
+    container: Container, request_id: int, mailer: CapturingMailer, email: str
+) -> str:
     """Everything the request gives its requester: the extract behind the download link and
     every mail to the address (what else the outcome holds is for staff)."""
     extract = request_row(container, request_id)["outcome"].get("extract")
@@ -102,9 +104,10 @@ def seen_by_requester(container: Container, request_id: int, mailer: CapturingMa
 def person_row(container: Container, person_id: int) -> tuple[Any, ...]:
     with container.engine.connect() as conn:
         row = conn.execute(
-            select(people.c.full_name, people.c.email, people.c.phone, people.c.personnummer)
-            .where(people.c.id == person_id)
-        ).one()  # fmt: skip
+            select(people.c.full_name, people.c.email, people.c.phone, people.c.personnummer).where(
+                people.c.id == person_id
+            )
+        ).one()
         tickets = conn.execute(
             select(func.count()).where(support_tickets.c.person_id == person_id)
         ).scalar_one()
@@ -118,8 +121,7 @@ def test_d1_access_with_a_strangers_personnummer_returns_nothing_of_theirs(
     personnummer, confirmed with the code sent to the attacker, gives nothing of the stranger:
     it waits for staff as "identity needs checking"."""
     build_world(container)
-    request_id, mailer, _ = run_request(container, "access", MALLORY,
-                                        {"personnummer": ANNA_PNR})  # fmt: skip
+    request_id, mailer, _ = run_request(container, "access", MALLORY, {"personnummer": ANNA_PNR})
     seen = seen_by_requester(container, request_id, mailer, MALLORY)
     for secret_of_anna in ("Anna Berg", ANNA, ANNA_PNR, "+46701234567", "Provgatan"):
         assert secret_of_anna not in seen
@@ -134,8 +136,7 @@ def test_d4_erasure_with_a_strangers_phone_erases_nobody(container: Container) -
     intact; the request waits for staff."""
     world = build_world(container)
     before = person_row(container, world.bo_id)
-    request_id, mailer, _ = run_request(container, "erasure", MALLORY,
-                                        {"phone": "+46701112233"})  # fmt: skip
+    request_id, mailer, _ = run_request(container, "erasure", MALLORY, {"phone": "+46701112233"})
     assert person_row(container, world.bo_id) == before
     assert request_row(container, request_id)["state"] == "in_progress"
     assert "Bo Ek" not in seen_by_requester(container, request_id, mailer, MALLORY)
@@ -144,9 +145,10 @@ def test_d4_erasure_with_a_strangers_phone_erases_nobody(container: Container) -
 def _with_privacy_contact(container: Container, world: World) -> None:
     with container.engine.begin() as conn:
         conn.execute(
-            update(organisations).where(organisations.c.id == world.company_id)
+            update(organisations)
+            .where(organisations.c.id == world.company_id)
             .values(privacy_contact_email=PRIVACY_CONTACT)
-        )  # fmt: skip
+        )
 
 
 def test_a3_a_sim_request_names_no_controller_to_the_requester(container: Container) -> None:
@@ -156,10 +158,12 @@ def test_a3_a_sim_request_names_no_controller_to_the_requester(container: Contai
     controller gets its notice."""
     world = build_world(container)
     _with_privacy_contact(container, world)
-    known_id, known_mail, _ = run_request(container, "access", MALLORY,
-                                          {"iccid": world.anna_iccids[0]})  # fmt: skip
-    unknown_id, unknown_mail, _ = run_request(container, "access", MALLORY,
-                                              {"iccid": factories.test_iccid(4242)})  # fmt: skip
+    known_id, known_mail, _ = run_request(
+        container, "access", MALLORY, {"iccid": world.anna_iccids[0]}
+    )
+    unknown_id, unknown_mail, _ = run_request(
+        container, "access", MALLORY, {"iccid": factories.test_iccid(4242)}
+    )
     answers = []
     for request_id, mailer in ((known_id, known_mail), (unknown_id, unknown_mail)):
         (answer,) = [m for m in mailer.to(MALLORY) if "code" not in m.subject]
@@ -238,12 +242,18 @@ def test_d4_staff_run_it_for_the_confirmed_address_only_or_refuse(container: Con
     with pytest.raises(IdentityNotWaiting):  # once only
         run_for_proven_person(container, request_id, actor="staff:1")
 
-    refused_id, refused_mail, _ = run_request(container, "access", MALLORY,
-                                              {"personnummer": BO_PNR})  # fmt: skip
-    refuse_request(container, refused_id, ground="identity_not_confirmed",
-                   reason="We could not confirm that the personal identity number is yours.",
-                   actor="staff:1", mailer=refused_mail,
-                   special_policy="redact")  # fmt: skip
+    refused_id, refused_mail, _ = run_request(
+        container, "access", MALLORY, {"personnummer": BO_PNR}
+    )
+    refuse_request(
+        container,
+        refused_id,
+        ground="identity_not_confirmed",
+        reason="We could not confirm that the personal identity number is yours.",
+        actor="staff:1",
+        mailer=refused_mail,
+        special_policy="redact",
+    )
     assert request_row(container, refused_id)["state"] == "refused"
     (refusal,) = [m for m in refused_mail.to(MALLORY) if "Decision" in m.subject]
     assert "court" in refusal.body and "IMY" in refusal.body
@@ -259,9 +269,15 @@ def test_d4_a_typed_personnummer_narrows_an_address_shared_by_two_records(
     other_pnr = personnummer("19600101", "002")
     with container.engine.begin() as conn:
         other = conn.execute(
-            insert(people).values(full_name="Anna Berg Senior", email=ANNA, phone="+46705550000",
-                                  personnummer=other_pnr, source="test", created_at=NOW)
-        ).inserted_primary_key[0]  # fmt: skip
+            insert(people).values(
+                full_name="Anna Berg Senior",
+                email=ANNA,
+                phone="+46705550000",
+                personnummer=other_pnr,
+                source="test",
+                created_at=NOW,
+            )
+        ).inserted_primary_key[0]
     before = person_row(container, other)
     request_id, mailer, _ = run_request(container, "erasure", ANNA, {"personnummer": ANNA_PNR})
     assert request_row(container, request_id)["state"] == "completed"

@@ -62,27 +62,54 @@ def build_town(container: Container) -> Town:
         found = []
         for i in range(3):
             name = f"Testperson{i} Efternamn{n:04d}"
-            values = {"full_name": name, "email": f"p{i}.{n:04d}@example.com",
-                      "phone": f"+46702{n:04d}{i:02d}", "personnummer": pnr(i)}  # fmt: skip
+            values = {
+                "full_name": name,
+                "email": f"p{i}.{n:04d}@example.com",
+                "phone": f"+46702{n:04d}{i:02d}",
+                "personnummer": pnr(i),
+            }
             person_id = conn.execute(
                 insert(people).values(**values, source="test", created_at=NOW)
             ).inserted_primary_key[0]
-            conn.execute(insert(support_tickets).values(
-                person_id=person_id, subject=f"Ärende för {name}", status="open", opened_at=NOW,
-            ))  # fmt: skip
+            conn.execute(
+                insert(support_tickets).values(
+                    person_id=person_id,
+                    subject=f"Ärende för {name}",
+                    status="open",
+                    opened_at=NOW,
+                )
+            )
             found.append(Person(int(person_id), name, values["email"], values["phone"], pnr(i)))
         company, contact = f"Kundbolag{n:04d} AB", f"dataskydd{n:04d}@kund.example.com"
-        customer = conn.execute(insert(organisations).values(
-            kind="customer", name=company, privacy_contact_email=contact, source="test",
-            created_at=NOW,
-        )).inserted_primary_key[0]  # fmt: skip
+        customer = conn.execute(
+            insert(organisations).values(
+                kind="customer",
+                name=company,
+                privacy_contact_email=contact,
+                source="test",
+                created_at=NOW,
+            )
+        ).inserted_primary_key[0]
         iccid = factories.test_iccid(5000 + 2 * n)
-        conn.execute(insert(sims).values(
-            iccid=iccid, imsi=f"24099{5000 + n:010d}", msisdn=f"+4670175{n:04d}",
-            status="activated", customer_id=customer, created_at=NOW,
-        ))  # fmt: skip
-    return Town(tuple(found), company, contact, iccid, pnr(3), f"+46702{n:04d}99",
-                factories.test_iccid(5001 + 2 * n))  # fmt: skip
+        conn.execute(
+            insert(sims).values(
+                iccid=iccid,
+                imsi=f"24099{5000 + n:010d}",
+                msisdn=f"+4670175{n:04d}",
+                status="activated",
+                customer_id=customer,
+                created_at=NOW,
+            )
+        )
+    return Town(
+        tuple(found),
+        company,
+        contact,
+        iccid,
+        pnr(3),
+        f"+46702{n:04d}99",
+        factories.test_iccid(5001 + 2 * n),
+    )
 
 
 WHO = st.sampled_from(["p0", "p1", "p2", "nobody", None])
@@ -103,11 +130,15 @@ def _identifiers(town: Town, drawn: dict[str, str | None]) -> dict[str, str]:
 
     found: dict[str, str] = {}
     if drawn["phone"]:
-        found["phone"] = town.nobody_phone if drawn["phone"] == "nobody" else person(
-            drawn["phone"]).phone  # fmt: skip
+        found["phone"] = (
+            town.nobody_phone if drawn["phone"] == "nobody" else person(drawn["phone"]).phone
+        )
     if drawn["personnummer"]:
-        found["personnummer"] = town.nobody_pnr if drawn["personnummer"] == "nobody" else (
-            person(drawn["personnummer"]).pnr)  # fmt: skip
+        found["personnummer"] = (
+            town.nobody_pnr
+            if drawn["personnummer"] == "nobody"
+            else (person(drawn["personnummer"]).pnr)
+        )
     if drawn["iccid"]:
         found["iccid"] = town.iccid if drawn["iccid"] == "sim" else town.nobody_iccid
     return found
@@ -134,8 +165,9 @@ def check_request(container: Container, drawn: dict[str, str | None]) -> None:
     own = None if requester == "nobody" else town.people[int(requester[1])]
     email = own.email if own else f"stranger{town.people[0].id}@example.com"
     before = {p.id: person_row(container, p.id) for p in town.people}
-    request_id, mailer, _ = run_request(container, str(drawn["kind"]), email,
-                                        _identifiers(town, drawn))  # fmt: skip
+    request_id, mailer, _ = run_request(
+        container, str(drawn["kind"]), email, _identifiers(town, drawn)
+    )
     seen = seen_by_requester(container, request_id, mailer, email)
     for person in town.people:
         if person is own:
@@ -150,5 +182,6 @@ def check_request(container: Container, drawn: dict[str, str | None]) -> None:
     else:
         assert state in ("completed", "in_progress")
     if own is not None and state == "completed" and drawn["kind"] == "access":
-        assert own.name in json.dumps(request_row(container, request_id)["outcome"],
-                                      ensure_ascii=False)  # fmt: skip
+        assert own.name in json.dumps(
+            request_row(container, request_id)["outcome"], ensure_ascii=False
+        )

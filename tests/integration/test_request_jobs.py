@@ -101,7 +101,7 @@ def test_two_workers_execute_every_request_exactly_once(container: Container) ->
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for n in range(2)
     ]
     try:
@@ -138,8 +138,13 @@ def test_a_job_whose_lease_has_passed_is_taken_over(container: Container) -> Non
     assert claimed is not None and claimed.request_id == request_id
     # The dead worker got as far as starting the request in its own transaction.
     with container.uow() as uow:
-        uow.requests.change_state(request_id, from_states=["verified"], to_state="in_progress",
-                                  actor="worker", at=container.clock.now())  # fmt: skip
+        uow.requests.change_state(
+            request_id,
+            from_states=["verified"],
+            to_state="in_progress",
+            actor="worker",
+            at=container.clock.now(),
+        )
         uow.commit()
     patient = make_worker(container, name="restarted", lease=timedelta(minutes=5))
     assert patient.run_once() is False  # the lease still protects the job
@@ -177,9 +182,10 @@ def _wait(what: str, check: Callable[[], bool], timeout: float = 30) -> None:
 def _job(container: Container, request_id: int) -> Row[Any]:
     with container.engine.connect() as conn:
         row = conn.execute(
-            select(jobs.c.state, jobs.c.locked_by, jobs.c.locked_at, jobs.c.attempts)
-            .where(jobs.c.job_key == f"execute:{request_id}")
-        ).one()  # fmt: skip
+            select(jobs.c.state, jobs.c.locked_by, jobs.c.locked_at, jobs.c.attempts).where(
+                jobs.c.job_key == f"execute:{request_id}"
+            )
+        ).one()
     return row
 
 
@@ -205,25 +211,34 @@ def test_d1_a_worker_killed_mid_request_loses_nothing(
     (request_id,) = verified_requests(container, 1)
     port, inbox = smtp
     lease = 3
-    env = env_for(container.settings.database_url, VARNA_SMTP_HOST="127.0.0.1",
-                  VARNA_SMTP_PORT=str(port), VARNA_JOB_LEASE_SECONDS=str(lease))  # fmt: skip
+    env = env_for(
+        container.settings.database_url,
+        VARNA_SMTP_HOST="127.0.0.1",
+        VARNA_SMTP_PORT=str(port),
+        VARNA_JOB_LEASE_SECONDS=str(lease),
+    )
     doomed = subprocess.Popen(  # noqa: S603 - pauses mid-request (VARNA_JOB_PAUSE_SECONDS)
         [VARNA, "worker", "--poll", "0.05", "--name", "doomed"],
-        env={**env, "VARNA_JOB_PAUSE_SECONDS": "60"}, stdout=subprocess.DEVNULL,
+        env={**env, "VARNA_JOB_PAUSE_SECONDS": "60"},
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     try:
-        _wait("the first worker to start the request", lambda: state_counts(
-            container, "in_progress") == {request_id: 1})  # fmt: skip
+        _wait(
+            "the first worker to start the request",
+            lambda: state_counts(container, "in_progress") == {request_id: 1},
+        )
         taken = _job(container, request_id)
         assert (taken.state, taken.locked_by, taken.attempts) == ("running", "doomed", 1)
     finally:
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=10)
     restarted = subprocess.Popen(  # noqa: S603
-        [VARNA, "worker", "--poll", "0.05", "--name", "restarted"], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [VARNA, "worker", "--poll", "0.05", "--name", "restarted"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         answer = inbox.wait_for("p0@example.com", f"Svar på din begäran {request_id}")
         _wait("the answer job", lambda: _job(container, request_id).state == "done")

@@ -34,9 +34,14 @@ def test_defaults_are_the_documented_rules() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("request_rate_limit", 0), ("request_code_minutes", 1), ("request_code_tries", 0),
-     ("request_code_tries", 21), ("job_lease_seconds", 0)],
-)  # fmt: skip
+    [
+        ("request_rate_limit", 0),
+        ("request_code_minutes", 1),
+        ("request_code_tries", 0),
+        ("request_code_tries", 21),
+        ("job_lease_seconds", 0),
+    ],
+)
 def test_out_of_bounds_settings_are_refused_naming_the_field(field: str, value: int) -> None:
     with pytest.raises(ValidationError, match=field):
         Settings(secret_key=TEST_SECRET, **{field: value})  # type: ignore[arg-type]
@@ -48,11 +53,15 @@ def _tuned(container: Container, **values: object) -> Container:
 
 def _submit(wired: Container, mailer: CapturingMailer, email: str, client: str) -> str:
     receipt = submit_request(
-        wired, IntakeCommand("access", email, language="en"), actor="test",
-        client=client, mailer=mailer,
-        verify_url=SECRET_URL, special_policy=wired.settings.scan_special_policy,
+        wired,
+        IntakeCommand("access", email, language="en"),
+        actor="test",
+        client=client,
+        mailer=mailer,
+        verify_url=SECRET_URL,
+        special_policy=wired.settings.scan_special_policy,
         limits=intake_limits(wired),
-    )  # fmt: skip
+    )
     return receipt.reference
 
 
@@ -99,8 +108,9 @@ def test_d1_the_address_limit_counts_only_requests_its_owner_confirmed(
             reference = _submit(wired, mailer, "eva.lind@example.com", f"192.0.2.{n + 1}")
             code = re.search(r"^\s+(\d{6})\s*$", mailer.sent[-1].body, re.MULTILINE)
             assert code
-            state = verify_request(wired, reference, code.group(1), client="192.0.2.1",
-                                   limits=limits)  # fmt: skip
+            state = verify_request(
+                wired, reference, code.group(1), client="192.0.2.1", limits=limits
+            )
             assert state == "verified"
         with pytest.raises(RateLimited):
             _submit(wired, mailer, "eva.lind@example.com", "192.0.2.99")
@@ -120,10 +130,15 @@ def test_g3_c4_texts_the_guard_refuses_count_against_the_clients_limit(
         for expected in (InputRefused, InputRefused, RateLimited):
             with pytest.raises(expected):
                 submit_request(
-                    wired, command, actor="test", client="203.0.113.5",
-                    mailer=None, verify_url=SECRET_URL,
-                    special_policy="redact", limits=intake_limits(wired),
-                )  # fmt: skip
+                    wired,
+                    command,
+                    actor="test",
+                    client="203.0.113.5",
+                    mailer=None,
+                    verify_url=SECRET_URL,
+                    special_policy="redact",
+                    limits=intake_limits(wired),
+                )
         with wired.uow() as uow:
             assert uow.requests.listing(due_before=None) == []
     finally:

@@ -270,11 +270,15 @@ def test_R1_consent_proof_goes_three_years_after_the_consent_ended(container: Co
         conn.execute(
             insert(unsubscribe_tokens),
             [
-                {"token_hash": f"{p}" * 64, "person_id": p, "purpose": "newsletter",
-                 "created_at": t(2022, 6, 1)}
+                {
+                    "token_hash": f"{p}" * 64,
+                    "person_id": p,
+                    "purpose": "newsletter",
+                    "created_at": t(2022, 6, 1),
+                }
                 for p in (withdrawn.person_id, standing.person_id)
             ],
-        )  # fmt: skip
+        )
     swept = {"consent_events", "unsubscribe_tokens"}
     sweep(container, date(2026, 2, 1), only=swept)
     assert _count(container, consent_events) == 7

@@ -35,8 +35,9 @@ class MovableClock:
         return self.at
 
 
-def attempt(container: Container, clock: MovableClock, login: str, password: str,
-            client: str) -> str:  # fmt: skip
+def attempt(
+    container: Container, clock: MovableClock, login: str, password: str, client: str
+) -> str:
     try:
         log_in(by(container, clock), login, password, passwords=Argon2Passwords(), client=client)
     except LoginRefused:
@@ -51,12 +52,19 @@ def test_A1_R6_failed_sign_ins_are_throttled_per_login_and_per_client(
     container: Container, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = MovableClock()
-    create_account(by(container, clock), LOGIN, "privacy_officer", PASSWORD,
-                   passwords=Argon2Passwords(), actor="test")  # fmt: skip
+    create_account(
+        by(container, clock),
+        LOGIN,
+        "privacy_officer",
+        PASSWORD,
+        passwords=Argon2Passwords(),
+        actor="test",
+    )
     caplog.set_level(logging.INFO)
 
-    wrong = [attempt(container, clock, LOGIN, f"guess-{n}", "192.0.2.1")
-             for n in range(LOGIN_TRIES)]  # fmt: skip
+    wrong = [
+        attempt(container, clock, LOGIN, f"guess-{n}", "192.0.2.1") for n in range(LOGIN_TRIES)
+    ]
     assert wrong == ["refused"] * LOGIN_TRIES
     # The right password now fails too: from the same client, and from another (by login).
     assert attempt(container, clock, LOGIN, PASSWORD, "192.0.2.1") == "throttled"
@@ -77,8 +85,10 @@ def test_A1_R6_unknown_logins_are_counted_as_well(container: Container) -> None:
     """Guessing logins (not passwords) from one client is throttled the same way, and the
     answer is the same as for a known login: nothing tells the two apart."""
     clock = MovableClock()
-    answers = {attempt(container, clock, f"nobody-{n}@example.com", "x", "203.0.113.5")
-               for n in range(LOGIN_TRIES)}  # fmt: skip
+    answers = {
+        attempt(container, clock, f"nobody-{n}@example.com", "x", "203.0.113.5")
+        for n in range(LOGIN_TRIES)
+    }
     assert answers == {"refused"}
     assert attempt(container, clock, "nobody-99@example.com", "x", "203.0.113.5") == "throttled"
     assert attempt(container, clock, "nobody-99@example.com", "x", "203.0.113.6") == "refused"

@@ -45,9 +45,10 @@ def _guarded(stored: str | None) -> None:
 def _events(container: Container, table: str) -> set[tuple[str, str]]:
     with container.engine.connect() as conn:
         rows = conn.execute(
-            select(privacy_events.c.kind, privacy_events.c.finding_type)
-            .where(privacy_events.c.source_table == table)
-        ).all()  # fmt: skip
+            select(privacy_events.c.kind, privacy_events.c.finding_type).where(
+                privacy_events.c.source_table == table
+            )
+        ).all()
     return {(r.kind, r.finding_type) for r in rows}
 
 
@@ -110,10 +111,12 @@ def test_c2_c3_staff_texts_on_a_person_are_masked_and_redacted_before_storage(
 def test_c2_c3_a_legitimate_interest_reason_is_guarded_too(container: Container) -> None:
     """C2, C3: the reason of a legitimate-interest decision (retention) is guarded."""
     decide_legitimate_interest(
-        by(container, FixedClock()), category="ip_address",
+        by(container, FixedClock()),
+        category="ip_address",
         reason="Security: fraud with card 4111 1111 1111 1111 charged twice; she has diabetes.",
-        end_date=date(2027, 6, 30), actor="staff",
-    )  # fmt: skip
+        end_date=date(2027, 6, 30),
+        actor="staff",
+    )
     with container.engine.connect() as conn:
         stored = conn.execute(select(legitimate_interest_decisions.c.reason)).scalar_one()
     _guarded(stored)

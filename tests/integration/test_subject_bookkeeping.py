@@ -58,8 +58,13 @@ def world(container: Container) -> World:
     """Anna's company invoices of 2017, 2019 and 2024 besides the world's 2025 one."""
     built = build_world(container)
     for year in (2017, 2019, 2024):
-        add_invoice(container, organisation_id=built.company_id, person_id=built.anna_id,
-                    fiscal_year=year, number=f"F-{year}-0001")  # fmt: skip
+        add_invoice(
+            container,
+            organisation_id=built.company_id,
+            person_id=built.anna_id,
+            fiscal_year=year,
+            number=f"F-{year}-0001",
+        )
     return built
 
 
@@ -69,9 +74,13 @@ def line(result: EraseResult, category: str, outcome: str) -> CategoryOutcome:
 
 def by_year(container: Container) -> dict[int, Any]:
     with container.engine.connect() as conn:
-        query = select(invoices.c.fiscal_year, invoices.c.contact_person_id,
-                       invoices.c.billing_address, payments.c.card_token, payments.c.amount_ore
-                       ).join(payments, payments.c.invoice_id == invoices.c.id)  # fmt: skip
+        query = select(
+            invoices.c.fiscal_year,
+            invoices.c.contact_person_id,
+            invoices.c.billing_address,
+            payments.c.card_token,
+            payments.c.amount_ore,
+        ).join(payments, payments.c.invoice_id == invoices.c.id)
         return {row.fiscal_year: row for row in conn.execute(query)}
 
 
@@ -84,8 +93,11 @@ def test_r4_d4_each_invoice_is_judged_by_its_own_fiscal_year(
     result = erase(container, person(world), DEC_1_2026)
     kept = line(result, "payment_history", "kept")
     assert kept.exception == "bookkeeping" and kept.until == date(2032, 12, 31)
-    assert [d for d, _ in kept.kept_until] == [date(2026, 12, 31), date(2031, 12, 31),
-                                               date(2032, 12, 31)]  # fmt: skip
+    assert [d for d, _ in kept.kept_until] == [
+        date(2026, 12, 31),
+        date(2031, 12, 31),
+        date(2032, 12, 31),
+    ]
     assert dict(kept.kept_until)[date(2026, 12, 31)] == 2  # the 2019 invoice and its payment
     gone = line(result, "payment_history", "anonymised")
     assert {"invoices", "payments"} <= set(gone.tables) and gone.records == 2
@@ -136,8 +148,14 @@ def test_r4_r6_the_sweep_moves_each_accounting_record_to_the_vault_once(
     (one ended, one not) has one vault entry per table, holding each record once."""
     customer = add_customer(container, 1, terminated_on=date(2025, 1, 15))
     for year in (2016, 2024):
-        add_retention_invoice(container, customer, number=f"R-{year}", fiscal_year=year,
-                              issued_on=date(year, 5, 1), paid_on=date(year, 5, 20))  # fmt: skip
+        add_retention_invoice(
+            container,
+            customer,
+            number=f"R-{year}",
+            fiscal_year=year,
+            issued_on=date(year, 5, 1),
+            paid_on=date(year, 5, 20),
+        )
     add_hold(container, kind="evidence", review_date=date(2030, 1, 1), person_id=customer.person_id)
     sweep(container, date(2027, 3, 1), only={"people"})
     with container.engine.connect() as conn:

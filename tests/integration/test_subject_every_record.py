@@ -135,12 +135,18 @@ def test_d1_a_time_after_many_empty_ones_is_written_in_iso_8601(container: Conta
         conn.execute(
             insert(mail_outbox),
             [
-                {"person_id": made.ids["person"], "recipient": DANA_EMAIL, "purpose": "newsletter",
-                 "mail_subject": "Nyheter", "message_body": "Hej!", "created_at": NOW,
-                 "sent_at": NOW if n >= 55 else None}
+                {
+                    "person_id": made.ids["person"],
+                    "recipient": DANA_EMAIL,
+                    "purpose": "newsletter",
+                    "mail_subject": "Nyheter",
+                    "message_body": "Hej!",
+                    "created_at": NOW,
+                    "sent_at": NOW if n >= 55 else None,
+                }
                 for n in range(60)
             ],
-        )  # fmt: skip
+        )
     bundle = build_extract(
         subject_context(container, clock=FixedClock(), secret=SECRET),
         (_key("email", DANA_EMAIL),),
@@ -162,9 +168,15 @@ def test_d1_an_access_request_is_answered_for_a_person_with_every_record(
     with container.engine.begin() as conn:
         add_every_record(conn, secret)
     mailer = container.mailer()  # no SMTP: the mail outbox
-    receipt = submit_request(container, IntakeCommand("access", DANA_EMAIL), actor="test",
-                             client="192.0.2.1", mailer=mailer, special_policy="redact",
-                             verify_url="http://127.0.0.1/privacy/requests/verify")  # fmt: skip
+    receipt = submit_request(
+        container,
+        IntakeCommand("access", DANA_EMAIL),
+        actor="test",
+        client="192.0.2.1",
+        mailer=mailer,
+        special_policy="redact",
+        verify_url="http://127.0.0.1/privacy/requests/verify",
+    )
     with container.engine.connect() as conn:
         body = conn.execute(select(mail_outbox.c.message_body).order_by(mail_outbox.c.id.desc()))
         code = re.search(r"^\s+(\d{6})\s*$", body.scalars().first() or "", re.MULTILINE)
@@ -178,7 +190,9 @@ def test_d1_an_access_request_is_answered_for_a_person_with_every_record(
             select(subject_requests.c.state).where(subject_requests.c.id == receipt.request_id)
         ).scalar_one()
         answers = conn.execute(
-            select(func.count()).where(mail_outbox.c.recipient == DANA_EMAIL,
-                                       mail_outbox.c.message_body.contains("/download/"))
-        ).scalar_one()  # fmt: skip
+            select(func.count()).where(
+                mail_outbox.c.recipient == DANA_EMAIL,
+                mail_outbox.c.message_body.contains("/download/"),
+            )
+        ).scalar_one()
     assert request == "completed" and answers == 1

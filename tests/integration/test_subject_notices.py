@@ -40,8 +40,9 @@ def world(container: Container) -> World:
     with container.engine.begin() as conn:  # where the customer (controller, A3) is told
         conn.execute(organisations.update().values(privacy_contact_email=COMPANY_DPO))
     with container.uow() as uow:
-        uow.rights.record_disclosure("credit_reference_agency", built.anna_id,
-                                     ["name", "national_id"], NOW)  # fmt: skip
+        uow.rights.record_disclosure(
+            "credit_reference_agency", built.anna_id, ["name", "national_id"], NOW
+        )
         uow.rights.record_disclosure("payment_service_provider", built.anna_id, ["name"], NOW)
         uow.commit()
     return built
@@ -126,8 +127,11 @@ def test_d3_rectification_and_restriction_notices_say_only_what_is_needed(
         actor="test",
     )
     report = deliver(container, port)
-    assert report.by_kind == {"art19_rectification": 2, "art19_restriction": 2,
-                              "restriction_lifted": 1}  # fmt: skip
+    assert report.by_kind == {
+        "art19_rectification": 2,
+        "art19_restriction": 2,
+        "restriction_lifted": 1,
+    }
     to_recipients = [m for m in inbox.messages if m["To"] in (CREDIT, PSP)]
     for message in to_recipients:
         body = message.get_content()
@@ -176,13 +180,19 @@ def test_d4_two_runners_at_once_send_each_notice_once(
     port, inbox = smtp
     with container.uow() as uow:
         for n in range(40):
-            uow.rights.enqueue(kind="art19_erasure", dedupe_key=f"load:{n}",
-                               recipient="credit_reference_agency", person_id=world.anna_id,
-                               details={"person_id": world.anna_id}, at=NOW)  # fmt: skip
+            uow.rights.enqueue(
+                kind="art19_erasure",
+                dedupe_key=f"load:{n}",
+                recipient="credit_reference_agency",
+                person_id=world.anna_id,
+                details={"person_id": world.anna_id},
+                at=NOW,
+            )
         uow.commit()
     reports: list[NotifyReport] = []
-    runners = [threading.Thread(target=lambda: reports.append(deliver(container, port)))
-               for _ in range(2)]  # fmt: skip
+    runners = [
+        threading.Thread(target=lambda: reports.append(deliver(container, port))) for _ in range(2)
+    ]
     for runner in runners:
         runner.start()
     for runner in runners:

@@ -32,8 +32,10 @@ def test_d3_rectification_keeps_the_old_value_in_history(
         subject_context(container, clock=FixedClock(), secret=SECRET), command, actor="test"
     )
     with container.engine.connect() as conn:
-        assert conn.execute(select(people.c.phone).where(people.c.id == world.anna_id)
-                            ).scalar() == "+46709998877"  # fmt: skip
+        assert (
+            conn.execute(select(people.c.phone).where(people.c.id == world.anna_id)).scalar()
+            == "+46709998877"
+        )
         history = conn.execute(select(rectifications)).one()
         assert history.id == result.history_id and history.old_value == "+46701234567"
 

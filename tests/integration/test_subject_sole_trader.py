@@ -95,8 +95,12 @@ def test_d1_a_company_is_not_its_contact(
     assert [list(row[1:]) for b in company for row in b["rows"]] == [
         ["Cecilia Dahl Konsult", ORGNR_FORM]
     ]
-    numbers = {r[1] for b in bundle["data"]["payment_history"] if b["table"] == "invoices"
-               for r in b["rows"]}  # fmt: skip
+    numbers = {
+        r[1]
+        for b in bundle["data"]["payment_history"]
+        if b["table"] == "invoices"
+        for r in b["rows"]
+    }
     assert numbers == {"F-2017-0900", "F-2024-0900"}
     annas = find(container, "anna.berg@example.com", "email")
     assert annas.scope.organisation_ids == () and "organisations" not in linked(annas)
@@ -109,8 +113,9 @@ def test_d4_r4_erasing_a_sole_trader_keeps_the_books_per_year(
     2024's is kept until 2031-12-31, and so are the firm's name and orgnr (its books name it);
     its address, privacy contact and case subject go, and the case no longer names the firm."""
     result = erase(container, CECILIA_PNR, DEC_1_2026)
-    company = next(c for c in result.categories
-                   if c.category == "company_data" and c.outcome.value == "kept")  # fmt: skip
+    company = next(
+        c for c in result.categories if c.category == "company_data" and c.outcome.value == "kept"
+    )
     assert company.exception == "bookkeeping" and company.until == date(2031, 12, 31)
     assert "organisations" in company.tables
     with container.engine.connect() as conn:
@@ -119,11 +124,16 @@ def test_d4_r4_erasing_a_sole_trader_keeps_the_books_per_year(
         ).one()
         assert row.name == "Cecilia Dahl Konsult" and row.orgnr == ORGNR_FORM
         assert row.address is None and row.privacy_contact_email is None
-        books = {r.fiscal_year: r for r in conn.execute(select(invoices).where(
-            invoices.c.organisation_id == firm.organisation_id))}  # fmt: skip
+        books = {
+            r.fiscal_year: r
+            for r in conn.execute(
+                select(invoices).where(invoices.c.organisation_id == firm.organisation_id)
+            )
+        }
         assert books[2017].billing_address is None and books[2024].billing_address
-        ticket = conn.execute(select(support_tickets).where(
-            support_tickets.c.id == firm.ticket_id)).one()  # fmt: skip
+        ticket = conn.execute(
+            select(support_tickets).where(support_tickets.c.id == firm.ticket_id)
+        ).one()
         assert ticket.subject == "[erased]" and ticket.organisation_id is None  # link cut
     assert find(container, CECILIA_PNR).erasable == {}
 

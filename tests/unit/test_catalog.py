@@ -111,8 +111,12 @@ def test_consent_purposes_are_those_of_the_policy(catalog: Catalog) -> None:
     contract, misuse prevention and bookkeeping rest on their own bases."""
     consent = {p.id for p in catalog.consent_purposes()}
     assert consent == {
-        "statistics", "traffic_analysis", "direct_marketing", "customer_surveys", "newsletter",
-    }  # fmt: skip
+        "statistics",
+        "traffic_analysis",
+        "direct_marketing",
+        "customer_surveys",
+        "newsletter",
+    }
     assert catalog.purpose("fraud_prevention").legal_basis is LegalBasis.LEGITIMATE_INTERESTS
     assert catalog.purpose("fraud_prevention").lia
     assert catalog.purpose("bookkeeping").legal_basis is LegalBasis.LEGAL_OBLIGATION
@@ -260,15 +264,31 @@ BAD = {
         "tables.web_visits.subject_link[0].column: 'pid' is not a column of web_visits",
     ),
     "via link to an unknown table": (
-        _set("tables", "devices", "subject_link", 0, value={
-            "kind": "via", "column": "sim_id", "to": "sim_cards",
-        }),
+        _set(
+            "tables",
+            "devices",
+            "subject_link",
+            0,
+            value={
+                "kind": "via",
+                "column": "sim_id",
+                "to": "sim_cards",
+            },
+        ),
         "tables.devices.subject_link[0]: leads to 'sim_cards'",
     ),
     "named_by link that names a column": (
-        _set("tables", "sims", "subject_link", 1, value={
-            "kind": "named_by", "column": "id", "to": "sim_end_users",
-        }),
+        _set(
+            "tables",
+            "sims",
+            "subject_link",
+            1,
+            value={
+                "kind": "named_by",
+                "column": "id",
+                "to": "sim_end_users",
+            },
+        ),
         "tables.sims.subject_link[1].column: a named_by link names no column",
     ),
     "named_by link without its table": (
@@ -296,7 +316,7 @@ BAD = {
         "tables.people.personal.personnummer.source: unknown source 'guessed'",
     ),
     "wrong version": (_set("version", value=2), "version: this varna reads catalogue version 1"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

@@ -133,8 +133,18 @@ def test_C7_validity_periods_count_calendar_months_and_refuse_bad_settings() -> 
     }
     for key, as_of in first_lapsed.items():
         assert policy.lapsed(key, given, as_of) and policy.lapses_at(key, given) <= as_of
-    events = [ConsentEvent(ConsentSubject.person(1), "newsletter", EventKind.GIVEN, "n-1", "h",
-                           Channel.API, "sv", given)]  # fmt: skip
+    events = [
+        ConsentEvent(
+            ConsentSubject.person(1),
+            "newsletter",
+            EventKind.GIVEN,
+            "n-1",
+            "h",
+            Channel.API,
+            "sv",
+            given,
+        )
+    ]
     assert fold(events, at=day_before, lapsed=policy.lapsed)["newsletter"].granted
     later = fold(events, at=datetime(2026, 3, 2, tzinfo=UTC), lapsed=policy.lapsed)
     assert later["newsletter"].status is Status.EXPIRED  # before any sweep has run

@@ -35,15 +35,25 @@ def test_d1_d2_csv_lines_read_back_as_the_values(tmp_path: Path) -> None:
     bundle = {
         "schema": "varna.extract/v1",
         "data": {
-            "traffic_data": [{"table": "usage_records", "match": "linked",
-                              "fields": ["id", "bytes_up", "source_id", "started_at", "rat"],
-                              "rows": iter(usage)}],  # streamed rows: an iterator
-            "free_text": [{"table": "ticket_messages", "match": "linked",
-                           "fields": ["id", "body", "author_staff"], "rows": texts},
-                          {"table": "odd table", "match": "linked", "fields": ["id", "a,b"],
-                           "rows": odd}],
+            "traffic_data": [
+                {
+                    "table": "usage_records",
+                    "match": "linked",
+                    "fields": ["id", "bytes_up", "source_id", "started_at", "rat"],
+                    "rows": iter(usage),
+                }
+            ],  # streamed rows: an iterator
+            "free_text": [
+                {
+                    "table": "ticket_messages",
+                    "match": "linked",
+                    "fields": ["id", "body", "author_staff"],
+                    "rows": texts,
+                },
+                {"table": "odd table", "match": "linked", "fields": ["id", "a,b"], "rows": odd},
+            ],
         },
-    }  # fmt: skip
+    }
     path = write_csv_zip(bundle, tmp_path / "extract-csv.zip")
 
     traffic = _read(path, "traffic_data.csv")
@@ -64,10 +74,17 @@ def test_d1_a_json_column_is_written_as_its_json_text(tmp_path: Path) -> None:
     rows = [[1, ["name", "national_id"], {"iccid": ["8946999"]}, True, None]]
     bundle = {
         "schema": "varna.extract/v1",
-        "data": {"rights_records": [{"table": "disclosures", "match": "linked",
-                                     "fields": ["id", "categories", "identifiers", "flag", "x"],
-                                     "rows": rows}]},
-    }  # fmt: skip
+        "data": {
+            "rights_records": [
+                {
+                    "table": "disclosures",
+                    "match": "linked",
+                    "fields": ["id", "categories", "identifiers", "flag", "x"],
+                    "rows": rows,
+                }
+            ]
+        },
+    }
     lines = _read(write_csv_zip(bundle, tmp_path / "x.zip"), "rights_records.csv")
     assert [line[3:] for line in lines[1:]] == [
         ["categories", '["name", "national_id"]'],

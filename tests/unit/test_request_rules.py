@@ -145,14 +145,16 @@ def test_d1_only_the_right_code_learns_the_state_of_a_code() -> None:
 def test_d7_every_answer_names_imy_and_a_refusal_the_courts(language: str) -> None:
     texts = [
         messages.code_mail(language, request_id=1, code="123456", verify_url="u")[1],
-        messages.result_mail(language, request_id=1, kind="access", outcome={},
-                             download_url="u")[1],
+        messages.result_mail(language, request_id=1, kind="access", outcome={}, download_url="u")[
+            1
+        ],
         messages.forwarded_mail(language, request_id=1)[1],
         messages.identity_mail(language, request_id=1)[1],
         messages.extension_mail(language, request_id=1, reason="r", new_due="2026-04-30")[1],
-    ]  # fmt: skip
-    refusal = messages.refusal_mail(language, request_id=1, kind="access", ground="excessive",
-                                    reason="r")[1]  # fmt: skip
+    ]
+    refusal = messages.refusal_mail(
+        language, request_id=1, kind="access", ground="excessive", reason="r"
+    )[1]
     for text in [*texts, refusal]:
         assert "Integritetsskyddsmyndigheten (IMY)" in text
     assert ("domstol" if language == "sv" else "court") in refusal

@@ -26,8 +26,16 @@ from varna.catalog.model import Catalog, IdentifierKind
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.subjects.ports import SubjectScope
 
-SMALL = ("people", "organisations", "sims", "sim_end_users", "usage_records",
-         "support_tickets", "ticket_messages", "web_visits")  # fmt: skip
+SMALL = (
+    "people",
+    "organisations",
+    "sims",
+    "sim_end_users",
+    "usage_records",
+    "support_tickets",
+    "ticket_messages",
+    "web_visits",
+)
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,12 @@ TODAY = date(2026, 11, 1)
 
 
 def ctx(**changes: object) -> ErasureContext:
-    base: dict[str, object] = {"today": TODAY, "running_contract": False, "holds": (),
-                               "clocks": {"invoices": date(2025, 12, 31)}}  # fmt: skip
+    base: dict[str, object] = {
+        "today": TODAY,
+        "running_contract": False,
+        "holds": (),
+        "clocks": {"invoices": date(2025, 12, 31)},
+    }
     base.update(changes)
     return ErasureContext(**base)  # type: ignore[arg-type]
 

@@ -32,5 +32,8 @@ def test_p3_fast_and_careful_paths_agree_at_the_edges_of_the_window(now: datetim
             except InputRefused:
                 careful = False
             fast = reader.canonical_block(line + "\n")
-            assert fast == careful == (window.earliest <= bound + timedelta(seconds=step)
-                                       <= window.latest), stamp  # fmt: skip
+            assert (
+                fast
+                == careful
+                == (window.earliest <= bound + timedelta(seconds=step) <= window.latest)
+            ), stamp

@@ -36,8 +36,14 @@ class SqlJobQueue:
         self._connection = connection
 
     def enqueue(self, task: str, key: str, *, request_id: int | None, at: datetime) -> bool:
-        values = {"task": task, "job_key": key, "request_id": request_id, "state": "queued",
-                  "attempts": 0, "run_after": at}  # fmt: skip
+        values = {
+            "task": task,
+            "job_key": key,
+            "request_id": request_id,
+            "state": "queued",
+            "attempts": 0,
+            "run_after": at,
+        }
         return insert_once(self._connection, jobs, jobs.c.job_key, values)
 
 
@@ -79,11 +85,13 @@ class JobWorker:
                 return None
             claimed = connection.execute(
                 update(jobs)
-                .where(jobs.c.id == row.id, jobs.c.state == row.state,
-                       jobs.c.attempts == row.attempts)
-                .values(state="running", locked_by=self.name, locked_at=now,
-                        attempts=row.attempts + 1)
-            ).rowcount  # fmt: skip
+                .where(
+                    jobs.c.id == row.id, jobs.c.state == row.state, jobs.c.attempts == row.attempts
+                )
+                .values(
+                    state="running", locked_by=self.name, locked_at=now, attempts=row.attempts + 1
+                )
+            ).rowcount
             if claimed != 1:
                 return None
         return ClaimedJob(int(row.id), row.task, row.request_id, int(row.attempts) + 1)
@@ -101,8 +109,12 @@ class JobWorker:
         except Exception as exc:  # noqa: BLE001 - a failed job is retried, never lost
             failed = job.attempts >= MAX_ATTEMPTS
             log.warning("job %s (%s) failed: %s", job.id, job.task, type(exc).__name__)
-            self._finish(job, "failed" if failed else "queued", type(exc).__name__,
-                         run_after=self._now() + self._retry_after)  # fmt: skip
+            self._finish(
+                job,
+                "failed" if failed else "queued",
+                type(exc).__name__,
+                run_after=self._now() + self._retry_after,
+            )
         else:
             self._finish(job, "done", None)
         return True
@@ -137,9 +149,12 @@ def start_in_process(worker: JobWorker, *, poll_seconds: float = 0.5) -> Callabl
     """The embedded default: a background thread in the server; returns its stop function."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=worker.run, args=(stop,), kwargs={"poll_seconds": poll_seconds},
-        name=f"varna-jobs-{worker.name}", daemon=True,
-    )  # fmt: skip
+        target=worker.run,
+        args=(stop,),
+        kwargs={"poll_seconds": poll_seconds},
+        name=f"varna-jobs-{worker.name}",
+        daemon=True,
+    )
     thread.start()
 
     def halt() -> None:

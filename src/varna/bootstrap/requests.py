@@ -31,10 +31,13 @@ def intake_limits(container: Container) -> IntakeLimits:
     s = container.settings
     tries = s.request_code_tries
     return IntakeLimits(
-        per_key=s.request_rate_limit, window=timedelta(hours=1),
-        code_lifetime=timedelta(minutes=s.request_code_minutes), code_tries=tries,
-        client_tries=4 * tries, request_tries=3 * tries,
-    )  # fmt: skip
+        per_key=s.request_rate_limit,
+        window=timedelta(hours=1),
+        code_lifetime=timedelta(minutes=s.request_code_minutes),
+        code_tries=tries,
+        client_tries=4 * tries,
+        request_tries=3 * tries,
+    )
 
 
 def make_worker(

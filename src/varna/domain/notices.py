@@ -85,9 +85,13 @@ class Sender:
 _ACTIONS = {
     "art19_erasure": ("Radering", "Erasure", "raderat", "erased"),
     "art19_rectification": ("Rättelse", "Rectification", "rättat", "rectified"),
-    "art19_restriction": ("Begränsning", "Restriction", "begränsat behandlingen av",
-                          "restricted the processing of"),
-}  # fmt: skip
+    "art19_restriction": (
+        "Begränsning",
+        "Restriction",
+        "begränsat behandlingen av",
+        "restricted the processing of",
+    ),
+}
 
 
 def reference(notice: Notice) -> str:
@@ -151,15 +155,19 @@ def controller_message(notice: Notice, iccids: Sequence[str], sender: Sender) ->
     done = notice.kind == "controller_erasure_done"
     instruction = notice.details.get("instruction")
     head = (
-        ["Vi har utfört er instruktion om radering.",
-         "We have carried out your erasure instruction.",
-         f"Instruktion / Instruction: {instruction}"]
+        [
+            "Vi har utfört er instruktion om radering.",
+            "We have carried out your erasure instruction.",
+            f"Instruktion / Instruction: {instruction}",
+        ]
         if done
-        else ["En person har begärt radering av uppgifter om slutanvändaren av era SIM-kort.",
-              "A person has asked for erasure of the end user's data on your SIM cards.",
-              "Ni är personuppgiftsansvarig: ge oss er instruktion (A3).",
-              "You are the controller: please send us your instruction (A3)."]
-    )  # fmt: skip
+        else [
+            "En person har begärt radering av uppgifter om slutanvändaren av era SIM-kort.",
+            "A person has asked for erasure of the end user's data on your SIM cards.",
+            "Ni är personuppgiftsansvarig: ge oss er instruktion (A3).",
+            "You are the controller: please send us your instruction (A3).",
+        ]
+    )
     lines = [*head, f"Referens / Reference: {reference(notice)}", "SIM (ICCID):"]
     lines += [f"  {iccid}" for iccid in iccids] or ["  -"]
     lines += ["", f"{sender.name} <{sender.email}>"]

@@ -13,9 +13,13 @@ from varna.bootstrap.requests import make_worker
 
 
 def run_worker(
-    container: Container, *, name: str | None = None, poll_seconds: float = 1.0,
-    lease_seconds: float | None = None, once: bool = False,
-) -> int:  # fmt: skip
+    container: Container,
+    *,
+    name: str | None = None,
+    poll_seconds: float = 1.0,
+    lease_seconds: float | None = None,
+    once: bool = False,
+) -> int:
     """Run until SIGTERM/SIGINT (or, with ``once``, until the queue is empty)."""
     lease = None if lease_seconds is None else timedelta(seconds=lease_seconds)
     worker = make_worker(container, name=name, lease=lease)  # None: VARNA_JOB_LEASE_SECONDS

@@ -61,11 +61,14 @@ def guard_or_refuse(
             at=at,
         )
         uow.audit.record(
-            AuditEvent(actor, AuditAction.INTAKE_REFUSED, table,
-                       {"field": field,
-                        "privacy_events": [{"kind": k, "type": t} for k, t in kinds]}),
+            AuditEvent(
+                actor,
+                AuditAction.INTAKE_REFUSED,
+                table,
+                {"field": field, "privacy_events": [{"kind": k, "type": t} for k, t in kinds]},
+            ),
             at=at,
-        )  # fmt: skip
+        )
         uow.commit()
     raise InputRefused(reason, field=field)
 
@@ -84,8 +87,11 @@ def record_guarded(
     if guarded is None or not guarded.events:
         return []
     uow.text.record_privacy_events(
-        (PrivacyEventRecord(e.kind, e.type, table, record_id, actor, {"count": e.count})
-         for record_id in record_ids for e in guarded.events),
+        (
+            PrivacyEventRecord(e.kind, e.type, table, record_id, actor, {"count": e.count})
+            for record_id in record_ids
+            for e in guarded.events
+        ),
         at=at,
-    )  # fmt: skip
+    )
     return [{"kind": e.kind, "type": e.type, "count": e.count} for e in guarded.events]

@@ -44,16 +44,20 @@ def at(*keys: str | int, value: Any = ..., data: Callable[[], Data] = small_cata
 BROKEN: dict[str, tuple[Data, str]] = {
     "a section missing": (at("recipients"), "recipients: is required"),
     "an unknown section": (
-        at("purpose", value={}), "purpose: unknown key; expected one of categories, controller",
+        at("purpose", value={}),
+        "purpose: unknown key; expected one of categories, controller",
     ),
     "the version as text": (
-        at("version", value="1"), "version: expected a whole number, got a string",
+        at("version", value="1"),
+        "version: expected a whole number, got a string",
     ),
     "the version as a boolean": (
-        at("version", value=True), "version: expected a whole number, got a boolean",
+        at("version", value=True),
+        "version: expected a whole number, got a boolean",
     ),
     "a pack switch as text": (
-        at("packs", "traffic", value="on"), "packs.traffic: expected true or false, got a string",
+        at("packs", "traffic", value="on"),
+        "packs.traffic: expected true or false, got a string",
     ),
     "an id not in snake_case": (
         at("categories", "E-mail", value={"sv": "E", "en": "E", "direct_identifier": True}),
@@ -92,15 +96,24 @@ BROKEN: dict[str, tuple[Data, str]] = {
         "recipients.mail_host.transfer_safeguard: SE is in the EU/EEA: no transfer tool applies",
     ),
     "the Data Privacy Framework outside the United States": (
-        at("recipients", "mail_host", "country", value="GB",
-           data=lambda: at("recipients", "mail_host", "transfer_safeguard", value="dpf")),
+        at(
+            "recipients",
+            "mail_host",
+            "country",
+            value="GB",
+            data=lambda: at("recipients", "mail_host", "transfer_safeguard", value="dpf"),
+        ),
         "recipients.mail_host.transfer_safeguard: the Data Privacy Framework covers importers "
         "in the United States only",
     ),
     "a derogation for a processor": (
-        at("recipients", "mail_host", "country", value="IN",
-           data=lambda: at("recipients", "mail_host", "transfer_safeguard",
-                           value="derogation_49")),
+        at(
+            "recipients",
+            "mail_host",
+            "country",
+            value="IN",
+            data=lambda: at("recipients", "mail_host", "transfer_safeguard", value="derogation_49"),
+        ),
         "recipients.mail_host.transfer_safeguard: an Art. 49 derogation covers occasional",
     ),
     "a processor serving a processor purpose": (
@@ -162,13 +175,23 @@ BROKEN: dict[str, tuple[Data, str]] = {
         "tables.people.subject_link[0]: a self link names no column and no table",
     ),
     "an organisation link naming a table": (
-        at("tables", "sims", "subject_link", 0,
-           value={"kind": "organisation", "column": "customer_id", "to": "organisations"}),
+        at(
+            "tables",
+            "sims",
+            "subject_link",
+            0,
+            value={"kind": "organisation", "column": "customer_id", "to": "organisations"},
+        ),
         "tables.sims.subject_link[0].to: a organisation link needs no table",
     ),
     "a via link to its own table": (
-        at("tables", "people", "subject_link", 0,
-           value={"kind": "via", "column": "organisation_id", "to": "people"}),
+        at(
+            "tables",
+            "people",
+            "subject_link",
+            0,
+            value={"kind": "via", "column": "organisation_id", "to": "people"},
+        ),
         "tables.people.subject_link[0]: leads to 'people', not another catalogued table",
     ),
     "a via link without its table": (
@@ -201,12 +224,18 @@ BROKEN: dict[str, tuple[Data, str]] = {
         "tables.sims.controller_column: 'id' must be an organisation or via link",
     ),
     "a retention mapping for the wrong subject": (
-        at("tables", "people", "personal", "email", "retention",
-           value={"end_user": "post_contract"}),
+        at(
+            "tables",
+            "people",
+            "personal",
+            "email",
+            "retention",
+            value={"end_user": "post_contract"},
+        ),
         "tables.people.personal.email.retention.end_user: unknown key; expected one of "
         "customer_contact",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))

@@ -38,8 +38,10 @@ def test_r1_a_period_ends_on_the_same_day_or_the_month_end(
     assert period.after(start) == end
 
 
-@given(start=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
-       years=st.integers(min_value=0, max_value=20))  # fmt: skip
+@given(
+    start=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+    years=st.integers(min_value=0, max_value=20),
+)
 def test_r1_years_are_twelve_months(start: date, years: int) -> None:
     assert Period(years, PeriodUnit.YEARS).after(start) == Period(
         12 * years, PeriodUnit.MONTHS
@@ -63,8 +65,10 @@ def test_r4_the_fiscal_year_a_day_falls_in_ends_on_the_month_end(
     assert fiscal_year_end(day, end_month) == end
 
 
-@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
-       end_month=st.integers(min_value=1, max_value=12))  # fmt: skip
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+    end_month=st.integers(min_value=1, max_value=12),
+)
 def test_r4_a_fiscal_year_is_twelve_whole_months_around_the_day(day: date, end_month: int) -> None:
     end = fiscal_year_end(day, end_month)
     assert day <= end and end.month == end_month
@@ -94,8 +98,9 @@ def test_a1_the_catalogue_answers_by_category_consent_and_role(catalog: Catalog)
     assert [p.id for p in catalog.consent_purposes()] == ["newsletter"]
     assert catalog.recipients_outside_eea() == () and catalog.sub_processors() == ()
     assert [(t, c) for t, c, _ in catalog.personal_columns()] == [
-        ("people", "email"), ("sims", "iccid"),
-    ]  # fmt: skip
+        ("people", "email"),
+        ("sims", "iccid"),
+    ]
     assert catalog.table("people").columns == ("email", "id", "organisation_id")
 
 
@@ -109,12 +114,19 @@ def test_r1_a_column_names_its_rule_per_subject(catalog: Catalog) -> None:
 
 def test_r1_a_chain_of_otherwise_rules_is_followed_while_packs_are_off(catalog: Catalog) -> None:
     """R1: a rule of a switched-off pack falls back to its otherwise rule, and so on."""
-    middle = replace(catalog.retention_rule("short_traffic"), id="middle", pack="other",
-                     otherwise="post_contract")  # fmt: skip
+    middle = replace(
+        catalog.retention_rule("short_traffic"),
+        id="middle",
+        pack="other",
+        otherwise="post_contract",
+    )
     first = replace(catalog.retention_rule("short_traffic"), otherwise="middle")
     rules = {**catalog.retention_rules, "middle": middle, "short_traffic": first}
-    both_off = replace(catalog, retention_rules=MappingProxyType(rules),
-                       packs=MappingProxyType({"traffic": False, "other": False}))  # fmt: skip
+    both_off = replace(
+        catalog,
+        retention_rules=MappingProxyType(rules),
+        packs=MappingProxyType({"traffic": False, "other": False}),
+    )
     assert both_off.effective_retention("short_traffic").id == "post_contract"
     one_on = replace(both_off, packs=MappingProxyType({"traffic": False, "other": True}))
     assert one_on.effective_retention("short_traffic").id == "middle"

@@ -38,8 +38,12 @@ def test_c4_a_samordningsnummer_of_a_child_refuses_the_intake() -> None:
 def test_c4_any_birth_date_that_shows_a_child_refuses() -> None:
     """C4: a grown-up's personnummer does not cover a child's birth date given beside it."""
     with pytest.raises(ChildConsentRefused):
-        check_age(today=date(2026, 11, 1), confirmed=True, birth_date=date(2020, 1, 1),
-                  personnummer=number("800101123"))  # fmt: skip
+        check_age(
+            today=date(2026, 11, 1),
+            confirmed=True,
+            birth_date=date(2020, 1, 1),
+            personnummer=number("800101123"),
+        )
 
 
 def test_c4_a_child_is_refused_before_the_missing_confirmation_is_asked_for() -> None:

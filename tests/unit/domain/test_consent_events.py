@@ -39,5 +39,13 @@ def test_c7_an_event_carries_an_aware_time_and_a_language_shown(
     at: datetime, language: str, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        ConsentEvent(ConsentSubject.person(1), "newsletter", EventKind.GIVEN, "n-1", "0" * 64,
-                     Channel.BANNER, language, at)  # fmt: skip
+        ConsentEvent(
+            ConsentSubject.person(1),
+            "newsletter",
+            EventKind.GIVEN,
+            "n-1",
+            "0" * 64,
+            Channel.BANNER,
+            language,
+            at,
+        )

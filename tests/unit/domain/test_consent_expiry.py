@@ -13,8 +13,11 @@ from varna.domain.consent.expiry import COOKIE_MONTHS, PURPOSE_MONTHS, ValidityP
 from varna.domain.errors import InputRefused
 
 KEYS = ("newsletter", "customer_surveys", "cookies.marketing", "cookies.statistics")
-MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 12, 31),  # noqa: DTZ001
-                       timezones=st.just(UTC))  # fmt: skip
+MOMENTS = st.datetimes(
+    min_value=datetime(2000, 1, 1),
+    max_value=datetime(2090, 12, 31),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
 
 
 @pytest.mark.parametrize(

@@ -73,8 +73,9 @@ def test_c7_a_lapsed_consent_under_a_changed_notice_is_outdated_not_granted() ->
     states = fold(events, at=T0, still_current=never_current)
     assert states["newsletter"].status is Status.OUTDATED
     assert states["customer_surveys"].status is Status.REFUSED
-    lapsed = fold(events, at=T0 + timedelta(days=2), still_current=never_current,
-                  lapsed=lapsed_after_a_day)  # fmt: skip
+    lapsed = fold(
+        events, at=T0 + timedelta(days=2), still_current=never_current, lapsed=lapsed_after_a_day
+    )
     assert lapsed["newsletter"].status is Status.EXPIRED
 
 
@@ -91,11 +92,13 @@ KINDS = st.sampled_from(list(EventKind))
 
 @given(
     history=st.lists(
-        st.tuples(st.integers(min_value=0, max_value=10_000), KINDS), min_size=1, max_size=8,
+        st.tuples(st.integers(min_value=0, max_value=10_000), KINDS),
+        min_size=1,
+        max_size=8,
         unique_by=lambda item: item[0],
     ),
     order=st.randoms(use_true_random=False),
-)  # fmt: skip
+)
 def test_c7_the_state_does_not_depend_on_the_order_the_ledger_returns_events(
     history: list[tuple[int, EventKind]], order: random.Random
 ) -> None:
@@ -105,5 +108,6 @@ def test_c7_the_state_does_not_depend_on_the_order_the_ledger_returns_events(
     order.shuffle(shuffled)
     latest = max(history)[1]
     assert fold(shuffled) == fold(events)
-    assert fold(shuffled)["newsletter"].last_event == event(latest, T0 + timedelta(
-        minutes=max(history)[0]))  # fmt: skip
+    assert fold(shuffled)["newsletter"].last_event == event(
+        latest, T0 + timedelta(minutes=max(history)[0])
+    )

@@ -70,8 +70,9 @@ def test_d1_the_extension_notice_may_go_out_on_the_deadline_but_not_the_day_afte
 
 
 def test_d1_an_extension_keeps_its_reason_trimmed_and_names_the_wrong_month_count() -> None:
-    extension = extend(date(2026, 3, 15), months=1, reason="  many systems \n",
-                       notice_on=date(2026, 3, 16))  # fmt: skip
+    extension = extend(
+        date(2026, 3, 15), months=1, reason="  many systems \n", notice_on=date(2026, 3, 16)
+    )
     assert extension.reason == "many systems"
     assert extension.new_due == date(2026, 5, 15)
     with pytest.raises(ExtensionRefused, match="not -1"):

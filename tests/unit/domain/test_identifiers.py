@@ -32,8 +32,11 @@ def iccids(draw: st.DrawFn) -> str:
 @st.composite
 def spelt(draw: st.DrawFn, digits: str) -> str:
     """``digits`` with blanks, hyphens or dots between some of them, as people type them."""
-    separators = draw(st.lists(st.sampled_from(["", "", " ", "-", "."]), min_size=len(digits),
-                               max_size=len(digits)))  # fmt: skip
+    separators = draw(
+        st.lists(
+            st.sampled_from(["", "", " ", "-", "."]), min_size=len(digits), max_size=len(digits)
+        )
+    )
     return "".join(d + s for d, s in zip(digits, separators, strict=True)).strip(" -.")
 
 
@@ -220,17 +223,26 @@ def test_an_orgnr_of_the_wrong_shape_is_refused(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["anna@example", "anna@@example.com", "an na@example.com", "anna@exa\x00mple.com",
-     "anna\t@example.com", "@example.com", "a" * 250 + "@e.se"],
-)  # fmt: skip
+    [
+        "anna@example",
+        "anna@@example.com",
+        "an na@example.com",
+        "anna@exa\x00mple.com",
+        "anna\t@example.com",
+        "@example.com",
+        "a" * 250 + "@e.se",
+    ],
+)
 def test_an_email_address_that_cannot_be_one_is_refused(value: str) -> None:
     with pytest.raises(InvalidIdentifier, match="name@domain.tld") as refused:
         ids.email(value)
     assert value not in str(refused.value)
 
 
-@given(local=st.from_regex(r"[a-zA-Z0-9._%+-]{1,20}", fullmatch=True),
-       domain=st.from_regex(r"[a-zA-Z0-9-]{1,20}\.[a-zA-Z]{2,6}", fullmatch=True))  # fmt: skip
+@given(
+    local=st.from_regex(r"[a-zA-Z0-9._%+-]{1,20}", fullmatch=True),
+    domain=st.from_regex(r"[a-zA-Z0-9-]{1,20}\.[a-zA-Z]{2,6}", fullmatch=True),
+)
 def test_email_normalising_is_idempotent(local: str, domain: str) -> None:
     normal = ids.email(f"  {local}@{domain}\n")
     assert normal == f"{local}@{domain}".lower()
@@ -244,8 +256,11 @@ def test_c2_fewer_than_four_card_digits_are_refused(value: str) -> None:
         ids.card_last4(value)
 
 
-@given(body=st.text(alphabet=DIGITS, min_size=14, max_size=14), at=st.integers(0, 14),
-       by=st.integers(1, 9))  # fmt: skip
+@given(
+    body=st.text(alphabet=DIGITS, min_size=14, max_size=14),
+    at=st.integers(0, 14),
+    by=st.integers(1, 9),
+)
 def test_an_imei_round_trips_and_one_wrong_digit_is_caught(body: str, at: int, by: int) -> None:
     value = with_check_digit(body)
     assert ids.imei(f"{value[:2]}-{value[2:8]}-{value[8:14]}-{value[14]}") == value
@@ -265,8 +280,10 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
 
 
 @settings(max_examples=60)
-@given(kind=st.sampled_from(sorted(NORMALISERS)),
-       value=st.text(alphabet="0123456789 -+.@abcXYZ\x00\n", min_size=3, max_size=24))  # fmt: skip
+@given(
+    kind=st.sampled_from(sorted(NORMALISERS)),
+    value=st.text(alphabet="0123456789 -+.@abcXYZ\x00\n", min_size=3, max_size=24),
+)
 def test_a_refusal_never_repeats_the_value(kind: str, value: str) -> None:
     """Personal data never in error texts: whatever was typed, a refusal says what is wrong
     with it in words of its own, and an accepted value normalises to a fixed point."""

@@ -49,8 +49,12 @@ def test_a2_an_instruction_at_the_limits_of_its_ranges_is_taken(fields: dict[str
 def test_a2_an_instruction_out_of_range_names_its_option(
     fields: dict[str, object], named: str
 ) -> None:
-    base: dict[str, object] = {"usage_days": 30, "action": "delete", "location_days": None,
-                               "reference": None}  # fmt: skip
+    base: dict[str, object] = {
+        "usage_days": 30,
+        "action": "delete",
+        "location_days": None,
+        "reference": None,
+    }
     with pytest.raises(InstructionRefused, match=named):
         check_instruction(**{**base, **fields})  # type: ignore[arg-type]
 
@@ -69,8 +73,14 @@ def test_a2_the_cut_offs_of_an_instruction_with_a_period_after_the_contract() ->
 def test_a2_an_instruction_as_recorded_names_who_and_when() -> None:
     instruction = ControllerInstruction(7, 2, 30, "delete", 10, "DPA-7", "staff:1", AT)
     assert instruction.as_dict() == {
-        "customer_id": 7, "version": 2, "usage_days": 30, "action": "delete",
-        "location_days": 10, "reference": "DPA-7", "recorded_by": "staff:1",
-        "recorded_at": "2026-01-01T09:00:00+00:00", "after_contract_days": None,
-    }  # fmt: skip
+        "customer_id": 7,
+        "version": 2,
+        "usage_days": 30,
+        "action": "delete",
+        "location_days": 10,
+        "reference": "DPA-7",
+        "recorded_by": "staff:1",
+        "recorded_at": "2026-01-01T09:00:00+00:00",
+        "after_contract_days": None,
+    }
     assert instruction.as_row()["recorded_at"] == AT

@@ -22,8 +22,13 @@ DECIDED = date(2026, 2, 28)
 
 def test_r3_an_unknown_category_is_refused_by_its_id() -> None:
     with pytest.raises(DecisionRefused, match="'ip_adress'"):
-        check_decision(CATALOG, category="ip_adress", reason=REASON, end_date=date(2027, 1, 1),
-                       decided_on=DECIDED)  # fmt: skip
+        check_decision(
+            CATALOG,
+            category="ip_adress",
+            reason=REASON,
+            end_date=date(2027, 1, 1),
+            decided_on=DECIDED,
+        )
 
 
 @pytest.mark.parametrize(
@@ -39,18 +44,28 @@ def test_r3_the_end_date_lies_after_the_decision_and_within_ten_years(
     end_date: date, taken: bool
 ) -> None:
     if taken:
-        assert check_decision(CATALOG, category="ip_address", reason=REASON, end_date=end_date,
-                              decided_on=DECIDED) == end_date  # fmt: skip
+        assert (
+            check_decision(
+                CATALOG, category="ip_address", reason=REASON, end_date=end_date, decided_on=DECIDED
+            )
+            == end_date
+        )
     else:
         with pytest.raises(DecisionRefused, match="end date"):
-            check_decision(CATALOG, category="ip_address", reason=REASON, end_date=end_date,
-                           decided_on=DECIDED)  # fmt: skip
+            check_decision(
+                CATALOG, category="ip_address", reason=REASON, end_date=end_date, decided_on=DECIDED
+            )
 
 
 def test_r3_a_reason_of_blanks_does_not_count() -> None:
     with pytest.raises(DecisionRefused, match="at least 20"):
-        check_decision(CATALOG, category="ip_address", reason=" " * 25 + "fraud",
-                       end_date=date(2027, 1, 1), decided_on=DECIDED)  # fmt: skip
+        check_decision(
+            CATALOG,
+            category="ip_address",
+            reason=" " * 25 + "fraud",
+            end_date=date(2027, 1, 1),
+            decided_on=DECIDED,
+        )
 
 
 def test_r3_a_decision_stands_from_its_day_through_its_end_unless_revoked() -> None:

@@ -18,8 +18,9 @@ from varna.domain.notices import (
     reference,
 )
 
-SENDER = Sender("Exempelbolaget AB", "dpo@example.com", "Integritetsskyddsmyndigheten",
-                "https://www.imy.se")  # fmt: skip
+SENDER = Sender(
+    "Exempelbolaget AB", "dpo@example.com", "Integritetsskyddsmyndigheten", "https://www.imy.se"
+)
 AT = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
 # What the details of a notice could carry besides the column: never written into the text.
 PRIVATE = {"value": "070-123 45 67", "old": "anna@example.com", "person": "Anna Svensson"}
@@ -31,9 +32,12 @@ def notice(kind: str, **details: object) -> Notice:
 
 @pytest.mark.parametrize(
     ("kind", "verb"),
-    [("art19_erasure", "erased"), ("art19_rectification", "rectified"),
-     ("art19_restriction", "restricted the processing of")],
-)  # fmt: skip
+    [
+        ("art19_erasure", "erased"),
+        ("art19_rectification", "rectified"),
+        ("art19_restriction", "restricted the processing of"),
+    ],
+)
 def test_d4_an_art19_notice_says_what_happened_and_nothing_about_the_person(
     kind: str, verb: str
 ) -> None:
@@ -76,8 +80,9 @@ def test_d3_the_person_is_told_the_restriction_is_lifted_and_where_to_complain()
 
 def test_a3_the_controller_is_asked_or_told_by_iccid() -> None:
     """A3: asked for its instruction on a request, told when an instruction was carried out."""
-    asked = controller_message(notice("controller_erasure_request"), ["89460000000000000010"],
-                               SENDER)  # fmt: skip
+    asked = controller_message(
+        notice("controller_erasure_request"), ["89460000000000000010"], SENDER
+    )
     assert "please send us your instruction" in asked.body
     assert asked.subject.startswith("Erasure request for your SIMs (A3)")
     done = controller_message(notice("controller_erasure_done", instruction="CI-9"), [], SENDER)

@@ -60,9 +60,19 @@ def test_p3_a_header_without_required_columns_names_them_all() -> None:
 
 @pytest.mark.parametrize(
     ("text", "integer"),
-    [("42", True), (" 42 ", True), ("+7", True), ("-3", True), ("1_000", False),
-     ("٣", False), ("4.0", False), ("", False), ("0x10", False), ("1e3", False)],
-)  # fmt: skip
+    [
+        ("42", True),
+        (" 42 ", True),
+        ("+7", True),
+        ("-3", True),
+        ("1_000", False),
+        ("٣", False),
+        ("4.0", False),
+        ("", False),
+        ("0x10", False),
+        ("1e3", False),
+    ],
+)
 def test_p3_only_base_10_ascii_whole_numbers_are_numbers(text: str, integer: bool) -> None:
     """P3: what both stores read as an integer, and nothing else (no Arabic-Indic digits, no
     digit-group underscores that Python alone would take)."""
@@ -134,9 +144,16 @@ def test_p3_the_window_runs_from_1990_to_a_day_after_the_load_in_utc() -> None:
 
 @pytest.mark.parametrize(
     ("mcc", "mnc", "field"),
-    [("199", "01", "mcc"), ("800", "01", "mcc"), ("24", "01", "mcc"), ("240", "1", "mnc"),
-     ("240", "0001", "mnc"), ("２４０", "01", "mcc"), ("240", "0１", "mnc")],
-)  # fmt: skip
+    [
+        ("199", "01", "mcc"),
+        ("800", "01", "mcc"),
+        ("24", "01", "mcc"),
+        ("240", "1", "mnc"),
+        ("240", "0001", "mnc"),
+        ("２４０", "01", "mcc"),
+        ("240", "0１", "mnc"),
+    ],
+)
 def test_p3_network_codes_are_ascii_digits_in_range(mcc: str, mnc: str, field: str) -> None:
     with pytest.raises(InputRefused) as refused:
         check_mcc_mnc(mcc, mnc, 4)

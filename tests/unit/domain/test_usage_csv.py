@@ -33,21 +33,47 @@ def refusal(line: str, header: str = HEADER) -> InputRefused:
 
 def test_p3_a_line_becomes_the_canonical_row_with_the_sim_id() -> None:
     assert list(reader().rows([GOOD])) == [
-        (2, ("17", "3", "2026-05-01 10:00:00", "2026-05-01 10:05:00", "100", "2000", "240", "01",
-             "4711", "42", "4G", "data")),
-    ]  # fmt: skip
+        (
+            2,
+            (
+                "17",
+                "3",
+                "2026-05-01 10:00:00",
+                "2026-05-01 10:05:00",
+                "100",
+                "2000",
+                "240",
+                "01",
+                "4711",
+                "42",
+                "4G",
+                "data",
+            ),
+        ),
+    ]
 
 
 def test_p3_other_forms_are_made_canonical() -> None:
     """P3: blanks trimmed, leading zeros and signs of numbers dropped, an offset turned into
     UTC, fractions of a second cut, empty optional fields None; columns in any order."""
     header = "traffic_type,iccid,started_at,ended_at,bytes_up,bytes_down,mcc,mnc,rat,cell_id"
-    line = (f" sms , {ICCID} ,2026-05-01T12:00:00.9+02:00,2026-05-01 10:00:01Z,007,+0,"
-            "240,001,,")  # fmt: skip
+    line = f" sms , {ICCID} ,2026-05-01T12:00:00.9+02:00,2026-05-01 10:00:01Z,007,+0,240,001,,"
     [(number, row)] = list(reader(header).rows([line], first_line=5))
     assert number == 5
-    assert row == (None, "3", "2026-05-01 10:00:00", "2026-05-01 10:00:01", "7", "0", "240",
-                   "001", None, None, None, "sms")  # fmt: skip
+    assert row == (
+        None,
+        "3",
+        "2026-05-01 10:00:00",
+        "2026-05-01 10:00:01",
+        "7",
+        "0",
+        "240",
+        "001",
+        None,
+        None,
+        None,
+        "sms",
+    )
 
 
 def test_p3_blank_lines_are_skipped_but_counted() -> None:
@@ -134,12 +160,34 @@ def test_p3_the_fast_path_leaves_every_other_block_to_the_careful_one(block: str
 
 
 def test_p3_an_already_validated_record_keeps_its_values_and_names_the_sim_field() -> None:
-    record = UsageRecord(None, ICCID, datetime(2026, 5, 1, 10), datetime(2026, 5, 1, 10, 0, 1),  # noqa: DTZ001
-                         1, 2, "240", "01", None, 7, "NB-IoT", "sms")  # fmt: skip
+    record = UsageRecord(
+        None,
+        ICCID,
+        datetime(2026, 5, 1, 10),
+        datetime(2026, 5, 1, 10, 0, 1),  # noqa: DTZ001
+        1,
+        2,
+        "240",
+        "01",
+        None,
+        7,
+        "NB-IoT",
+        "sms",
+    )
     assert record_row(record, {ICCID: "3"}, 9) == (
-        None, "3", "2026-05-01 10:00:00", "2026-05-01 10:00:01", "1", "2", "240", "01", None,
-        "7", "NB-IoT", "sms",
-    )  # fmt: skip
+        None,
+        "3",
+        "2026-05-01 10:00:00",
+        "2026-05-01 10:00:01",
+        "1",
+        "2",
+        "240",
+        "01",
+        None,
+        "7",
+        "NB-IoT",
+        "sms",
+    )
     with pytest.raises(InputRefused) as refused:
         record_row(record, {}, 9)
     assert (refused.value.line, refused.value.field) == (9, "sim.iccid")
@@ -151,8 +199,13 @@ FIELD_VARIANTS = {
     "iccid": [OTHER, ICCID[:-1], f" {ICCID}"],
     # real moments only: whether "30 February" is one, and whether a record ends before it
     # starts, the store checks as it loads a block of the fast path (a type, a constraint)
-    "started_at": ["1989-12-31 23:59:59", "2026-05-01 10:04:59", "2026-05-01T10:00:00",
-                   "2026-05-01 10:00:00.5", "1990-01-01 00:00:00"],
+    "started_at": [
+        "1989-12-31 23:59:59",
+        "2026-05-01 10:04:59",
+        "2026-05-01T10:00:00",
+        "2026-05-01 10:00:00.5",
+        "1990-01-01 00:00:00",
+    ],
     "ended_at": ["2026-05-05 12:00:00", "2026-05-05 12:00:01", "2026-05-01 10:05:00+00:00"],
     "bytes_up": ["0", "", "1" * 16, "1e3", "999999999999999"],
     "bytes_down": ["-2000", "0", "+1"],
@@ -162,15 +215,16 @@ FIELD_VARIANTS = {
     "lac_tac": ["", "2147483647", "2147483648", "999999999"],
     "rat": ["", "LTE-M", "4g", "NB-IoT"],
     "traffic_type": ["sms", "voice", "Data", ""],
-}  # fmt: skip
+}
 NUMBERS = {"source_id", "bytes_up", "bytes_down", "cell_id", "lac_tac"}
 
 
 @st.composite
 def lines(draw: st.DrawFn) -> dict[str, str]:
     """The good line with one to three of its fields changed."""
-    changed = draw(st.lists(st.sampled_from(sorted(FIELD_VARIANTS)), min_size=1, max_size=3,
-                            unique=True))  # fmt: skip
+    changed = draw(
+        st.lists(st.sampled_from(sorted(FIELD_VARIANTS)), min_size=1, max_size=3, unique=True)
+    )
     return GOOD_FIELDS | {name: draw(st.sampled_from(FIELD_VARIANTS[name])) for name in changed}
 
 

@@ -46,10 +46,19 @@ def changed(dotted: str, value: object) -> dict[str, Any]:
 def test_p3_a_streamer_record_maps_onto_a_usage_record() -> None:
     """P3: tx is what the device sent (up), rx what it received (down), in decimal MB."""
     assert streamer_record(RECORD, 3, WINDOW) == UsageRecord(
-        source_id=9001, iccid=ICCID, started_at=datetime(2026, 5, 1, 10),  # noqa: DTZ001
-        ended_at=datetime(2026, 5, 1, 10, 5), bytes_up=250_000, bytes_down=1_500_000,  # noqa: DTZ001
-        mcc="240", mnc="01", cell_id=None, lac_tac=None, rat=None, traffic_type="sms",
-    )  # fmt: skip
+        source_id=9001,
+        iccid=ICCID,
+        started_at=datetime(2026, 5, 1, 10),  # noqa: DTZ001
+        ended_at=datetime(2026, 5, 1, 10, 5),
+        bytes_up=250_000,
+        bytes_down=1_500_000,  # noqa: DTZ001
+        mcc="240",
+        mnc="01",
+        cell_id=None,
+        lac_tac=None,
+        rat=None,
+        traffic_type="sms",
+    )
 
 
 def test_p3_without_a_traffic_type_or_an_id_a_record_is_data_without_a_source_id() -> None:
@@ -61,7 +70,7 @@ def test_p3_without_a_traffic_type_or_an_id_a_record_is_data_without_a_source_id
 @pytest.mark.parametrize(
     ("dotted", "value", "reason"),
     [
-        ("sim.iccid", ...,  "a value is required"),
+        ("sim.iccid", ..., "a value is required"),
         ("sim.iccid", "89469900000000000011", "Luhn"),
         ("sim.iccid", True, "string or number"),
         ("start_timestamp", ..., "a value is required"),
@@ -83,7 +92,7 @@ def test_p3_without_a_traffic_type_or_an_id_a_record_is_data_without_a_source_id
         ("volume.rx", 1e10, "out of range"),
         ("volume.rx", ..., "a value is required"),
     ],
-)  # fmt: skip
+)
 def test_p3_a_bad_field_is_refused_by_line_and_dotted_field_without_its_value(
     dotted: str, value: object, reason: str
 ) -> None:

@@ -75,8 +75,10 @@ def test_a_card_number_is_masked_and_identifiers_are_noted_where_they_are_c2_p4(
     (stored,) = uow.text.messages
     assert stored.body == "Paid with **** **** **** 1111, write to anna@example.com"
     assert set(events) == {("card_masked", "card", 1), ("detected", "email", 1)}
-    noted = {(e.kind, e.finding_type, e.source_table, e.record_id, e.details["count"])
-             for e, _ in uow.text.privacy_events}  # fmt: skip
+    noted = {
+        (e.kind, e.finding_type, e.source_table, e.record_id, e.details["count"])
+        for e, _ in uow.text.privacy_events
+    }
     assert noted == {
         ("card_masked", "card", "ticket_messages", record_id, 1),
         ("detected", "email", "ticket_messages", record_id, 1),

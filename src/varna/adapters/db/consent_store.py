@@ -180,15 +180,21 @@ class SqlConsentStore:
         c = consent_events.c
         ranked = (
             select(
-                c.person_id, c.browser_id, c.event, c.notice_version, c.text_hash, c.channel,
-                c.language, c.at,
+                c.person_id,
+                c.browser_id,
+                c.event,
+                c.notice_version,
+                c.text_hash,
+                c.channel,
+                c.language,
+                c.at,
                 func.row_number()
                 .over(partition_by=(c.person_id, c.browser_id), order_by=(c.at.desc(), c.id.desc()))
                 .label("rank"),
             )
             .where(c.purpose == key, c.at <= as_of)
             .subquery("ranked")
-        )  # fmt: skip
+        )
         query = select(ranked).where(
             ranked.c.rank == 1,
             ranked.c.event == EventKind.GIVEN.value,

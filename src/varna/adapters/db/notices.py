@@ -75,17 +75,25 @@ class SqlNoticeStore:
     def unsent(self, *, limit: int) -> list[UnsentNotice]:
         o = outbox.c
         query = (
-            select(o.id, o.kind, o.recipient, o.organisation_id, o.attempts, o.last_error,
-                   o.created_at)
+            select(
+                o.id, o.kind, o.recipient, o.organisation_id, o.attempts, o.last_error, o.created_at
+            )
             .where(o.sent_at.is_(None))
             .order_by(o.last_error.is_(None), o.id.desc())
             .limit(limit)
-        )  # fmt: skip
+        )
         return [
-            UnsentNotice(int(r.id), r.kind, r.recipient, r.organisation_id, int(r.attempts),
-                         r.last_error, r.created_at)
+            UnsentNotice(
+                int(r.id),
+                r.kind,
+                r.recipient,
+                r.organisation_id,
+                int(r.attempts),
+                r.last_error,
+                r.created_at,
+            )
             for r in self._connection.execute(query)
-        ]  # fmt: skip
+        ]
 
     def disclosures(self, recipient: str, person_id: int) -> list[Disclosure]:
         query = (

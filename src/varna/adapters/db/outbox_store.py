@@ -23,28 +23,42 @@ class SqlOutboxStore:
     def add(self, *, recipient: str, purpose: str, subject: str, body: str, at: datetime) -> int:
         inserted = self._connection.execute(
             insert(mail_outbox)
-            .values(recipient=recipient, purpose=purpose, mail_subject=subject[:200],
-                    message_body=body, created_at=at)
+            .values(
+                recipient=recipient,
+                purpose=purpose,
+                mail_subject=subject[:200],
+                message_body=body,
+                created_at=at,
+            )
             .returning(mail_outbox.c.id)
-        ).scalar_one()  # fmt: skip
+        ).scalar_one()
         return int(inserted)
 
     @staticmethod
     def _query() -> Select[Any]:
         o = mail_outbox.c
         return select(
-            o.id, func.coalesce(o.recipient, people.c.email).label("address"), o.purpose,
-            o.mail_subject, o.message_body, o.created_at, o.sent_at,
-        ).outerjoin(people, people.c.id == o.person_id)  # fmt: skip
+            o.id,
+            func.coalesce(o.recipient, people.c.email).label("address"),
+            o.purpose,
+            o.mail_subject,
+            o.message_body,
+            o.created_at,
+            o.sent_at,
+        ).outerjoin(people, people.c.id == o.person_id)
 
     @staticmethod
     def _entry(row: Row[Any]) -> OutboxEntry:
         m = row._mapping
         return OutboxEntry(
-            id=int(m["id"]), recipient=m["address"], purpose=m["purpose"],
-            subject=m["mail_subject"], body=m["message_body"], created_at=m["created_at"],
+            id=int(m["id"]),
+            recipient=m["address"],
+            purpose=m["purpose"],
+            subject=m["mail_subject"],
+            body=m["message_body"],
+            created_at=m["created_at"],
             sent_at=m["sent_at"],
-        )  # fmt: skip
+        )
 
     def listing(self, *, limit: int) -> list[OutboxEntry]:
         o = mail_outbox.c
@@ -71,6 +85,9 @@ class OutboxMailer:
     def send(self, mail: OutgoingMail) -> None:
         with self._engine.begin() as connection:
             SqlOutboxStore(connection).add(
-                recipient=mail.to, purpose=self._purpose, subject=mail.subject, body=mail.body,
+                recipient=mail.to,
+                purpose=self._purpose,
+                subject=mail.subject,
+                body=mail.body,
                 at=self._now(),
-            )  # fmt: skip
+            )

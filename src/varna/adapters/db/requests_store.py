@@ -180,8 +180,9 @@ class SqlRequestStore:
         )
         if row is None:
             return None
-        stored = StoredCode(row["code_hash"], row["expires_at"], int(row["attempts"]),
-                            row["used_at"])  # fmt: skip
+        stored = StoredCode(
+            row["code_hash"], row["expires_at"], int(row["attempts"]), row["used_at"]
+        )
         return int(row["id"]), stored
 
     def count_wrong_try(self, code_id: int) -> None:

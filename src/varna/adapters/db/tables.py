@@ -410,8 +410,14 @@ controller_requests = Table(
 
 CONSENT_EVENT_KINDS = ("given", "refused", "withdrawn", "expired")
 CONSENT_CHANNELS = (
-    "banner", "privacy_center", "api", "import", "gpc", "unsubscribe", "expiry"  # expiry: 0014
-)  # fmt: skip
+    "banner",
+    "privacy_center",
+    "api",
+    "import",
+    "gpc",
+    "unsubscribe",
+    "expiry",  # expiry: 0014
+)
 
 # C7, R-LB-02: one row per decision, never updated; the subject is a person or an anonymous
 # browser id. Never the raw IP address.
@@ -633,12 +639,24 @@ usage_daily_totals = Table(
 # codes and download tokens, the job queue, staff accounts and sessions. Migration 0006.
 
 REQUEST_KINDS = (
-    "access", "portability", "rectification", "restriction", "erasure", "objection",
-    "consent_withdrawal", "marketing_objection",
-)  # fmt: skip
+    "access",
+    "portability",
+    "rectification",
+    "restriction",
+    "erasure",
+    "objection",
+    "consent_withdrawal",
+    "marketing_objection",
+)
 REQUEST_STATES = (
-    "received", "verified", "in_progress", "extended", "completed", "refused", "forwarded",
-)  # fmt: skip
+    "received",
+    "verified",
+    "in_progress",
+    "extended",
+    "completed",
+    "refused",
+    "forwarded",
+)
 JOB_STATES = ("queued", "running", "done", "failed")
 STAFF_ROLES = ("privacy_officer", "support")
 

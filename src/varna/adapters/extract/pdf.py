@@ -46,8 +46,10 @@ def render_pdf(bundle: dict[str, Any], lang: str) -> bytes:
     doc.para(word("intro", lang))
     doc.para(f"{bundle['schema']} - {bundle['generated_at']}", 7)
     doc.heading(word("controller", lang))
-    doc.para(f"{controller['name']} ({controller['orgnr']}), {controller['address']}, "
-             f"{controller['email']}. DPO: {controller['dpo']['email']}")  # fmt: skip
+    doc.para(
+        f"{controller['name']} ({controller['orgnr']}), {controller['address']}, "
+        f"{controller['email']}. DPO: {controller['dpo']['email']}"
+    )
     doc.heading(word("data", lang))
     if not bundle["processing"]:
         doc.para(word("none", lang))
@@ -78,8 +80,10 @@ def render_pdf(bundle: dict[str, Any], lang: str) -> bytes:
     for right in bundle["rights"]:
         doc.para(right[lang])
     doc.heading(word("complaint", lang))
-    doc.para(f"{complaint['authority']} ({complaint['short_name']}), {complaint['address']}, "
-             f"{complaint['email']}, {complaint['website']}")  # fmt: skip
+    doc.para(
+        f"{complaint['authority']} ({complaint['short_name']}), {complaint['address']}, "
+        f"{complaint['email']}, {complaint['website']}"
+    )
     doc.heading(word("automated", lang))
     doc.para(bundle["automated_decisions"][lang])
     return bytes(doc.pdf.output())

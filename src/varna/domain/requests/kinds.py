@@ -34,21 +34,34 @@ OPEN_STATES = frozenset(RequestState) - FINAL_STATES
 TRANSITIONS: dict[RequestState, frozenset[RequestState]] = {
     RequestState.RECEIVED: frozenset({RequestState.VERIFIED}),
     RequestState.VERIFIED: frozenset(
-        {RequestState.IN_PROGRESS, RequestState.EXTENDED, RequestState.REFUSED,
-         RequestState.FORWARDED, RequestState.COMPLETED}
+        {
+            RequestState.IN_PROGRESS,
+            RequestState.EXTENDED,
+            RequestState.REFUSED,
+            RequestState.FORWARDED,
+            RequestState.COMPLETED,
+        }
     ),
     RequestState.IN_PROGRESS: frozenset(
-        {RequestState.EXTENDED, RequestState.COMPLETED, RequestState.REFUSED,
-         RequestState.FORWARDED}
+        {
+            RequestState.EXTENDED,
+            RequestState.COMPLETED,
+            RequestState.REFUSED,
+            RequestState.FORWARDED,
+        }
     ),
     RequestState.EXTENDED: frozenset(
-        {RequestState.IN_PROGRESS, RequestState.COMPLETED, RequestState.REFUSED,
-         RequestState.FORWARDED}
+        {
+            RequestState.IN_PROGRESS,
+            RequestState.COMPLETED,
+            RequestState.REFUSED,
+            RequestState.FORWARDED,
+        }
     ),
     RequestState.COMPLETED: frozenset(),
     RequestState.REFUSED: frozenset(),
     RequestState.FORWARDED: frozenset(),
-}  # fmt: skip
+}
 
 
 class RefusalGround(StrEnum):

@@ -98,8 +98,13 @@ VAULT_RULE = "evidence_vault"
 INVOICES = "invoices"
 # The rows the people targets' clocks read (contracts, leads' requests, visits, consents).
 PEOPLE_CLOCKS = (
-    "person_roles", "contracts", "orders", "quote_requests", "web_visits", "consent_events",
-)  # fmt: skip
+    "person_roles",
+    "contracts",
+    "orders",
+    "quote_requests",
+    "web_visits",
+    "consent_events",
+)
 SIMS = "sims"
 CONTRACTS = "contracts"
 ORGANISATIONS = "organisations"

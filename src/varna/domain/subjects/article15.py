@@ -8,34 +8,57 @@ from typing import Any
 
 from varna.catalog.model import Catalog, ColumnEntry, LegalBasis, Role
 
-RIGHTS = ("access", "rectification", "erasure", "restriction", "objection", "portability",
-          "withdraw_consent", "complaint")  # fmt: skip
+RIGHTS = (
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "objection",
+    "portability",
+    "withdraw_consent",
+    "complaint",
+)
 
 RIGHT_TEXT = {
-    "access": ("Du har rätt att få ett kostnadsfritt registerutdrag; du behöver inte ange skäl.",
-               "You may get a free copy of your data; you need not give a reason."),
-    "rectification": ("Du har rätt att få felaktiga eller ofullständiga uppgifter rättade.",
-                      "You may have wrong or incomplete data corrected."),
-    "erasure": ("Du har rätt att få uppgifter raderade, utom när lag, avtal eller rättsliga "
-                "anspråk kräver att vi sparar dem; vi säger då vad vi sparar, varför och hur "
-                "länge.",
-                "You may have data erased, except where law, a contract or legal claims require "
-                "us to keep it; we then tell you what we keep, why and until when."),
-    "restriction": ("Du har rätt att begära att behandlingen begränsas, t.ex. medan en rättelse "
-                    "prövas.", "You may have processing restricted, e.g. while a correction "
-                    "is checked."),
-    "objection": ("Du har rätt att invända mot behandling som grundar sig på berättigat intresse, "
-                  "och alltid mot direktmarknadsföring.",
-                  "You may object to processing based on legitimate interests, and always to "
-                  "direct marketing."),
-    "portability": ("Du har rätt att få ut uppgifter du har lämnat i ett maskinläsbart format "
-                    "(dataportabilitet).", "You may receive the data you provided in a "
-                    "machine-readable format (data portability)."),
-    "withdraw_consent": ("Du kan när som helst återkalla ett samtycke.",
-                         "You may withdraw a consent at any time."),
-    "complaint": ("Du har rätt att klaga hos Integritetsskyddsmyndigheten (IMY).",
-                  "You may complain to the Swedish Authority for Privacy Protection (IMY)."),
-}  # fmt: skip
+    "access": (
+        "Du har rätt att få ett kostnadsfritt registerutdrag; du behöver inte ange skäl.",
+        "You may get a free copy of your data; you need not give a reason.",
+    ),
+    "rectification": (
+        "Du har rätt att få felaktiga eller ofullständiga uppgifter rättade.",
+        "You may have wrong or incomplete data corrected.",
+    ),
+    "erasure": (
+        "Du har rätt att få uppgifter raderade, utom när lag, avtal eller rättsliga "
+        "anspråk kräver att vi sparar dem; vi säger då vad vi sparar, varför och hur "
+        "länge.",
+        "You may have data erased, except where law, a contract or legal claims require "
+        "us to keep it; we then tell you what we keep, why and until when.",
+    ),
+    "restriction": (
+        "Du har rätt att begära att behandlingen begränsas, t.ex. medan en rättelse prövas.",
+        "You may have processing restricted, e.g. while a correction is checked.",
+    ),
+    "objection": (
+        "Du har rätt att invända mot behandling som grundar sig på berättigat intresse, "
+        "och alltid mot direktmarknadsföring.",
+        "You may object to processing based on legitimate interests, and always to "
+        "direct marketing.",
+    ),
+    "portability": (
+        "Du har rätt att få ut uppgifter du har lämnat i ett maskinläsbart format "
+        "(dataportabilitet).",
+        "You may receive the data you provided in a machine-readable format (data portability).",
+    ),
+    "withdraw_consent": (
+        "Du kan när som helst återkalla ett samtycke.",
+        "You may withdraw a consent at any time.",
+    ),
+    "complaint": (
+        "Du har rätt att klaga hos Integritetsskyddsmyndigheten (IMY).",
+        "You may complain to the Swedish Authority for Privacy Protection (IMY).",
+    ),
+}
 
 AUTOMATED_DECISIONS = {
     "exists": False,

@@ -308,9 +308,10 @@ def by_category(plans: Sequence[TablePlan]) -> tuple[CategoryOutcome, ...]:
                 continue  # a plan's rows count once per line
             seen.add(key)
             group.records = (
-                None if plan.records is None or group.records is None
+                None
+                if plan.records is None or group.records is None
                 else group.records + plan.records
-            )  # fmt: skip
+            )
             if d.outcome is Outcome.KEPT:
                 dates = plan.kept_until or (
                     ((d.until, plan.records),) if d.until and plan.records else ()

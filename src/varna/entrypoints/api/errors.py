@@ -46,8 +46,14 @@ class UnhandledErrors:
                 f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
                 for frame in reversed(traceback.extract_tb(exc.__traceback__)[-STACK:])
             )
-            log.error("unhandled %s in %s %s (%s); at %s", type(exc).__name__,
-                      scope.get("method"), route, endpoint, frames)  # fmt: skip
+            log.error(
+                "unhandled %s in %s %s (%s); at %s",
+                type(exc).__name__,
+                scope.get("method"),
+                route,
+                endpoint,
+                frames,
+            )
             if not started:
                 await PlainTextResponse("Internal Server Error", status_code=500)(
                     scope, receive, send

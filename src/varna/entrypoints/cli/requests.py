@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from varna.bootstrap import Container
     from varna.services.requests.ports import RequestRecord
 
-app = typer.Typer(help="Data-subject requests: the queue and each request's timeline.",
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="Data-subject requests: the queue and each request's timeline.", no_args_is_help=True
+)
 admin_app = typer.Typer(help="Staff accounts of the admin console.", no_args_is_help=True)
 stdout = Console()
 
@@ -37,11 +38,15 @@ def _summary(record: RequestRecord, today: date) -> dict[str, Any]:
 
     overdue = is_overdue(record.state, record.due_date, today)
     return {
-        "id": record.id, "kind": record.kind, "state": record.state,
-        "received_at": record.received_at.isoformat(), "due_date": record.due_date.isoformat(),
-        "overdue": overdue, "extension_months": record.extension_months,
+        "id": record.id,
+        "kind": record.kind,
+        "state": record.state,
+        "received_at": record.received_at.isoformat(),
+        "due_date": record.due_date.isoformat(),
+        "overdue": overdue,
+        "extension_months": record.extension_months,
         "identity": identity_of(record.outcome),
-    }  # fmt: skip
+    }
 
 
 @app.command("list")
@@ -64,7 +69,7 @@ def list_requests(
             records = uow.requests.listing(
                 states=[s.value for s in OPEN_STATES] if overdue else [],
                 due_before=today if overdue else None,
-            )  # fmt: skip
+            )
         rows = [_summary(r, today) for r in records]
     if json_output:
         print_json(rows)
@@ -74,8 +79,9 @@ def list_requests(
     for row in rows:
         due = f"[red]{row['due_date']} (overdue)[/]" if row["overdue"] else row["due_date"]
         identity = labels.get(row["identity"] or "", "")
-        table.add_row(str(row["id"]), row["kind"], row["state"], identity,
-                      row["received_at"][:10], due)  # fmt: skip
+        table.add_row(
+            str(row["id"]), row["kind"], row["state"], identity, row["received_at"][:10], due
+        )
     stdout.print(table)
 
 
@@ -135,9 +141,10 @@ def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") ->
     password = secrets.token_urlsafe(12)
     base = wired.settings.public_url.rstrip("/")
     outbox = (
-        "" if wired.settings.smtp_host
+        ""
+        if wired.settings.smtp_host
         else f"\nMail outbox (no SMTP server set; codes and answers wait here): {base}/admin/outbox"
-    )  # fmt: skip
+    )
     with wired.uow() as uow:
         exists = uow.staff.account(login) is not None
     if exists:

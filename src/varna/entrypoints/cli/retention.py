@@ -259,9 +259,14 @@ def instructions(
     title = "Instructions in force" if customer is None else f"Instructions of customer {customer}"
     table = Table(title=title)
     columns = (
-        "customer_id", "version", "usage_days", "action", "location_days",
-        "after_contract_days", "reference",
-    )  # fmt: skip
+        "customer_id",
+        "version",
+        "usage_days",
+        "action",
+        "location_days",
+        "after_contract_days",
+        "reference",
+    )
     for column in (*columns, "recorded_at"):
         table.add_column(column)
     for row in rows:

@@ -287,9 +287,12 @@ def restrict_command(
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = restrict(
-            wired, keys, reason=reason, actor=ACTOR,
+            wired,
+            keys,
+            reason=reason,
+            actor=ACTOR,
             special_policy=wired.settings.scan_special_policy,
-        )  # fmt: skip
+        )
     _print_restriction(result.person_ids, result.restriction_ids, result.notices, json_output)
 
 
@@ -308,9 +311,12 @@ def unrestrict_command(
     keys = _keys(email=email, phone=phone, personnummer=personnummer, person_id=person_id)
     with container() as wired:
         result = unrestrict(
-            wired, keys, reason=reason, actor=ACTOR,
+            wired,
+            keys,
+            reason=reason,
+            actor=ACTOR,
             special_policy=wired.settings.scan_special_policy,
-        )  # fmt: skip
+        )
     _print_restriction(result.person_ids, result.restriction_ids, result.notices, json_output)
 
 

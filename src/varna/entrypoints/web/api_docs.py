@@ -98,7 +98,7 @@ def endpoints(document: dict[str, Any]) -> list[Endpoint]:
                     type_of(p.get("schema", {})),
                     p.get("required", False),
                     p.get("description", ""),
-                )  # fmt: skip
+                )
                 for p in operation.get("parameters", [])
             ]
             answers = [
@@ -106,9 +106,17 @@ def endpoints(document: dict[str, Any]) -> list[Endpoint]:
                 for status, answer in operation.get("responses", {}).items()
             ]
             body = bodies(operation.get("requestBody", {}).get("content", {}))
-            found.append(Endpoint(method.upper(), path, operation.get("summary", ""),
-                                  operation.get("description", ""), parameters, body,
-                                  answers))  # fmt: skip
+            found.append(
+                Endpoint(
+                    method.upper(),
+                    path,
+                    operation.get("summary", ""),
+                    operation.get("description", ""),
+                    parameters,
+                    body,
+                    answers,
+                )
+            )
     return found
 
 

@@ -42,8 +42,9 @@ def _container(request: Request) -> Container:
 
 def _not_utf8(request: Request, lang: str, back: str) -> HTMLResponse:
     """400 for a form that is not UTF-8 (G3): nothing is stored, nothing is mailed."""
-    return _page(request, "consent_error.html", lang, 400, message=TEXT[lang]["not_utf8"],
-                 back=back)  # fmt: skip
+    return _page(
+        request, "consent_error.html", lang, 400, message=TEXT[lang]["not_utf8"], back=back
+    )
 
 
 def _page(
@@ -72,19 +73,23 @@ async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
     form = await read_utf8_form(request)
     if form is None:
         lang = language_of(request.query_params.get("lang", "sv"))
-        return _page(request, "consent_link.html", lang, 400, sent=False,
-                     error=TEXT[lang]["not_utf8"])  # fmt: skip
+        return _page(
+            request, "consent_link.html", lang, 400, sent=False, error=TEXT[lang]["not_utf8"]
+        )
     lang = language_of(form.get("lang", "sv"))
     container = _container(request)
     try:
-        asked = run_ask_for_link(container, AskForLink(form.get("email", ""), lang),
-                                 client=client_of(request))  # fmt: skip
+        asked = run_ask_for_link(
+            container, AskForLink(form.get("email", ""), lang), client=client_of(request)
+        )
     except TooManyAsks:
-        return _page(request, "consent_link.html", lang, 429, sent=False,
-                     error=TEXT[lang]["too_many"])  # fmt: skip
+        return _page(
+            request, "consent_link.html", lang, 429, sent=False, error=TEXT[lang]["too_many"]
+        )
     except TooManyAsksFromClient:
-        return _page(request, "consent_link.html", lang, 429, sent=False,
-                     error=TEXT[lang]["too_many_here"])  # fmt: skip
+        return _page(
+            request, "consent_link.html", lang, 429, sent=False, error=TEXT[lang]["too_many_here"]
+        )
     except InputRefused as exc:
         return _page(request, "consent_link.html", lang, 422, sent=False, error=str(exc))
     tasks.add_task(deliver_link, container, asked, actor=SystemActor.PRIVACY_CENTER)
@@ -252,9 +257,13 @@ async def save_cookie_choice(request: Request) -> Response:
         )
     except InputRefused as exc:
         return _page(
-            request, "consent_error.html", lang, status=422, message=str(exc),
+            request,
+            "consent_error.html",
+            lang,
+            status=422,
+            message=str(exc),
             back=f"/cookies?lang={lang}",
-        )  # fmt: skip
+        )
     granted = ":".join(c for c, yes in choices.items() if yes)
     response = RedirectResponse(f"/cookies?lang={lang}&saved=1", status_code=303)
     response.set_cookie(

@@ -48,15 +48,23 @@ router = APIRouter(include_in_schema=False)
 NOT_UTF8 = "The form was not sent as UTF-8 text; nothing was saved. Send it again."
 TEXT = {
     "sv": {
-        "title": "Begäran om dina personuppgifter", "kind": "Vad vill du göra?",
-        "email": "Din e-postadress", "optional": "Om du vill (hjälper oss hitta dina uppgifter)",
-        "phone": "Telefonnummer", "personnummer": "Personnummer", "iccid": "SIM-kortets ICCID",
-        "msisdn": "SIM-kortets telefonnummer (MSISDN)", "details": "Något du vill lägga till",
-        "no_reason": "Du behöver inte ange något skäl.", "send": "Skicka",
+        "title": "Begäran om dina personuppgifter",
+        "kind": "Vad vill du göra?",
+        "email": "Din e-postadress",
+        "optional": "Om du vill (hjälper oss hitta dina uppgifter)",
+        "phone": "Telefonnummer",
+        "personnummer": "Personnummer",
+        "iccid": "SIM-kortets ICCID",
+        "msisdn": "SIM-kortets telefonnummer (MSISDN)",
+        "details": "Något du vill lägga till",
+        "no_reason": "Du behöver inte ange något skäl.",
+        "send": "Skicka",
         "received": "Tack. Om adressen är din får du strax en kod via e-post. Ange koden här.",
-        "code": "Kod från e-postmeddelandet", "verify": "Bekräfta",
+        "code": "Kod från e-postmeddelandet",
+        "verify": "Bekräfta",
         "verified": "Tack, din begäran är bekräftad. Du får svaret via e-post inom en månad.",
-        "language": "In English", "rate": "För många förfrågningar just nu. Försök senare.",
+        "language": "In English",
+        "rate": "För många förfrågningar just nu. Försök senare.",
         "due": "Vi svarar senast",
         "code_wrong": "Koden stämmer inte. Kontrollera koden och länken i e-postmeddelandet.",
         "code_expired": "Koden har gått ut. Gör din begäran igen.",
@@ -72,18 +80,25 @@ TEXT = {
         "new_request": "Gör en ny begäran",
     },
     "en": {
-        "title": "A request about your personal data", "kind": "What do you want to do?",
-        "email": "Your e-mail address", "optional": "Optional (helps us find your data)",
-        "phone": "Phone number", "personnummer": "Swedish personal identity number",
-        "iccid": "The SIM card's ICCID", "msisdn": "The SIM card's phone number (MSISDN)",
-        "details": "Anything you want to add", "no_reason": "You do not need to give a reason.",
+        "title": "A request about your personal data",
+        "kind": "What do you want to do?",
+        "email": "Your e-mail address",
+        "optional": "Optional (helps us find your data)",
+        "phone": "Phone number",
+        "personnummer": "Swedish personal identity number",
+        "iccid": "The SIM card's ICCID",
+        "msisdn": "The SIM card's phone number (MSISDN)",
+        "details": "Anything you want to add",
+        "no_reason": "You do not need to give a reason.",
         "send": "Send",
         "received": "Thank you. If the address is yours, a code is on its way by e-mail. "
         "Enter it here.",
-        "code": "Code from the e-mail", "verify": "Confirm",
+        "code": "Code from the e-mail",
+        "verify": "Confirm",
         "verified": "Thank you, your request is confirmed. You will get the answer by e-mail "
         "within one month.",
-        "language": "På svenska", "rate": "Too many requests right now. Please try later.",
+        "language": "På svenska",
+        "rate": "Too many requests right now. Please try later.",
         "due": "We answer by",
         "code_wrong": "The code is not right. Check the code and the link in the e-mail.",
         "code_expired": "The code has expired. Please make the request again.",
@@ -98,7 +113,7 @@ TEXT = {
         "Please send it again.",
         "new_request": "Make a new request",
     },
-}  # fmt: skip
+}
 
 
 def _lang(value: str | None) -> str:
@@ -108,11 +123,18 @@ def _lang(value: str | None) -> str:
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = context.pop("lang", "sv")
     return templates.TemplateResponse(
-        request, name,
-        {"lang": lang, "t": TEXT[lang], "imy": IMY[lang], "kinds": KIND_NAMES[lang],
-         "version": varna.__version__, **context},
+        request,
+        name,
+        {
+            "lang": lang,
+            "t": TEXT[lang],
+            "imy": IMY[lang],
+            "kinds": KIND_NAMES[lang],
+            "version": varna.__version__,
+            **context,
+        },
         status_code=status,
-    )  # fmt: skip
+    )
 
 
 # -- privacy center --------------------------------------------------------------------------
@@ -138,25 +160,35 @@ async def request_submit(request: Request) -> HTMLResponse:
         lang = _lang(request.query_params.get("lang"))
         return _render(request, "requests_form.html", 400, lang=lang, error=TEXT[lang]["not_utf8"])
     lang = _lang(form.get("lang"))
-    identifiers = {k: form[k] for k in ("phone", "personnummer", "iccid", "msisdn")
-                   if form.get(k, "").strip()}  # fmt: skip
+    identifiers = {
+        k: form[k] for k in ("phone", "personnummer", "iccid", "msisdn") if form.get(k, "").strip()
+    }
     try:
         receipt = submit_request(
             wired,
-            IntakeCommand(form.get("kind", ""), form.get("email", ""), identifiers,
-                          form.get("details"), lang),
-            actor=SystemActor.PRIVACY_CENTER, client=client_of(request), mailer=wired.mailer(),
+            IntakeCommand(
+                form.get("kind", ""), form.get("email", ""), identifiers, form.get("details"), lang
+            ),
+            actor=SystemActor.PRIVACY_CENTER,
+            client=client_of(request),
+            mailer=wired.mailer(),
             verify_url=f"{wired.settings.public_url.rstrip('/')}/privacy/requests/verify",
-            special_policy=wired.settings.scan_special_policy, limits=intake_limits(wired),
-        )  # fmt: skip
+            special_policy=wired.settings.scan_special_policy,
+            limits=intake_limits(wired),
+        )
     except RateLimited:
         return _render(request, "requests_form.html", 429, lang=lang, error=TEXT[lang]["rate"])
     except VarnaError as exc:
         return _render(request, "requests_form.html", 422, lang=lang, error=str(exc))
     return _render(
-        request, "requests_verify.html", lang=lang, reference=receipt.reference,
-        due=receipt.due_date.isoformat(), message=RECEIVED_MESSAGE, error=None,
-    )  # fmt: skip
+        request,
+        "requests_verify.html",
+        lang=lang,
+        reference=receipt.reference,
+        due=receipt.due_date.isoformat(),
+        message=RECEIVED_MESSAGE,
+        error=None,
+    )
 
 
 @router.get("/privacy/requests/verify", response_class=HTMLResponse)
@@ -166,10 +198,25 @@ def verify_form(request: Request, lang: str = "sv") -> HTMLResponse:
     lang = _lang(lang)
     reference = request.query_params.get("request", "")
     if not is_reference(reference):
-        return _render(request, "requests_verify.html", 400, lang=lang, reference=None,
-                       due=None, message=None, error=TEXT[lang]["bad_link"])  # fmt: skip
-    return _render(request, "requests_verify.html", lang=lang, reference=reference, due=None,
-                   message=None, error=None)  # fmt: skip
+        return _render(
+            request,
+            "requests_verify.html",
+            400,
+            lang=lang,
+            reference=None,
+            due=None,
+            message=None,
+            error=TEXT[lang]["bad_link"],
+        )
+    return _render(
+        request,
+        "requests_verify.html",
+        lang=lang,
+        reference=reference,
+        due=None,
+        message=None,
+        error=None,
+    )
 
 
 @router.post("/privacy/requests/verify", response_class=HTMLResponse)
@@ -178,20 +225,49 @@ async def verify_submit(request: Request) -> HTMLResponse:
     form = await read_utf8_form(request)
     if form is None:
         lang = _lang(request.query_params.get("lang"))
-        return _render(request, "requests_verify.html", 400, lang=lang, reference=None,
-                       due=None, message=None, error=TEXT[lang]["not_utf8"])  # fmt: skip
+        return _render(
+            request,
+            "requests_verify.html",
+            400,
+            lang=lang,
+            reference=None,
+            due=None,
+            message=None,
+            error=TEXT[lang]["not_utf8"],
+        )
     lang = _lang(form.get("lang"))
     reference = form.get("request_id", "")
     shown = reference if is_reference(reference) else None
     try:
-        verify_request(wired, reference, form.get("code", ""), client=client_of(request),
-                       limits=intake_limits(wired))  # fmt: skip
+        verify_request(
+            wired,
+            reference,
+            form.get("code", ""),
+            client=client_of(request),
+            limits=intake_limits(wired),
+        )
     except TooManyTries:
-        return _render(request, "requests_verify.html", 429, lang=lang, reference=shown,
-                       due=None, message=None, error=TEXT[lang]["too_many"])  # fmt: skip
+        return _render(
+            request,
+            "requests_verify.html",
+            429,
+            lang=lang,
+            reference=shown,
+            due=None,
+            message=None,
+            error=TEXT[lang]["too_many"],
+        )
     except CodeRejected as exc:
-        return _render(request, "requests_verify.html", 400, lang=lang, reference=shown,
-                       due=None, message=None, error=_code_error(lang, exc))  # fmt: skip
+        return _render(
+            request,
+            "requests_verify.html",
+            400,
+            lang=lang,
+            reference=shown,
+            due=None,
+            message=None,
+            error=_code_error(lang, exc),
+        )
     return _render(request, "requests_done.html", lang=lang)
 
 
@@ -211,9 +287,11 @@ def download_file(request: Request, token: str) -> Response:
     return Response(
         json.dumps(extract, ensure_ascii=False, indent=1),
         media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="extract.json"',
-                 "Cache-Control": "no-store"},
-    )  # fmt: skip
+        headers={
+            "Content-Disposition": 'attachment; filename="extract.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 # -- staff: sign-out, queue, timeline, decisions ------------------------------------------------
@@ -238,13 +316,29 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
     wired = container_of(request)
     today = receipt_date(wired.clock)
     with wired.uow() as uow:
-        records = uow.requests.listing(states=[state] if state else [],
-                                       kinds=[kind] if kind else [], due_before=None)  # fmt: skip
-    rows = [{"r": r, "overdue": is_overdue(r.state, r.due_date, today),
-             "identity": identity_of(r.outcome)} for r in records]  # fmt: skip
-    return _render(request, "admin_queue.html", lang="en", rows=rows, staff=staff.account,
-                   kind=kind, state=state, all_kinds=[k.value for k in RequestKind],
-                   all_states=[s.value for s in RequestState], csrf=staff.csrf)  # fmt: skip
+        records = uow.requests.listing(
+            states=[state] if state else [], kinds=[kind] if kind else [], due_before=None
+        )
+    rows = [
+        {
+            "r": r,
+            "overdue": is_overdue(r.state, r.due_date, today),
+            "identity": identity_of(r.outcome),
+        }
+        for r in records
+    ]
+    return _render(
+        request,
+        "admin_queue.html",
+        lang="en",
+        rows=rows,
+        staff=staff.account,
+        kind=kind,
+        state=state,
+        all_kinds=[k.value for k in RequestKind],
+        all_states=[s.value for s in RequestState],
+        csrf=staff.csrf,
+    )
 
 
 @router.get("/admin/requests/{request_id}", response_model=None)
@@ -259,12 +353,20 @@ def request_detail(request: Request, request_id: int) -> Response:
     if record is None:
         return HTMLResponse("<p>No such request.</p>", status_code=404)
     today = receipt_date(wired.clock)
-    return _render(request, "admin_request.html", lang="en", r=record, events=events,
-                   staff=staff.account, identity=(record.outcome or {}).get(IDENTITY),
-                   forwarded=(record.outcome or {}).get("forwarded_to"),
-                   grounds=[g.value for g in RefusalGround],
-                   overdue=is_overdue(record.state, record.due_date, today),
-                   csrf=staff.csrf, error=None)  # fmt: skip
+    return _render(
+        request,
+        "admin_request.html",
+        lang="en",
+        r=record,
+        events=events,
+        staff=staff.account,
+        identity=(record.outcome or {}).get(IDENTITY),
+        forwarded=(record.outcome or {}).get("forwarded_to"),
+        grounds=[g.value for g in RefusalGround],
+        overdue=is_overdue(record.state, record.due_date, today),
+        csrf=staff.csrf,
+        error=None,
+    )
 
 
 @router.post("/admin/requests/{request_id}/{action}", response_model=None)
@@ -285,21 +387,36 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
         if action == "extend":
             if months not in ("1", "2"):
                 raise VarnaError("extend by 1 or 2 months")
-            extend_request(wired, request_id, months=int(months),
-                           reason=form.get("reason", ""), actor=actor,
-                           mailer=wired.mailer(), special_policy=policy)  # fmt: skip
+            extend_request(
+                wired,
+                request_id,
+                months=int(months),
+                reason=form.get("reason", ""),
+                actor=actor,
+                mailer=wired.mailer(),
+                special_policy=policy,
+            )
         elif action == "refuse":
-            refuse_request(wired, request_id, ground=form.get("ground"),
-                           reason=form.get("reason"), actor=actor,
-                           mailer=wired.mailer(), special_policy=policy)  # fmt: skip
+            refuse_request(
+                wired,
+                request_id,
+                ground=form.get("ground"),
+                reason=form.get("reason"),
+                actor=actor,
+                mailer=wired.mailer(),
+                special_policy=policy,
+            )
         elif action == "run-verified":
             run_for_proven_person(wired, request_id, actor=actor)
         elif action == "complete":
-            complete_request(wired, request_id, note=form.get("note") or None,
-                             actor=actor, special_policy=policy)  # fmt: skip
+            complete_request(
+                wired, request_id, note=form.get("note") or None, actor=actor, special_policy=policy
+            )
         else:
             return HTMLResponse("<p>Unknown action.</p>", status_code=404)
     except VarnaError as exc:
-        return HTMLResponse(f"<p>Refused: {exc}</p><p><a href='/admin/requests/{request_id}'>"
-                            "Back</a></p>", status_code=409)  # fmt: skip
+        return HTMLResponse(
+            f"<p>Refused: {exc}</p><p><a href='/admin/requests/{request_id}'>Back</a></p>",
+            status_code=409,
+        )
     return RedirectResponse(f"/admin/requests/{request_id}", status_code=303)

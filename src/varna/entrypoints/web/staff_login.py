@@ -49,9 +49,12 @@ async def login_submit(request: Request) -> Response:
         )
     try:
         session = log_in(
-            wired, form.get("login", ""), form.get("password", ""),
-            passwords=wired.passwords, client=client_of(request),
-        )  # fmt: skip
+            wired,
+            form.get("login", ""),
+            form.get("password", ""),
+            passwords=wired.passwords,
+            client=client_of(request),
+        )
     except LoginRefused as exc:
         return login_page(request, 401, str(exc))
     except LoginThrottled as exc:
@@ -59,7 +62,12 @@ async def login_submit(request: Request) -> Response:
         page.headers["Retry-After"] = str(int(LOGIN_WINDOW.total_seconds()))
         return page
     response = RedirectResponse("/admin/requests", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
-                        secure=wired.settings.public_url.startswith("https"),
-                        max_age=int(SESSION_LIFETIME.total_seconds()))  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        httponly=True,
+        samesite="strict",
+        secure=wired.settings.public_url.startswith("https"),
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+    )
     return response

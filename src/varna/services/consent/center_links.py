@@ -142,10 +142,14 @@ def send_link(
             return
         work.consent.links.add(token_hash(token), person_id, at=now, expires_at=now + lifetime)
         work.audit.record(
-            AuditEvent(actor, AuditAction.CONSENT_LINK_SENT, f"person:{person_id}",
-                       {"expires_in_hours": int(lifetime.total_seconds() // 3600)}),
+            AuditEvent(
+                actor,
+                AuditAction.CONSENT_LINK_SENT,
+                f"person:{person_id}",
+                {"expires_in_hours": int(lifetime.total_seconds() // 3600)},
+            ),
             at=now,
-        )  # fmt: skip
+        )
         work.commit()
     subject, body = MAIL[asked.language]
     url = f"{base_url.rstrip('/')}/privacy/consents/{token}?lang={asked.language}"

@@ -80,9 +80,12 @@ def sims_and_devices(
             )
             if end_user_ref is not None:
                 rows.sim_end_users.append(
-                    {"id": ctx.new_id("sim_end_users"), "sim_id": sim.id,
-                     "end_user_ref": end_user_ref}
-                )  # fmt: skip
+                    {
+                        "id": ctx.new_id("sim_end_users"),
+                        "sim_id": sim.id,
+                        "end_user_ref": end_user_ref,
+                    }
+                )
             if status != "issued":
                 rows.devices.append(_device(ctx, sim, serial))
             org.sims.append(sim)

@@ -27,8 +27,13 @@ class KeptMail:
         self._store, self._at, self._purpose = store, at, purpose
 
     def send(self, mail: OutgoingMail) -> None:
-        self._store.add(recipient=mail.to, purpose=self._purpose, subject=mail.subject,
-                        body=mail.body, at=self._at)  # fmt: skip
+        self._store.add(
+            recipient=mail.to,
+            purpose=self._purpose,
+            subject=mail.subject,
+            body=mail.body,
+            at=self._at,
+        )
 
 
 def list_outbox(uow: OutboxUnitOfWork, *, limit: int = PAGE_SIZE) -> list[OutboxEntry]:

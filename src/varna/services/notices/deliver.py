@@ -137,13 +137,13 @@ def _deliver_one(
             return "taken"
         try:
             (mailer or KeptMail(work.mail_outbox, at=now)).send(
-                OutgoingMail(address, message.subject, message.body,
-                             {"Auto-Submitted": "auto-generated"})
-            )  # fmt: skip
+                OutgoingMail(
+                    address, message.subject, message.body, {"Auto-Submitted": "auto-generated"}
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - the server may be away; the notice waits
             work.rollback()
-            log.warning("notice %s (%s) not sent: %s", notice.id, notice.kind,
-                        type(exc).__name__)  # fmt: skip
+            log.warning("notice %s (%s) not sent: %s", notice.id, notice.kind, type(exc).__name__)
             failed = True
         else:
             failed = False
@@ -186,8 +186,9 @@ def _compose(
 
 def _sender(catalog: Catalog) -> Sender:
     controller, authority = catalog.controller, catalog.supervisory_authority
-    return Sender(controller.name, controller.dpo.email or controller.email, authority.name,
-                  authority.website)  # fmt: skip
+    return Sender(
+        controller.name, controller.dpo.email or controller.email, authority.name, authority.website
+    )
 
 
 def retry_tomorrow(ctx: ServiceContext[NoticeUnitOfWork]) -> bool:
@@ -195,8 +196,11 @@ def retry_tomorrow(ctx: ServiceContext[NoticeUnitOfWork]) -> bool:
     is queued for the next midnight (UTC), once per day."""
     tomorrow = ctx.clock.now().date() + timedelta(days=1)
     with ctx.uow() as work:
-        added = work.jobs.enqueue(DAILY_TASK, f"{DAILY_TASK}:{tomorrow.isoformat()}",
-                                  request_id=None,
-                                  at=datetime.combine(tomorrow, time(), tzinfo=UTC))  # fmt: skip
+        added = work.jobs.enqueue(
+            DAILY_TASK,
+            f"{DAILY_TASK}:{tomorrow.isoformat()}",
+            request_id=None,
+            at=datetime.combine(tomorrow, time(), tzinfo=UTC),
+        )
         work.commit()
     return added

@@ -53,8 +53,15 @@ def extend_request(
 ) -> Decision:
     uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
-    guarded = guard_details(uow, reason.strip(), actor=actor, at=now, policy=special_policy,
-                            today=receipt_date(clock), field="reason")  # fmt: skip
+    guarded = guard_details(
+        uow,
+        reason.strip(),
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=receipt_date(clock),
+        field="reason",
+    )
     reason = guarded.text if guarded else ""
     with uow:
         record_guard_events(uow, guarded, request_id, actor=actor, at=now)
@@ -65,18 +72,32 @@ def extend_request(
         received = record.received_at.astimezone(STOCKHOLM).date()
         extension = extend(received, months=months, reason=reason, notice_on=receipt_date(clock))
         uow.requests.change_state(
-            request_id, from_states=[record.state], to_state=RequestState.EXTENDED, actor=actor,
-            at=now, note=extension.reason,
-            fields={"extension_months": months, "extension_reason": extension.reason,
-                    "due_date": extension.new_due},
-        )  # fmt: skip
-        uow.audit.record(AuditEvent(actor, AuditAction.REQUEST_EXTENDED, f"request:{request_id}",
-                                    {"months": months}), at=now)  # fmt: skip
+            request_id,
+            from_states=[record.state],
+            to_state=RequestState.EXTENDED,
+            actor=actor,
+            at=now,
+            note=extension.reason,
+            fields={
+                "extension_months": months,
+                "extension_reason": extension.reason,
+                "due_date": extension.new_due,
+            },
+        )
+        uow.audit.record(
+            AuditEvent(
+                actor, AuditAction.REQUEST_EXTENDED, f"request:{request_id}", {"months": months}
+            ),
+            at=now,
+        )
         uow.commit()
     if mailer is not None:
-        subject, body = extension_mail(record.language, request_id=request_id,
-                                       reason=extension.reason,
-                                       new_due=extension.new_due.isoformat())  # fmt: skip
+        subject, body = extension_mail(
+            record.language,
+            request_id=request_id,
+            reason=extension.reason,
+            new_due=extension.new_due.isoformat(),
+        )
         mailer.send(OutgoingMail(record.email, subject, body, {}))
     return Decision(request_id, RequestState.EXTENDED.value, extension.new_due.isoformat())
 
@@ -95,25 +116,46 @@ def refuse_request(
     uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
     guarded = guard_details(
-        uow, (reason or "").strip(), actor=actor, at=now, policy=special_policy,
-        today=receipt_date(clock), field="reason",
-    )  # fmt: skip
+        uow,
+        (reason or "").strip(),
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=receipt_date(clock),
+        field="reason",
+    )
     text = guarded.text if guarded else ""
     with uow:
         record_guard_events(uow, guarded, request_id, actor=actor, at=now)
         record = _open(uow, request_id)
         check_transition(record.state, RequestState.REFUSED)
         uow.requests.change_state(
-            request_id, from_states=[record.state], to_state=RequestState.REFUSED, actor=actor,
-            at=now, note=f"{parsed.value}: {text}",
+            request_id,
+            from_states=[record.state],
+            to_state=RequestState.REFUSED,
+            actor=actor,
+            at=now,
+            note=f"{parsed.value}: {text}",
             fields={"refusal_ground": parsed.value, "refusal_reason": text, "closed_at": now},
-        )  # fmt: skip
-        uow.audit.record(AuditEvent(actor, AuditAction.REQUEST_REFUSED, f"request:{request_id}",
-                                    {"ground": parsed.value}), at=now)  # fmt: skip
+        )
+        uow.audit.record(
+            AuditEvent(
+                actor,
+                AuditAction.REQUEST_REFUSED,
+                f"request:{request_id}",
+                {"ground": parsed.value},
+            ),
+            at=now,
+        )
         uow.commit()
     if mailer is not None:
-        subject, body = refusal_mail(record.language, request_id=request_id, kind=record.kind,
-                                     ground=parsed.value, reason=text)  # fmt: skip
+        subject, body = refusal_mail(
+            record.language,
+            request_id=request_id,
+            kind=record.kind,
+            ground=parsed.value,
+            reason=text,
+        )
         mailer.send(OutgoingMail(record.email, subject, body, {}))
     return Decision(request_id, RequestState.REFUSED.value, record.due_date.isoformat())
 
@@ -129,9 +171,14 @@ def complete_request(
     uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
     guarded = guard_details(
-        uow, (note or "").strip(), actor=actor, at=now, policy=special_policy,
-        today=receipt_date(clock), field="note",
-    )  # fmt: skip
+        uow,
+        (note or "").strip(),
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=receipt_date(clock),
+        field="note",
+    )
     note = guarded.text if guarded else None
     with uow:
         record_guard_events(uow, guarded, request_id, actor=actor, at=now)
@@ -141,10 +188,14 @@ def complete_request(
         if note:
             outcome["staff_note"] = note
         moved = uow.requests.change_state(
-            request_id, from_states=[s.value for s in OPEN_STATES if s != RequestState.RECEIVED],
-            to_state=RequestState.COMPLETED, actor=actor, at=now, note=note,
+            request_id,
+            from_states=[s.value for s in OPEN_STATES if s != RequestState.RECEIVED],
+            to_state=RequestState.COMPLETED,
+            actor=actor,
+            at=now,
+            note=note,
             fields={"outcome": outcome, "closed_at": now},
-        )  # fmt: skip
+        )
         if moved:
             uow.jobs.enqueue("send_result", f"result:{request_id}", request_id=request_id, at=now)
             uow.audit.record(

@@ -112,28 +112,44 @@ def execute_request(ctx: RequestContext, request_id: int | None) -> None:
         if state == RequestState.VERIFIED:
             state = RequestState.IN_PROGRESS
             uow.requests.change_state(
-                request_id, from_states=[RequestState.VERIFIED],
-                to_state=state, actor=ACTOR, at=now,
-            )  # fmt: skip
+                request_id,
+                from_states=[RequestState.VERIFIED],
+                to_state=state,
+                actor=ACTOR,
+                at=now,
+            )
         sims = {k: v for k, v in record.identifiers.items() if k in SIM_KINDS}
         if sims:  # A3: the SIM's end-user data belongs to the customer, known SIM or not
             _forward(uow, record, sims, now=now)
             uow.commit()
             return
         checked = identity == IdentityStatus.CONFIRMED_BY_STAFF  # staff: the proof alone
-        check = check_identity(uow, record, ctx.identity, secret=ctx.secret,
-                               typed=() if checked else None)  # fmt: skip
+        check = check_identity(
+            uow, record, ctx.identity, secret=ctx.secret, typed=() if checked else None
+        )
         if check.decision.needs_checking:
             moved = uow.requests.change_state(
-                request_id, from_states=[state], to_state=state, actor=ACTOR, at=now,
+                request_id,
+                from_states=[state],
+                to_state=state,
+                actor=ACTOR,
+                at=now,
                 note=f"identity needs checking: {NEEDS_CHECKING_REASON}",
                 fields={"outcome": needs_checking_outcome(record.outcome)},
-            )  # fmt: skip
+            )
             if moved:  # the person is told, in the same words whatever the cause
-                uow.jobs.enqueue(IDENTITY_TASK, f"identity:{request_id}", request_id=request_id,
-                                 at=now)  # fmt: skip
-                uow.audit.record(AuditEvent(ACTOR, AuditAction.REQUEST_IDENTITY_NEEDS_CHECKING,
-                                            f"request:{request_id}", {}), at=now)  # fmt: skip
+                uow.jobs.enqueue(
+                    IDENTITY_TASK, f"identity:{request_id}", request_id=request_id, at=now
+                )
+                uow.audit.record(
+                    AuditEvent(
+                        ACTOR,
+                        AuditAction.REQUEST_IDENTITY_NEEDS_CHECKING,
+                        f"request:{request_id}",
+                        {},
+                    ),
+                    at=now,
+                )
             uow.commit()
             return
         uow.commit()
@@ -157,17 +173,33 @@ def _forward(
     controllers = uow.requests.controllers_of_sims(sims)
     for controller in controllers:
         uow.rights.record_controller_request(
-            organisation_id=controller.organisation_id, person_id=None,
-            kind=record.kind[:16], sim_ids=controller.sim_ids, status="routed",
-            instruction_ref=f"request:{record.id}", at=now,
-        )  # fmt: skip
-    outcome = {"forwarded_to": [
-        {"organisation_id": c.organisation_id, "name": c.name,
-         "privacy_contact": c.privacy_contact, "sim_ids": list(c.sim_ids)}
-        for c in controllers
-    ]}  # fmt: skip
-    _close(uow, record.id, RequestState.FORWARDED, outcome, now=now,
-           controller_id=controllers[0].organisation_id if controllers else None)  # fmt: skip
+            organisation_id=controller.organisation_id,
+            person_id=None,
+            kind=record.kind[:16],
+            sim_ids=controller.sim_ids,
+            status="routed",
+            instruction_ref=f"request:{record.id}",
+            at=now,
+        )
+    outcome = {
+        "forwarded_to": [
+            {
+                "organisation_id": c.organisation_id,
+                "name": c.name,
+                "privacy_contact": c.privacy_contact,
+                "sim_ids": list(c.sim_ids),
+            }
+            for c in controllers
+        ]
+    }
+    _close(
+        uow,
+        record.id,
+        RequestState.FORWARDED,
+        outcome,
+        now=now,
+        controller_id=controllers[0].organisation_id if controllers else None,
+    )
 
 
 def _run(
@@ -191,9 +223,10 @@ def _run(
     objection = object_to(ctx, keys, purpose="direct_marketing", actor=actor)
     return {
         "marketing_objection": {
-            "objections": len(objection.objection_ids), "suppressed": objection.suppressed,
+            "objections": len(objection.objection_ids),
+            "suppressed": objection.suppressed,
         }
-    }  # fmt: skip
+    }
 
 
 def _close(
@@ -209,9 +242,13 @@ def _close(
     if controller_id is not None:
         fields["controller_id"] = controller_id
     moved = uow.requests.change_state(
-        request_id, from_states=list(WORKING), to_state=state, actor=ACTOR, at=now,
+        request_id,
+        from_states=list(WORKING),
+        to_state=state,
+        actor=ACTOR,
+        at=now,
         fields=fields,
-    )  # fmt: skip
+    )
     if moved:  # only the run that closed the request sends the answer
         uow.jobs.enqueue(RESULT_TASK, f"result:{request_id}", request_id=request_id, at=now)
         uow.audit.record(
@@ -235,9 +272,10 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
         if record.state == RequestState.COMPLETED and "extract" in outcome:
             token = new_token()
             uow.requests.add_token(
-                request_id, hash_secret(token, key=ctx.secret, purpose="download"),
+                request_id,
+                hash_secret(token, key=ctx.secret, purpose="download"),
                 now + DOWNLOAD_LIFETIME,
-            )  # fmt: skip
+            )
             download_url = f"{ctx.public_url.rstrip('/')}/privacy/requests/download/{token}"
         uow.commit()
     if ctx.mailer is None:
@@ -254,9 +292,12 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
                 ctx.mailer.send(OutgoingMail(controller["privacy_contact"], c_subject, c_body, {}))
         return
     subject, body = result_mail(
-        record.language, request_id=request_id, kind=record.kind,
-        outcome=outcome.get("erasure", {}), download_url=download_url,
-    )  # fmt: skip
+        record.language,
+        request_id=request_id,
+        kind=record.kind,
+        outcome=outcome.get("erasure", {}),
+        download_url=download_url,
+    )
     ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
 
 

@@ -33,9 +33,13 @@ def drop_lapsed_extracts(uow: ExtractsUnitOfWork, *, actor: str, at: datetime) -
             continue
         uow.requests.set_outcome(request_id, kept)
         uow.audit.record(
-            AuditEvent(actor, AuditAction.REQUEST_EXTRACT_DROPPED, f"request:{request_id}",
-                       {"reason": LINK_EXPIRED}),
+            AuditEvent(
+                actor,
+                AuditAction.REQUEST_EXTRACT_DROPPED,
+                f"request:{request_id}",
+                {"reason": LINK_EXPIRED},
+            ),
             at=at,
-        )  # fmt: skip
+        )
         dropped += 1
     return dropped

@@ -25,14 +25,19 @@ def guard_details(
 ) -> GuardResult | None:
     """The guarded text (None for no text); raises :class:`InputRefused` naming ``field``
     after recording the refusal."""
-    return guard_or_refuse(uow, text, table=TABLE, field=field, actor=actor, at=at,
-                           policy=policy, today=today)  # fmt: skip
+    return guard_or_refuse(
+        uow, text, table=TABLE, field=field, actor=actor, at=at, policy=policy, today=today
+    )
 
 
 def record_guard_events(
-    uow: RequestUnitOfWork, guarded: GuardResult | None, request_id: int, *, actor: str,
+    uow: RequestUnitOfWork,
+    guarded: GuardResult | None,
+    request_id: int,
+    *,
+    actor: str,
     at: datetime,
-) -> list[dict[str, object]]:  # fmt: skip
+) -> list[dict[str, object]]:
     """Record what the guard did to a stored text (in the caller's transaction); the events
     as the audit entry lists them."""
     return record_guarded(uow, guarded, TABLE, [request_id], actor=actor, at=at)

@@ -119,14 +119,19 @@ def run_for_proven_person(
         outcome = dict(record.outcome or {})
         outcome[IDENTITY] = {"status": IdentityStatus.CONFIRMED_BY_STAFF.value, "by": actor}
         moved = uow.requests.change_state(
-            request_id, from_states=[record.state], to_state=record.state, actor=actor, at=now,
+            request_id,
+            from_states=[record.state],
+            to_state=record.state,
+            actor=actor,
+            at=now,
             note="identity checked by staff: run for the confirmed e-mail address only",
             fields={"outcome": outcome},
-        )  # fmt: skip
+        )
         if not moved:
             raise IdentityNotWaiting(request_id)
-        uow.jobs.enqueue(EXECUTE_TASK, f"execute:{request_id}:identity-checked",
-                         request_id=request_id, at=now)  # fmt: skip
+        uow.jobs.enqueue(
+            EXECUTE_TASK, f"execute:{request_id}:identity-checked", request_id=request_id, at=now
+        )
         uow.audit.record(
             AuditEvent(actor, AuditAction.REQUEST_IDENTITY_CHECKED, f"request:{request_id}", {}),
             at=now,

@@ -153,14 +153,17 @@ def submit_request(
     identifiers: dict[str, str] = {}
     for name, raw in command.identifiers.items():
         if name not in IDENTIFIER_KINDS:
-            raise InputRefused(f"unknown identifier; expected {', '.join(IDENTIFIER_KINDS)}",
-                               field=name)  # fmt: skip
+            raise InputRefused(
+                f"unknown identifier; expected {', '.join(IDENTIFIER_KINDS)}", field=name
+            )
         if raw and raw.strip():
             identifiers[name] = normalise(name, raw).value
     uow, clock, secret = ctx.uow(), ctx.clock, ctx.secret
     now = clock.now()
-    keys = [client_key(client, secret=secret, purpose="request-client"),
-            verified_key(email, secret=secret)]  # fmt: skip
+    keys = [
+        client_key(client, secret=secret, purpose="request-client"),
+        verified_key(email, secret=secret),
+    ]
     with uow:  # the limits first: a text the guard refuses counts as a request too
         since = now - limits.window
         if any(uow.requests.intake_count(key, since) >= limits.per_key for key in keys):
@@ -169,34 +172,56 @@ def submit_request(
         uow.requests.log_intake(keys[:1], now)
         uow.commit()
     details = (command.details or "").strip()[:4000] or None
-    guarded = guard_details(uow, details, actor=actor, at=now, policy=special_policy,
-                            today=receipt_date(clock))  # fmt: skip
+    guarded = guard_details(
+        uow, details, actor=actor, at=now, policy=special_policy, today=receipt_date(clock)
+    )
     code = new_code()
     reference = new_reference()
     with uow:
         due = due_date(receipt_date(clock))
         email_hmac = hash_secret(email, key=secret, purpose="request-email")
         request_id = uow.requests.add(
-            NewRequest(reference, kind.value, email, email_hmac, identifiers,
-                       guarded.text if guarded else None, language, now, due)
-        )  # fmt: skip
+            NewRequest(
+                reference,
+                kind.value,
+                email,
+                email_hmac,
+                identifiers,
+                guarded.text if guarded else None,
+                language,
+                now,
+                due,
+            )
+        )
         uow.requests.add_code(
-            request_id, hash_secret(code, key=secret, purpose="request-code"),
+            request_id,
+            hash_secret(code, key=secret, purpose="request-code"),
             now + limits.code_lifetime,
-        )  # fmt: skip
+        )
         events = record_guard_events(uow, guarded, request_id, actor=actor, at=now)
         uow.audit.record(
-            AuditEvent(actor, AuditAction.REQUEST_RECEIVED, f"request:{request_id}",
-                       {"kind": kind.value, "due_date": due.isoformat(),
-                        **({"privacy_events": events} if events else {})}),
+            AuditEvent(
+                actor,
+                AuditAction.REQUEST_RECEIVED,
+                f"request:{request_id}",
+                {
+                    "kind": kind.value,
+                    "due_date": due.isoformat(),
+                    **({"privacy_events": events} if events else {}),
+                },
+            ),
             at=now,
-        )  # fmt: skip
+        )
         uow.commit()
     if mailer is not None:
         minutes = int(limits.code_lifetime.total_seconds() // 60)
-        subject, body = code_mail(language, request_id=request_id, code=code,
-                                  verify_url=f"{verify_url}?request={reference}",
-                                  minutes=minutes)  # fmt: skip
+        subject, body = code_mail(
+            language,
+            request_id=request_id,
+            code=code,
+            verify_url=f"{verify_url}?request={reference}",
+            minutes=minutes,
+        )
         mailer.send(OutgoingMail(email, subject, body, {}))
     return IntakeReceipt(request_id, reference, due)
 
@@ -252,15 +277,24 @@ def verify_request(
 
 
 def _accept(
-    uow: RequestUnitOfWork, request_id: int, email: str, code_id: int, *, at: datetime,
+    uow: RequestUnitOfWork,
+    request_id: int,
+    email: str,
+    code_id: int,
+    *,
+    at: datetime,
     secret: bytes,
-) -> None:  # fmt: skip
+) -> None:
     uow.requests.use_code(code_id, at)
     uow.requests.change_state(
-        request_id, from_states=[RequestState.RECEIVED], to_state=RequestState.VERIFIED,
-        actor=SystemActor.SUBJECT, at=at, note="e-mail address confirmed with a one-time code",
+        request_id,
+        from_states=[RequestState.RECEIVED],
+        to_state=RequestState.VERIFIED,
+        actor=SystemActor.SUBJECT,
+        at=at,
+        note="e-mail address confirmed with a one-time code",
         fields={"verified_at": at},
-    )  # fmt: skip
+    )
     uow.requests.log_intake([verified_key(email, secret=secret)], at)
     uow.jobs.enqueue(EXECUTE_TASK, f"execute:{request_id}", request_id=request_id, at=at)
     uow.audit.record(

@@ -25,20 +25,26 @@ COURT = {
 }
 KIND_NAMES = {
     "sv": {
-        "access": "registerutdrag", "portability": "dataportabilitet",
-        "rectification": "rättelse", "restriction": "begränsning av behandling",
-        "erasure": "radering", "objection": "invändning",
+        "access": "registerutdrag",
+        "portability": "dataportabilitet",
+        "rectification": "rättelse",
+        "restriction": "begränsning av behandling",
+        "erasure": "radering",
+        "objection": "invändning",
         "consent_withdrawal": "återkallelse av samtycke",
         "marketing_objection": "invändning mot direktmarknadsföring och profilering",
     },
     "en": {
-        "access": "access (register extract)", "portability": "data portability",
-        "rectification": "rectification", "restriction": "restriction of processing",
-        "erasure": "erasure", "objection": "objection",
+        "access": "access (register extract)",
+        "portability": "data portability",
+        "rectification": "rectification",
+        "restriction": "restriction of processing",
+        "erasure": "erasure",
+        "objection": "objection",
         "consent_withdrawal": "withdrawal of consent",
         "marketing_objection": "objection to direct marketing and profiling",
     },
-}  # fmt: skip
+}
 
 
 def _lang(language: str) -> str:

@@ -60,8 +60,9 @@ def create_account(
     if role not in ROLES:
         raise InputRefused(f"role must be one of {', '.join(ROLES)}", field="role")
     if len(password) < MIN_PASSWORD:
-        raise InputRefused(f"the password needs at least {MIN_PASSWORD} characters",
-                           field="password")  # fmt: skip
+        raise InputRefused(
+            f"the password needs at least {MIN_PASSWORD} characters", field="password"
+        )
     login = login.strip()
     if not login:
         raise InputRefused("a login is required", field="login")
@@ -70,8 +71,10 @@ def create_account(
         if uow.staff.account(login) is not None:
             raise InputRefused("this login exists already", field="login")
         account_id = uow.staff.add_account(login, role, passwords.hash(password), now)
-        uow.audit.record(AuditEvent(actor, AuditAction.STAFF_CREATE, f"staff:{account_id}",
-                                    {"role": role}), at=now)  # fmt: skip
+        uow.audit.record(
+            AuditEvent(actor, AuditAction.STAFF_CREATE, f"staff:{account_id}", {"role": role}),
+            at=now,
+        )
         uow.commit()
     return account_id
 
@@ -94,10 +97,12 @@ def log_in(
     by_client = hash_secret(client, key=secret, purpose="staff-login-client")
     with ctx.uow() as uow:
         since = now - LOGIN_WINDOW
-        if any(uow.requests.intake_count(key, since) >= LOGIN_TRIES
-               for key in (by_login, by_client)):  # fmt: skip
-            log.warning("staff sign-in throttled: login #%s, client #%s", by_login[:12],
-                        by_client[:12])  # fmt: skip
+        if any(
+            uow.requests.intake_count(key, since) >= LOGIN_TRIES for key in (by_login, by_client)
+        ):
+            log.warning(
+                "staff sign-in throttled: login #%s, client #%s", by_login[:12], by_client[:12]
+            )
             raise LoginThrottled()
         # No login holds a NUL (PostgreSQL text cannot): such a login is unknown, not an error.
         account = uow.staff.account(login) if "\x00" not in login else None
@@ -110,8 +115,12 @@ def log_in(
             log.warning("staff sign-in refused: %s, client #%s", who, by_client[:12])
             raise LoginRefused()
         token = new_token()
-        uow.staff.add_session(account.id, hash_secret(token, key=secret, purpose="session"), now,
-                              now + SESSION_LIFETIME)  # fmt: skip
+        uow.staff.add_session(
+            account.id,
+            hash_secret(token, key=secret, purpose="session"),
+            now,
+            now + SESSION_LIFETIME,
+        )
         uow.audit.record(
             AuditEvent(Actor.staff(account.id), AuditAction.STAFF_LOGIN, None, {}), at=now
         )

@@ -36,13 +36,24 @@ def decide_legitimate_interest(
     until = check_decision(
         ctx.catalog, category=category, reason=reason, end_date=end_date, decided_on=now.date()
     )
-    guarded = guard_or_refuse(uow, reason.strip(), table=TABLE, field="reason", actor=actor,
-                              at=now, policy=special_policy, today=now.date())  # fmt: skip
+    guarded = guard_or_refuse(
+        uow,
+        reason.strip(),
+        table=TABLE,
+        field="reason",
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=now.date(),
+    )
     with uow:
         decision_id = uow.retention.add_interest_decision(
-            category=category, reason=guarded.text if guarded else reason.strip(),
-            end_date=until, decided_by=actor, at=now,
-        )  # fmt: skip
+            category=category,
+            reason=guarded.text if guarded else reason.strip(),
+            end_date=until,
+            decided_by=actor,
+            at=now,
+        )
         events = record_guarded(uow, guarded, TABLE, [decision_id], actor=actor, at=now)
         uow.audit.record(
             AuditEvent(

@@ -29,13 +29,17 @@ class FindResult:
             "found": self.found,
             "person_ids": list(self.scope.person_ids),
             "tables": [
-                {"table": c.table, "rows": c.rows, "match": "mention" if c.mention_column
-                 else "linked", "column": c.mention_column}
+                {
+                    "table": c.table,
+                    "rows": c.rows,
+                    "match": "mention" if c.mention_column else "linked",
+                    "column": c.mention_column,
+                }
                 for c in self.tables
             ],
             "categories": self.categories,
             "erasable": self.erasable,
-        }  # fmt: skip
+        }
 
 
 def find_subject(ctx: SubjectContext, keys: Sequence[SubjectKey], *, actor: str) -> FindResult:

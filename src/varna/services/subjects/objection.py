@@ -52,9 +52,16 @@ def object_to(
         raise SubjectRefused("an objection to direct marketing is absolute (Art. 21(3))")
     now = ctx.clock.now()
     uow = ctx.uow()
-    guarded = guard_or_refuse(uow, overriding_reason, table=TABLE, field="overriding_reason",
-                              actor=actor, at=now, policy=special_policy,
-                              today=now.date())  # fmt: skip
+    guarded = guard_or_refuse(
+        uow,
+        overriding_reason,
+        table=TABLE,
+        field="overriding_reason",
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=now.date(),
+    )
     overriding_reason = None if guarded is None else guarded.text
     with uow:
         scope = resolve(uow, keys, secret=secret)
@@ -74,12 +81,16 @@ def object_to(
                 actor,
                 "subject.object",
                 ",".join(f"person:{p}" for p in scope.person_ids)[:120] or None,
-                {"purpose": purpose, "objection_ids": list(ids), "suppressed": suppressed,
-                 "overriding_reason_recorded": bool(overriding_reason),
-                 **({"privacy_events": events} if events else {})},
+                {
+                    "purpose": purpose,
+                    "objection_ids": list(ids),
+                    "suppressed": suppressed,
+                    "overriding_reason_recorded": bool(overriding_reason),
+                    **({"privacy_events": events} if events else {}),
+                },
             ),
             at=now,
-        )  # fmt: skip
+        )
         uow.commit()
     return ObjectionResult(scope.person_ids, ids, suppressed, not overriding_reason)
 
@@ -117,21 +128,33 @@ def record_overriding_reason(
     the reason passes the intake guard first (C2, C3)."""
     now = ctx.clock.now()
     uow = ctx.uow()
-    guarded = guard_or_refuse(uow, reason, table=TABLE, field="reason", actor=actor, at=now,
-                              policy=special_policy, today=now.date())  # fmt: skip
+    guarded = guard_or_refuse(
+        uow,
+        reason,
+        table=TABLE,
+        field="reason",
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=now.date(),
+    )
     with uow:
-        objection = next((o for o in uow.rights.objections(person_id) if o.id == objection_id),
-                         None)  # fmt: skip
+        objection = next(
+            (o for o in uow.rights.objections(person_id) if o.id == objection_id), None
+        )
         if objection is None:
             raise SubjectRefused(f"objection {objection_id} is not one of person {person_id}")
         if objection.purpose in MARKETING_PURPOSES:
             raise SubjectRefused("an objection to direct marketing cannot be overridden")
-        uow.rights.record_overriding_reason(objection_id, guarded.text if guarded else reason,
-                                            now)  # fmt: skip
+        uow.rights.record_overriding_reason(objection_id, guarded.text if guarded else reason, now)
         events = record_guarded(uow, guarded, TABLE, [objection_id], actor=actor, at=now)
         uow.audit.record(
-            AuditEvent(actor, "subject.objection.overridden", f"objection:{objection_id}",
-                       {"privacy_events": events} if events else {}),
+            AuditEvent(
+                actor,
+                "subject.objection.overridden",
+                f"objection:{objection_id}",
+                {"privacy_events": events} if events else {},
+            ),
             at=now,
-        )  # fmt: skip
+        )
         uow.commit()

@@ -56,9 +56,16 @@ def rectify(
             raise SubjectRefused(f"the new value is refused: {exc}") from None
     now = ctx.clock.now()
     uow = ctx.uow()
-    statement = guard_or_refuse(uow, command.statement, table="rectifications",
-                                field="statement", actor=actor, at=now, policy=special_policy,
-                                today=now.date())  # fmt: skip
+    statement = guard_or_refuse(
+        uow,
+        command.statement,
+        table="rectifications",
+        field="statement",
+        actor=actor,
+        at=now,
+        policy=special_policy,
+        today=now.date(),
+    )
     with uow:
         scope = resolve(uow, command.keys, secret=ctx.secret)
         if len(scope.person_ids) != 1:
@@ -82,8 +89,9 @@ def rectify(
             None if statement is None else statement.text,
             now,
         )
-        guarded = record_guarded(uow, statement, "rectifications", [history_id], actor=actor,
-                                 at=now)  # fmt: skip
+        guarded = record_guarded(
+            uow, statement, "rectifications", [history_id], actor=actor, at=now
+        )
         notices = 0
         for recipient in uow.rights.recipients_of([person_id]):
             notices += uow.rights.enqueue(
@@ -106,7 +114,7 @@ def rectify(
                     "rectification_id": history_id,
                     "notices": notices,
                     **({"privacy_events": guarded} if guarded else {}),
-                },  # fmt: skip
+                },
             ),
             at=now,
         )

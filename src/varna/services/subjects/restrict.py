@@ -62,11 +62,17 @@ def restrict(
             wake_delivery(uow.jobs, f"restriction:{ids[0]}", at=now)
         for person_id, restriction_id in zip(people, ids, strict=True):
             uow.audit.record(
-                AuditEvent(actor, "subject.restrict", f"person:{person_id}",
-                           {"restriction_id": restriction_id,
-                            **({"privacy_events": events} if events else {})}),
+                AuditEvent(
+                    actor,
+                    "subject.restrict",
+                    f"person:{person_id}",
+                    {
+                        "restriction_id": restriction_id,
+                        **({"privacy_events": events} if events else {}),
+                    },
+                ),
                 at=now,
-            )  # fmt: skip
+            )
         uow.commit()
     return RestrictionResult(tuple(people), ids, notices)
 
@@ -103,11 +109,17 @@ def unrestrict(
             )
             wake_delivery(uow.jobs, f"restriction_lifted:{restriction_id}", at=now)
             uow.audit.record(
-                AuditEvent(actor, "subject.unrestrict", f"person:{person_id}",
-                           {"restriction_id": restriction_id,
-                            **({"privacy_events": events} if events else {})}),
+                AuditEvent(
+                    actor,
+                    "subject.unrestrict",
+                    f"person:{person_id}",
+                    {
+                        "restriction_id": restriction_id,
+                        **({"privacy_events": events} if events else {}),
+                    },
+                ),
                 at=now,
-            )  # fmt: skip
+            )
         uow.commit()
     return RestrictionResult(tuple(people), tuple(lifted), notices)
 
@@ -116,8 +128,9 @@ def _guarded(
     uow: SubjectUnitOfWork, reason: str, *, actor: str, at: datetime, policy: SpecialPolicy
 ) -> GuardResult:
     """The reason as the guard leaves it (C2, C3); InputRefused (field reason) when refused."""
-    guarded = guard_or_refuse(uow, reason, table=TABLE, field="reason", actor=actor, at=at,
-                              policy=policy, today=at.date())  # fmt: skip
+    guarded = guard_or_refuse(
+        uow, reason, table=TABLE, field="reason", actor=actor, at=at, policy=policy, today=at.date()
+    )
     return guarded or GuardResult(reason, (), ())
 
 

@@ -144,8 +144,11 @@ def test_processor_data_is_routed_to_its_controller_not_erased_a3(
     store.holds_rows("sims", 2)
     store.controllers[7] = (11, 12)
     result = erase(ctx)
-    assert outcomes(result)[("communication_equipment", "sims")] == ("routed_to_controller",
-                                                                      CONTROLLER, None)  # fmt: skip
+    assert outcomes(result)[("communication_equipment", "sims")] == (
+        "routed_to_controller",
+        CONTROLLER,
+        None,
+    )
     assert result.routed == {7: (11, 12)} and "sims" not in result.changed
     assert store.counts["sims"] == 2
     (request,) = uow.rights.controller_requests
@@ -168,8 +171,7 @@ def test_a_controllers_instruction_erases_only_the_sims_processor_data_a3(
     ctx: FakeContext, uow: FakeUnitOfWork, store: FakeSubjectStore
 ) -> None:
     customer = uow.directory.add_customer()
-    sim = uow.directory.add_sim(customer, iccid=ICCID, imsi="240011234567890",
-                                msisdn="46701234567")  # fmt: skip
+    sim = uow.directory.add_sim(customer, iccid=ICCID, imsi="240011234567890", msisdn="46701234567")
     store.holds_rows("sims", 1)
     store.holds_rows("usage_records", 5)
     store.holds_rows("people", 1)  # not processor data: the instruction does not reach it
@@ -181,8 +183,11 @@ def test_a_controllers_instruction_erases_only_the_sims_processor_data_a3(
     assert {c.outcome for c in result.categories} == {Outcome.ANONYMISED, Outcome.ERASED}
     assert store.counts["people"] == 1 and store.mention_counts  # untouched
     (request,) = uow.rights.controller_requests
-    assert (request.status, request.instruction_ref, request.sim_ids) == ("executed", "ORDER-7",
-                                                                          (sim,))  # fmt: skip
+    assert (request.status, request.instruction_ref, request.sim_ids) == (
+        "executed",
+        "ORDER-7",
+        (sim,),
+    )
     assert uow.notices.kinds() == ["controller_erasure_done"]
     assert uow.rights.erasure_runs[0].instruction == "ORDER-7"
 
@@ -193,9 +198,7 @@ def test_the_audit_events_are_written_with_the_erasure_d4(
     uow.rights.record_disclosure("credit_bureau", person, ["contact"], ctx.clock.now())
     result = erase(ctx)
     assert result.notices == 1 and uow.notices.kinds() == ["art19_erasure"]
-    assert uow.audit.actions() == [
-        "subject.erase.table", "subject.erase.table", "subject.erase"
-    ]  # fmt: skip
+    assert uow.audit.actions() == ["subject.erase.table", "subject.erase.table", "subject.erase"]
     summary = uow.audit.one("subject.erase")
     assert summary.target == f"erasure_run:{result.run_id}" and summary.details["notices"] == 1
     assert EMAIL not in str(uow.audit.entries)

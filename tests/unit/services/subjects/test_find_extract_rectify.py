@@ -45,8 +45,10 @@ def test_find_counts_rows_per_table_and_category_and_what_is_still_erasable_d1(
     assert found.found and found.scope.person_ids == (person,)
     answer = found.as_dict()
     assert {(t["table"], t["rows"], t["match"]) for t in answer["tables"]} == {
-        ("people", 1, "linked"), ("invoices", 3, "linked"), ("ticket_messages", 2, "mention")
-    }  # fmt: skip
+        ("people", 1, "linked"),
+        ("invoices", 3, "linked"),
+        ("ticket_messages", 2, "mention"),
+    }
     assert found.categories["email"] == 1 and found.categories["payment_history"] == 3
     assert found.categories["free_text"] == 2  # the mentions, by their column's category
     assert found.erasable == {"people": 1, "ticket_messages": 2}  # not the kept invoices
@@ -119,9 +121,7 @@ def test_rectification_records_the_old_value_in_the_history_d3(
     result = rectify(ctx, RectifyCommand(KEYS, "full_name", "Erik Eklund"), actor=ACTOR)
     assert result.person_id == person and result.notices == 1
     assert store.records["people"][person]["full_name"] == "Erik Eklund"
-    assert uow.rights.rectifications == [
-        (person, "people", "full_name", person, "Erik Ek", None)
-    ]  # fmt: skip
+    assert uow.rights.rectifications == [(person, "people", "full_name", person, "Erik Ek", None)]
     assert uow.notices.kinds() == ["art19_rectification"]
     event = uow.audit.one("subject.rectify")
     assert event.target == f"people:{person}" and "Erik" not in str(event)
@@ -130,8 +130,7 @@ def test_rectification_records_the_old_value_in_the_history_d3(
 def test_rectifying_a_record_not_the_persons_is_refused_and_changes_nothing_d3(
     ctx: FakeContext, uow: FakeUnitOfWork, store: FakeSubjectStore, person: int
 ) -> None:
-    command = RectifyCommand(KEYS, "billing_address", "Storgatan 1", table="invoices",
-                             record_id=99)  # fmt: skip
+    command = RectifyCommand(KEYS, "billing_address", "Storgatan 1", table="invoices", record_id=99)
     with pytest.raises(SubjectRefused, match=f"invoices:99 is not one of person {person}'s"):
         rectify(ctx, command, actor=ACTOR)
     assert "invoices" not in store.records and uow.rights.rectifications == []

@@ -50,9 +50,16 @@ class InstructionRows:
             select(func.coalesce(func.max(T.c.version), 0)).where(T.c.customer_id == customer_id)
         ).scalar_one()
         recorded = ControllerInstruction(
-            customer_id, int(latest) + 1, usage_days, action, location_days, reference,
-            recorded_by, at, after_contract_days,
-        )  # fmt: skip
+            customer_id,
+            int(latest) + 1,
+            usage_days,
+            action,
+            location_days,
+            reference,
+            recorded_by,
+            at,
+            after_contract_days,
+        )
         self._connection.execute(insert(T).values(**recorded.as_row()))
         return recorded
 

@@ -50,7 +50,7 @@ def _one_by_one(
             recipient=notice.recipient,
             person_id=notice.person_id,
             organisation_id=notice.organisation_id,
-        )  # fmt: skip
+        )
     ]
     for request in record.requests:
         if request.notice in fresh:
@@ -77,7 +77,7 @@ def _one_by_one(
             summary.action,
             f"{RUN_TARGET}{run_id}",
             {**summary.details, "notices": len(fresh)},
-        ),  # fmt: skip
+        ),
     ]
     SqlAuditLog(connection).record_many(events, at=at)
     return run_id, len(fresh)
@@ -100,7 +100,7 @@ def _params(record: ErasureRecord) -> dict[str, Any]:
                 }
                 for n in record.notices
             ]
-        ),  # fmt: skip
+        ),
         "requests": json.dumps(
             [
                 {
@@ -114,7 +114,7 @@ def _params(record: ErasureRecord) -> dict[str, Any]:
                 }
                 for r in record.requests
             ]
-        ),  # fmt: skip
+        ),
         "person_id": record.person_id,
         "instruction": record.instruction,
         "actor": record.actor,
@@ -133,7 +133,7 @@ def _params(record: ErasureRecord) -> dict[str, Any]:
                 }
                 for e in events
             ]
-        ),  # fmt: skip
+        ),
     }
 
 

@@ -225,9 +225,15 @@ class SqlRightsStore:
         person_id: int | None = None,
         organisation_id: int | None = None,
     ) -> bool:
-        values = {"kind": kind, "recipient": recipient, "person_id": person_id,
-                  "organisation_id": organisation_id, "dedupe_key": dedupe_key,
-                  "details": dict(details), "created_at": at}  # fmt: skip
+        values = {
+            "kind": kind,
+            "recipient": recipient,
+            "person_id": person_id,
+            "organisation_id": organisation_id,
+            "dedupe_key": dedupe_key,
+            "details": dict(details),
+            "created_at": at,
+        }
         return insert_once(self._connection, outbox, outbox.c.dedupe_key, values)
 
     # -- erasure (D4) and controller routing (A3) -----------------------------------------
@@ -242,9 +248,14 @@ class SqlRightsStore:
     ) -> int:
         return self._insert(
             insert(erasure_runs),
-            {"person_id": person_id, "actor": actor, "ran_at": at, "outcome": dict(outcome),
-             "controller_instruction": instruction},
-        )  # fmt: skip
+            {
+                "person_id": person_id,
+                "actor": actor,
+                "ran_at": at,
+                "outcome": dict(outcome),
+                "controller_instruction": instruction,
+            },
+        )
 
     def record_controller_request(
         self,
@@ -259,10 +270,17 @@ class SqlRightsStore:
     ) -> int:
         return self._insert(
             insert(controller_requests),
-            {"organisation_id": organisation_id, "person_id": person_id, "kind": kind,
-             "sim_ids": list(sim_ids), "status": status, "instruction_ref": instruction_ref,
-             "received_at": at, "executed_at": at if status == "executed" else None},
-        )  # fmt: skip
+            {
+                "organisation_id": organisation_id,
+                "person_id": person_id,
+                "kind": kind,
+                "sim_ids": list(sim_ids),
+                "status": status,
+                "instruction_ref": instruction_ref,
+                "received_at": at,
+                "executed_at": at if status == "executed" else None,
+            },
+        )
 
     def record_erasure(self, record: ErasureRecord) -> tuple[int, int]:
         return record_erasure(self._connection, self, record)

@@ -194,8 +194,9 @@ def ask_for_link(
     after the answer; 429 after too many asks for one address (the same words for a known
     and an unknown one: use the link already mailed) or from one client."""
     try:
-        asked = run_ask_for_link(container, AskForLink(body.email, body.language),
-                                 client=client_of(request))  # fmt: skip
+        asked = run_ask_for_link(
+            container, AskForLink(body.email, body.language), client=client_of(request)
+        )
     except TooManyAsks:
         raise HTTPException(status_code=429, detail=ASKED_ALREADY[body.language]) from None
     except TooManyAsksFromClient:

@@ -47,20 +47,27 @@ def submit(
     try:
         receipt = submit_request(
             container,
-            IntakeCommand(body.kind, body.email, {str(k): v for k, v in body.identifiers.items()},
-                          body.details,
-                          body.language),
-            actor=actor, client=client, mailer=container.mailer(),
+            IntakeCommand(
+                body.kind,
+                body.email,
+                {str(k): v for k, v in body.identifiers.items()},
+                body.details,
+                body.language,
+            ),
+            actor=actor,
+            client=client,
+            mailer=container.mailer(),
             verify_url=f"{container.settings.public_url.rstrip('/')}/privacy/requests/verify",
             special_policy=container.settings.scan_special_policy,
             limits=intake_limits(container),
-        )  # fmt: skip
+        )
     except RateLimited as exc:
         raise HTTPException(status_code=429, detail=str(exc)) from None
     return RequestReceived(
-        request_id=receipt.reference, due_date=receipt.due_date.isoformat(),
+        request_id=receipt.reference,
+        due_date=receipt.due_date.isoformat(),
         message=RECEIVED_MESSAGE,
-    )  # fmt: skip
+    )
 
 
 @router.post("", status_code=202, response_model=RequestReceived)
@@ -79,9 +86,12 @@ def verify(
 ) -> VerifyResult:
     try:
         state = verify_request(
-            container, request_id, body.code, client=client_of(request),
+            container,
+            request_id,
+            body.code,
+            client=client_of(request),
             limits=intake_limits(container),
-        )  # fmt: skip
+        )
     except TooManyTries as exc:
         raise HTTPException(status_code=429, detail=str(exc)) from None
     except CodeRejected as exc:

@@ -7,9 +7,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Kind = Literal[
-    "access", "portability", "rectification", "restriction", "erasure", "objection",
-    "consent_withdrawal", "marketing_objection",
-]  # fmt: skip
+    "access",
+    "portability",
+    "rectification",
+    "restriction",
+    "erasure",
+    "objection",
+    "consent_withdrawal",
+    "marketing_objection",
+]
 
 
 class RequestCreate(BaseModel):

@@ -18,9 +18,15 @@ depends_on = None
 TZ = sa.DateTime(timezone=True)
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 KINDS = (
-    "access", "portability", "rectification", "restriction", "erasure", "objection",
-    "consent_withdrawal", "marketing_objection",
-)  # fmt: skip
+    "access",
+    "portability",
+    "rectification",
+    "restriction",
+    "erasure",
+    "objection",
+    "consent_withdrawal",
+    "marketing_objection",
+)
 STATES = ("received", "verified", "in_progress", "extended", "completed", "refused", "forwarded")
 
 

@@ -31,8 +31,9 @@ def upgrade() -> None:
         )
     else:
         op.add_column("subject_requests", sa.Column("reference", sa.String(32), nullable=True))
-    requests = sa.table("subject_requests", sa.column("id", sa.Integer),
-                        sa.column("reference", sa.String))  # fmt: skip
+    requests = sa.table(
+        "subject_requests", sa.column("id", sa.Integer), sa.column("reference", sa.String)
+    )
     for (request_id,) in bind.execute(sa.select(requests.c.id)).all():
         bind.execute(
             sa.update(requests)
@@ -40,8 +41,9 @@ def upgrade() -> None:
             .values(reference=secrets.token_urlsafe(16))
         )
     if sqlite:
-        op.create_index("uq_subject_requests_reference", "subject_requests", ["reference"],
-                        unique=True)  # fmt: skip
+        op.create_index(
+            "uq_subject_requests_reference", "subject_requests", ["reference"], unique=True
+        )
     else:
         op.alter_column("subject_requests", "reference", nullable=False)
         op.create_unique_constraint(
