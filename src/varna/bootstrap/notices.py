@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from varna.bootstrap import Container
+from varna.domain.audit import SystemActor
 from varna.services.notices.deliver import (
     DAILY_TASK,
     NOTIFY_TASK,
@@ -15,7 +16,7 @@ from varna.services.notices.deliver import (
     retry_tomorrow,
 )
 
-WORKER_ACTOR = "worker:notices"
+WORKER_ACTOR = SystemActor.NOTICES_WORKER
 
 
 class NoticesWaiting(RuntimeError):

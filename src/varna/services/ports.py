@@ -17,11 +17,11 @@ from varna.domain.usage import UsageRecord, UsageWindow
 class AuditEvent:
     """One entry of the audit log. ``actor`` is a ``SystemActor`` or an ``Actor`` name.
 
-    ``action`` is an ``AuditAction``; a plain string is accepted while some callers still pass
-    the value, and is checked here: an action outside the vocabulary is a programming error."""
+    ``action`` is an ``AuditAction``; a plain string is checked here (values read back from
+    elsewhere): an action outside the vocabulary is a programming error."""
 
     actor: str
-    action: AuditAction | str
+    action: AuditAction
     target: str | None
     details: Mapping[str, Any]
 

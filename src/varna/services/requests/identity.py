@@ -33,7 +33,7 @@ from varna.services.subjects.ports import SubjectUnitOfWork
 # Identifiers a person may type that name a person; SIM identifiers (``SIM_KINDS``) route the
 # request (A3).
 # Any other typed identifier cannot be checked against the proof, so it needs checking too.
-TYPED_PERSONAL_KINDS = ("phone", "personnummer")
+TYPED_PERSONAL_KINDS = (IdentifierKind.PHONE, IdentifierKind.PERSONNUMMER)
 
 
 class EmailCodeProof:

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from varna.catalog.model import IdentifierKind
 from varna.domain.audit import AuditAction, SystemActor
 from varna.domain.errors import InputRefused, VarnaError
 from varna.domain.requests.codes import (
@@ -48,7 +49,7 @@ from varna.services.requests.ports import Mailer, NewRequest, RequestUnitOfWork
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # What a person may name besides the address: their phone number or personnummer, or a SIM.
-IDENTIFIER_KINDS = ("phone", "personnummer", *sorted(SIM_KINDS))
+IDENTIFIER_KINDS = (IdentifierKind.PHONE, IdentifierKind.PERSONNUMMER, *sorted(SIM_KINDS))
 EXECUTE_TASK = "execute_request"
 LANGUAGES = ("sv", "en")
 FORGET_AFTER = timedelta(days=1)  # rate-limit notes older than this are deleted

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from varna.catalog import Catalog, Role
+from varna.domain.audit import AuditAction
 from varna.domain.subjects.erasure import CategoryOutcome, Outcome, TablePlan, by_category
 from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
 from varna.services.notices.deliver import NOTIFY_TASK, wake_key
@@ -129,7 +130,7 @@ def erase_subject(
                 events=tuple(events),
                 summary=AuditEvent(
                     actor=actor,
-                    action="subject.erase",
+                    action=AuditAction.SUBJECT_ERASE,
                     target=None,
                     details={**summary, "instruction": instruction},
                 ),
@@ -152,7 +153,9 @@ def _audited(
 ) -> Callable[[str], None]:
     def step(table: str) -> None:
         events.append(
-            AuditEvent(actor=actor, action="subject.erase.table", target=table, details={})
+            AuditEvent(
+                actor=actor, action=AuditAction.SUBJECT_ERASE_TABLE, target=table, details={}
+            )
         )
         if on_step is not None:
             on_step(table)

@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from varna.catalog import Catalog, ColumnEntry, TableEntry
+from varna.domain.audit import AuditAction
 from varna.domain.subjects.article15 import article15
 from varna.domain.subjects.keys import SubjectKey
 from varna.domain.subjects.redaction import REDACTED, redact_text
@@ -107,7 +108,9 @@ def build_extract(
         uow.audit.record(
             AuditEvent(
                 actor=actor,
-                action="subject.extract" if schema == EXTRACT_SCHEMA else "subject.portability",
+                action=AuditAction.SUBJECT_EXTRACT
+                if schema == EXTRACT_SCHEMA
+                else AuditAction.SUBJECT_PORTABILITY,
                 target=",".join(f"person:{p}" for p in scope.person_ids)[:120] or None,
                 details={
                     "categories": sorted(blocks),

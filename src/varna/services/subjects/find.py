@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from varna.domain.audit import AuditAction
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.ports import AuditEvent
 from varna.services.subjects.common import SubjectContext, plan, resolve
@@ -61,7 +62,7 @@ def find_subject(ctx: SubjectContext, keys: Sequence[SubjectKey], *, actor: str)
         uow.audit.record(
             AuditEvent(
                 actor=actor,
-                action="subject.find",
+                action=AuditAction.SUBJECT_FIND,
                 target=_target(scope),
                 details={"tables": {c.table: c.rows for c in counts}, "kinds": _kinds(keys)},
             ),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from varna.catalog import LegalBasis
+from varna.domain.audit import AuditAction
 from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey, keyed_hash
 from varna.services.ports import AuditEvent
@@ -79,7 +80,7 @@ def object_to(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "subject.object",
+                AuditAction.SUBJECT_OBJECT,
                 ",".join(f"person:{p}" for p in scope.person_ids)[:120] or None,
                 {
                     "purpose": purpose,
@@ -151,7 +152,7 @@ def record_overriding_reason(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "subject.objection.overridden",
+                AuditAction.SUBJECT_OBJECTION_OVERRIDDEN,
                 f"objection:{objection_id}",
                 {"privacy_events": events} if events else {},
             ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from varna.domain.audit import AuditAction
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.scan import SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey, normalise
@@ -107,7 +108,7 @@ def rectify(
         uow.audit.record(
             AuditEvent(
                 actor,
-                "subject.rectify",
+                AuditAction.SUBJECT_RECTIFY,
                 f"{command.table}:{record_id}",
                 {
                     "column": command.column,

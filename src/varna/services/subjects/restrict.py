@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from varna.domain.audit import AuditAction
 from varna.domain.scan import GuardResult, SpecialPolicy
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.notices.deliver import wake_delivery
@@ -64,7 +65,7 @@ def restrict(
             uow.audit.record(
                 AuditEvent(
                     actor,
-                    "subject.restrict",
+                    AuditAction.SUBJECT_RESTRICT,
                     f"person:{person_id}",
                     {
                         "restriction_id": restriction_id,
@@ -111,7 +112,7 @@ def unrestrict(
             uow.audit.record(
                 AuditEvent(
                     actor,
-                    "subject.unrestrict",
+                    AuditAction.SUBJECT_UNRESTRICT,
                     f"person:{person_id}",
                     {
                         "restriction_id": restriction_id,
