@@ -23,10 +23,11 @@ from varna.domain.usage import UsageRecord, UsageWindow
 
 Row = tuple[str | None, str, str, str, str, str, str, str, str | None, str | None, str | None, str]
 
-# The shape of a timestamp (its year inside the window's years, see _timestamp_pattern);
-# whether it is a real moment (no 30 February, no hour 25) is checked by the store as it loads
-# the block (a type or a table constraint), and the careful path names the line when it is not.
-_TIME = r"-\d\d-\d\d \d\d:\d\d:\d\d"
+# The shape of a timestamp (its year inside the window's years, see _timestamp_pattern), with
+# hours, minutes and seconds in range: PostgreSQL would read 24:00:00 or a 60th second as the
+# next moment, which the careful path refuses. Whether the day is real (no 30 February) is
+# checked by the store as it loads the block, and the careful path names the line when not.
+_TIME = r"-\d\d-\d\d (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 _FIELD = {
     "source_id": r"\d{0,18}",
     "iccid": r"\d{18,20}",

@@ -153,6 +153,10 @@ def test_p3_the_fast_path_replaces_iccids_and_splits_the_block_by_month() -> Non
         GOOD.replace("4G", "4g") + "\n",
         GOOD + "\n" + GOOD,  # the last line has no newline
         GOOD.replace("10:00:00", "10:00:00Z") + "\n",
+        # PostgreSQL would read these as the next moment; the careful path refuses them
+        GOOD.replace("2026-05-01 10:05:00", "2026-05-01 24:00:00") + "\n",
+        GOOD.replace("10:05:00", "10:60:00") + "\n",
+        GOOD.replace("10:05:00", "10:05:60") + "\n",
     ],
 )
 def test_p3_the_fast_path_leaves_every_other_block_to_the_careful_one(block: str) -> None:
