@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
+from varna.adapters.db.subjects.build import build_plan
 from varna.adapters.db.subjects.plan import (
     FIRMS,
     PERSONS,
     TERMS,
     SubjectPlan,
     bind,
-    build_plan,
     ids_of,
     values_of,
 )

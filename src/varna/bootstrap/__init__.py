@@ -20,7 +20,8 @@ from varna.adapters.db.counts import row_counts
 from varna.adapters.db.demo_marker import is_demo_database
 from varna.adapters.db.engine import make_engine
 from varna.adapters.db.outbox_store import OutboxMailer
-from varna.adapters.db.subjects.plan import SubjectPlan, build_plan
+from varna.adapters.db.subjects.build import build_plan
+from varna.adapters.db.subjects.plan import SubjectPlan
 from varna.adapters.db.uow import SqlUnitOfWork
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog

@@ -89,7 +89,7 @@ def _subjects(uow: SqlUnitOfWork) -> SubjectStore:
     from varna.adapters.db.subjects.store import SqlSubjectStore
 
     if uow._subject_plan is None:  # the container passes the plan it built once
-        from varna.adapters.db.subjects.plan import build_plan
+        from varna.adapters.db.subjects.build import build_plan
 
         catalog = uow._catalog or load_catalog()
         uow._subject_plan = build_plan(catalog, uow._engine.dialect.name)
