@@ -42,6 +42,25 @@ def varna(
     )
 
 
+STAFF_PASSWORD = "correct-horse-battery-staple"
+
+
+def add_staff(
+    database_url: str, login: str, role: str = "privacy_officer", password: str = STAFF_PASSWORD
+) -> None:
+    """A staff account made as an operator makes one: ``varna admin create``, the password
+    on standard input."""
+    created = subprocess.run(  # noqa: S603
+        [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
+        input=password + "\n",
+        env=env_for(database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -6,13 +6,12 @@ get their code in the demo; D7: the refusal text names IMY). Real ``varna serve`
 from __future__ import annotations
 
 import re
-import subprocess
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import VARNA, env_for, running_server
+from tests.e2e.helpers import add_staff, running_server
 from varna.adapters.db.tables import audit_events
 from varna.bootstrap import Container, build
 from varna.entrypoints.cli.requests import demo_privacy_officer
@@ -24,15 +23,7 @@ SCRIPT = '<script>alert("x")</script>'
 
 
 def create_staff(container: Container, login: str, role: str) -> None:
-    created = subprocess.run(  # noqa: S603
-        [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
-        input=PASSWORD + "\n",
-        env=env_for(container.settings.database_url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
+    add_staff(container.settings.database_url, login, role, PASSWORD)
 
 
 def log_in(client: httpx.Client, login: str) -> None:

@@ -4,13 +4,11 @@ the CLI's (promises C5, D6, D8)."""
 
 from __future__ import annotations
 
-import subprocess
-
 import httpx
 from sqlalchemy import func, select
 
 from tests.consent_data import add_people
-from tests.e2e.helpers import VARNA, env_for, running_server
+from tests.e2e.helpers import add_staff, running_server
 from tests.e2e.test_consent_api import Inbox
 from tests.e2e.test_consent_api import smtp as smtp_fixture
 from varna.adapters.db.tables import mail_outbox
@@ -20,18 +18,6 @@ smtp = smtp_fixture  # a real aiosmtpd server and its inbox
 
 PASSWORD = "correct-horse-battery-staple"
 SEND = {"purpose": "newsletter", "subject": "Nyheter", "template": "Hej!\nVåra nyheter.\n"}
-
-
-def add_staff(url: str, login: str, role: str) -> None:
-    created = subprocess.run(  # noqa: S603
-        [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
-        input=PASSWORD + "\n",
-        env=env_for(url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
 
 
 def give(base: str, container: Container, person: int, yes: bool) -> None:
@@ -60,8 +46,8 @@ def test_C5_D6_D8_marketing_send_api_for_the_privacy_officer_with_csrf_token_by_
     port, inbox = smtp
     url = container.settings.database_url
     people = add_people(container.engine, 3)
-    add_staff(url, "dpo@example.com", "privacy_officer")
-    add_staff(url, "help@example.com", "support")
+    add_staff(url, "dpo@example.com", "privacy_officer", PASSWORD)
+    add_staff(url, "help@example.com", "support", PASSWORD)
     env = {"VARNA_SMTP_HOST": "127.0.0.1", "VARNA_SMTP_PORT": str(port)}
     with running_server(url, **env) as base:
         give(base, container, people[0], True)

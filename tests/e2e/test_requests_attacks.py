@@ -8,13 +8,12 @@ Clients are told apart by their network address: the server trusts ``X-Forwarded
 from __future__ import annotations
 
 import re
-import subprocess
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.e2e.helpers import VARNA, env_for
+from tests.e2e.helpers import add_staff
 from tests.e2e.test_requests_api import ANNA, Inbox, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import subject_requests
@@ -294,23 +293,7 @@ def _staff_with_a_request(
 ) -> tuple[int, str]:
     """A privacy officer signed in on ``client``, and a confirmed objection waiting for a
     decision: its number and the form token."""
-    created = subprocess.run(  # noqa: S603
-        [
-            VARNA,
-            "admin",
-            "create",
-            "dpo@example.com",
-            "--role",
-            "privacy_officer",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        env=env_for(container.settings.database_url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
+    add_staff(container.settings.database_url, "dpo@example.com", "privacy_officer", PASSWORD)
     with client_from(base, OWNER) as owner:
         reference = owner.post(
             "/api/v1/requests", json={"kind": "objection", "email": ANNA, "language": "en"}

@@ -4,12 +4,11 @@ the result; then the staff queue with the request in it (G3, D1, D7)."""
 
 from __future__ import annotations
 
-import subprocess
 from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import VARNA, env_for
+from tests.e2e.helpers import add_staff
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.bootstrap import Container
@@ -27,22 +26,7 @@ def test_g3_request_in_the_browser_and_the_staff_queue(
 ) -> None:
     build_world(container)
     port, inbox = smtp
-    subprocess.run(
-        [
-            VARNA,
-            "admin",
-            "create",
-            "dpo@example.com",
-            "--role",
-            "privacy_officer",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        env=env_for(container.settings.database_url),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    add_staff(container.settings.database_url, "dpo@example.com", "privacy_officer", PASSWORD)
     with serving(container, port) as base:
         page = browser.new_context().new_page()
         page.goto(f"{base}/privacy/requests?lang=en")

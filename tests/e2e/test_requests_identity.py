@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import httpx
 import pytest
 
 from tests import factories
-from tests.e2e.helpers import VARNA, env_for, varna
+from tests.e2e.helpers import add_staff, varna
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import ANNA_PNR, build_world
 from varna.bootstrap import Container
@@ -35,23 +34,7 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
     only; SIM requests name no company to the requester, known SIM or not."""
     world = build_world(container)
     url = container.settings.database_url
-    created = subprocess.run(  # noqa: S603
-        [
-            VARNA,
-            "admin",
-            "create",
-            "dpo@example.com",
-            "--role",
-            "privacy_officer",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        env=env_for(url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
+    add_staff(url, "dpo@example.com", "privacy_officer", PASSWORD)
     port, inbox = smtp
     with (
         serving(container, port) as base,

@@ -5,11 +5,10 @@ queue sorted by due date, timeline, CSRF-protected decisions."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import httpx
 
-from tests.e2e.helpers import VARNA, env_for
+from tests.e2e.helpers import add_staff
 from tests.e2e.test_requests_api import Inbox, serving, smtp  # noqa: F401
 from varna.bootstrap import Container
 
@@ -21,23 +20,7 @@ def test_g3_privacy_center_form_verify_and_staff_queue(
     smtp: tuple[int, Inbox],  # noqa: F811
 ) -> None:
     port, inbox = smtp
-    created = subprocess.run(
-        [
-            VARNA,
-            "admin",
-            "create",
-            "dpo@example.com",
-            "--role",
-            "privacy_officer",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        env=env_for(container.settings.database_url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
+    add_staff(container.settings.database_url, "dpo@example.com", "privacy_officer", PASSWORD)
     with (
         serving(container, port) as base,
         httpx.Client(base_url=base, timeout=30, follow_redirects=True) as client,

@@ -3,12 +3,11 @@ data, the vault, the last runs and an SVG backlog chart rendered on the server."
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import httpx
 
-from tests.e2e.helpers import VARNA, env_for, running_server, varna
+from tests.e2e.helpers import add_staff, running_server, varna
 from tests.retention_factories import add_customer, add_hold, add_visits
 from varna.bootstrap import Container
 
@@ -31,15 +30,7 @@ def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_ru
     for day in ("2021-01-01", "2021-09-01"):
         assert varna(url, "retention", "run", "--as-of", day, "--json").returncode == 0
     for login, role in (("dpo@example.com", "privacy_officer"), ("help@example.com", "support")):
-        created = subprocess.run(
-            [VARNA, "admin", "create", login, "--role", role, "--password-stdin"],
-            input=PASSWORD + "\n",
-            env=env_for(url),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert created.returncode == 0, created.stderr
+        add_staff(url, login, role, PASSWORD)
     with running_server(url) as base:
         anonymous = httpx.get(base + "/admin/retention")
         with httpx.Client(base_url=base) as support:
