@@ -153,6 +153,25 @@ class Settings(BaseSettings):
         default="no-reply@example.com", description="Sender address of outgoing mail."
     )
 
+    # -- the company's look on the privacy center and the console -----------------------------
+    brand_name: str | None = Field(
+        default=None,
+        max_length=120,
+        description="The company's name in the page header and on documents; the catalogue's "
+        "controller name when not set.",
+    )
+    brand_logo: Path | None = Field(
+        default=None,
+        description="An SVG or PNG file with the company's logo for the page header; a mark "
+        "drawn from the name's first letter when not set.",
+    )
+    brand_accent: str = Field(
+        default="#0b6e4f",
+        pattern=r"^#[0-9a-fA-F]{6}$",  # the Rust regex engine: $ is the end of the text
+        description="The accent colour of buttons and links, as #rrggbb. Pick one that keeps "
+        "white text readable (a contrast of 4.5:1 or more).",
+    )
+
     @field_validator("fiscal_year_end")
     @classmethod
     def _month_end(cls, value: str) -> str:

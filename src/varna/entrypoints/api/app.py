@@ -22,6 +22,7 @@ from varna.entrypoints.api.headers import SecurityHeaders
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
     api_docs,
+    brand,
     outbox_pages,
     pages,
     requests_pages,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(marketing.router, prefix="/api/v1")
     consent.install(app)
     app.include_router(pages.router)
+    app.include_router(brand.router)
     app.include_router(api_docs.router)
     # Before requests_pages: the sign-in with its throttle and even timing is staff_login's.
     app.include_router(staff_login.router)

@@ -8,18 +8,55 @@ them (``/admin/store`` and ``GET /api/v1/stats``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import PackageLoader
 
 import varna
 from varna.bootstrap import Container
+from varna.entrypoints.web.brand import brand_of
 from varna.entrypoints.web.staff_auth import current_staff, require_staff
+from varna.i18n import DEFAULT_LANGUAGE, from_accept_language, language
+from varna.i18n.jinja import environment
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(files("varna.entrypoints.web") / "templates"))
+LANGUAGE_NAMES = {"sv": "På svenska", "en": "In English"}
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page's frame needs: the company's look, varna's version, and a link to the
+    same page in the other language (for a GET; a form's answer links back to its form)."""
+    container: Container = request.app.state.container
+    return {"brand": brand_of(container), "version": varna.__version__, "switch": _switch}
+
+
+def _switch(request: Request, lang: str, href: str | None = None) -> dict[str, str] | None:
+    other = "en" if lang == "sv" else "sv"
+    if href is None:
+        if request.method != "GET":
+            return None
+        href = str(request.url.include_query_params(lang=other).replace(scheme="", netloc=""))
+    return {"code": other, "name": LANGUAGE_NAMES[other], "href": href}
+
+
+templates = Jinja2Templates(
+    env=environment(PackageLoader("varna.entrypoints.web", "templates")),
+    context_processors=[page_context],
+)
+
+
+def page_language(request: Request, chosen: str | None = None) -> str:
+    """The language a page speaks: the visitor's choice (``?lang=`` or a form's ``lang``),
+    else the browser's Accept-Language, else Swedish."""
+    if chosen:
+        return language(chosen)
+    query = request.query_params.get("lang")
+    if query:
+        return language(query)
+    return from_accept_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
