@@ -6,8 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date as _format_date
-from babel.dates import get_timezone
 from babel.dates import format_datetime as _format_datetime
+from babel.dates import get_timezone
 from babel.numbers import format_currency, format_decimal
 
 from varna.i18n import LOCALES, language
