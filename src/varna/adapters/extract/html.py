@@ -38,6 +38,13 @@ def render_html(bundle: dict[str, Any], lang: str) -> str:
     )
 
 
+def render_body(bundle: dict[str, Any], lang: str) -> str:
+    """The document's content without its <html> frame, for a page that has its own."""
+    html = render_html(bundle, lang)
+    start, end = html.find("<body>"), html.rfind("</body>")
+    return html[start + len("<body>") : end] if start >= 0 and end > start else html
+
+
 def write_html(bundle: dict[str, Any], path: Path, lang: str) -> Path:
     path.write_text(render_html(bundle, lang), encoding="utf-8")
     return path
