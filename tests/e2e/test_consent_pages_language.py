@@ -151,10 +151,8 @@ def test_G3_the_api_answers_a_person_in_their_language(container: Container) -> 
     for answer in answers.values():
         assert answer.status_code == 422
         assert set(answer.json()) == {"detail", "message"}
-        assert answer.json()["detail"][0]["loc"] == ["body", "email"] or "email" in str(
-            answer.json()["detail"]
-        )
-    english = "Some of what was sent is not valid. Nothing was saved: check it and try again."
+        assert "email" in answer.json()["detail"]  # as before, for programs
+    english = words.NOT_AN_ADDRESS
     assert answers["en"].json()["message"] == english
     assert answers["sv"].json()["message"] == translate("sv", english) != english
     assert answers["default"].json()["message"] == translate("sv", english)
