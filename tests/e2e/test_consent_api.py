@@ -169,7 +169,7 @@ def test_c8_cookie_page_works_without_javascript(container: Container) -> None:
     assert [c for c in set_cookies if "Max-Age=0" not in c and "max-age=0" not in c.lower()] == [
         c for c in set_cookies if c.startswith("varna_consent=")
     ]
-    assert "Cookie settings" in start.text and "data-varna-cookie-settings" in start.text
+    assert "Cookie-inställningar" in start.text and "data-varna-cookie-settings" in start.text
     assert events(container) == 3
 
 

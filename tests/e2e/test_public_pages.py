@@ -42,8 +42,9 @@ def test_A1_R6_counts_are_for_signed_in_staff_only(container: Container) -> None
             staff_start = staff.get("/")
 
     assert page.status_code == 200
-    assert 'href="/privacy/requests"' in page.text and 'href="/privacy/consents"' in page.text
-    assert 'href="/cookies"' in page.text
+    assert 'href="/privacy/requests?lang=sv"' in page.text
+    assert 'href="/privacy/consents?lang=sv"' in page.text
+    assert 'href="/cookies?lang=sv"' in page.text
     for private in ("sims", "usage_records", "organisations", "consent_events", "Rows"):
         assert private not in page.text, private
     assert stats.status_code == 401
@@ -52,7 +53,7 @@ def test_A1_R6_counts_are_for_signed_in_staff_only(container: Container) -> None
 
     assert staff_stats.status_code == 200 and staff_stats.json()["tables"]["sims"] == 3
     assert staff_store.status_code == 200 and "<td>sims</td>" in staff_store.text
-    assert 'href="/admin/store"' in staff_start.text
+    assert 'href="/admin?lang=sv"' in staff_start.text
 
 
 def test_A1_R6_a_consent_link_ask_changes_nothing_a_stranger_can_see(

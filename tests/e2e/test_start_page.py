@@ -12,13 +12,15 @@ from varna.bootstrap import Container
 def test_start_page_says_what_varna_is_and_links_the_api_docs(container: Container) -> None:
     add_customer_with_sims(container.engine, 3)
     with running_server(container.settings.database_url) as base:
-        page = httpx.get(base + "/")
+        page = httpx.get(base + "/?lang=en")
+        swedish = httpx.get(base + "/")
         openapi = httpx.get(base + "/api/openapi.json")
         stats = httpx.get(base + "/api/v1/stats")
         fastapi_pages = [httpx.get(base + path) for path in ("/docs/oauth2-redirect", "/redoc")]
 
     assert page.status_code == 200
     assert "privacy policy" in page.text and "your consents" in page.text
+    assert "integritetspolicy" in swedish.text and "dina samtycken" in swedish.text
     assert 'href="/api/docs"' in page.text
     assert openapi.json()["info"]["title"] == "varna"
     assert stats.status_code == 401  # counts are for staff (tests/e2e/test_public_pages.py)

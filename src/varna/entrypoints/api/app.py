@@ -6,18 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import varna
 from varna.bootstrap import Container, build
 from varna.bootstrap.requests import start_embedded_worker
 from varna.config import Settings
-from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
-from varna.entrypoints.api.errors import UnhandledErrors
+from varna.entrypoints.api.errors import UnhandledErrors, install_error_answers
 from varna.entrypoints.api.headers import SecurityHeaders
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
@@ -67,16 +63,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.add_middleware(UnhandledErrors)
     app.add_middleware(SecurityHeaders)  # outermost of the two: the 500 carries them too
 
-    @app.exception_handler(VarnaError)
-    async def _domain_error(_: Request, exc: VarnaError) -> JSONResponse:
-        status = 422 if isinstance(exc, InputRefused | InvalidIdentifier) else 409
-        return JSONResponse({"detail": str(exc)}, status_code=status)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # FastAPI's answer would echo each refused value ("input"): an e-mail, a personnummer.
-        errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
-        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+    install_error_answers(app)
 
     app.include_router(system.router, prefix="/api/v1")
     app.include_router(requests.router, prefix="/api/v1")

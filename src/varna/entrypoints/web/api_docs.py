@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 import varna
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language, templates
 
 router = APIRouter(include_in_schema=False)
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -140,6 +140,7 @@ def api_docs(request: Request) -> HTMLResponse:
         request,
         "api_docs.html",
         {
+            "lang": page_language(request),
             "version": varna.__version__,
             "info": document.get("info", {}),
             "openapi_url": request.app.openapi_url,

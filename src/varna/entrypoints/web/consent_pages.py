@@ -16,14 +16,15 @@ from varna.domain.audit import Actor, SystemActor
 from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
+from varna.entrypoints import people_messages as words
 from varna.entrypoints.clients import client_of
-from varna.entrypoints.web.consent_text import TEXT, language_of
 from varna.entrypoints.web.forms import read_utf8_form
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language, templates
 from varna.services.consent.center_links import AskForLink, TooManyAsks, TooManyAsksFromClient
 from varna.services.consent.decisions import (
     Decisions,
     InvalidLink,
+    StaleNotice,
     consent_states,
     record_decisions,
     unsubscribe,
@@ -42,9 +43,7 @@ def _container(request: Request) -> Container:
 
 def _not_utf8(request: Request, lang: str, back: str) -> HTMLResponse:
     """400 for a form that is not UTF-8 (G3): nothing is stored, nothing is mailed."""
-    return _page(
-        request, "consent_error.html", lang, 400, message=TEXT[lang]["not_utf8"], back=back
-    )
+    return _page(request, "consent_error.html", lang, 400, message=words.NOT_UTF8, back=back)
 
 
 def _page(
@@ -53,7 +52,7 @@ def _page(
     return templates.TemplateResponse(
         request,
         name,
-        {"lang": lang, "t": TEXT[lang], "version": varna.__version__, **context},
+        {"lang": lang, "version": varna.__version__, **context},
         status_code=status,
     )
 
@@ -62,9 +61,9 @@ def _page(
 
 
 @router.get("/privacy/consents", response_class=HTMLResponse)
-def link_form(request: Request, lang: str = "sv") -> Response:
+def link_form(request: Request, lang: str | None = None) -> Response:
     """Ask for a link to one's consents by e-mail."""
-    return _page(request, "consent_link.html", language_of(lang), sent=False, error=None)
+    return _page(request, "consent_link.html", page_language(request, lang), sent=False)
 
 
 @router.post("/privacy/consents", response_class=HTMLResponse)
@@ -72,33 +71,29 @@ async def link_ask(request: Request, tasks: BackgroundTasks) -> Response:
     """The same page for a known and an unknown address; the mail goes out afterwards."""
     form = await read_utf8_form(request)
     if form is None:
-        lang = language_of(request.query_params.get("lang", "sv"))
-        return _page(
-            request, "consent_link.html", lang, 400, sent=False, error=TEXT[lang]["not_utf8"]
-        )
-    lang = language_of(form.get("lang", "sv"))
+        lang = page_language(request)
+        return _page(request, "consent_link.html", lang, 400, sent=False, error=words.NOT_UTF8)
+    lang = page_language(request, form.get("lang"))
     container = _container(request)
     try:
         asked = run_ask_for_link(
             container, AskForLink(form.get("email", ""), lang), client=client_of(request)
         )
-    except TooManyAsks:
+    except (TooManyAsks, TooManyAsksFromClient) as exc:
         return _page(
-            request, "consent_link.html", lang, 429, sent=False, error=TEXT[lang]["too_many"]
-        )
-    except TooManyAsksFromClient:
-        return _page(
-            request, "consent_link.html", lang, 429, sent=False, error=TEXT[lang]["too_many_here"]
+            request, "consent_link.html", lang, 429, sent=False, error=words.for_error(exc, 429)
         )
     except InputRefused as exc:
-        return _page(request, "consent_link.html", lang, 422, sent=False, error=str(exc))
+        return _page(
+            request, "consent_link.html", lang, 422, sent=False, error=words.for_error(exc, 422)
+        )
     tasks.add_task(deliver_link, container, asked, actor=SystemActor.PRIVACY_CENTER)
-    return _page(request, "consent_link.html", lang, sent=True, error=None)
+    return _page(request, "consent_link.html", lang, sent=True)
 
 
 @router.get("/privacy/consents/{link}", response_class=HTMLResponse)
-def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0) -> Response:
-    lang = language_of(lang)
+def consents_page(request: Request, link: str, lang: str | None = None, saved: int = 0) -> Response:
+    lang = page_language(request, lang)
     container = _container(request)
     try:
         person_id = link_person(container, link)
@@ -116,7 +111,6 @@ def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0)
         notice_version=gate.notice.version,
         preamble=gate.notice.preamble[lang],
         saved=bool(saved),
-        error=None,
     )
 
 
@@ -124,9 +118,9 @@ def consents_page(request: Request, link: str, lang: str = "sv", saved: int = 0)
 async def save_consents(request: Request, link: str) -> Response:
     form = await read_utf8_form(request)
     if form is None:
-        lang = language_of(request.query_params.get("lang", "sv"))
+        lang = page_language(request)
         return _not_utf8(request, lang, f"/privacy/consents/{link}?lang={lang}")
-    lang = language_of(form.get("lang", "sv"))
+    lang = page_language(request, form.get("lang"))
     container = _container(request)
     try:
         person_id = link_person(container, link)
@@ -149,13 +143,14 @@ async def save_consents(request: Request, link: str) -> Response:
             gate=container.consent_gate,
             actor=Actor.person(person_id),
         )
-    except InputRefused as exc:
+    except (InputRefused, StaleNotice) as exc:
+        status = 422 if isinstance(exc, InputRefused) else 409
         return _page(
             request,
             "consent_error.html",
             lang,
-            status=422,
-            message=str(exc),
+            status=status,
+            message=words.for_error(exc, status),
             back=f"/privacy/consents/{link}?lang={lang}",
         )
     return RedirectResponse(f"/privacy/consents/{link}?lang={lang}&saved=1", status_code=303)
@@ -165,18 +160,19 @@ async def save_consents(request: Request, link: str) -> Response:
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
-def unsubscribe_page(request: Request, token: str, lang: str = "sv") -> Response:
-    return _page(request, "unsubscribe.html", language_of(lang), token=token, done=None)
+def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> Response:
+    lang = page_language(request, lang)
+    return _page(request, "unsubscribe.html", lang, token=token, done=None)
 
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
-async def unsubscribe_now(request: Request, token: str, lang: str = "sv") -> Response:
+async def unsubscribe_now(request: Request, token: str, lang: str | None = None) -> Response:
     """One action withdraws (D6); also the RFC 8058 one-click POST of mail clients."""
     form = await read_utf8_form(request)
     if form is None:
-        lang = language_of(lang)
+        lang = page_language(request, lang)
         return _not_utf8(request, lang, f"/unsubscribe/{token}?lang={lang}")
-    lang = language_of(form.get("lang", lang))
+    lang = page_language(request, form.get("lang") or lang)
     container = _container(request)
     try:
         purpose = unsubscribe(
@@ -205,8 +201,8 @@ def read_consent_cookie(value: str | None) -> tuple[str, str, set[str]] | None:
 
 
 @router.get("/cookies", response_class=HTMLResponse)
-def cookies_page(request: Request, lang: str = "sv", saved: int = 0) -> Response:
-    lang = language_of(lang)
+def cookies_page(request: Request, lang: str | None = None, saved: int = 0) -> Response:
+    lang = page_language(request, lang)
     container = _container(request)
     stored = read_consent_cookie(request.cookies.get(CONSENT_COOKIE))
     current = stored is not None and stored[0] == container.consent_gate.notice.version
@@ -228,9 +224,9 @@ def cookies_page(request: Request, lang: str = "sv", saved: int = 0) -> Response
 async def save_cookie_choice(request: Request) -> Response:
     form = await read_utf8_form(request)
     if form is None:
-        lang = language_of(request.query_params.get("lang", "sv"))
+        lang = page_language(request)
         return _not_utf8(request, lang, f"/cookies?lang={lang}")
-    lang = language_of(form.get("lang", "sv"))
+    lang = page_language(request, form.get("lang"))
     container = _container(request)
     gate = container.consent_gate
     stored = read_consent_cookie(request.cookies.get(CONSENT_COOKIE))
@@ -255,13 +251,14 @@ async def save_cookie_choice(request: Request) -> Response:
             gate=gate,
             actor=SystemActor.BROWSER,
         )
-    except InputRefused as exc:
+    except (InputRefused, StaleNotice) as exc:
+        status = 422 if isinstance(exc, InputRefused) else 409
         return _page(
             request,
             "consent_error.html",
             lang,
-            status=422,
-            message=str(exc),
+            status=status,
+            message=words.for_error(exc, status),
             back=f"/cookies?lang={lang}",
         )
     granted = ":".join(c for c, yes in choices.items() if yes)

@@ -1,13 +1,13 @@
 """Server-rendered pages: the public start page and the console's store page.
 
-The start page is public, so it shows nothing that is not public (A1, R6): what varna is and
-links to the privacy center. Row counts are business figures, and a count that moves after
-someone asks for a consent link tells whether an address is known; only signed-in staff see
-them (``/admin/store`` and ``GET /api/v1/stats``)."""
+The start page is public, so it shows nothing that is not public (A1, R6): a sentence in the
+visitor's language, the way to the privacy center for people and to the console for staff.
+Row counts are business figures, and a count that moves after someone asks for a consent
+link tells whether an address is known; only signed-in staff see them
+(``/admin/store`` and ``GET /api/v1/stats``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +18,7 @@ from jinja2 import PackageLoader
 import varna
 from varna.bootstrap import Container
 from varna.entrypoints.web.brand import brand_of
-from varna.entrypoints.web.staff_auth import current_staff, require_staff
+from varna.entrypoints.web.staff_auth import require_staff
 from varna.i18n import DEFAULT_LANGUAGE, from_accept_language, language
 from varna.i18n.jinja import environment
 
@@ -59,58 +59,13 @@ def page_language(request: Request, chosen: str | None = None) -> str:
     return from_accept_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
-@dataclass(frozen=True)
-class PageLink:
-    href: str
-    title: str
-    description: str
-
-
-# Public pages: anyone may open them, and none shows more than its visitor may know.
-PAGES: list[PageLink] = [
-    PageLink(
-        "/privacy/requests",
-        "Your rights: make a request",
-        "Access, portability, rectification, restriction, erasure, objection (sv/en).",
-    ),
-    PageLink(
-        "/privacy/consents",
-        "Your consents",
-        "Get a link by e-mail to see, give and withdraw your consents (sv/en).",
-    ),
-    PageLink("/cookies", "Cookies", "Every cookie, who sets it and why; change your choice."),
-    PageLink("/api/docs", "API documentation", "Every endpoint, with its parameters and schemas."),
-    PageLink("/api/openapi.json", "OpenAPI document", "The machine-readable API description."),
-]
-
-# Pages of the admin console; each asks for a staff sign-in (and some for a role).
-STAFF_PAGES: list[PageLink] = [
-    PageLink("/admin/requests", "Request queue", "Requests by due date, with timelines."),
-    PageLink(
-        "/admin/retention",
-        "Retention",
-        "Privacy officer: what is due per rule, held data, the evidence vault, last runs.",
-    ),
-    PageLink(
-        "/admin/outbox",
-        "Mail outbox",
-        "Privacy officer: the mail varna keeps when no SMTP server is set (codes, answers).",
-    ),
-    PageLink("/admin/store", "Store contents", "How many rows each table holds right now."),
-]
-
-
 @router.get("/", response_class=HTMLResponse)
-def start_page(request: Request) -> HTMLResponse:
+def start_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """Where people go for their data and staff for the console; nothing else (A1, R6)."""
     return templates.TemplateResponse(
         request,
         "start.html",
-        {
-            "version": varna.__version__,
-            "pages": PAGES,
-            "staff_pages": STAFF_PAGES,
-            "signed_in": current_staff(request) is not None,
-        },
+        {"lang": page_language(request, lang), "version": varna.__version__},
     )
 
 

@@ -20,6 +20,7 @@ from varna.domain.consent.events import LANGUAGES
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.domain.requests.codes import hash_secret
 from varna.domain.subjects.keys import normalise
+from varna.i18n import translate
 from varna.services.consent.decisions import InvalidLink, token_hash
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ConsentUnitOfWork, Mailer, OutgoingMail
@@ -61,22 +62,28 @@ class AskForLink:
     language: str = "sv"
 
 
-MAIL = {
-    "sv": (
-        "Din länk till dina samtycken",
-        "Hej,\n\nnågon, förhoppningsvis du, bad om en länk till dina samtycken hos "
-        "{controller}. Här ser du dem och kan ändra dem; att återkalla ett samtycke är lika "
-        "enkelt som att ge det:\n\n{url}\n\nLänken gäller i {hours} timmar och bara för sidan "
-        "med dina samtycken. Bad du inte om den kan du bortse från meddelandet.\n",
-    ),
-    "en": (
-        "Your link to your consents",
-        "Hello,\n\nsomeone, hopefully you, asked for a link to your consents with "
-        "{controller}. There you see them and can change them; withdrawing a consent is as "
-        "easy as giving it:\n\n{url}\n\nThe link works for {hours} hours and only for the "
-        "page with your consents. If you did not ask for it, you can ignore this message.\n",
-    ),
-}
+def link_mail(lang: str, *, controller: str, url: str, hours: int) -> tuple[str, str]:
+    """The subject and body of the mail with a link to one's consents, in ``lang``."""
+    body = "\n\n".join(
+        [
+            translate(lang, "Hello,"),
+            translate(
+                lang,
+                "someone, hopefully you, asked for a link to your consents with "
+                "%(controller)s. There you see them and can change them; withdrawing a consent "
+                "is as easy as giving it:",
+                controller=controller,
+            ),
+            url,
+            translate(
+                lang,
+                "The link works for %(hours)s hours and only for the page with your consents. "
+                "If you did not ask for it, you can ignore this message.",
+                hours=hours,
+            ),
+        ]
+    )
+    return translate(lang, "Your link to your consents"), body + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,20 +158,14 @@ def send_link(
             at=now,
         )
         work.commit()
-    subject, body = MAIL[asked.language]
     url = f"{base_url.rstrip('/')}/privacy/consents/{token}?lang={asked.language}"
-    mailer.send(
-        OutgoingMail(
-            to=asked.email,
-            subject=subject,
-            body=body.format(
-                controller=ctx.catalog.controller.name,
-                url=url,
-                hours=int(lifetime.total_seconds() // 3600),
-            ),
-            headers={},
-        )
+    subject, body = link_mail(
+        asked.language,
+        controller=ctx.catalog.controller.name,
+        url=url,
+        hours=int(lifetime.total_seconds() // 3600),
     )
+    mailer.send(OutgoingMail(to=asked.email, subject=subject, body=body, headers={}))
 
 
 def person_of_link(ctx: ServiceContext[ConsentUnitOfWork], link: str, *, links: AccessLinks) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 from varna.domain.audit import AuditAction
 from varna.domain.errors import InputRefused
 from varna.domain.marketing import MAIL_PURPOSES as MAIL_PURPOSES
+from varna.i18n import N_, translate
 from varna.services.consent.decisions import token_hash
 from varna.services.consent.gate import ConsentGate, NotConsentBased
 from varna.services.consent.links import AccessLinks
@@ -26,10 +27,18 @@ from varna.services.consent.ports import ConsentUnitOfWork, Mailer, QueuedMessag
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, iter_chunks
 
-FOOTER = (
-    "\n\n--\nUnsubscribe with one click / Avsluta med ett klick: $unsubscribe_url\n"
-    "Your consents / Dina samtycken: $privacy_center_url\n"
-)
+UNSUBSCRIBE = N_("Unsubscribe with one click")
+YOUR_CONSENTS = N_("Your consents")
+
+
+def footer() -> str:
+    """The lines added to a message without the links. A send's template has no language of
+    its own, so they are in both, from the catalogue."""
+    lines = [
+        f"{' / '.join(translate(lang, text) for lang in ('en', 'sv'))}: ${name}"
+        for text, name in ((UNSUBSCRIBE, "unsubscribe_url"), (YOUR_CONSENTS, "privacy_center_url"))
+    ]
+    return "\n\n--\n" + "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class MailTemplate:
         if not body.strip():
             raise InputRefused("the message has no body", field="template")
         if "$unsubscribe_url" not in body:
-            body = body.rstrip("\n") + FOOTER
+            body = body.rstrip("\n") + footer()
         return cls(subject=subject[:200], body=body)
 
 

@@ -15,12 +15,10 @@ from fastapi import (
     Depends,
     FastAPI,
     Header,
-    HTTPException,
     Query,
     Request,
     Response,
 )
-from fastapi.responses import JSONResponse
 
 from varna.bootstrap import Container
 from varna.bootstrap.consent import (
@@ -32,6 +30,7 @@ from varna.bootstrap.consent import (
 from varna.domain.audit import SystemActor
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
 from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.errors import ApiError, asked_language, error_responses
 from varna.entrypoints.api.schemas.consent import (
     BannerDecision,
     ConsentStatePublic,
@@ -46,11 +45,11 @@ from varna.entrypoints.api.schemas.consent import (
     PurposePublic,
 )
 from varna.entrypoints.clients import client_of
+from varna.entrypoints.people_messages import LINK_ASKED, for_error
+from varna.i18n import translate
 from varna.services.consent.center_links import AskForLink, TooManyAsks, TooManyAsksFromClient
 from varna.services.consent.decisions import (
     Decisions,
-    InvalidLink,
-    UnknownSubject,
     consent_states,
     record_decisions,
 )
@@ -128,7 +127,7 @@ def preflight() -> Response:
     return Response(status_code=204, headers=CORS)
 
 
-@router.get("/notice", response_model=NoticePublic)
+@router.get("/notice", response_model=NoticePublic, responses=error_responses(422))
 def notice(
     container: ContainerDep,
     response: Response,
@@ -142,7 +141,9 @@ def notice(
     return notice_public(container, lang, gpc=sec_gpc == "1")
 
 
-@router.post("/banner", response_model=ConsentStatesPublic)
+@router.post(
+    "/banner", response_model=ConsentStatesPublic, responses=error_responses(409, 413, 422)
+)
 def banner_decision(
     body: BannerDecision, container: ContainerDep, response: Response
 ) -> ConsentStatesPublic:
@@ -165,27 +166,12 @@ def banner_decision(
     return states_public(gate.notice.version, states)
 
 
-LINK_ASKED = {
-    "sv": "Om vi känner till adressen får du strax ett e-postmeddelande med en länk till dina "
-    "samtycken. Länken gäller i 24 timmar.",
-    "en": "If we know the address, an e-mail with a link to your consents is on its way. The "
-    "link works for 24 hours.",
-}
-
-
-ASKED_ALREADY = {
-    "sv": "En länk har redan begärts till den här adressen. Om vi känner till adressen finns "
-    "länken i e-postmeddelandet vi skickade: använd den, eller be om en ny om en timme.",
-    "en": "A link has already been asked for this address. If we know the address, the link "
-    "is in the e-mail we sent: use it, or ask for a new one in an hour.",
-}
-TOO_MANY_HERE = {
-    "sv": "För många förfrågningar härifrån just nu. Försök igen om en timme.",
-    "en": "Too many requests from here right now. Please try again in an hour.",
-}
-
-
-@router.post("/link", status_code=202, response_model=LinkAsked)
+@router.post(
+    "/link",
+    status_code=202,
+    response_model=LinkAsked,
+    responses=error_responses(413, 422, 429),
+)
 def ask_for_link(
     body: LinkAsk, request: Request, container: ContainerDep, tasks: BackgroundTasks
 ) -> LinkAsked:
@@ -197,12 +183,11 @@ def ask_for_link(
         asked = run_ask_for_link(
             container, AskForLink(body.email, body.language), client=client_of(request)
         )
-    except TooManyAsks:
-        raise HTTPException(status_code=429, detail=ASKED_ALREADY[body.language]) from None
-    except TooManyAsksFromClient:
-        raise HTTPException(status_code=429, detail=TOO_MANY_HERE[body.language]) from None
+    except (TooManyAsks, TooManyAsksFromClient) as exc:
+        said = for_error(exc, 429)
+        raise ApiError(429, detail=translate(body.language, said), words=said) from None
     tasks.add_task(deliver_link, container, asked, actor=SystemActor.API)
-    return LinkAsked(message=LINK_ASKED[body.language])
+    return LinkAsked(message=translate(asked_language(request, body.language), LINK_ASKED))
 
 
 def _person(container: Container, link: str) -> ConsentSubject:
@@ -210,7 +195,9 @@ def _person(container: Container, link: str) -> ConsentSubject:
     return ConsentSubject.person(person_id)
 
 
-@router.get("/people/{link}", response_model=ConsentStatesPublic)
+@router.get(
+    "/people/{link}", response_model=ConsentStatesPublic, responses=error_responses(404, 422)
+)
 def person_consents(link: str, container: ContainerDep) -> ConsentStatesPublic:
     """The consents of the person the privacy-center link belongs to."""
     subject = _person(container, link)
@@ -219,7 +206,11 @@ def person_consents(link: str, container: ContainerDep) -> ConsentStatesPublic:
     return states_public(gate.notice.version, states)
 
 
-@router.post("/people/{link}", response_model=ConsentStatesPublic)
+@router.post(
+    "/people/{link}",
+    response_model=ConsentStatesPublic,
+    responses=error_responses(404, 409, 413, 422),
+)
 def change_person_consents(
     link: str, body: PersonDecision, container: ContainerDep
 ) -> ConsentStatesPublic:
@@ -244,7 +235,7 @@ def change_person_consents(
     return states_public(gate.notice.version, states)
 
 
-@router.get("/people/{link}/receipt")
+@router.get("/people/{link}/receipt", responses=error_responses(404, 422))
 def receipt(
     link: str, container: ContainerDep, download: Annotated[bool, Query()] = True
 ) -> Response:
@@ -272,14 +263,6 @@ def receipt(
 def install(app: FastAPI) -> None:
     """Add the consent API and the consent pages to ``app``."""
     from varna.entrypoints.web import consent_pages
-
-    @app.exception_handler(InvalidLink)
-    async def _invalid_link(_: Request, exc: InvalidLink) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-
-    @app.exception_handler(UnknownSubject)
-    async def _unknown_subject(_: Request, exc: UnknownSubject) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
 
     app.include_router(router, prefix="/api/v1")
     app.include_router(consent_pages.router)

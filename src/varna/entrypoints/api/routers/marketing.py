@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from varna.bootstrap import Container
 from varna.bootstrap.consent import run_send
 from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.errors import error_responses
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, StaffSession, current_staff
 from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 
@@ -73,7 +74,7 @@ def staff_session(request: Request) -> StaffSession:
 StaffDep = Annotated[StaffSession, Depends(staff_session)]
 
 
-@router.get("/staff/session", response_model=StaffSessionPublic)
+@router.get("/staff/session", response_model=StaffSessionPublic, responses=error_responses(401))
 def session_info(session: StaffDep) -> StaffSessionPublic:
     """Who is signed in, and the CSRF token to send with state-changing API calls."""
     return StaffSessionPublic(
@@ -97,7 +98,11 @@ def sender(
     return session
 
 
-@router.post("/marketing/sends", response_model=SendReportPublic)
+@router.post(
+    "/marketing/sends",
+    response_model=SendReportPublic,
+    responses=error_responses(401, 403, 409, 413, 415, 422),
+)
 def create_send(
     session: Annotated[StaffSession, Depends(sender)],
     body: SendRequest,

@@ -15,6 +15,7 @@ from varna.bootstrap import Container
 from varna.bootstrap.requests import intake_limits, request_context
 from varna.domain.audit import SystemActor
 from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.errors import ApiError, asked_language, error_responses
 from varna.entrypoints.api.schemas.requests import (
     RequestCreate,
     RequestReceived,
@@ -22,6 +23,7 @@ from varna.entrypoints.api.schemas.requests import (
     VerifyResult,
 )
 from varna.entrypoints.clients import client_of
+from varna.i18n import N_, translate
 from varna.services.requests.execute import download
 from varna.services.requests.intake import (
     CodeRejected,
@@ -34,16 +36,26 @@ from varna.services.requests.intake import (
 
 router = APIRouter(prefix="/requests", tags=["requests"])
 ContainerDep = Annotated[Container, Depends(get_container)]
-RECEIVED_MESSAGE = (
+RECEIVED_MESSAGE = N_(
     "Your request has been received. If the address is yours, a one-time code is on its way "
     "to it; confirm the request with that code. We answer within one month."
 )
+CODE_REJECTED = N_("The code was not accepted. Check it, or ask for a new one.")
 GONE = "this link has expired or was used"
+TOO_MANY_TRIES = N_(
+    "Too many wrong tries from here. Wait an hour, or use the link and the code in the e-mail."
+)
 
 
 def submit(
-    container: Container, body: RequestCreate, *, actor: str, client: str
+    container: Container,
+    body: RequestCreate,
+    *,
+    actor: str,
+    client: str,
+    lang: str | None = None,
 ) -> RequestReceived:
+    """Take a request; the answer's ``message`` is in ``lang`` (else the request's language)."""
     try:
         receipt = submit_request(
             container,
@@ -66,18 +78,33 @@ def submit(
     return RequestReceived(
         request_id=receipt.reference,
         due_date=receipt.due_date.isoformat(),
-        message=RECEIVED_MESSAGE,
+        message=translate(lang or body.language, RECEIVED_MESSAGE),
     )
 
 
-@router.post("", status_code=202, response_model=RequestReceived)
+@router.post(
+    "",
+    status_code=202,
+    response_model=RequestReceived,
+    responses=error_responses(413, 422, 429),
+)
 def create_request(
     body: RequestCreate, request: Request, container: ContainerDep
 ) -> RequestReceived:
-    return submit(container, body, actor=SystemActor.API, client=client_of(request))
+    return submit(
+        container,
+        body,
+        actor=SystemActor.API,
+        client=client_of(request),
+        lang=asked_language(request, body.language),
+    )
 
 
-@router.post("/{request_id}/verify", response_model=VerifyResult)
+@router.post(
+    "/{request_id}/verify",
+    response_model=VerifyResult,
+    responses=error_responses(400, 413, 422, 429),
+)
 def verify(
     request_id: Annotated[str, Path(max_length=64, description="The request's reference.")],
     body: VerifyCode,
@@ -93,13 +120,13 @@ def verify(
             limits=intake_limits(container),
         )
     except TooManyTries as exc:
-        raise HTTPException(status_code=429, detail=str(exc)) from None
+        raise ApiError(429, detail=str(exc), words=TOO_MANY_TRIES) from None
     except CodeRejected as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise ApiError(400, detail=str(exc), words=CODE_REJECTED) from None
     return VerifyResult(request_id=request_id, state=state.value)
 
 
-@router.post("/download/{token}")
+@router.post("/download/{token}", responses=error_responses(410, 422))
 def download_extract(
     token: Annotated[str, Path(max_length=128)], container: ContainerDep
 ) -> dict[str, Any]:

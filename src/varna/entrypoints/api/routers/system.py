@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 import varna
 from varna.bootstrap import Container
 from varna.entrypoints.api.deps import get_container
+from varna.entrypoints.api.errors import error_responses
 from varna.entrypoints.api.routers.marketing import StaffDep
 from varna.entrypoints.api.schemas.system import HealthPublic, StatsPublic
 
@@ -18,7 +19,7 @@ router = APIRouter(tags=["system"])
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-@router.get("/health", response_model=HealthPublic)
+@router.get("/health", response_model=HealthPublic, responses=error_responses())
 def health(container: ContainerDep) -> HealthPublic:
     """Liveness and the schema revision of the store."""
     return HealthPublic(
@@ -32,7 +33,7 @@ def health(container: ContainerDep) -> HealthPublic:
 @router.get(
     "/stats",
     response_model=StatsPublic,
-    responses={401: {"description": "Not signed in to the admin console."}},
+    responses=error_responses(401),
 )
 def stats(container: ContainerDep, _staff: StaffDep) -> StatsPublic:
     """Rows per table, for signed-in staff (the admin console's session cookie)."""
