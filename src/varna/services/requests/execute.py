@@ -431,7 +431,7 @@ def delete_copy(ctx: RequestContext, token: str) -> bool:
                 SystemActor.SUBJECT,
                 AuditAction.REQUEST_EXTRACT_DROPPED,
                 f"request:{record.id}",
-                {"released": DELETED},
+                {"reason": DELETED},
             ),
             at=now,
         )
