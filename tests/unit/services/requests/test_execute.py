@@ -25,9 +25,9 @@ from varna.domain.requests.identity import NEEDS_CHECKING_REASON
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.requests.execute import (
     delete_copy,
-    open_answer,
     download,
     execute_request,
+    open_answer,
     send_identity_notice,
     send_result,
 )
