@@ -129,9 +129,10 @@ def test_d1_a_mail_scanner_opening_the_download_link_does_not_use_it_up(
     container: Container,
     smtp: tuple[int, Inbox],  # noqa: F811
 ) -> None:
-    """D1: the answer's link opens a page (GET changes nothing, however often a mail
-    scanner fetches it); the button on it (POST) downloads, once. An unknown link and a
-    used one get the same answer."""
+    """D1: the answer's link opens a page (GET changes nothing and shows nothing, however
+    often a mail scanner fetches it); the button on it (POST) opens the answer, as often as
+    the person likes until the link expires, and downloads each format; "Delete my copy now"
+    ends the link. An unknown link and an ended one get the same answer."""
     build_world(container)
     port, inbox = smtp
     with serving(container, port) as base, client_from(base, OWNER) as owner:
@@ -141,7 +142,7 @@ def test_d1_a_mail_scanner_opening_the_download_link_does_not_use_it_up(
         number, code = inbox.code_mail(ANNA, reference)
         owner.post(f"/api/v1/requests/{reference}/verify", json={"code": code})
         body = inbox.wait_for(ANNA, f"Svar på din begäran {number}")
-        link = re.search(r"http://\S+(/privacy/requests/download/(\S+))", body)
+        link = re.search(r"http://\S+(/privacy/requests/download/([^\s?]+))", body)
         assert link, body
         path, token = link.group(1), link.group(2)
         for _ in range(2):  # a scanner, then the person
@@ -149,14 +150,21 @@ def test_d1_a_mail_scanner_opening_the_download_link_does_not_use_it_up(
             assert page.status_code == 200 and 'id="download-form"' in page.text
             assert "Anna Berg" not in page.text
         assert owner.get(f"/api/v1/requests/download/{token}").status_code == 405
-        extract = owner.post(path)
+        for _ in range(2):  # the answer page opens again and again until the link expires
+            opened = owner.post(path, data={"lang": "sv"})
+            assert opened.status_code == 200 and "Anna Berg" in opened.text
+            assert opened.headers["cache-control"] == "no-store"
+        extract = owner.post(path, data={"action": "json"})
         assert extract.status_code == 200
         assert extract.headers["content-disposition"].startswith("attachment")
         assert "Anna Berg" in extract.text
+        deleted = owner.post(path, data={"action": "delete"})
+        assert deleted.status_code == 200 and "Anna Berg" not in deleted.text
         used = owner.post(path)
         unknown = owner.post("/privacy/requests/download/" + "x" * 43)
         assert used.status_code == unknown.status_code == 410
         assert used.text == unknown.text
+        assert "Anna Berg" not in used.text
         api_used = owner.post(f"/api/v1/requests/download/{token}")
         api_unknown = owner.post("/api/v1/requests/download/" + "x" * 43)
         assert api_used.status_code == api_unknown.status_code == 410

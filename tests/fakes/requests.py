@@ -143,6 +143,12 @@ class FakeRequestStore(FakeStore):
                 return token.request_id
         return None
 
+    def token_request(self, token_hash: str, at: datetime) -> int | None:
+        for token in self.tokens:
+            if token.token_hash == token_hash and token.used_at is None and token.expires_at > at:
+                return token.request_id
+        return None
+
     def set_outcome(self, request_id: int, outcome: Mapping[str, Any]) -> None:
         self.records[request_id] = replace(self.records[request_id], outcome=dict(outcome))
 

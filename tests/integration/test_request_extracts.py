@@ -76,7 +76,7 @@ def _answered(container: Container, clock: Clock) -> tuple[RequestContext, int, 
     ctx = RequestContext(service, mailer=mailbox, public_url="http://127.0.0.1")
     execute_request(ctx, receipt.request_id)
     send_result(ctx, receipt.request_id)
-    link = re.search(r"/privacy/requests/download/(\S+)", mailbox.sent[-1].body)
+    link = re.search(r"/privacy/requests/download/([^\s?]+)", mailbox.sent[-1].body)
     assert link is not None
     return ctx, receipt.request_id, link.group(1)
 

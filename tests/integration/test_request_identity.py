@@ -142,6 +142,11 @@ def test_d4_erasure_with_a_strangers_phone_erases_nobody(container: Container) -
     assert "Bo Ek" not in seen_by_requester(container, request_id, mailer, MALLORY)
 
 
+def _own_link(text: str) -> str:
+    """The mail with its request's own status link masked (each request has its own)."""
+    return re.sub(r"status\?request=[^&\s]+&key=[0-9a-f]+", "status?request=R&key=K", text)
+
+
 def _with_privacy_contact(container: Container, world: World) -> None:
     with container.engine.begin() as conn:
         conn.execute(
@@ -171,7 +176,7 @@ def test_a3_a_sim_request_names_no_controller_to_the_requester(container: Contai
         assert "Testbolaget" not in text and PRIVACY_CONTACT not in text
         assert "Anna" not in text
         assert request_row(container, request_id)["state"] == "forwarded"
-        answers.append(text.replace(f"request {request_id}", "request N"))
+        answers.append(_own_link(text).replace(f"request {request_id}", "request N"))
     assert answers[0] == answers[1]
     (notice,) = known_mail.to(PRIVACY_CONTACT)
     assert f"request {known_id}" in notice.body
@@ -210,7 +215,11 @@ def test_g3_the_answer_is_the_same_for_a_stranger_nobody_and_a_mismatch(
         request_id, mailer, _ = run_request(container, "erasure", email, identifiers)
         (notice,) = [m for m in mailer.to(email) if "identity" in m.subject]
         text = f"{notice.subject}\n{notice.body}"
-        answers.add(text.replace(f"request {request_id}", "N").replace(f"number {request_id}", "N"))
+        answers.add(
+            _own_link(text)
+            .replace(f"request {request_id}", "N")
+            .replace(f"number {request_id}", "N")
+        )
         with container.uow() as uow:
             record = uow.requests.get(request_id)
             events = uow.requests.events(request_id)

@@ -53,6 +53,11 @@ class Container:
         """The secret key as bytes, converted once for every use case."""
         return self.settings.secret_key.get_secret_value().encode("utf-8")
 
+    @property
+    def public_url(self) -> str:
+        """Where people reach this varna (links in mails: status pages, answers)."""
+        return self.settings.public_url
+
     @cached_property
     def subject_plan(self) -> SubjectPlan:
         """The subject engine's statements for the catalogue and the database's dialect."""

@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     REQUEST_COMPLETED = "request.completed"
     REQUEST_FORWARDED = "request.forwarded"
     REQUEST_DOWNLOAD = "request.download"
+    REQUEST_ANSWER_OPENED = "request.answer_opened"
     REQUEST_EXTRACT_DROPPED = "request.extract_dropped"
     STAFF_CREATE = "staff.create"
     STAFF_LOGIN = "staff.login"

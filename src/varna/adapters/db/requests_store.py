@@ -223,6 +223,16 @@ class SqlRequestStore:
         ).rowcount
         return int(row.request_id) if used == 1 else None
 
+    def token_request(self, token_hash: str, at: datetime) -> int | None:
+        request_id = self._connection.execute(
+            select(download_tokens.c.request_id).where(
+                download_tokens.c.token_hash == token_hash,
+                download_tokens.c.used_at.is_(None),
+                download_tokens.c.expires_at > at,
+            )
+        ).scalar()
+        return None if request_id is None else int(request_id)
+
     def set_outcome(self, request_id: int, outcome: Mapping[str, Any]) -> None:
         self._connection.execute(
             update(subject_requests)

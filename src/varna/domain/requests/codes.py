@@ -77,3 +77,14 @@ def check_code(
     if now >= stored.expires_at:
         return CodeCheck.EXPIRED
     return CodeCheck.ACCEPTED
+
+
+def status_key(reference: str, *, key: bytes) -> str:
+    """The key a request's mails add to its status page's link: it shows the answer there.
+    The reference alone (shown on the page after submitting) shows only the state. A keyed
+    hash of the reference, so nothing is stored; 128 bits, compared in constant time."""
+    return hash_secret(reference, key=key, purpose="status")[:32]
+
+
+def is_status_key(reference: str, given: str, *, key: bytes) -> bool:
+    return hmac.compare_digest(status_key(reference, key=key), given.strip()[:64])

@@ -14,6 +14,7 @@ EXTRACT = "extract"
 SUMMARY = "extract_summary"
 DOWNLOADED = "downloaded"
 LINK_EXPIRED = "link_expired"
+DELETED = "deleted_by_person"  # the "Delete my copy now" button of the answer page
 
 
 def summary(extract: Mapping[str, Any], *, released: str, at: datetime) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
     api_docs,
     brand,
+    center_pages,
     console_requests,
     outbox_pages,
     pages,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     # Before requests_pages: the sign-in with its throttle and even timing is staff_login's.
     app.include_router(staff_login.router)
     app.include_router(requests_pages.router)
+    app.include_router(center_pages.router)
     app.include_router(console_requests.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)

@@ -18,7 +18,7 @@ from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent
 from varna.services.requests.guarded import guard_details, record_guard_events
 from varna.services.requests.intake import STOCKHOLM, receipt_date
-from varna.services.requests.messages import extension_mail, refusal_mail
+from varna.services.requests.messages import extension_mail, refusal_mail, status_link
 from varna.services.requests.ports import Mailer, RequestRecord, RequestUnitOfWork
 
 
@@ -41,6 +41,17 @@ def _open(uow: RequestUnitOfWork, request_id: int) -> RequestRecord:
     return record
 
 
+def _status_url(
+    ctx: ServiceContext[RequestUnitOfWork], record: RequestRecord, public_url: str | None
+) -> str | None:
+    """The status page's link for the mail: ``public_url`` when the caller gives it, else the
+    composition root's (a container carries its settings' public address as ``public_url``)."""
+    base = public_url if public_url is not None else getattr(ctx, "public_url", None)
+    if not isinstance(base, str) or not base:
+        return None
+    return status_link(base, record.reference, secret=ctx.secret, language=record.language)
+
+
 def extend_request(
     ctx: ServiceContext[RequestUnitOfWork],
     request_id: int,
@@ -50,6 +61,7 @@ def extend_request(
     actor: str,
     mailer: Mailer | None,
     special_policy: SpecialPolicy,
+    public_url: str | None = None,
 ) -> Decision:
     uow, clock = ctx.uow(), ctx.clock
     now = clock.now()
@@ -97,6 +109,7 @@ def extend_request(
             request_id=request_id,
             reason=extension.reason,
             new_due=extension.new_due.isoformat(),
+            status_url=_status_url(ctx, record, public_url),
         )
         mailer.send(OutgoingMail(record.email, subject, body, {}))
     return Decision(request_id, RequestState.EXTENDED.value, extension.new_due.isoformat())
@@ -111,6 +124,7 @@ def refuse_request(
     actor: str,
     mailer: Mailer | None,
     special_policy: SpecialPolicy,
+    public_url: str | None = None,
 ) -> Decision:
     parsed = check_refusal(ground, reason)
     uow, clock = ctx.uow(), ctx.clock
@@ -155,6 +169,7 @@ def refuse_request(
             kind=record.kind,
             ground=parsed.value,
             reason=text,
+            status_url=_status_url(ctx, record, public_url),
         )
         mailer.send(OutgoingMail(record.email, subject, body, {}))
     return Decision(request_id, RequestState.REFUSED.value, record.due_date.isoformat())

@@ -6,7 +6,22 @@ request whose typed identifiers do not fit waits for staff ("identity needs chec
 ``services.requests.identity``). A SIM identifier only routes the request to the SIM's
 controller; the requester is told the same words whether or not the SIM exists (A3).
 
-Both handlers are idempotent: the request's state says what is left to do, and the final
+The answer to an access request (D1, R1). The answer mail carries a link to the answer page;
+the extract waits in the request's outcome only while the link works. The rule:
+
+* opening the link (GET) changes nothing and shows nothing, so a mail scanner that fetches it
+  uses nothing up;
+* the page's button (POST) opens the answer (``open_answer``): the person reads the data in the
+  browser and downloads it as PDF, JSON or CSV, as often as they like **until the link
+  expires** (``DOWNLOAD_LIFETIME``, 7 days); every opening and every download is an audit
+  entry (``request.answer_opened``, ``request.download``);
+* "Delete my copy now" (``delete_copy``) drops the copy at once and ends the link;
+* a program's one-time hand-over through the API (``download``) also drops the copy;
+* the retention sweep drops a copy whose link has expired (``with_lapsed_links``).
+
+Each drop leaves only a summary without personal data (``domain.requests.extracts``).
+
+Both job handlers are idempotent: the request's state says what is left to do, and the final
 state change is conditional, so a job that runs twice (a worker killed mid-request, its lease
 taken over) completes the request once. The subject engine (``services.subjects``) does the
 work in its own transactions; it is safe to run again (an extract is read-only, an erasure
@@ -25,7 +40,7 @@ from typing import Any
 from varna.catalog import Catalog
 from varna.domain.audit import Actor, AuditAction, SystemActor
 from varna.domain.requests.codes import hash_secret, new_token
-from varna.domain.requests.extracts import DOWNLOADED, EXTRACT, without_extract
+from varna.domain.requests.extracts import DELETED, DOWNLOADED, EXTRACT, without_extract
 from varna.domain.requests.identity import IDENTITY, NEEDS_CHECKING_REASON, IdentityStatus
 from varna.domain.requests.kinds import RequestKind, RequestState
 from varna.domain.subjects.keys import SIM_KINDS, SubjectKey
@@ -43,6 +58,7 @@ from varna.services.requests.messages import (
     forwarded_mail,
     identity_mail,
     result_mail,
+    status_link,
 )
 from varna.services.requests.ports import IdentityProof, Mailer, RequestRecord, RequestUnitOfWork
 from varna.services.subjects.erase import EraseCommand, erase_subject
@@ -276,13 +292,18 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
                 hash_secret(token, key=ctx.secret, purpose="download"),
                 now + DOWNLOAD_LIFETIME,
             )
-            download_url = f"{ctx.public_url.rstrip('/')}/privacy/requests/download/{token}"
+            download_url = (
+                f"{ctx.public_url.rstrip('/')}/privacy/requests/download/{token}"
+                f"?lang={record.language}"
+            )
         uow.commit()
     if ctx.mailer is None:
         return
     if record.state == RequestState.FORWARDED:
         forwarded = outcome.get("forwarded_to", [])
-        subject, body = forwarded_mail(record.language, request_id=request_id)
+        subject, body = forwarded_mail(
+            record.language, request_id=request_id, status_url=_status_url(ctx, record)
+        )
         ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
         for controller in forwarded:
             if controller.get("privacy_contact"):
@@ -297,8 +318,17 @@ def send_result(ctx: RequestContext, request_id: int | None) -> None:
         kind=record.kind,
         outcome=outcome.get("erasure", {}),
         download_url=download_url,
+        catalog=ctx.catalog,
+        link_days=DOWNLOAD_LIFETIME.days,
+        status_url=_status_url(ctx, record),
     )
     ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
+
+
+def _status_url(ctx: RequestContext, record: RequestRecord) -> str:
+    return status_link(
+        ctx.public_url, record.reference, secret=ctx.secret, language=record.language
+    )
 
 
 def send_identity_notice(ctx: RequestContext, request_id: int | None) -> None:
@@ -312,13 +342,16 @@ def send_identity_notice(ctx: RequestContext, request_id: int | None) -> None:
         return
     if record.state not in WORKING:
         return
-    subject, body = identity_mail(record.language, request_id=request_id)
+    subject, body = identity_mail(
+        record.language, request_id=request_id, status_url=_status_url(ctx, record)
+    )
     ctx.mailer.send(OutgoingMail(record.email, subject, body, {}))
 
 
 def download(ctx: RequestContext, token: str) -> dict[str, Any] | None:
-    """The extract behind a download link; the link works once and until it expires. The
-    request keeps no copy once it is handed over, only its summary (R1)."""
+    """The API's one-time hand-over of the extract behind a download link (for a program):
+    the link works once and until it expires, and the request keeps no copy once it is
+    handed over, only its summary (R1). The answer page uses ``open_answer``."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         request_id = uow.requests.use_token(
@@ -339,6 +372,71 @@ def download(ctx: RequestContext, token: str) -> dict[str, Any] | None:
         uow.commit()
     extract: dict[str, Any] | None = (record.outcome or {}).get(EXTRACT)
     return extract
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An access request's answer behind a working link: the extract, in the request's
+    language, and until when the link works."""
+
+    request_id: int
+    language: str
+    extract: dict[str, Any]
+    expires_at: Any
+
+
+def open_answer(
+    ctx: RequestContext, token: str, *, download_format: str | None = None
+) -> Answer | None:
+    """The answer behind a working link, leaving the link as it is (it works until it
+    expires or the person deletes the copy); None for an unknown, expired or used link.
+    Every opening (``download_format`` None) and every download is an audit entry."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        request_id = uow.requests.token_request(
+            hash_secret(token, key=ctx.secret, purpose="download"), now
+        )
+        record = uow.requests.get(request_id) if request_id is not None else None
+        extract = (record.outcome or {}).get(EXTRACT) if record is not None else None
+        if record is None or not isinstance(extract, dict):
+            return None
+        action = (
+            AuditAction.REQUEST_DOWNLOAD if download_format else AuditAction.REQUEST_ANSWER_OPENED
+        )
+        details = {"format": download_format} if download_format else {}
+        uow.audit.record(
+            AuditEvent(SystemActor.SUBJECT, action, f"request:{record.id}", details), at=now
+        )
+        uow.commit()
+    expires = record.closed_at + DOWNLOAD_LIFETIME if record.closed_at else None
+    return Answer(record.id, record.language, extract, expires)
+
+
+def delete_copy(ctx: RequestContext, token: str) -> bool:
+    """ "Delete my copy now": the link ends and the copy goes, leaving its summary (R1).
+    False for an unknown, expired or used link (nothing changes)."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        request_id = uow.requests.use_token(
+            hash_secret(token, key=ctx.secret, purpose="download"), now
+        )
+        record = uow.requests.get(request_id) if request_id is not None else None
+        if record is None:
+            return False
+        kept = without_extract(record.outcome, released=DELETED, at=now)
+        if kept is not None:
+            uow.requests.set_outcome(record.id, kept)
+        uow.audit.record(
+            AuditEvent(
+                SystemActor.SUBJECT,
+                AuditAction.REQUEST_EXTRACT_DROPPED,
+                f"request:{record.id}",
+                {"reason": DELETED},
+            ),
+            at=now,
+        )
+        uow.commit()
+    return True
 
 
 def handlers(ctx: RequestContext) -> dict[str, Callable[[int | None], None]]:

@@ -44,7 +44,7 @@ from varna.services.consent.ports import OutgoingMail
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock
 from varna.services.requests.guarded import guard_details, record_guard_events
-from varna.services.requests.messages import code_mail
+from varna.services.requests.messages import code_mail, status_link
 from varna.services.requests.ports import Mailer, NewRequest, RequestUnitOfWork
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -220,8 +220,15 @@ def submit_request(
             language,
             request_id=request_id,
             code=code,
-            verify_url=f"{verify_url}?request={reference}",
+            verify_url=f"{verify_url}?request={reference}&lang={language}",
             minutes=minutes,
+            # the status page lives beside the verify page (/privacy/requests/status)
+            status_url=status_link(
+                verify_url.removesuffix("/privacy/requests/verify"),
+                reference,
+                secret=ctx.secret,
+                language=language,
+            ),
         )
         mailer.send(OutgoingMail(email, subject, body, {}))
     return IntakeReceipt(request_id, reference, due)

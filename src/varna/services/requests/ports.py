@@ -112,6 +112,10 @@ class RequestStore(Protocol):
         """Mark an unused, unexpired token used; its request id, or None."""
         ...
 
+    def token_request(self, token_hash: str, at: datetime) -> int | None:
+        """The request of an unused, unexpired token, leaving the token as it is; or None."""
+        ...
+
     def set_outcome(self, request_id: int, outcome: Mapping[str, Any]) -> None: ...
 
     def with_lapsed_links(self, at: datetime) -> list[int]:

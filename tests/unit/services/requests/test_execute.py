@@ -24,8 +24,10 @@ from tests.unit.services.requests.helpers import (
 from varna.domain.requests.identity import NEEDS_CHECKING_REASON
 from varna.domain.subjects.keys import SubjectKey
 from varna.services.requests.execute import (
+    delete_copy,
     download,
     execute_request,
+    open_answer,
     send_identity_notice,
     send_result,
 )
@@ -286,7 +288,7 @@ def _completed_access(ctx: FakeContext, uow: FakeUnitOfWork) -> int:
 def _link(mailer: CapturingMailer) -> str:
     body = mailer.only().body
     start = body.index("/privacy/requests/download/") + len("/privacy/requests/download/")
-    return body[start:].split()[0]
+    return body[start:].split()[0].split("?")[0]
 
 
 def test_the_answer_carries_a_single_use_download_link_d1(
@@ -303,6 +305,44 @@ def test_the_answer_carries_a_single_use_download_link_d1(
     assert outcome["extract_summary"]["rows"] == {"contact": 1}
     assert outcome["extract_summary"]["released"] == "downloaded"
     assert uow.audit.actions()[-1] == "request.download"
+
+
+def test_the_answer_page_opens_until_the_link_expires_and_each_opening_is_audited_d1_r1(
+    ctx: FakeContext, uow: FakeUnitOfWork, mailer: CapturingMailer
+) -> None:
+    """D1, R1: the answer page opens and downloads as often as the person likes while the
+    link works, each time an audit entry; the copy stays until the link expires."""
+    request_id = _completed_access(ctx, uow)
+    answer(ctx, request_id, mailer)
+    token, rctx = _link(mailer), job_context(ctx, None)
+    for _ in range(2):
+        opened = open_answer(rctx, token)
+        assert opened is not None and opened.extract == EXTRACT
+    assert open_answer(rctx, token, download_format="pdf") is not None
+    assert uow.audit.actions()[-3:] == [
+        "request.answer_opened",
+        "request.answer_opened",
+        "request.download",
+    ]
+    assert uow.audit.entries[-1].event.details == {"format": "pdf"}
+    assert "extract" in _record(uow, request_id).outcome
+    ctx.clock.advance(timedelta(days=7, seconds=1))
+    assert open_answer(rctx, token) is None
+
+
+def test_delete_my_copy_now_drops_the_copy_and_ends_the_link_r1(
+    ctx: FakeContext, uow: FakeUnitOfWork, mailer: CapturingMailer
+) -> None:
+    request_id = _completed_access(ctx, uow)
+    answer(ctx, request_id, mailer)
+    token, rctx = _link(mailer), job_context(ctx, None)
+    assert delete_copy(rctx, token) is True
+    outcome = _record(uow, request_id).outcome
+    assert "extract" not in outcome
+    assert outcome["extract_summary"]["released"] == "deleted_by_person"
+    assert uow.audit.one("request.extract_dropped").details == {"reason": "deleted_by_person"}
+    assert open_answer(rctx, token) is None and delete_copy(rctx, token) is False
+    assert download(rctx, token) is None
 
 
 def test_an_expired_link_gives_nothing_and_the_sweep_drops_the_copy_r1(

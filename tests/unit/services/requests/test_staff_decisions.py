@@ -49,7 +49,7 @@ def test_an_extension_moves_the_deadline_and_tells_the_person_why(
     assert uow.audit.one("request.extended").details == {"months": 2}
     mail = mailer.only()
     assert mail.to == EMAIL
-    assert "2026-06-02" in mail.body and "many systems to search" in mail.body
+    assert "2 juni 2026" in mail.body and "many systems to search" in mail.body
 
 
 def test_a_request_is_extended_once_only(ctx: FakeContext, uow: FakeUnitOfWork) -> None:
