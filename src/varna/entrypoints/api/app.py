@@ -23,6 +23,7 @@ from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
     api_docs,
     brand,
+    console_pages,
     console_requests,
     outbox_pages,
     pages,
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(staff_login.router)
     app.include_router(requests_pages.router)
     app.include_router(console_requests.router)
+    app.include_router(console_pages.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)
     app.mount(

@@ -13,8 +13,9 @@ from fastapi.responses import Response
 
 import varna
 from varna.bootstrap import Container
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language, templates
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, require_staff
+from varna.i18n.labels import table_label
 from varna.services.retention.dashboard import retention_dashboard
 
 router = APIRouter(include_in_schema=False)
@@ -68,5 +69,8 @@ def retention_page(request: Request) -> Response:
             "height": HEIGHT,
             "pad": PAD,
             "staff": staff.account,
+            "csrf": staff.csrf,
+            "table_label": table_label,
+            "lang": page_language(request),
         },
     )
