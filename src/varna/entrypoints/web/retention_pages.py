@@ -46,6 +46,12 @@ def backlog_chart(series: list[tuple[date, int]]) -> Chart | None:
     return Chart(points, dots, top, series[0][0].isoformat(), series[-1][0].isoformat())
 
 
+def _rule_label(container: Container, rule: str, lang: str) -> str:
+    """The rule in words (its description in the catalogue)."""
+    found = container.catalog.retention_rules.get(rule)
+    return found.description(lang) if found is not None else rule
+
+
 @router.get("/admin/retention", response_model=None)
 def retention_page(request: Request) -> Response:
     staff = require_staff(request, roles=(PRIVACY_OFFICER,))
@@ -53,6 +59,7 @@ def retention_page(request: Request) -> Response:
         return staff
     container: Container = request.app.state.container
     settings = container.settings
+    lang = page_language(request)
     board = retention_dashboard(
         container,
         k=settings.retention_k,
@@ -71,6 +78,7 @@ def retention_page(request: Request) -> Response:
             "staff": staff.account,
             "csrf": staff.csrf,
             "table_label": table_label,
-            "lang": page_language(request),
+            "rule_label": lambda rule: _rule_label(container, rule, lang),
+            "lang": lang,
         },
     )
