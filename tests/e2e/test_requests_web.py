@@ -47,6 +47,7 @@ def test_g3_privacy_center_form_verify_and_staff_queue(
         assert client.get("/admin/requests", follow_redirects=False).status_code == 303
         bad = client.post("/admin/login", data={"login": "dpo@example.com", "password": "x"})
         assert bad.status_code == 401
+        client.headers["Accept-Language"] = "en"  # the staff member reads English
         client.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
         queue = client.get("/admin/requests?kind=objection")
         assert queue.status_code == 200 and f"/admin/requests/{request_id}" in queue.text

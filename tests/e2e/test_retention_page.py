@@ -13,6 +13,8 @@ from varna.bootstrap import Container
 
 PASSWORD = "correct-horse-battery-staple"
 
+EN = {"Accept-Language": "en"}  # staff read the console in English here
+
 
 def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_runs_and_chart(
     container: Container,
@@ -33,10 +35,10 @@ def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_ru
         add_staff(url, login, role, PASSWORD)
     with running_server(url) as base:
         anonymous = httpx.get(base + "/admin/retention")
-        with httpx.Client(base_url=base) as support:
+        with httpx.Client(base_url=base, headers=EN) as support:
             support.post("/admin/login", data={"login": "help@example.com", "password": PASSWORD})
             refused = support.get("/admin/retention")
-        with httpx.Client(base_url=base) as dpo:
+        with httpx.Client(base_url=base, headers=EN) as dpo:
             dpo.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
             page = dpo.get("/admin/retention")
         start = httpx.get(base + "/")

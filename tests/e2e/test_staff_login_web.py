@@ -13,6 +13,8 @@ from tests.e2e.helpers import running_server
 from tests.e2e.test_public_pages import PASSWORD, add_staff
 from varna.bootstrap import Container
 
+EN = {"Accept-Language": "en"}  # staff read the console in English here
+
 
 def timed_login(client: httpx.Client, login: str, password: str) -> tuple[float, int]:
     started = time.perf_counter()
@@ -26,7 +28,7 @@ def test_A1_R6_unknown_and_known_logins_take_as_long_and_guessing_is_throttled(
     add_staff(container, "dpo@example.com", "privacy_officer")
     with (
         running_server(container.settings.database_url) as base,
-        httpx.Client(base_url=base, timeout=30) as client,
+        httpx.Client(base_url=base, timeout=30, headers=EN) as client,
     ):
         known, unknown = [], []
         for n in range(5):  # taking turns, so load on the machine hits both alike

@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     STAFF_CREATE = "staff.create"
     STAFF_LOGIN = "staff.login"
     OUTBOX_READ = "outbox.read"
+    JOB_RETRIED = "job.retried"
+    NOTICE_RETRIED = "notice.retried"
     # Consent and marketing
     CONSENT_RECORDED = "consent.recorded"
     CONSENT_WITHDRAWN = "consent.withdrawn"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from varna.services.mail.ports import OutboxStore
     from varna.services.notices.ports import NoticeStore
     from varna.services.ports import AuditLog, DemoStore, TextStore, UsageStore
+    from varna.services.requests.console_ports import ConsoleStore
     from varna.services.requests.ports import JobQueue, RequestStore, StaffStore
     from varna.services.retention.ports import RetentionStore
     from varna.services.subjects.ports import RightsStore, SubjectStore
@@ -126,6 +127,12 @@ def _jobs(uow: SqlUnitOfWork) -> JobQueue:
     return SqlJobQueue(uow.connection)
 
 
+def _console(uow: SqlUnitOfWork) -> ConsoleStore:
+    from varna.adapters.db.console_store import SqlConsoleStore
+
+    return SqlConsoleStore(uow.connection)
+
+
 def _staff(uow: SqlUnitOfWork) -> StaffStore:
     from varna.adapters.db.requests_store import SqlStaffStore
 
@@ -153,6 +160,7 @@ class SqlUnitOfWork:
     retention = _Store(_retention)
     requests = _Store(_requests)
     jobs = _Store(_jobs)
+    console = _Store(_console)
     staff = _Store(_staff)
     mail_outbox = _Store(_mail_outbox)
 

@@ -20,6 +20,7 @@ from varna.entrypoints.web import (
     api_docs,
     brand,
     center_pages,
+    console_pages,
     console_requests,
     outbox_pages,
     pages,
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(requests_pages.router)
     app.include_router(center_pages.router)
     app.include_router(console_requests.router)
+    app.include_router(console_pages.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)
     app.mount(

@@ -4,49 +4,47 @@ CSRF token derived from the session."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
-import varna
+from varna.bootstrap import Container
 from varna.domain.errors import VarnaError
 from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY
 from varna.domain.requests.kinds import RefusalGround, RequestKind, RequestState
+from varna.entrypoints.web.console_words import (
+    GROUNDS,
+    KINDS,
+    RECTIFIABLE,
+    STATES,
+    console_page,
+    field_word,
+    word,
+)
 from varna.entrypoints.web.forms import read_utf8_form
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language
 from varna.entrypoints.web.staff_auth import (
     SESSION_COOKIE,
+    StaffSession,
     container_of,
     csrf_ok,
     current_staff,
     require_staff,
 )
+from varna.i18n import N_, translate
 from varna.services.requests.decisions import complete_request, extend_request, refuse_request
-from varna.services.requests.identity import identity_of, run_for_proven_person
+from varna.services.requests.identity import (
+    EmailCodeProof,
+    identity_of,
+    run_for_proven_person,
+)
 from varna.services.requests.intake import receipt_date
-from varna.services.requests.messages import IMY, KIND_NAMES
 from varna.services.requests.staff import log_out
+from varna.services.subjects.find import find_subject
+from varna.services.subjects.rectify import RectifyCommand, rectify
 
 router = APIRouter(include_in_schema=False)
-NOT_UTF8 = "The form was not sent as UTF-8 text; nothing was saved. Send it again."
-
-
-def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = context.pop("lang", "en")
-    return templates.TemplateResponse(
-        request,
-        name,
-        {
-            "lang": lang,
-            "imy": IMY[lang],
-            "kinds": KIND_NAMES[lang],
-            "version": varna.__version__,
-            **context,
-        },
-        status_code=status,
-    )
+NOT_UTF8 = N_("The form was not sent as UTF-8 text; nothing was saved. Send it again.")
 
 
 @router.post("/admin/logout", response_model=None)
@@ -65,6 +63,7 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
+    lang = page_language(request)
     wired = container_of(request)
     today = receipt_date(wired.clock)
     with wired.uow() as uow:
@@ -79,16 +78,16 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
         }
         for r in records
     ]
-    return _render(
+    return console_page(
         request,
         "admin_queue.html",
-        lang="en",
+        lang,
         rows=rows,
         staff=staff.account,
         kind=kind,
         state=state,
-        all_kinds=[k.value for k in RequestKind],
-        all_states=[s.value for s in RequestState],
+        all_kinds=[(k.value, word(KINDS, k.value, lang)) for k in RequestKind],
+        all_states=[(s.value, word(STATES, s.value, lang)) for s in RequestState],
         csrf=staff.csrf,
     )
 
@@ -98,27 +97,78 @@ def request_detail(request: Request, request_id: int) -> Response:
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
+    return case_view(request, staff, request_id, page_language(request))
+
+
+def case_view(
+    request: Request,
+    staff: StaffSession,
+    request_id: int,
+    lang: str,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    failed: str | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    """The case view; ``failed`` names the form whose ``error`` is shown beside it."""
     wired = container_of(request)
     with wired.uow() as uow:
         record = uow.requests.get(request_id)
         events = uow.requests.events(request_id) if record else []
     if record is None:
-        return HTMLResponse("<p>No such request.</p>", status_code=404)
+        return console_page(
+            request,
+            "admin_request_missing.html",
+            lang,
+            404,
+            staff=staff.account,
+            csrf=staff.csrf,
+        )
     today = receipt_date(wired.clock)
-    return _render(
+    identity = (record.outcome or {}).get(IDENTITY)
+    status_of_identity = identity_of(record.outcome)
+    keys = EmailCodeProof().proven_keys(record)
+    summary: list[tuple[str, int]] | None = None
+    if keys and status_of_identity != "needs_checking":
+        found = find_subject(wired, keys, actor=staff.actor)
+        summary = [(wired.catalog.category(c).label(lang), n) for c, n in found.categories.items()]
+    return console_page(
         request,
         "admin_request.html",
-        lang="en",
+        lang,
+        status,
         r=record,
         events=events,
         staff=staff.account,
-        identity=(record.outcome or {}).get(IDENTITY),
+        identity=identity,
+        identity_status=status_of_identity,
         forwarded=(record.outcome or {}).get("forwarded_to"),
-        grounds=[g.value for g in RefusalGround],
+        grounds=[(g.value, word(GROUNDS, g.value, lang)) for g in RefusalGround],
+        fields=[(c, field_word(c, lang)) for c in RECTIFIABLE],
+        can_rectify=bool(keys) and status_of_identity != "needs_checking",
+        summary=summary,
         overdue=is_overdue(record.state, record.due_date, today),
         csrf=staff.csrf,
-        error=None,
+        error=error,
+        failed=failed,
+        form=form or {},
     )
+
+
+# What staff read when a decision is refused, beside its form; the service's own text is in
+# English and may name stored values, so it is not shown.
+REFUSED = {
+    "extend": N_("Not extended: a request can be extended once, by 1 or 2 months, with a reason."),
+    "refuse": N_("Not refused: choose a ground and write the reasons the person will read."),
+    "complete": N_("Not completed: the request cannot be completed in its present state."),
+    "run-verified": N_("Not run: the request does not wait for an identity check."),
+    "rectify": N_(
+        "Not corrected: the new value has the wrong form for this field, or the confirmed "
+        "e-mail address does not match exactly one person."
+    ),
+}
+ACTIONS = frozenset(REFUSED)
 
 
 @router.post("/admin/requests/{request_id}/{action}", response_model=None)
@@ -128,9 +178,32 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
         return staff
     form = await read_utf8_form(request)
     if form is None:
-        return HTMLResponse(f"<p>{NOT_UTF8}</p>", status_code=400)
+        lang = page_language(request)
+        return case_view(
+            request,
+            staff,
+            request_id,
+            lang,
+            status=400,
+            error=translate(lang, NOT_UTF8),
+            failed=action,
+        )
+    lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
-        return HTMLResponse("<p>Invalid form token; reload the page.</p>", status_code=403)
+        return case_view(
+            request,
+            staff,
+            request_id,
+            lang,
+            status=403,
+            error=translate(
+                lang, "The form's token is out of date: reload the page and try again."
+            ),
+            failed=action,
+            form=form,
+        )
+    if action not in ACTIONS:
+        return case_view(request, staff, request_id, lang, status=404)
     wired = container_of(request)
     actor = staff.actor
     policy = wired.settings.scan_special_policy
@@ -165,10 +238,38 @@ async def decide(request: Request, request_id: int, action: str) -> Response:
                 wired, request_id, note=form.get("note") or None, actor=actor, special_policy=policy
             )
         else:
-            return HTMLResponse("<p>Unknown action.</p>", status_code=404)
-    except VarnaError as exc:
-        return HTMLResponse(
-            f"<p>Refused: {exc}</p><p><a href='/admin/requests/{request_id}'>Back</a></p>",
-            status_code=409,
+            _rectify(wired, request_id, form, actor=actor)
+    except VarnaError:
+        return case_view(
+            request,
+            staff,
+            request_id,
+            lang,
+            status=409,
+            error=translate(lang, REFUSED[action]),
+            failed=action,
+            form=form,
         )
-    return RedirectResponse(f"/admin/requests/{request_id}", status_code=303)
+    return RedirectResponse(f"/admin/requests/{request_id}?lang={lang}", status_code=303)
+
+
+def _rectify(wired: Container, request_id: int, form: dict[str, str], *, actor: str) -> None:
+    """Correct one field of the person of the request's confirmed e-mail address (D3): the
+    rectification service keeps the old value, tells the recipients and audits it."""
+    with wired.uow() as uow:
+        record = uow.requests.get(request_id)
+    if record is None:
+        raise VarnaError("no such request")
+    column = form.get("field", "")
+    value = (form.get("value") or "").strip()
+    keys = EmailCodeProof().proven_keys(record)
+    if (
+        column not in RECTIFIABLE
+        or not value
+        or not keys
+        or identity_of(record.outcome) == "needs_checking"
+        or record.kind != RequestKind.RECTIFICATION
+    ):
+        raise VarnaError("nothing to rectify")
+    command = RectifyCommand(keys, column, value, statement=form.get("statement") or None)
+    rectify(wired, command, actor=actor, special_policy=wired.settings.scan_special_policy)

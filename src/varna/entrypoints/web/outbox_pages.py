@@ -9,10 +9,10 @@ sent yet, failed ones first, so a failure is seen without the CLI (D4)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 import varna
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language, templates
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, container_of, require_staff
 from varna.services.mail.outbox import list_outbox, open_message
 from varna.services.notices.status import unsent_notices
@@ -35,6 +35,8 @@ def outbox_page(request: Request) -> Response:
             "notices": unsent_notices(wired),
             "smtp": bool(wired.settings.smtp_host),
             "staff": staff.account,
+            "csrf": staff.csrf,
+            "lang": page_language(request),
         },
     )
 
@@ -46,12 +48,16 @@ def outbox_message(request: Request, message_id: int) -> Response:
         return staff
     wired = container_of(request)
     entry = open_message(wired.uow(), message_id, actor=staff.actor, clock=wired.clock)
-    if entry is None:
-        return HTMLResponse(
-            "<p>No such message.</p><p><a href='/admin/outbox'>Back</a></p>", status_code=404
-        )
+    lang = page_language(request)
     return templates.TemplateResponse(
         request,
         "admin_outbox_message.html",
-        {"version": varna.__version__, "m": entry, "staff": staff.account},
+        {
+            "version": varna.__version__,
+            "m": entry,
+            "staff": staff.account,
+            "csrf": staff.csrf,
+            "lang": lang,
+        },
+        status_code=404 if entry is None else 200,
     )

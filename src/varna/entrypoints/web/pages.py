@@ -21,6 +21,7 @@ from varna.entrypoints.web.brand import brand_of
 from varna.entrypoints.web.staff_auth import require_staff
 from varna.i18n import DEFAULT_LANGUAGE, from_accept_language, language
 from varna.i18n.jinja import environment
+from varna.i18n.labels import table_label
 
 router = APIRouter(include_in_schema=False)
 LANGUAGE_NAMES = {"sv": "På svenska", "en": "In English"}
@@ -76,12 +77,23 @@ def store_page(request: Request) -> Response:
     if isinstance(staff, Response):
         return staff
     container: Container = request.app.state.container
+    lang = page_language(request)
+    counts = sorted(
+        ((table_label(name, lang), rows) for name, rows in container.row_counts().items()),
+        key=lambda pair: pair[0].casefold(),
+    )
+    database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(
+        container.engine.dialect.name, container.engine.dialect.name
+    )
     return templates.TemplateResponse(
         request,
         "admin_store.html",
         {
+            "lang": lang,
             "version": varna.__version__,
-            "database": container.engine.dialect.name,
-            "counts": container.row_counts(),
+            "database": database,
+            "counts": counts,
+            "staff": staff.account,
+            "csrf": staff.csrf,
         },
     )

@@ -13,8 +13,9 @@ from fastapi.responses import Response
 
 import varna
 from varna.bootstrap import Container
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language, templates
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, require_staff
+from varna.i18n.labels import table_label
 from varna.services.retention.dashboard import retention_dashboard
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +46,12 @@ def backlog_chart(series: list[tuple[date, int]]) -> Chart | None:
     return Chart(points, dots, top, series[0][0].isoformat(), series[-1][0].isoformat())
 
 
+def _rule_label(container: Container, rule: str, lang: str) -> str:
+    """The rule in words (its description in the catalogue)."""
+    found = container.catalog.retention_rules.get(rule)
+    return found.description(lang) if found is not None else rule
+
+
 @router.get("/admin/retention", response_model=None)
 def retention_page(request: Request) -> Response:
     staff = require_staff(request, roles=(PRIVACY_OFFICER,))
@@ -52,6 +59,7 @@ def retention_page(request: Request) -> Response:
         return staff
     container: Container = request.app.state.container
     settings = container.settings
+    lang = page_language(request)
     board = retention_dashboard(
         container,
         k=settings.retention_k,
@@ -68,5 +76,9 @@ def retention_page(request: Request) -> Response:
             "height": HEIGHT,
             "pad": PAD,
             "staff": staff.account,
+            "csrf": staff.csrf,
+            "table_label": table_label,
+            "rule_label": lambda rule: _rule_label(container, rule, lang),
+            "lang": lang,
         },
     )

@@ -58,13 +58,24 @@ def require_staff(
     if session is None:
         return RedirectResponse("/admin/login", status_code=303)
     if session.account.role not in roles:
-        return HTMLResponse(
-            "<p>This page is for the privacy officer.</p><p><a href='/admin/requests'>Back</a></p>"
-            if roles == (PRIVACY_OFFICER,)
-            else "<p>Your role may not see this page.</p>",
-            status_code=403,
-        )
+        return forbidden(request, session, officer_only=roles == (PRIVACY_OFFICER,))
     return session
+
+
+def forbidden(request: Request, session: StaffSession, *, officer_only: bool) -> HTMLResponse:
+    """403 in the console's frame: the page is for another role."""
+    from varna.entrypoints.web.console_words import console_page
+    from varna.entrypoints.web.pages import page_language
+
+    return console_page(
+        request,
+        "admin_forbidden.html",
+        page_language(request),
+        403,
+        staff=session.account,
+        csrf=session.csrf,
+        officer_only=officer_only,
+    )
 
 
 def csrf_ok(session: StaffSession, form: dict[str, str]) -> bool:

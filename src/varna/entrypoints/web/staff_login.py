@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 import varna
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
-from varna.entrypoints.web.pages import templates
+from varna.entrypoints.web.pages import page_language, templates
 from varna.entrypoints.web.staff_auth import SESSION_COOKIE, container_of
+from varna.i18n import translate
 from varna.services.requests.staff import (
     LOGIN_WINDOW,
     SESSION_LIFETIME,
@@ -25,11 +26,13 @@ from varna.services.requests.staff import (
 router = APIRouter(include_in_schema=False)
 
 
-def login_page(request: Request, status: int = 200, error: str | None = None) -> HTMLResponse:
+def login_page(
+    request: Request, status: int = 200, error: str | None = None, lang: str | None = None
+) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "admin_login.html",
-        {"lang": "en", "version": varna.__version__, "error": error},
+        {"lang": lang or page_language(request), "version": varna.__version__, "error": error},
         status_code=status,
     )
 
@@ -44,9 +47,13 @@ async def login_submit(request: Request) -> Response:
     wired = container_of(request)
     form = await read_utf8_form(request)
     if form is None:
+        lang = page_language(request)
         return login_page(
-            request, 400, "The form was not sent as UTF-8; reload the page and try again."
+            request,
+            400,
+            translate(lang, "The form was not sent as UTF-8; reload the page and try again."),
         )
+    lang = page_language(request, form.get("lang"))
     try:
         session = log_in(
             wired,
@@ -55,10 +62,12 @@ async def login_submit(request: Request) -> Response:
             passwords=wired.passwords,
             client=client_of(request),
         )
-    except LoginRefused as exc:
-        return login_page(request, 401, str(exc))
-    except LoginThrottled as exc:
-        page = login_page(request, 429, str(exc))
+    except LoginRefused:
+        return login_page(request, 401, translate(lang, "wrong login or password"), lang)
+    except LoginThrottled:
+        minutes = int(LOGIN_WINDOW.total_seconds() // 60)
+        text = "too many failed sign-ins; wait %(minutes)s minutes, then try again"
+        page = login_page(request, 429, translate(lang, text, minutes=minutes), lang)
         page.headers["Retry-After"] = str(int(LOGIN_WINDOW.total_seconds()))
         return page
     response = RedirectResponse("/admin/requests", status_code=303)
