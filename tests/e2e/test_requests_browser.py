@@ -48,6 +48,8 @@ def test_g3_request_in_the_browser_and_the_staff_queue(
         staff.fill("#login", "dpo@example.com")
         staff.fill("#password", PASSWORD)
         staff.click("button[type=submit]")
+        staff.wait_for_selector("#stats")  # signing in opens the dashboard
+        staff.goto(f"{base}/admin/requests")
         staff.wait_for_selector("#queue")
         staff.click(f"a[href='/admin/requests/{request_id}']")
         timeline = staff.text_content("#timeline")

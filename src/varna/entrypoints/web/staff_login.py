@@ -70,7 +70,7 @@ async def login_submit(request: Request) -> Response:
         page = login_page(request, 429, translate(lang, text, minutes=minutes), lang)
         page.headers["Retry-After"] = str(int(LOGIN_WINDOW.total_seconds()))
         return page
-    response = RedirectResponse("/admin/requests", status_code=303)
+    response = RedirectResponse("/admin", status_code=303)  # the dashboard
     response.set_cookie(
         SESSION_COOKIE,
         session.token,
