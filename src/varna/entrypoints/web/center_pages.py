@@ -1,7 +1,11 @@
 """The privacy center's home, ``/privacy`` (G3, D1, D3, D4, D7): in plain words what a person
 whose data the company holds can do, as cards that lead to the form for each right (the kind
-chosen already), the consent center, the cookie settings, and how to complain to IMY. Public:
-it shows nothing about anyone."""
+chosen already), the consent center, the cookie settings, how we handle personal data, and how
+to complain to IMY. Public: it shows nothing about anyone.
+
+``/privacy/policy``: how we handle personal data, built from the catalogue
+(:func:`varna.services.policy.privacy_policy`). Public too: it describes the system, no one
+in it."""
 
 from __future__ import annotations
 
@@ -9,12 +13,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from varna.entrypoints.web.pages import page_language, templates
+from varna.entrypoints.web.staff_auth import container_of
 from varna.i18n import N_, translate
+from varna.services.policy import privacy_policy
 
 router = APIRouter(include_in_schema=False)
 
 # (where it leads, title, one line): the form links add the language.
 CARDS = (
+    (
+        "/privacy/policy",
+        N_("How we handle personal data"),
+        N_("Who we are, what data we hold and why, for how long, and who receives it."),
+    ),
     (
         "/privacy/requests?kind=access",
         N_("See your data"),
@@ -63,10 +74,29 @@ def center_home(request: Request, lang: str | None = None) -> HTMLResponse:
     lang = page_language(request, lang)
     cards = [
         {
-            "href": f"{href}{'&' if '?' in href else '?'}lang={lang}",
+            "href": _with_language(href, lang),
             "title": translate(lang, title),
             "text": translate(lang, text),
         }
         for href, title, text in CARDS
     ]
     return templates.TemplateResponse(request, "center_home.html", {"lang": lang, "cards": cards})
+
+
+def _with_language(href: str, lang: str) -> str:
+    if href.startswith("#"):
+        return href
+    return f"{href}{'&' if '?' in href else '?'}lang={lang}"
+
+
+@router.get("/privacy/policy", response_class=HTMLResponse)
+def center_policy(request: Request, lang: str | None = None) -> HTMLResponse:
+    lang = page_language(request, lang)
+    policy = privacy_policy(container_of(request).catalog, lang)
+    rights = [
+        {"text": r.text, "href": _with_language(r.href, lang), "link": r.link}
+        for r in policy.rights
+    ]
+    return templates.TemplateResponse(
+        request, "center_policy.html", {"lang": lang, "policy": policy, "rights": rights}
+    )
