@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 
 from varna.i18n import LOCALES, N_, language, translate
 from varna.i18n.formats import format_date, format_number, format_ore
-from varna.i18n.labels import field_label, table_label, value_label
+from varna.i18n.labels import FIELDS, field_label, table_label, value_label
 
 MAX_ROWS = 200  # rows per block in HTML and PDF; JSON and CSV hold every row
 SUMMARISED = frozenset({"usage_records"})  # the big tables: a summary instead of rows
@@ -108,6 +108,11 @@ def format_volume(value: int | float, lang: str) -> str:
     return f"{format_decimal(size, format=digits, locale=LOCALES[language(lang)])}\u00a0{unit}"
 
 
+def _key_label(key: str, lang: str) -> str:
+    """A key of a JSON column's mapping (an outcome, the identifiers given) as a label."""
+    return field_label(key, lang) if key in FIELDS else key
+
+
 def catalogue_names(bundle: dict[str, Any], lang: str) -> dict[str, dict[str, str]]:
     """Columns that hold a catalogue id (a purpose, a category, a recipient): id -> label."""
     categories = category_labels(bundle, lang)
@@ -140,7 +145,9 @@ def value_text(
     if isinstance(value, list | tuple):
         return ", ".join(value_text(column, v, lang, names) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {value_text(column, v, lang, names)}" for k, v in value.items())
+        return "; ".join(
+            f"{_key_label(k, lang)}: {value_text(k, v, lang, names)}" for k, v in value.items()
+        )
     known = (names or {}).get(column, {}).get(str(value))
     return known if known is not None else value_label(column, value, lang)
 
