@@ -25,8 +25,9 @@ def test_d4_a_failed_notice_is_listed_for_the_privacy_officer_without_personal_d
     container: Container,
 ) -> None:
     """D4: an erasure queues Art. 19 notices; the mail server is down, so they fail. The
-    privacy officer sees each on /admin/outbox as failed, with the reason code, the tries
-    and the recipient's name; no address or name of a person is on it; support gets 403."""
+    privacy officer sees each on /admin/outbox as failed, with the reason in words (D1, G3:
+    never the stored code) in English and Swedish, the tries and the recipient's name; no
+    address or name of a person is on it; support gets 403."""
     url = container.settings.database_url
     built = varna(url, "demo", "--size", "small", "--no-serve", "--json")
     assert built.returncode == 0, built.stderr
@@ -54,7 +55,8 @@ def test_d4_a_failed_notice_is_listed_for_the_privacy_officer_without_personal_d
         log_in(support, "support@example.com")
         assert support.get("/admin/outbox").status_code == 403
         log_in(dpo, "dpo@example.com")
-        page = dpo.get("/admin/outbox")
+        page = dpo.get("/admin/outbox", headers={"Accept-Language": "en"})
+        swedish = dpo.get("/admin/outbox?lang=sv")
     assert page.status_code == 200
     with container.engine.connect() as conn:
         failed = conn.execute(
@@ -70,6 +72,13 @@ def test_d4_a_failed_notice_is_listed_for_the_privacy_officer_without_personal_d
     for notice_id, recipient, attempts in failed:
         row = rows[notice_id]
         assert container.catalog.recipients[recipient].name in row
-        assert "<code>send_failed</code>" in row and "mail server" in row
+        assert "send_failed" not in row and "mail server" in row  # D1, G3: words, not the code
+        assert "Art. 19 notice of an erasure" in row and "art19_erasure" not in row
         assert f"<td>{attempts}</td>" in row and attempts >= 1
     assert "@" not in section.group(0)
+    assert swedish.status_code == 200
+    notices_sv = re.search(r'<table id="notices".*?</table>', swedish.text, re.DOTALL)
+    assert notices_sv, swedish.text
+    assert "e-postservern svarade inte" in notices_sv.group(0)
+    assert "Meddelande enligt art. 19 om en radering" in notices_sv.group(0)
+    assert "send_failed" not in notices_sv.group(0) and "mail server" not in notices_sv.group(0)

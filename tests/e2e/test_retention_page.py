@@ -1,5 +1,6 @@
 """The retention dashboard over real HTTP from ``varna serve`` (R2, R6): due per rule, held
-data, the vault, the last runs and an SVG backlog chart rendered on the server."""
+data, the vault, the last runs and an SVG backlog chart rendered on the server. Stored codes
+(a hold's kind, an instruction's action) are shown in words, in English and Swedish (D1, G3)."""
 
 from __future__ import annotations
 
@@ -41,15 +42,19 @@ def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_ru
         with httpx.Client(base_url=base, headers=EN) as dpo:
             dpo.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
             page = dpo.get("/admin/retention")
-        start = httpx.get(base + "/")
+            swedish = dpo.get("/admin/retention?lang=sv")
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/admin/login"
     assert refused.status_code == 403 and "Evidence vault" not in refused.text
     assert page.status_code == 200
     assert "post_contract" in page.text and "web_visit" in page.text
     assert "<svg" in page.text and "<polyline" in page.text
     assert "2021-01-01" in page.text and "2021-09-01" in page.text
-    assert "legal_hold" in page.text
-    assert "DPA-2021-007" in page.text and "anonymise" in page.text  # A2: the instruction
+    # D1, G3: the hold's kind and the instruction's action in words, never the stored codes
+    assert "<td>Legal hold</td>" in page.text and "legal_hold" not in page.text
+    assert "DPA-2021-007" in page.text and "<td>Anonymise</td>" in page.text  # A2
+    assert "<td>anonymise</td>" not in page.text and "<td>finished</td>" not in page.text
+    assert "<td>Bevarandebeslut</td>" in swedish.text and "<td>Anonymisera</td>" in swedish.text
+    assert "legal_hold" not in swedish.text
     assert "Evidence vault" in page.text
     assert '<script src="http' not in page.text  # nothing from a CDN
-    assert 'href="/admin/retention"' in start.text
+    assert 'href="/admin/retention?lang=en"' in page.text  # the console's navigation

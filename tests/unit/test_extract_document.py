@@ -2,20 +2,22 @@
 standalone HTML file and the PDF, in Swedish and English, built from a synthetic bundle.
 The document names records and details in words (never a table or a column), writes dates
 and amounts for the language, leaves ids and internal keys to the JSON and CSV files,
-summarises usage records without holding them, and the PDF prints any name."""
+summarises usage records without holding them, and the PDF prints any name. Stored codes
+(a request's kind, a consent's channel) are words (G3); the JSON and CSV keep the codes."""
 
 from __future__ import annotations
 
 import io
 import re
 import tracemalloc
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from varna.adapters.extract import extract_page_html
+from varna.adapters.extract import extract_page_html, write_extract
 from varna.adapters.extract.html import render_html
 from varna.adapters.extract.pdf import render_pdf
 from varna.adapters.extract.text import MAX_ROWS
@@ -210,3 +212,99 @@ def test_d1_d3_the_fragment_fits_a_page_and_the_file_stands_alone() -> None:
     page = render_html(_bundle(), "sv")
     assert page.count("<h1") == 1 and "<style>" in page and 'lang="sv"' in page
     assert "Vem som får dina uppgifter" in page and "Integritetsskyddsmyndigheten" in page
+
+
+CODED_BLOCKS = {
+    "requests": (
+        "subject_requests",
+        ["id", "kind", "state", "language", "refusal_ground", "received_at"],
+        [[3, "consent_withdrawal", "in_progress", "sv", "further_copy", "2026-02-10"]],
+    ),
+    "consents": (
+        "consent_events",
+        ["id", "purpose", "event", "channel", "language", "at"],
+        [[9, "newsletter", "withdrawn", "privacy_center", "en", "2026-02-11"]],
+    ),
+    "payments": ("payments", ["id", "method", "amount_ore"], [[5, "bank_transfer", 9900]]),
+    "roles": ("person_roles", ["id", "role", "title"], [[2, "customer_contact", "Inköpare"]]),
+    "people": ("people", ["id", "source"], [[7, "web_form"]]),
+    "disclosures": (
+        "disclosures",
+        ["id", "recipient", "categories"],
+        [[1, "support_desk", ["name", "email"]]],
+    ),
+}
+CODES = (
+    "consent_withdrawal",
+    "in_progress",
+    "further_copy",
+    "privacy_center",
+    "bank_transfer",
+    "customer_contact",
+    "web_form",
+    "support_desk",
+    "newsletter",
+)
+WORDS = {
+    "sv": (
+        "Återkallelse av ett samtycke",
+        "Pågår",
+        "Integritetscenter",
+        "Återkallat",
+        "Banköverföring",
+        "Kontaktperson hos kund",
+        "Formulär på webbplatsen",
+        "Svenska",
+        "Engelska",
+    ),
+    "en": (
+        "Withdrawal of a consent",
+        "In progress",
+        "Privacy center",
+        "Withdrawn",
+        "Bank transfer",
+        "Customer contact",
+        "Form on the website",
+        "Swedish",
+        "English",
+    ),
+}
+
+
+def _coded_bundle() -> dict[str, Any]:
+    bundle = _bundle()
+    bundle["data"]["coded"] = [
+        {"table": t, "match": "linked", "role": "controller", "fields": f, "rows": r}
+        for t, f, r in CODED_BLOCKS.values()
+    ]
+    return bundle
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_d1_g3_stored_codes_are_shown_in_words(lang: str) -> None:
+    """D1, G3: a request's kind and state, a consent's event and channel, a payment's method,
+    a role, a source, a recipient and a purpose are words in the HTML and the PDF, never the
+    codes the database stores."""
+    html = _norm(_plain(extract_page_html(_coded_bundle(), lang)))
+    pdf = _norm(_pdf_text(render_pdf(_coded_bundle(), lang))[0])
+    recipient = CATALOG.recipients["support_desk"].name
+    purpose = CATALOG.purposes["newsletter"].label.sv if lang == "sv" else None
+    for text in (html, pdf):
+        found = [code for code in CODES if re.search(rf"\b{code}\b", text)]
+        assert not found, found
+        for words in WORDS[lang]:
+            assert _norm(words) in text, words
+        assert recipient in text
+        if purpose is not None:
+            assert purpose in text
+
+
+def test_d1_g3_the_machine_readable_files_keep_the_codes(tmp_path: Any) -> None:
+    """The JSON and CSV files are the machine-readable copy: codes stay codes there."""
+    written = write_extract(_coded_bundle(), tmp_path, ["json", "csv"])
+    text = written[0].read_text(encoding="utf-8")
+    with zipfile.ZipFile(written[1]) as archive:
+        text += "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    for code in ("consent_withdrawal", "in_progress", "bank_transfer", "privacy_center"):
+        assert code in text
+    assert "Bank transfer" not in text and "Banköverföring" not in text

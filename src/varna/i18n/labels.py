@@ -111,6 +111,7 @@ FIELDS: Final[dict[str, str]] = {
     "due_date": N_("Due date"),
     "due_on": N_("Due"),
     "due_rows": N_("Records due"),
+    "dry_run": N_("Trial run only"),
     "email": N_("E-mail address"),
     "email_hmac": N_("E-mail address (hashed)"),
     "end_date": N_("End date"),
@@ -123,6 +124,7 @@ FIELDS: Final[dict[str, str]] = {
     "expires_at": N_("Expires"),
     "extension_months": N_("Extension in months"),
     "extension_reason": N_("Reason for the extension"),
+    "files": N_("Files"),
     "finding_type": N_("Kind of finding"),
     "finished_at": N_("Finished"),
     "fiscal_year": N_("Fiscal year"),
@@ -252,6 +254,242 @@ FIELDS: Final[dict[str, str]] = {
 }
 
 
+# Words for the codes stored in coded columns (column -> code -> words): what a person reads
+# instead of the code. A column's codes come from the CHECK constraints of the tables, the enums
+# of the domain and the code that writes them; a test walks them and fails for a code without words.
+VALUES: Final[dict[str, dict[str, str]]] = {
+    "kind": {
+        "customer": N_("Customer"),
+        "supplier": N_("Supplier"),
+        "partner": N_("Partner"),
+        "legal_hold": N_("Legal hold"),
+        "evidence": N_("Kept as evidence"),
+        "art19_erasure": N_("Art. 19 notice of an erasure"),
+        "art19_rectification": N_("Art. 19 notice of a rectification"),
+        "art19_restriction": N_("Art. 19 notice of a restriction"),
+        "restriction_lifted": N_("Notice to the person: restriction lifted (Art. 18(3))"),
+        "controller_erasure_request": N_("Erasure request passed to the customer (controller)"),
+        "controller_erasure_done": N_("Erasure done on the customer's instruction"),
+        "card_masked": N_("Card number masked"),
+        "special_redacted": N_("Sensitive data removed"),
+        "detected": N_("Personal data found"),
+        "access": N_("Access to your data"),
+        "portability": N_("Data portability"),
+        "rectification": N_("Correction"),
+        "restriction": N_("Restriction of processing"),
+        "erasure": N_("Erasure"),
+        "objection": N_("Objection"),
+        "consent_withdrawal": N_("Withdrawal of a consent"),
+        "marketing_objection": N_("Objection to direct marketing"),
+    },
+    "state": {
+        "received": N_("Received"),
+        "verified": N_("Verified"),
+        "in_progress": N_("In progress"),
+        "extended": N_("Extended"),
+        "completed": N_("Completed"),
+        "refused": N_("Refused"),
+        "forwarded": N_("Forwarded"),
+        "queued": N_("Waiting"),
+        "running": N_("Running"),
+        "done": N_("Done"),
+        "failed": N_("Failed"),
+    },
+    "status": {
+        "issued": N_("Issued"),
+        "activated": N_("Activated"),
+        "suspended": N_("Suspended"),
+        "terminated": N_("Terminated"),
+        "open": N_("Open"),
+        "closed": N_("Closed"),
+        "routed": N_("Passed to the customer"),
+        "executed": N_("Carried out"),
+        "running": N_("Running"),
+        "finished": N_("Finished"),
+    },
+    "event": {
+        "given": N_("Given"),
+        "refused": N_("Refused"),
+        "withdrawn": N_("Withdrawn"),
+        "expired": N_("Expired"),
+    },
+    "channel": {
+        "banner": N_("Cookie banner"),
+        "privacy_center": N_("Privacy center"),
+        "api": N_("Programming interface (API)"),
+        "import": N_("Imported"),
+        "gpc": N_("Your browser's Global Privacy Control signal"),
+        "unsubscribe": N_("Unsubscribe link"),
+        "expiry": N_("Expired after its validity"),
+    },
+    "method": {
+        "card": N_("Card"),
+        "bank_transfer": N_("Bank transfer"),
+    },
+    "role": {
+        "customer_contact": N_("Customer contact"),
+        "supplier_contact": N_("Supplier contact"),
+        "partner_contact": N_("Partner contact"),
+        "lead": N_("Prospective customer"),
+        "newsletter_subscriber": N_("Newsletter subscriber"),
+        "web_visitor": N_("Website visitor"),
+        "privacy_officer": N_("Privacy officer"),
+        "support": N_("Support"),
+    },
+    "source": {
+        "crm": N_("Customer register"),
+        "web_form": N_("Form on the website"),
+        "newsletter_form": N_("Newsletter sign-up form"),
+    },
+    "traffic_type": {
+        "data": N_("Data traffic"),
+        "sms": N_("SMS"),
+        "voice": N_("Voice call"),
+    },
+    "rat": {
+        "2G": N_("2G (GSM)"),
+        "3G": N_("3G (UMTS)"),
+        "4G": N_("4G (LTE)"),
+        "5G": N_("5G"),
+        "LTE-M": N_("LTE-M (for devices)"),
+        "NB-IoT": N_("NB-IoT (for devices)"),
+    },
+    "scope": {
+        "person": N_("A person"),
+        "organisation": N_("An organisation"),
+        "table": N_("A kind of records"),
+    },
+    "refusal_ground": {
+        "manifestly_unfounded": N_("Manifestly unfounded"),
+        "excessive": N_("Excessive"),
+        "further_copy": N_("A further copy (a fee)"),
+        "identity_not_confirmed": N_("Identity not confirmed"),
+    },
+    "language": {
+        "sv": N_("Swedish"),
+        "en": N_("English"),
+    },
+    "last_error": {
+        "no_address": N_("No address to send it to"),
+        "send_failed": N_("The mail server was away or refused it"),
+        "unknown_kind": N_("Unknown kind of notice"),
+    },
+    "task": {
+        "execute_request": N_("Carry out a verified request"),
+        "send_result": N_("Send the answer to a request"),
+        "send_identity_notice": N_("Tell a person their identity is being checked"),
+        "deliver_notices": N_("Send the notices that are due"),
+        "deliver_notices_daily": N_("Send the notices that are due (daily run)"),
+    },
+    "finding_type": {
+        "personnummer": N_("Personal identity number"),
+        "samordningsnummer": N_("Co-ordination number"),
+        "orgnr": N_("Organisation number"),
+        "iccid": N_("SIM card number (ICCID)"),
+        "imsi": N_("Subscriber identity (IMSI)"),
+        "imei": N_("Device number (IMEI)"),
+        "imeisv": N_("Device number and software version (IMEISV)"),
+        "phone": N_("Phone number"),
+        "email": N_("E-mail address"),
+        "ipv4": N_("IP address (IPv4)"),
+        "ipv6": N_("IP address (IPv6)"),
+        "mac": N_("Network hardware address (MAC)"),
+        "iban": N_("Bank account number (IBAN)"),
+        "bankgiro": N_("Bankgiro number"),
+        "plusgiro": N_("Plusgiro number"),
+        "card": N_("Card number"),
+        "gps": N_("GPS position"),
+        "cell_id": N_("Cell"),
+        "special:health": N_("Health"),
+        "special:religion": N_("Religious belief"),
+        "special:political": N_("Political opinion"),
+        "special:trade_union": N_("Trade-union membership"),
+        "special:ethnic_origin": N_("Ethnic origin"),
+        "special:sex_life": N_("Sex life or sexual orientation"),
+        "special:genetic": N_("Genetic data"),
+        "special:biometric": N_("Biometric data"),
+        "special:criminal": N_("Criminal offences"),
+    },
+    "action": {
+        "delete": N_("Delete"),
+        "anonymise": N_("Anonymise"),
+        "clear": N_("Empty some details"),
+        "move": N_("Move to the evidence vault"),
+        "hold": N_("Keep (held)"),
+        "subject.find": N_("Search for a person's data"),
+        "subject.extract": N_("Register extract made"),
+        "subject.portability": N_("Portable copy made"),
+        "subject.erase": N_("Data erased"),
+        "subject.erase.table": N_("Records of one kind erased"),
+        "subject.rectify": N_("Data corrected"),
+        "subject.restrict": N_("Processing restricted"),
+        "subject.unrestrict": N_("Restriction lifted"),
+        "subject.object": N_("Objection recorded"),
+        "subject.objection.overridden": N_("Objection overridden"),
+        "request.received": N_("Request received"),
+        "request.verified": N_("Request verified"),
+        "request.identity_needs_checking": N_("Identity to be checked"),
+        "request.identity_checked": N_("Identity checked"),
+        "request.extended": N_("Time for the answer extended"),
+        "request.refused": N_("Request refused"),
+        "request.completed": N_("Request completed"),
+        "request.forwarded": N_("Request forwarded"),
+        "request.download": N_("Answer downloaded"),
+        "request.answer_opened": N_("Answer opened"),
+        "request.extract_dropped": N_("Extract file removed"),
+        "staff.create": N_("Staff account created"),
+        "staff.login": N_("Staff sign-in"),
+        "outbox.read": N_("Mail outbox read"),
+        "job.retried": N_("Work tried again"),
+        "notice.retried": N_("Notice tried again"),
+        "consent.recorded": N_("Consent recorded"),
+        "consent.withdrawn": N_("Consent withdrawn"),
+        "consent.expired": N_("Consent expired"),
+        "consent.link_sent": N_("Privacy-center link sent"),
+        "marketing.sent": N_("Marketing sent"),
+        "notice.sent": N_("Notice sent"),
+        "retention.run_started": N_("Retention sweep started"),
+        "retention.run_finished": N_("Retention sweep finished"),
+        "retention.delete": N_("Deleted when its time was up"),
+        "retention.anonymise": N_("Anonymised when its time was up"),
+        "retention.clear": N_("Details emptied when their time was up"),
+        "retention.move": N_("Moved to the evidence vault"),
+        "retention.hold_released": N_("Legal hold released"),
+        "retention.hold_reapproved": N_("Legal hold approved again"),
+        "retention.interest_decided": N_("Legitimate-interest decision recorded"),
+        "retention.instruction_recorded": N_("Customer's instruction recorded"),
+        "retention.vault_read": N_("Evidence vault read"),
+        "retention.vault_read_refused": N_("Evidence vault read refused"),
+        "intake.refused": N_("Text refused"),
+        "quote_request.received": N_("Quote request received"),
+        "ticket.message_added": N_("Support message added"),
+        "usage.ingested": N_("Usage records loaded"),
+        "demo.built": N_("Demo data built"),
+    },
+    "actor": {
+        "cli": N_("Command line"),
+        "cli:demo": N_("Demo builder"),
+        "api": N_("Programming interface (API)"),
+        "browser": N_("A browser"),
+        "privacy_center": N_("Privacy center"),
+        "subject": N_("The person concerned"),
+        "worker": N_("Automatic processing"),
+        "worker:notices": N_("Automatic notices"),
+        "scheduler:retention": N_("Scheduled retention sweep"),
+        "scheduler:consent": N_("Scheduled consent check"),
+    },
+}
+# Columns whose value names a table or a column: shown with that table's or column's label.
+TABLE_VALUED: Final = frozenset({"record_table", "scope_table", "source_table", "target"})
+COLUMN_VALUED: Final = frozenset({"record_column"})
+# Actors that carry an id (``staff:3``): the kind of actor in words, never the id.
+ACTOR_PREFIXES: Final[dict[str, str]] = {
+    "staff": N_("A member of staff"),
+    "person": N_("The person concerned"),
+    "request": N_("Automatic processing of a request"),
+}
+
+
 def table_label(table: str, lang: str) -> str:
     """The table's name for a person; a table without a label is a bug the tests catch,
     so the fallback is a neutral word, never the table's name."""
@@ -261,3 +499,24 @@ def table_label(table: str, lang: str) -> str:
 def field_label(column: str, lang: str) -> str:
     """The column's name for a person (never the column's name itself)."""
     return translate(lang, FIELDS.get(column, N_("Other detail")))
+
+
+def value_label(column: str, value: object, lang: str) -> str:
+    """A stored value as a person reads it (D1, G3): the words for a code of a coded column
+    (``VALUES``), the label of a table or column a value names, and the value itself for free
+    data (a name, an amount, a reference): nothing else is a code."""
+    if value is None:
+        return ""
+    text = str(value)
+    words = VALUES.get(column, {}).get(text)
+    if words is not None:
+        return translate(lang, words)
+    if column in TABLE_VALUED and text in TABLES:
+        return table_label(text, lang)
+    if column in COLUMN_VALUED and text in FIELDS:
+        return field_label(text, lang)
+    if column == "actor":
+        prefix, colon, _ = text.partition(":")
+        if colon and prefix in ACTOR_PREFIXES:
+            return translate(lang, ACTOR_PREFIXES[prefix])
+    return text

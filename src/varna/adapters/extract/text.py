@@ -9,7 +9,7 @@ rows, read with :func:`head`, and usage records are summarised in one pass that 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 
 from varna.i18n import LOCALES, N_, language, translate
 from varna.i18n.formats import format_date, format_number, format_ore
-from varna.i18n.labels import field_label, table_label
+from varna.i18n.labels import FIELDS, field_label, table_label, value_label
 
 MAX_ROWS = 200  # rows per block in HTML and PDF; JSON and CSV hold every row
 SUMMARISED = frozenset({"usage_records"})  # the big tables: a summary instead of rows
@@ -108,8 +108,28 @@ def format_volume(value: int | float, lang: str) -> str:
     return f"{format_decimal(size, format=digits, locale=LOCALES[language(lang)])}\u00a0{unit}"
 
 
-def value_text(column: str, value: Any, lang: str) -> str:
-    """One value of a person's record, written for ``lang``."""
+def _key_label(key: str, lang: str) -> str:
+    """A key of a JSON column's mapping (an outcome, the identifiers given) as a label."""
+    return field_label(key, lang) if key in FIELDS else key
+
+
+def catalogue_names(bundle: dict[str, Any], lang: str) -> dict[str, dict[str, str]]:
+    """Columns that hold a catalogue id (a purpose, a category, a recipient): id -> label."""
+    categories = category_labels(bundle, lang)
+    return {
+        "purpose": {p["id"]: p["label"][lang] for p in bundle.get("purposes", [])},
+        "category": categories,
+        "categories": categories,
+        "recipient": {r["id"]: r["name"] for r in bundle.get("recipients", [])},
+    }
+
+
+def value_text(
+    column: str, value: Any, lang: str, names: Mapping[str, Mapping[str, str]] | None = None
+) -> str:
+    """One value of a person's record, written for ``lang`` (D1, G3): a code of a coded column
+    in words (:func:`varna.i18n.labels.value_label`), a catalogue id by its label (``names``),
+    free data as it is."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -123,10 +143,13 @@ def value_text(column: str, value: Any, lang: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return format_number(value, lang) if column not in ("number", "version") else str(value)
     if isinstance(value, list | tuple):
-        return ", ".join(value_text(column, v, lang) for v in value)
+        return ", ".join(value_text(column, v, lang, names) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {value_text(column, v, lang)}" for k, v in value.items())
-    return str(value)
+        return "; ".join(
+            f"{_key_label(k, lang)}: {value_text(k, v, lang, names)}" for k, v in value.items()
+        )
+    known = (names or {}).get(column, {}).get(str(value))
+    return known if known is not None else value_label(column, value, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +214,11 @@ def document(bundle: dict[str, Any], lang: str) -> Document:
     """The extract's content for a person reading ``lang``."""
     labels = category_labels(bundle, lang)
     controller, complaint = bundle["controller"], bundle["complaint"]
+    names = catalogue_names(bundle, lang)
     sections = [
-        _section(category, labels.get(category, translate(lang, N_("Other data"))), blocks, lang)
+        _section(
+            category, labels.get(category, translate(lang, N_("Other data"))), blocks, lang, names
+        )
         for category, blocks in bundle["data"].items()
     ]
     redactions = bundle.get("redactions") or 0
@@ -282,7 +308,13 @@ def _caption(block: dict[str, Any], lang: str) -> str:
     return label
 
 
-def _section(category: str, title: str, blocks: list[dict[str, Any]], lang: str) -> Section:
+def _section(
+    category: str,
+    title: str,
+    blocks: list[dict[str, Any]],
+    lang: str,
+    names: Mapping[str, Mapping[str, str]],
+) -> Section:
     shown: list[Rows | Summary] = []
     records = 0
     for block in blocks:
@@ -290,11 +322,11 @@ def _section(category: str, title: str, blocks: list[dict[str, Any]], lang: str)
         if block["table"] in SUMMARISED:
             shown.append(_summary(block, lang))
         else:
-            shown.append(_rows(block, lang))
+            shown.append(_rows(block, lang, names))
     return Section(category, title, records, shown)
 
 
-def _rows(block: dict[str, Any], lang: str) -> Rows:
+def _rows(block: dict[str, Any], lang: str, names: Mapping[str, Mapping[str, str]]) -> Rows:
     fields: list[str] = block["fields"]
     visible = [i for i, f in enumerate(fields) if not is_key(f)]
     caption = _caption(block, lang)
@@ -313,7 +345,9 @@ def _rows(block: dict[str, Any], lang: str) -> Rows:
                 n=format_number(total, lang),
             ),
         )
-    rows = [[value_text(fields[i], row[i], lang) for i in visible] for row in head(block["rows"])]
+    rows = [
+        [value_text(fields[i], row[i], lang, names) for i in visible] for row in head(block["rows"])
+    ]
     note = (
         translate(
             lang,

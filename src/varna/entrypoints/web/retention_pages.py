@@ -15,7 +15,9 @@ import varna
 from varna.bootstrap import Container
 from varna.entrypoints.web.pages import page_language, templates
 from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, require_staff
-from varna.i18n.labels import table_label
+from varna.i18n import N_, translate
+from varna.i18n.formats import format_date
+from varna.i18n.labels import table_label, value_label
 from varna.services.retention.dashboard import retention_dashboard
 
 router = APIRouter(include_in_schema=False)
@@ -52,6 +54,18 @@ def _rule_label(container: Container, rule: str, lang: str) -> str:
     return found.description(lang) if found is not None else rule
 
 
+def held_label(reason: str, lang: str) -> str:
+    """Why due rows are kept, in words (D1, G3): a legal hold, or a legitimate-interest
+    decision (stored as ``legitimate_interest:ID:END``) and the day it ends."""
+    kind, _, rest = reason.partition(":")
+    if kind == "legitimate_interest":
+        end = rest.rpartition(":")[2]
+        return translate(
+            lang, N_("a legitimate-interest decision, until %(date)s"), date=format_date(end, lang)
+        )
+    return value_label("kind", reason, lang)
+
+
 @router.get("/admin/retention", response_model=None)
 def retention_page(request: Request) -> Response:
     staff = require_staff(request, roles=(PRIVACY_OFFICER,))
@@ -78,6 +92,8 @@ def retention_page(request: Request) -> Response:
             "staff": staff.account,
             "csrf": staff.csrf,
             "table_label": table_label,
+            "value_label": value_label,
+            "held_label": lambda reason: held_label(reason, lang),
             "rule_label": lambda rule: _rule_label(container, rule, lang),
             "lang": lang,
         },

@@ -1,6 +1,7 @@
 """What the privacy officer sees of the notices that are not sent (D4, Art. 19): each one's
 state, why it failed, how often it was tried, and whom it is for (a recipient's name from the
-catalogue, or a customer's id), never the person it concerns."""
+catalogue, or a customer's id), never the person it concerns. The descriptions and reasons are
+English texts marked for translation, shown in the reader's language (D1, G3: never a code)."""
 
 from __future__ import annotations
 
@@ -16,24 +17,29 @@ from varna.domain.notices import (
     UNKNOWN_KIND,
     UnsentNotice,
 )
+from varna.i18n import N_
 from varna.services.context import ServiceContext
 from varna.services.notices.ports import NoticeUnitOfWork
 
 SHOWN = 200
 KINDS = {
-    "art19_erasure": "Art. 19 notice of an erasure",
-    "art19_rectification": "Art. 19 notice of a rectification",
-    "art19_restriction": "Art. 19 notice of a restriction",
-    "restriction_lifted": "Notice to the person: restriction lifted (Art. 18(3))",
-    "controller_erasure_request": "Erasure request passed to the customer (controller)",
-    "controller_erasure_done": "Erasure done on the customer's instruction",
+    "art19_erasure": N_("Art. 19 notice of an erasure"),
+    "art19_rectification": N_("Art. 19 notice of a rectification"),
+    "art19_restriction": N_("Art. 19 notice of a restriction"),
+    "restriction_lifted": N_("Notice to the person: restriction lifted (Art. 18(3))"),
+    "controller_erasure_request": N_("Erasure request passed to the customer (controller)"),
+    "controller_erasure_done": N_("Erasure done on the customer's instruction"),
 }
 ERRORS = {
-    NO_ADDRESS: "no address to send it to (add notices_to to the recipient in the catalogue, "
-    "or the organisation's privacy contact)",
-    SEND_FAILED: "the mail server was away or refused it; it is tried again at the next run",
-    UNKNOWN_KIND: "varna does not know how to write this kind of notice",
+    NO_ADDRESS: N_(
+        "no address to send it to (add notices_to to the recipient in the catalogue, "
+        "or the organisation's privacy contact)"
+    ),
+    SEND_FAILED: N_("the mail server was away or refused it; it is tried again at the next run"),
+    UNKNOWN_KIND: N_("varna does not know how to write this kind of notice"),
 }
+OTHER_KIND = N_("Another kind of notice")
+OTHER_ERROR = N_("another reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +68,11 @@ def _line(notice: UnsentNotice, catalog: Catalog) -> NoticeLine:
     return NoticeLine(
         id=notice.id,
         kind=notice.kind,
-        what=KINDS.get(notice.kind, notice.kind),
+        what=KINDS.get(notice.kind, OTHER_KIND),
         to=_to(notice, catalog),
         state="failed" if notice.failed else "waiting",
         error=notice.last_error,
-        error_text=ERRORS.get(notice.last_error or "", notice.last_error),
+        error_text=ERRORS.get(notice.last_error or "", OTHER_ERROR),
         attempts=notice.attempts,
         created_at=notice.created_at,
     )
@@ -74,7 +80,7 @@ def _line(notice: UnsentNotice, catalog: Catalog) -> NoticeLine:
 
 def _to(notice: UnsentNotice, catalog: Catalog) -> str:
     if notice.kind in PERSON_KINDS:
-        return "the person concerned"
+        return N_("The person concerned")
     if notice.kind in CONTROLLER_KINDS:
         return f"customer organisation {notice.organisation_id}"
     recipient = catalog.recipients.get(notice.recipient or "")

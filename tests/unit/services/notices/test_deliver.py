@@ -90,7 +90,7 @@ def test_a_failed_send_leaves_the_notice_waiting_with_its_reason_d3(
     assert uow.notices.sent() == [] and "notice.sent" not in uow.audit.actions()
     (line,) = unsent_notices(ctx)
     assert (line.state, line.error, line.attempts) == ("failed", "send_failed", 1)
-    assert line.to == "the person concerned" and "tried again" in str(line.error_text)
+    assert line.to == "The person concerned" and "tried again" in str(line.error_text)
     mailer = CapturingMailer()
     assert deliver(ctx, mailer).sent == 1  # the next run sends it
 
