@@ -42,7 +42,7 @@ def database_names(container: Container) -> set[str]:
     names: set[str] = set()
     for name, table in catalog.tables.items():
         names |= {name, *table.personal, *table.other}
-    names |= {c.id for c in catalog.categories}
+    names |= set(catalog.categories)
     names |= {k.value for k in RequestKind} | {s.value for s in RequestState}
     return {n for n in names if "_" in n}
 
@@ -57,7 +57,8 @@ def check_page(page: Any, where: str, lang: str, names: set[str]) -> None:
     assert not violations, f"{where}:\n{describe(violations)}"
     text = page.inner_text("body")
     assert_one_language(page.content(), lang)
-    assert_no_database_name(text, names, where)
+    if not where.startswith("/api/"):  # the API reference names its fields: they are the API
+        assert_no_database_name(text, names, where)
     page.set_viewport_size({"width": 360, "height": 800})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{where} scrolls sideways at 360 px ({width} px wide)"

@@ -328,7 +328,7 @@ def test_g3_staff_pages_answer_any_number_with_a_clear_4xx(
         far = staff.post("/admin/requests/2147483648/complete", data={"csrf": csrf})
         assert 400 <= far.status_code < 500
         asked = {"csrf": csrf, "months": "abc", "reason": "many systems"}
-        months = staff.post(f"/admin/requests/{number}/extend", data=asked)
+        months = staff.post(f"/admin/requests/{number}/extend?lang=en", data=asked)
         assert 400 <= months.status_code < 500 and "1 or 2 months" in months.text
 
 

@@ -199,17 +199,20 @@ async def request_submit(request: Request) -> HTMLResponse:
         )
     except VarnaError as exc:
         where = _field_error(lang, exc)
+        # The refused value is not echoed back (A1): the person types it again, the rest
+        # of the form stays filled in.
         if where is None:
             return _form(
                 request,
                 lang,
                 422,
-                values=values,
+                values={"kind": values["kind"]},
                 error=translate(
                     lang, "The request could not be saved. Check the form and send it again."
                 ),
             )
-        return _form(request, lang, 422, values=values, errors=dict([where]))
+        kept = {k: v for k, v in values.items() if k != where[0]}
+        return _form(request, lang, 422, values=kept, errors=dict([where]))
     return _render(
         request,
         "requests_verify.html",

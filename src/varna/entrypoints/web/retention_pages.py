@@ -27,10 +27,10 @@ WIDTH, HEIGHT, PAD = 640, 200, 36
 @dataclass(frozen=True)
 class Chart:
     points: str  # the polyline's "x,y x,y" text
-    dots: list[tuple[float, float, str]]  # x, y, title
+    dots: list[tuple[float, float, date, int]]  # x, y, the day and its rows (the dot's title)
     max_rows: int
-    first: str
-    last: str
+    first: date
+    last: date
 
 
 def backlog_chart(series: list[tuple[date, int]]) -> Chart | None:
@@ -43,15 +43,20 @@ def backlog_chart(series: list[tuple[date, int]]) -> Chart | None:
     for day, rows in series:
         x = PAD + (WIDTH - 2 * PAD) * ((day - series[0][0]).days / span if len(series) > 1 else 0.5)
         y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * rows / top
-        dots.append((round(x, 1), round(y, 1), f"{day.isoformat()}: {rows} rows due"))
-    points = " ".join(f"{x},{y}" for x, y, _ in dots)
-    return Chart(points, dots, top, series[0][0].isoformat(), series[-1][0].isoformat())
+        dots.append((round(x, 1), round(y, 1), day, rows))
+    points = " ".join(f"{x},{y}" for x, y, _, _ in dots)
+    return Chart(points, dots, top, series[0][0], series[-1][0])
 
 
 def _rule_label(container: Container, rule: str, lang: str) -> str:
     """The rule in words (its description in the catalogue)."""
     found = container.catalog.retention_rules.get(rule)
-    return found.description(lang) if found is not None else rule
+    return found.description(lang) if found is not None else translate(lang, N_("Another rule"))
+
+
+def _category_label(container: Container, category: str, lang: str) -> str:
+    found = container.catalog.categories.get(category)
+    return found.label(lang) if found is not None else translate(lang, N_("Other data"))
 
 
 def held_label(reason: str, lang: str) -> str:
@@ -95,6 +100,7 @@ def retention_page(request: Request) -> Response:
             "value_label": value_label,
             "held_label": lambda reason: held_label(reason, lang),
             "rule_label": lambda rule: _rule_label(container, rule, lang),
+            "category_label": lambda category: _category_label(container, category, lang),
             "lang": lang,
         },
     )

@@ -116,7 +116,7 @@ def result_mail(
     lang = _lang(language)
     name = _name(lang, kind)
     subject = translate(
-        lang, "Answer to your request %(number)s (%(kind)s)", number=request_id, kind=name
+        lang, "Answer to your request %(number)s: %(kind)s", number=request_id, kind=name
     )
     lines = [translate(lang, "We have handled your request: %(kind)s.", kind=name)]
     if download_url:
@@ -211,7 +211,7 @@ def refusal_mail(
     lang = _lang(language)
     name = _name(lang, kind)
     subject = translate(
-        lang, "Decision on your request %(number)s (%(kind)s)", number=request_id, kind=name
+        lang, "Decision on your request %(number)s: %(kind)s", number=request_id, kind=name
     )
     ground_text = translate(lang, REFUSAL_GROUNDS[ground]) if ground in REFUSAL_GROUNDS else ground
     body = translate(
