@@ -144,3 +144,13 @@ def test_g3_no_console_page_shows_a_table_name(container: Container) -> None:
                 text = _visible(page.text)
                 shown = [n for n in names if "_" in n and re.search(rf"\b{n}\b", text)]
                 assert not shown, (path, lang, shown)
+
+
+def test_g3_the_case_view_shows_typed_identifiers_only_by_their_last_four() -> None:
+    """G3: an identifier typed with a request may be someone else's (that is what the
+    identity check is about): the case view names its kind and shows its last four only."""
+    from varna.entrypoints.web.console_words import masked
+
+    assert masked("198504121230") == "•••• 1230"
+    assert "198504121230" not in masked("198504121230")
+    assert masked("123") == "••••" and masked(None) == "••••"

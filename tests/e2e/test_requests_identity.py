@@ -86,8 +86,8 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
 
         # A3: staff see where a SIM request went; the requester is told no company's name.
         for iccid, where in (
-            (world.anna_iccids[0], "Forwarded to the controller: Testbolaget"),
-            (factories.test_iccid(4242), "went to no controller"),
+            (world.anna_iccids[0], "(the controller): Testbolaget"),
+            (factories.test_iccid(4242), "it went to no customer"),
         ):
             sent = client.post(
                 "/api/v1/requests",

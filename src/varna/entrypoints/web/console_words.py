@@ -83,6 +83,14 @@ def field_word(column: str, lang: str) -> str:
     )
 
 
+def masked(value: object) -> str:
+    """An identifier typed with a request, as the case view shows it: its last four
+    characters. It may be someone else's (that is what an identity check is about), so the
+    console does not spread it; the last four are enough to compare with a document."""
+    text = str(value or "")
+    return "•" * 4 + " " + text[-4:] if len(text) > 4 else "•" * 4
+
+
 def console_page(
     request: Request, name: str, lang: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -100,6 +108,7 @@ def console_page(
             "ground_word": lambda v: word(GROUNDS, v, lang),
             "identity_word": lambda v: word(IDENTITY, v, lang),
             "identifier_word": lambda v: word(IDENTIFIER_KINDS, v, lang),
+            "masked": masked,
             **context,
         },
         status_code=status,
