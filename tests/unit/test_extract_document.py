@@ -206,7 +206,7 @@ def test_d1_d3_the_fragment_fits_a_page_and_the_file_stands_alone() -> None:
     fragment = extract_page_html(_bundle(), "en")
     assert "<html" not in fragment and "<h1" not in fragment and "<style" not in fragment
     assert re.findall(r"<h(\d)", fragment)[0] == "2"
-    assert fragment.count("<table") == fragment.count('<div class="table-wrap">')
+    assert fragment.count("<table") == fragment.count('<div class="table-wrap" tabindex="0">')
     assert '<th scope="col">' in fragment and 'class="facts"' in fragment
     assert NAME in fragment and "asa@example.se" in fragment  # the cover names her
     page = render_html(_bundle(), "sv")

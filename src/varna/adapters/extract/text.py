@@ -391,12 +391,24 @@ def _summary(block: dict[str, Any], lang: str) -> Summary:
     return Summary(_caption(block, lang), facts, note)
 
 
+def citation(article: str) -> str:
+    """The catalogue's legal reference without its English gloss: "GDPR Art. 6(1)(f):
+    legitimate interests; kreditupplysningslagen (1973:1173)" reads "GDPR Art. 6(1)(f);
+    kreditupplysningslagen (1973:1173)" (the basis is said in words beside it)."""
+    parts = [part.strip() for part in article.split(";")]
+    return "; ".join(
+        part.split(":", 1)[0].replace(" and ", ", ") if part.startswith("GDPR") else part
+        for part in parts
+        if part
+    )
+
+
 def _purpose(purpose: dict[str, Any], lang: str) -> Entry:
     basis = LEGAL_BASES.get(purpose["legal_basis"], N_("a legal basis"))
     facts = [
         (
             translate(lang, N_("Legal basis")),
-            f"{translate(lang, basis)} ({purpose['article']})",
+            f"{translate(lang, basis)} ({citation(purpose['article'])})",
         )
     ]
     if purpose.get("legitimate_interest"):
