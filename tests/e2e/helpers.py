@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import TEST_SECRET
 
@@ -114,3 +115,8 @@ def running_server(
             sink.close()
         if process.stdout:
             process.stdout.close()
+
+
+# A browser test of pages runs on SQLite alone: what it shows a person is the same on either
+# store, and each storage path it touches is tested on both by the API and integration tests.
+PAGES_ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

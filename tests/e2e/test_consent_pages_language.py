@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.consent_data import add_people
-from tests.e2e.helpers import running_server
+from tests.e2e.helpers import PAGES_ON_SQLITE, running_server
 from tests.e2e.language_leaks import assert_one_language, language_leaks
 from varna.bootstrap import Container
 from varna.entrypoints import people_messages as words
@@ -63,6 +63,7 @@ def pages_in(base: str, link: str, lang: str) -> dict[str, httpx.Response]:
         }
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_G3_C8_D6_every_consent_page_speaks_one_language(container: Container, lang: str) -> None:
     """Each page in Swedish shows no English text the catalogue translates, and each in
@@ -121,6 +122,7 @@ def test_the_leak_check_finds_a_text_of_the_other_language() -> None:
     assert language_leaks(f'<html lang="en"><p>{swedish}</p></html>', "en") == [swedish]
 
 
+@PAGES_ON_SQLITE
 def test_G3_the_api_answers_a_person_in_their_language(container: Container) -> None:
     """An error body keeps its ``detail`` and adds ``message`` in the language of
     Accept-Language (Swedish when it names neither); answers with a ``message`` do too."""
@@ -173,6 +175,7 @@ def _schema_of(response: dict[str, Any]) -> str | None:
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
 
 
+@PAGES_ON_SQLITE
 def test_G3_openapi_describes_every_operations_errors(container: Container) -> None:
     """Every operation declares its error answers with the one error body: 422 where it
     takes parameters or a body, 413 where it takes a body, 401 where it needs staff, and

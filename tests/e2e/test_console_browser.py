@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import add_staff
+from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff
 from tests.e2e.test_requests_api import Inbox, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import people
@@ -26,6 +26,7 @@ WORDS = {
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_d3_g3_privacy_officer_rectifies_from_the_case_view(
     container: Container,

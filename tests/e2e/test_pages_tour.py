@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.e2e.accessibility import axe_violations, describe
-from tests.e2e.helpers import add_staff
+from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff
 from tests.e2e.language_leaks import assert_one_language
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
@@ -96,6 +96,7 @@ def screenshot(page: Any, name: str, lang: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.{lang}.png"))
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
     container: Container,
@@ -103,8 +104,6 @@ def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
     browser: Any,
     lang: str,
 ) -> None:
-    if container.engine.dialect.name != "sqlite":
-        pytest.skip("the pages are the same on either store; the tour runs once")
     build_world(container)
     port, inbox = smtp
     add_staff(container.settings.database_url, "dpo@example.com", "privacy_officer", PASSWORD)

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.helpers import PAGES_ON_SQLITE
 from tests.e2e.test_requests_api import Inbox, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.bootstrap import Container
@@ -54,6 +55,7 @@ def _request(page: Any, base: str, inbox: Inbox, lang: str, kind: str) -> tuple[
     return number, body
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_d1_d3_g3_access_request_read_on_a_page_and_downloaded_as_pdf(
     container: Container,
@@ -91,6 +93,7 @@ def test_d1_d3_g3_access_request_read_on_a_page_and_downloaded_as_pdf(
             assert pdf.read(5) == b"%PDF-"
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_d4_d7_erasure_answer_is_a_readable_table(
     container: Container,

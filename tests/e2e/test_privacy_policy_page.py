@@ -12,7 +12,7 @@ import re
 import httpx
 import pytest
 
-from tests.e2e.helpers import running_server
+from tests.e2e.helpers import PAGES_ON_SQLITE, running_server
 from tests.e2e.language_leaks import language_leaks, readable_text
 from varna.bootstrap import Container
 from varna.catalog import Catalog
@@ -65,6 +65,7 @@ def catalogue_ids(catalog: Catalog) -> set[str]:
     return {name for name in names if "_" in name}
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", LANGS)
 def test_G3_C5_C6_R1_every_purpose_recipient_and_rule_of_the_catalogue_is_on_the_page(
     container: Container, lang: str
@@ -102,6 +103,7 @@ def test_G3_C5_C6_R1_every_purpose_recipient_and_rule_of_the_catalogue_is_on_the
     assert ("Ramverket för dataskydd" if lang == "sv" else "The EU-US Data Privacy") in text
 
 
+@PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", LANGS)
 def test_G3_the_page_names_no_id_of_the_catalogue(container: Container, lang: str) -> None:
     """G3: no snake_case id of the catalogue (a purpose, category, rule, recipient, table,
@@ -119,6 +121,7 @@ def test_G3_the_page_names_no_id_of_the_catalogue(container: Container, lang: st
     assert 'id="purpose-contract"' in html  # an anchor is fine
 
 
+@PAGES_ON_SQLITE
 def test_G3_D7_the_page_answers_in_both_languages_and_the_home_links_to_it(
     container: Container,
 ) -> None:

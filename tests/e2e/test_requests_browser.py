@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import add_staff
+from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.bootstrap import Container
@@ -19,6 +19,7 @@ PASSWORD = "correct-horse-battery-staple"
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+@PAGES_ON_SQLITE
 def test_g3_request_in_the_browser_and_the_staff_queue(
     container: Container,
     smtp: tuple[int, Inbox],  # noqa: F811

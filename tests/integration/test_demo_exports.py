@@ -20,6 +20,7 @@ from sqlalchemy import select
 from tests.subject_factories import subject_context
 from varna.adapters.db.tables import people, privacy_center_links
 from varna.adapters.extract import FORMATS, write_extract
+from varna.adapters.extract.pdf import write_pdf
 from varna.bootstrap import Container
 from varna.domain.subjects.keys import normalise
 from varna.services.consent.center_links import AskForLink, AskLimits, ask_for_link, send_link
@@ -53,7 +54,17 @@ class _Text(HTMLParser):
         self.text.append(data)
 
 
-def _check_files(out: Path, bundle: dict[str, Any], *, portable: bool) -> None:
+def _write(bundle: dict[str, Any], out: Path, formats: tuple[str, ...], pdf_lang: str) -> None:
+    """The files of ``formats``; the PDF (half a second each with its embedded font) in one
+    language per person, the people taking turns, so both languages are read."""
+    write_extract(bundle, out, [f for f in formats if f != "pdf"])
+    if "pdf" in formats:
+        write_pdf(bundle, out / f"extract.{pdf_lang}.pdf", pdf_lang)
+
+
+def _check_files(
+    out: Path, bundle: dict[str, Any], *, portable: bool, pdf_lang: str = "sv"
+) -> None:
     stem = "portability" if portable else "extract"
     document = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
     assert document["schema"] == bundle["schema"]
@@ -73,11 +84,11 @@ def _check_files(out: Path, bundle: dict[str, Any], *, portable: bool) -> None:
     assert lines == values  # one line per value
     if portable:
         return
+    pdf = (out / f"{stem}.{pdf_lang}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert TITLES[pdf_lang] in text and bundle["complaint"]["short_name"] in text
     for lang, title in TITLES.items():
-        pdf = (out / f"{stem}.{lang}.pdf").read_bytes()
-        assert pdf.startswith(b"%PDF")
-        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-        assert title in text and bundle["complaint"]["short_name"] in text
         page = _Text()
         page.feed((out / f"{stem}.{lang}.html").read_text(encoding="utf-8"))
         page.close()
@@ -113,8 +124,9 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
         linked = set(conn.execute(select(privacy_center_links.c.person_id)).scalars())
     assert linked  # the demo's people asked for a link: the token-hash table has their rows
 
-    for person_id, _ in persons:
+    for number, (person_id, _) in enumerate(persons):
         keys = (normalise("person_id", str(person_id)),)
+        pdf_lang = ("sv", "en")[number % 2]
         for portable, build, formats in (
             (False, build_extract, FORMATS),
             (True, build_portable, ("json", "csv")),
@@ -124,7 +136,9 @@ def test_d1_d2_every_demo_person_exports_in_every_format(
                 subject_context(container, clock=container.clock, secret=secret),
                 keys,
                 actor="test",
-                write=lambda bundle, out=out, formats=formats: write_extract(bundle, out, formats),
+                write=lambda bundle, out=out, formats=formats, lang=pdf_lang: _write(
+                    bundle, out, formats, lang
+                ),
             )
             assert extract.bundle["processing"], person_id
-            _check_files(out, extract.bundle, portable=portable)
+            _check_files(out, extract.bundle, portable=portable, pdf_lang=pdf_lang)
