@@ -18,6 +18,7 @@ from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language
 from varna.entrypoints.web.staff_auth import (
     PRIVACY_OFFICER,
+    StaffSession,
     container_of,
     csrf_ok,
     require_staff,
@@ -135,13 +136,34 @@ def _guess(value: str) -> SubjectKey:
 
 
 @router.get("/admin/people", response_model=None)
-def people(request: Request, q: str = "", kind: str = "") -> Response:
+def people_form(request: Request) -> Response:
+    """The search form. The search itself is a POST: an identifier in an address would stay
+    in the browser's history and in the log of any proxy in front of varna."""
     staff = require_staff(request)
     if isinstance(staff, Response):
         return staff
+    return _people(request, staff, "", "")
+
+
+@router.post("/admin/people", response_model=None)
+async def people_search(request: Request) -> Response:
+    staff = require_staff(request)
+    if isinstance(staff, Response):
+        return staff
+    form = await read_utf8_form(request)
+    if form is None or not csrf_ok(staff, form):
+        return _people(request, staff, "", "", status=403)
+    return _people(request, staff, form.get("q", ""), form.get("kind", ""))
+
+
+def _people(
+    request: Request, staff: StaffSession, q: str, kind: str, *, status: int = 200
+) -> Response:
     lang = page_language(request)
     wired = container_of(request)
     query, error, result, searched_kind = q.strip(), None, None, None
+    if status == 403:
+        error = translate(lang, "The form has expired. Search again.")
     if query:
         try:
             key = normalise(kind, query) if kind in SEARCH_KINDS else _guess(query)
@@ -160,6 +182,7 @@ def people(request: Request, q: str = "", kind: str = "") -> Response:
         request,
         "admin_people.html",
         lang,
+        status,
         staff=staff.account,
         csrf=staff.csrf,
         q=query,
