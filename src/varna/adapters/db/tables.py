@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 from varna.adapters.db.types import BigId, DirectIdentifier, UTCDateTime
+from varna.domain.access import Role
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -658,7 +659,7 @@ REQUEST_STATES = (
     "forwarded",
 )
 JOB_STATES = ("queued", "running", "done", "failed")
-STAFF_ROLES = ("privacy_officer", "support")
+STAFF_ROLES = tuple(role.value for role in Role)
 
 subject_requests = Table(
     "subject_requests",

@@ -159,7 +159,9 @@ def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") ->
 @admin_app.command("create")
 def admin_create(
     login: Annotated[str, typer.Argument(help="The staff member's login (an e-mail address).")],
-    role: Annotated[str, typer.Option(help="privacy_officer or support.")] = "support",
+    role: Annotated[
+        str, typer.Option(help="privacy_officer, support, billing, auditor or controller_admin.")
+    ] = "support",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from varna.domain.access import STAFF_ROLES
 from varna.domain.audit import Actor, AuditAction
 from varna.domain.errors import InputRefused, VarnaError
 from varna.domain.requests.codes import hash_secret, new_token
@@ -21,7 +22,7 @@ from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent
 from varna.services.requests.ports import Passwords, RequestUnitOfWork, StaffAccount
 
-ROLES = ("privacy_officer", "support")
+ROLES = STAFF_ROLES
 SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD = 12
 LOGIN_TRIES = 10  # failed sign-ins per login and per client ...
