@@ -5,7 +5,9 @@ English, as a person and as the privacy officer (G3, D1, D3, D4, D7):
 * at 360 px wide the page does not scroll sideways;
 * the page speaks one language: no English text that has a Swedish translation on a Swedish
   page, and no Swedish translation on an English page;
-* no database name (a table, a column, a category id or a state's code) reaches a reader.
+* no database name (a table, a column, a category id or a state's code) reaches a reader;
+* the browser reports no Content-Security-Policy violation (R6, A1: no inline script, style
+  attribute or event handler that the policy would have to allow).
 
 The tour also saves the screenshots the README shows into docs/screenshots/."""
 
@@ -19,6 +21,7 @@ import httpx
 import pytest
 
 from tests.e2e.accessibility import axe_violations, describe
+from tests.e2e.csp import watch_csp
 from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff
 from tests.e2e.language_leaks import assert_one_language
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
@@ -52,7 +55,8 @@ def assert_no_database_name(text: str, names: set[str], where: str) -> None:
     assert not shown, f"{where} shows database names: {shown}"
 
 
-def check_page(page: Any, where: str, lang: str, names: set[str]) -> None:
+def check_page(page: Any, where: str, lang: str, names: set[str], csp: list[str]) -> None:
+    assert not csp, f"{where}: Content-Security-Policy violations:\n" + "\n".join(csp)
     violations = axe_violations(page)
     assert not violations, f"{where}:\n{describe(violations)}"
     text = page.inner_text("body")
@@ -98,7 +102,7 @@ def screenshot(page: Any, name: str, lang: str) -> None:
 
 @PAGES_ON_SQLITE
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
+def test_g3_d1_d4_r6_every_page_is_accessible_narrow_in_one_language_and_within_its_csp(
     container: Container,
     smtp: tuple[int, Inbox],  # noqa: F811
     browser: Any,
@@ -114,9 +118,10 @@ def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
         request_id, _ = make_request(base, inbox, "rectification", lang)
         context = browser.new_context(locale="sv-SE" if lang == "sv" else "en-GB")
         page = context.new_page()
+        csp = watch_csp(context, page)
 
         page.goto(f"{base}/privacy?lang={lang}")
-        check_page(page, "/privacy with the cookie banner", lang, names)
+        check_page(page, "/privacy with the cookie banner", lang, names, csp)
         page.click("#varna-banner [data-action=reject]")
         screenshot(page, "privacy-center", lang)
         public = [
@@ -130,22 +135,22 @@ def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
         ]
         for path in public:
             page.goto(f"{base}{path}?lang={lang}")
-            check_page(page, path, lang, names)
+            check_page(page, path, lang, names, csp)
 
         page.goto(link(access, "/privacy/requests/status"))
-        check_page(page, "the access request's status page", lang, names)
+        check_page(page, "the access request's status page", lang, names, csp)
         screenshot(page, "request-status", lang)
         page.goto(link(erasure, "/privacy/requests/status"))
-        check_page(page, "the erasure's answer", lang, names)
+        check_page(page, "the erasure's answer", lang, names, csp)
         page.goto(link(access, "/privacy/requests/download/"))
-        check_page(page, "the answer link", lang, names)
+        check_page(page, "the answer link", lang, names, csp)
         page.click("#download-form button[type=submit]")
         page.wait_for_selector("#extract")
-        check_page(page, "the extract page", lang, names)
+        check_page(page, "the extract page", lang, names, csp)
         screenshot(page, "extract", lang)
 
         page.goto(f"{base}/admin/login?lang={lang}")
-        check_page(page, "/admin/login", lang, names)
+        check_page(page, "/admin/login", lang, names, csp)
         page.fill("#login", "dpo@example.com")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
@@ -162,7 +167,7 @@ def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
         ]
         for path in console:
             page.goto(f"{base}{path}?lang={lang}")
-            check_page(page, path, lang, names)
+            check_page(page, path, lang, names, csp)
             if path == "/admin":
                 screenshot(page, "console-dashboard", lang)
             elif path.startswith("/admin/requests/"):

@@ -15,6 +15,7 @@ from varna.bootstrap.requests import start_embedded_worker
 from varna.config import Settings
 from varna.entrypoints.api.errors import UnhandledErrors, install_error_answers
 from varna.entrypoints.api.headers import SecurityHeaders
+from varna.entrypoints.api.origin import SameOriginWrites
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
     api_docs,
@@ -62,8 +63,10 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         max_body_size=wired.settings.max_body_bytes,
     )
     app.state.container = wired
+    app.add_middleware(SameOriginWrites)
     app.add_middleware(UnhandledErrors)
-    app.add_middleware(SecurityHeaders)  # outermost of the two: the 500 carries them too
+    # Outermost: the 500 and the 403 of a cross-site write carry them too.
+    app.add_middleware(SecurityHeaders, demo=wired.settings.demo)
 
     install_error_answers(app)
 

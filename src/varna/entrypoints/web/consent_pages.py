@@ -17,6 +17,7 @@ from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
 from varna.entrypoints import people_messages as words
+from varna.entrypoints.api.headers import secure_cookies
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language, templates
@@ -269,11 +270,13 @@ async def save_cookie_choice(request: Request) -> Response:
         max_age=CONSENT_COOKIE_MAX_AGE,
         path="/",
         samesite="lax",
-        secure=request.url.scheme == "https",
+        # Not HttpOnly: the cookie banner reads the choice (it holds no secret: the notice
+        # version, a random browser id and the categories).
+        secure=request.url.scheme == "https" or secure_cookies(container.settings),
     )
     for category in container.catalog.cookies.values():
         if not category.necessary and not choices[category.id]:
             for cookie in category.cookies:
                 if cookie.storage.value == "cookie":
-                    response.delete_cookie(cookie.name, path="/")
+                    response.delete_cookie(cookie.name, path="/", samesite="lax")
     return response

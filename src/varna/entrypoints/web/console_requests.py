@@ -12,6 +12,7 @@ from varna.domain.errors import VarnaError
 from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY
 from varna.domain.requests.kinds import RefusalGround, RequestKind, RequestState
+from varna.entrypoints.api.headers import secure_cookies
 from varna.entrypoints.web.console_words import (
     GROUNDS,
     KINDS,
@@ -54,7 +55,8 @@ async def logout(request: Request) -> Response:
     if staff is not None and csrf_ok(staff, form):
         log_out(container_of(request), staff.token)
     response = RedirectResponse("/admin/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    secure = secure_cookies(container_of(request).settings)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=secure)
     return response
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
+from varna.entrypoints.api.headers import secure_cookies
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language, templates
@@ -76,7 +77,7 @@ async def login_submit(request: Request) -> Response:
         session.token,
         httponly=True,
         samesite="strict",
-        secure=wired.settings.public_url.startswith("https"),
+        secure=secure_cookies(wired.settings),
         max_age=int(SESSION_LIFETIME.total_seconds()),
     )
     return response
