@@ -111,6 +111,11 @@ ERRORS: dict[int, str] = {
 }
 
 
+# FastAPI's detail for a body it could not decode (not UTF-8 where JSON was declared).
+UNREADABLE_BODY = "There was an error parsing the body"
+NOT_JSON = [{"type": "json_invalid", "loc": ["body"], "msg": "the body is not JSON in UTF-8"}]
+
+
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: each code with its meaning and the error body (and 500,
     which any route may answer)."""
@@ -159,6 +164,10 @@ def install_error_answers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code in (204, 304) or exc.status_code < 200:
             return Response(status_code=exc.status_code, headers=exc.headers)
+        if exc.status_code == 400 and exc.detail == UNREADABLE_BODY:
+            # Bytes that are not UTF-8 where JSON was declared: FastAPI answers 400, where a
+            # JSON syntax error gets 422. One answer for both, as every operation declares.
+            return error_answer(request, 422, NOT_JSON, words=for_status(422))
         words = getattr(exc, "words", None) or for_status(exc.status_code)
         return error_answer(request, exc.status_code, exc.detail, words=words, headers=exc.headers)
 
