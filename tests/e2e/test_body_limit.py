@@ -63,21 +63,56 @@ def test_D1_declared_large_body_is_refused_before_it_is_sent(container: Containe
     assert small.status_code == 422  # a small body is read and judged as before
 
 
+CHUNKED = (
+    ("/api/v1/requests", "application/json", b"["),
+    ("/privacy/requests", "application/x-www-form-urlencoded", b"details="),
+    ("/admin/login", "application/x-www-form-urlencoded", b"login="),
+    ("/cookies", "application/x-www-form-urlencoded", b"lang="),
+)
+
+
 def test_D1_chunked_body_is_refused_once_it_passes_the_limit(container: Container) -> None:
+    """JSON and forms alike: a body sent in chunks without a length."""
     env = {"VARNA_MAX_BODY_BYTES": str(LIMIT)}
-    with running_server(container.settings.database_url, **env) as base, connect(base) as sock:
-        sock.sendall(
-            head("/api/v1/requests", "Content-Type: application/json", "Transfer-Encoding: chunked")
+    results = []
+    with running_server(container.settings.database_url, **env) as base:
+        for path, kind, start in CHUNKED:
+            with connect(base) as sock:
+                sock.sendall(head(path, f"Content-Type: {kind}", "Transfer-Encoding: chunked"))
+                chunk = b"1," * 8192 if start == b"[" else b"x" * 16384  # 16 KiB
+                sent = 0
+                try:
+                    sock.sendall(f"{len(start):x}\r\n".encode() + start + b"\r\n")
+                    for _ in range(3200):  # up to 50 MB, if the server kept reading
+                        sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                        sent += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                results.append((path, read_answer(sock), sent))
+    for path, answer, sent in results:
+        assert answer.startswith("HTTP/1.1 413"), (path, answer[:200])
+        assert sent < 10 * 1024 * 1024, (path, sent)  # stopped reading long before 50 MB
+
+
+def test_D1_R6_the_413_is_an_answer_like_any_other(container: Container) -> None:
+    """The refusal carries the security headers, the API's error body on /api/ and a
+    sentence in the asked language on a page."""
+    env = {"VARNA_MAX_BODY_BYTES": str(LIMIT)}
+    big = "x" * (LIMIT + 1)
+    with running_server(container.settings.database_url, **env) as base:
+        api = httpx.post(
+            base + "/api/v1/requests",
+            content=big,
+            headers={"Content-Type": "application/json", "Accept-Language": "en"},
         )
-        chunk = b"1," * 8192  # 16 KiB
-        sent = 0
-        try:
-            sock.sendall(b"1\r\n[\r\n")
-            for _ in range(3200):  # up to 50 MB, if the server kept reading
-                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-                sent += len(chunk)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        answer = read_answer(sock)
-    assert answer.startswith("HTTP/1.1 413"), answer[:200]
-    assert sent < 10 * 1024 * 1024, sent  # the server stopped reading long before 50 MB
+        page = httpx.post(
+            base + "/privacy/requests",
+            content=big,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "sv"},
+        )
+    assert api.status_code == page.status_code == 413
+    assert api.json()["message"] == "What was sent is too large."
+    assert page.text == "Det som skickades är för stort."
+    for answer in (api, page):
+        assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+        assert answer.headers["X-Frame-Options"] == "DENY"

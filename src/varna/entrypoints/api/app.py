@@ -15,6 +15,7 @@ from varna.bootstrap.requests import start_embedded_worker
 from varna.config import Settings
 from varna.entrypoints.api.errors import UnhandledErrors, install_error_answers
 from varna.entrypoints.api.headers import SecurityHeaders
+from varna.entrypoints.api.limits import BodyLimit
 from varna.entrypoints.api.origin import SameOriginWrites
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
@@ -58,13 +59,13 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         docs_url=None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
-        # Bodies over the limit are refused with 413 before they are read: a declared
-        # Content-Length at once, a chunked body as soon as its bytes pass the limit.
-        max_body_size=wired.settings.max_body_bytes,
     )
     app.state.container = wired
     app.add_middleware(SameOriginWrites)
     app.add_middleware(UnhandledErrors)
+    # Bodies over the limit are refused with 413 before they are read: a declared
+    # Content-Length at once, a chunked body as soon as its bytes pass the limit.
+    app.add_middleware(BodyLimit, max_bytes=wired.settings.max_body_bytes)
     # Outermost: the 500 and the 403 of a cross-site write carry them too.
     app.add_middleware(SecurityHeaders, demo=wired.settings.demo)
 

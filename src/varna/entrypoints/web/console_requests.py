@@ -52,7 +52,9 @@ NOT_UTF8 = N_("The form was not sent as UTF-8 text; nothing was saved. Send it a
 async def logout(request: Request) -> Response:
     staff = current_staff(request)
     form = await read_utf8_form(request) or {}
-    if staff is not None and csrf_ok(staff, form):
+    if staff is not None and not csrf_ok(staff, form):
+        return RedirectResponse("/admin", status_code=303)  # a forged sign-out does nothing
+    if staff is not None:
         log_out(container_of(request), staff.token)
     response = RedirectResponse("/admin/login", status_code=303)
     secure = secure_cookies(container_of(request).settings)
