@@ -300,6 +300,9 @@ def test_a1_r6_a_write_from_another_site_is_refused_and_changes_nothing(
             "/cookies", data=accept, headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"}
         )
         own_origin = client.post("/cookies", data=accept, headers={"Origin": base})
+        unsubscribe = client.post(
+            "/unsubscribe/not-a-token", data={"List-Unsubscribe": "One-Click"}, headers=cross
+        )
         banner = client.post(
             "/api/v1/consent/banner",
             json={
@@ -318,3 +321,4 @@ def test_a1_r6_a_write_from_another_site_is_refused_and_changes_nothing(
     assert after == before
     assert own_page.status_code == 303 and own_origin.status_code == 303
     assert banner.status_code == 200, banner.text
+    assert unsubscribe.status_code != 403  # a mail program's one-click post, from anywhere

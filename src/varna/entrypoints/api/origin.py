@@ -11,8 +11,10 @@ DELETE is refused with 403 when the browser says it comes from elsewhere:
 * without it, an ``Origin`` header naming another site than the one asked (``null``, which a
   browser sends for a page with ``Referrer-Policy: no-referrer``, as varna's own, passes).
 
-Programs (curl, the API's clients) send neither header and pass. The two calls the cookie
-banner makes from other sites' pages (CORS) are exempt: they are cross-site by design."""
+Programs (curl, the API's clients) send neither header and pass. Exempt, as cross-site by
+design: the two calls the cookie banner makes from other sites' pages (CORS), and the one-click
+unsubscribe that a mail program posts from wherever it runs (``List-Unsubscribe-Post``; the
+secret token in its address is what protects it)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from varna.i18n import DEFAULT_LANGUAGE, N_, from_accept_language, translate
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CROSS_SITE_BY_DESIGN = frozenset({"/api/v1/consent/banner", "/api/v1/consent/notice"})
+ONE_CLICK_UNSUBSCRIBE = "/unsubscribe/"
 SAME_ORIGIN = frozenset({"same-origin", "none"})
 REFUSED = N_(
     "This form was sent from another website and was not accepted. "
@@ -57,6 +60,7 @@ class SameOriginWrites:
             scope["type"] == "http"
             and scope["method"] in UNSAFE
             and scope["path"] not in CROSS_SITE_BY_DESIGN
+            and not scope["path"].startswith(ONE_CLICK_UNSUBSCRIBE)
             and from_elsewhere(Headers(scope=scope), scope.get("scheme", "http"))
         ):
             request = Request(scope)
