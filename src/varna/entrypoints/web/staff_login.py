@@ -238,8 +238,8 @@ def enrolling(request: Request) -> Session | None:
 @router.get("/admin/enrol", response_model=None)
 def enrol_form(request: Request) -> Response:
     session = enrolling(request)
-    if session is None:
-        return RedirectResponse("/admin/login", status_code=303)
+    if session is None:  # signed out, or two-factor is on already
+        return RedirectResponse("/admin/account", status_code=303)
     return enrol_page(request, session, page_language(request))
 
 
