@@ -26,7 +26,7 @@ from varna.entrypoints.web.staff_auth import (
     container_of,
     session_cookie,
 )
-from varna.i18n import translate
+from varna.i18n import N_, translate
 from varna.services.requests.staff import (
     LOGIN_WINDOW,
     LoginRefused,
@@ -180,8 +180,8 @@ async def code_submit(request: Request) -> Response:
     return with_session(request, done, f"/admin?lang={lang}")
 
 
-WRONG_CODE = "wrong or already used code"
-EXPIRED_FORM = "The form's token is out of date: reload the page and try again."
+WRONG_CODE = N_("wrong or already used code")
+EXPIRED_FORM = N_("The form's token is out of date: reload the page and try again.")
 
 
 def csrf_ok_for(request: Request, session: Session, form: dict[str, str]) -> bool:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from varna.domain.access import STAFF_ROLES
 from varna.domain.errors import InputRefused
-from varna.entrypoints.web.console_words import console_page, word
+from varna.entrypoints.web.console_words import console_page
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language
 from varna.entrypoints.web.staff_auth import (
@@ -27,6 +27,7 @@ from varna.entrypoints.web.staff_auth import (
 )
 from varna.entrypoints.web.staff_login import recovery_page
 from varna.i18n import N_, translate
+from varna.i18n.labels import value_label
 from varna.services.requests.staff import Session, create_account, log_out_everywhere
 from varna.services.requests.staff_admin import (
     StaffMember,
@@ -43,13 +44,6 @@ from varna.services.requests.staff_second_factor import (
 
 router = APIRouter(include_in_schema=False)
 EXPIRED_FORM = N_("The form's token is out of date: reload the page and try again.")
-ROLE_WORDS = {
-    "privacy_officer": N_("Privacy officer"),
-    "support": N_("Support"),
-    "billing": N_("Billing"),
-    "auditor": N_("Auditor"),
-    "controller_admin": N_("Customer's administrator"),
-}
 # What the privacy officer is told after each change (the service raises InputRefused for a
 # refused one, with its reason in English; the page shows the Swedish of that reason).
 DONE = {
@@ -154,7 +148,7 @@ def staff_page(
         found.append(("sign-out", N_("Sign out everywhere")))
         return [(action, translate(lang, label)) for action, label in found]
 
-    role_word: Callable[[str], str] = lambda role: word(ROLE_WORDS, role, lang)  # noqa: E731
+    role_word: Callable[[str], str] = lambda role: value_label("role", role, lang)  # noqa: E731
     return console_page(
         request,
         "admin_staff.html",
