@@ -151,7 +151,10 @@ def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") ->
     create_staff(wired, login, "privacy_officer", password)
     return (
         f"Request queue: {base}/admin/login\n"
-        f"  privacy officer login: {login}\n  password: {password}{outbox}"
+        f"  privacy officer login: {login}\n  password: {password}\n"
+        "  two-factor: the first sign-in sets it up; have an authenticator app ready (it\n"
+        "  scans the QR code on the page or takes the text key), then give its 6-digit code"
+        f"{outbox}"
     )
 
 
