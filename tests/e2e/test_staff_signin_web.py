@@ -115,7 +115,7 @@ def test_r6_a1_only_the_privacy_officer_runs_the_staff_administration(
             },
         )
         assert added.status_code == 200 and "The account is added." in added.text
-        found = re.findall(r'for="role-(\d+)" class="visually-hidden">Role of ([^<]+)<', added.text)
+        found = re.findall(r'id="role-(\d+)" name="role" aria-label="Role of ([^"]+)"', added.text)
         members = {login: int(i) for i, login in found}
         disabled = dpo.post(
             f"/admin/staff/{members['help@example.com']}/disable", data={"csrf": csrf}
