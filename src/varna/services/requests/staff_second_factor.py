@@ -175,8 +175,8 @@ def second_step(
 ) -> Session:
     """Finish a sign-in that waits for a code: a TOTP code or a recovery code. The half-open
     session ends and a new, finished one begins (a new token). :class:`CodeRefused` for a
-    wrong or reused code, :class:`LoginThrottled` after too many failures; None-like refusals
-    for a session that is not waiting for a code raise :class:`CodeRefused` too."""
+    wrong or reused code, or a session that is not waiting for a code (ended, expired);
+    :class:`LoginThrottled` after too many failures."""
     now = ctx.clock.now()
     hashed = session_hash(ctx, token)
     with ctx.uow() as uow:
