@@ -87,6 +87,21 @@ class Settings(BaseSettings):
         description="Pause between sweep batches (to spread load; the interruption tests).",
     )
 
+    # -- staff sign-in ---------------------------------------------------------------------
+    staff_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="Minutes without a request after which a staff session of the admin "
+        "console ends.",
+    )
+    staff_session_hours: float = Field(
+        default=12,
+        gt=0,
+        le=24 * 7,
+        description="Hours after sign-in after which a staff session ends, however busy.",
+    )
+
     # -- rights requests -------------------------------------------------------------------
     request_rate_limit: int = Field(
         default=5,

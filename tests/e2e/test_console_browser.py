@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff
+from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff, sign_in_browser
 from tests.e2e.test_requests_api import Inbox, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import people
@@ -54,10 +54,7 @@ def test_d3_g3_privacy_officer_rectifies_from_the_case_view(
         person.wait_for_selector("#verified")
 
         staff = browser.new_context(locale="sv-SE" if lang == "sv" else "en-GB").new_page()
-        staff.goto(f"{base}/admin/login")
-        staff.fill("#login", "dpo@example.com")
-        staff.fill("#password", PASSWORD)
-        staff.click("button[type=submit]")
+        sign_in_browser(staff, base, "dpo@example.com", PASSWORD)
         staff.wait_for_selector("#stats")  # signing in opens the dashboard
         assert staff.text_content("h1") == WORDS[lang]["dashboard"]
         assert staff.locator("#stats .stat").count() >= 4

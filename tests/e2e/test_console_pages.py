@@ -11,7 +11,7 @@ import re
 import httpx
 from sqlalchemy import insert, select
 
-from tests.e2e.helpers import add_staff, running_server
+from tests.e2e.helpers import add_staff, running_server, sign_in
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import audit_events, jobs, metadata
 from varna.bootstrap import Container
@@ -30,7 +30,7 @@ PAGES = (
 
 
 def _sign_in(client: httpx.Client, login: str) -> None:
-    signed = client.post("/admin/login", data={"login": login, "password": PASSWORD})
+    signed = sign_in(client, login, PASSWORD)
     assert signed.status_code == 303, signed.text
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import add_staff, running_server
+from tests.e2e.helpers import add_staff, running_server, sign_in
 from varna.adapters.db.tables import audit_events
 from varna.bootstrap import Container, build
 from varna.entrypoints.cli.requests import demo_privacy_officer
@@ -28,7 +28,7 @@ def create_staff(container: Container, login: str, role: str) -> None:
 
 
 def log_in(client: httpx.Client, login: str) -> None:
-    signed_in = client.post("/admin/login", data={"login": login, "password": PASSWORD})
+    signed_in = sign_in(client, login, PASSWORD)
     assert signed_in.status_code == 303, signed_in.text
 
 

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import func, select
 
 from tests.consent_data import add_people
-from tests.e2e.helpers import add_staff, running_server
+from tests.e2e.helpers import add_staff, running_server, sign_in
 from tests.e2e.test_consent_api import Inbox
 from tests.e2e.test_consent_api import smtp as smtp_fixture
 from varna.adapters.db.tables import mail_outbox
@@ -55,11 +55,11 @@ def test_C5_D6_D8_marketing_send_api_for_the_privacy_officer_with_csrf_token_by_
         sends = f"{base}/api/v1/marketing/sends"
         anonymous = httpx.post(sends, json=SEND)
         with httpx.Client(base_url=base) as support:
-            support.post("/admin/login", data={"login": "help@example.com", "password": PASSWORD})
+            sign_in(support, "help@example.com", PASSWORD)
             token = support.get("/api/v1/staff/session").json()["csrf_token"]
             by_support = support.post(sends, json=SEND, headers={"X-CSRF-Token": token})
         with httpx.Client(base_url=base) as dpo:
-            dpo.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+            sign_in(dpo, "dpo@example.com", PASSWORD)
             session = dpo.get("/api/v1/staff/session").json()
             no_token = dpo.post(sends, json=SEND)
             wrong_token = dpo.post(sends, json=SEND, headers={"X-CSRF-Token": "forged"})

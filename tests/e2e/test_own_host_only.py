@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tests.consent_data import add_people
-from tests.e2e.helpers import running_server
+from tests.e2e.helpers import running_server, sign_in
 from tests.e2e.test_public_pages import PASSWORD, add_staff
 from varna.bootstrap import Container
 from varna.entrypoints.api.app import create_app
@@ -139,7 +139,7 @@ def test_C6_C8_no_page_references_another_host(container: Container) -> None:
                 own,
             )
         with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as staff:
-            staff.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+            sign_in(staff, "dpo@example.com", PASSWORD)
             signed_in, seen = crawl(staff, plain, own)
     assert public == {} and signed_in == {}, (public, signed_in)
     for with_parameter in ("/admin/requests/", "/admin/outbox/"):  # reached by the links

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.e2e.helpers import add_staff
+from tests.e2e.helpers import add_staff, sign_in
 from tests.e2e.test_requests_api import ANNA, Inbox, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import subject_requests
@@ -308,7 +308,7 @@ def _staff_with_a_request(
         ).json()["request_id"]
         number, code = inbox.code_mail(ANNA, reference)
         owner.post(f"/api/v1/requests/{reference}/verify", json={"code": code})
-    client.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+    sign_in(client, "dpo@example.com", PASSWORD)
     detail = client.get(f"/admin/requests/{number}")
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', detail.text)
     assert csrf, detail.text

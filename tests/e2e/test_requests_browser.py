@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff
+from tests.e2e.helpers import PAGES_ON_SQLITE, add_staff, sign_in_browser
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import build_world
 from varna.bootstrap import Container
@@ -45,10 +45,7 @@ def test_g3_request_in_the_browser_and_the_staff_queue(
         )
 
         staff = browser.new_context().new_page()
-        staff.goto(f"{base}/admin/login")
-        staff.fill("#login", "dpo@example.com")
-        staff.fill("#password", PASSWORD)
-        staff.click("button[type=submit]")
+        sign_in_browser(staff, base, "dpo@example.com", PASSWORD)
         staff.wait_for_selector("#stats")  # signing in opens the dashboard
         staff.goto(f"{base}/admin/requests")
         staff.wait_for_selector("#queue")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests import factories
-from tests.e2e.helpers import add_staff, varna
+from tests.e2e.helpers import add_staff, sign_in, varna
 from tests.e2e.test_requests_api import Inbox, code_from, serving, smtp  # noqa: F401
 from tests.subject_factories import ANNA_PNR, build_world
 from varna.bootstrap import Container
@@ -65,7 +65,7 @@ def test_d1_g3_identity_needs_checking_in_the_queue_and_run_by_staff(
         assert "does not belong to the person of the confirmed" in shown["identity_reason"]
         assert ANNA_PNR not in json.dumps(shown)
 
-        client.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+        sign_in(client, "dpo@example.com", PASSWORD)
         queue = client.get("/admin/requests")
         assert "needs checking" in queue.text
         detail = client.get(f"/admin/requests/{request_id}")

@@ -8,7 +8,7 @@ import re
 
 import httpx
 
-from tests.e2e.helpers import add_staff
+from tests.e2e.helpers import add_staff, sign_in
 from tests.e2e.test_requests_api import Inbox, serving, smtp  # noqa: F401
 from varna.bootstrap import Container
 
@@ -48,7 +48,7 @@ def test_g3_privacy_center_form_verify_and_staff_queue(
         bad = client.post("/admin/login", data={"login": "dpo@example.com", "password": "x"})
         assert bad.status_code == 401
         client.headers["Accept-Language"] = "en"  # the staff member reads English
-        client.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+        sign_in(client, "dpo@example.com", PASSWORD)
         queue = client.get("/admin/requests?kind=objection")
         assert queue.status_code == 200 and f"/admin/requests/{request_id}" in queue.text
         detail = client.get(f"/admin/requests/{request_id}")

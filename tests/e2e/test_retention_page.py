@@ -9,7 +9,7 @@ from html import escape
 
 import httpx
 
-from tests.e2e.helpers import add_staff, running_server, varna
+from tests.e2e.helpers import add_staff, running_server, sign_in, varna
 from tests.retention_factories import add_customer, add_hold, add_visits
 from varna.bootstrap import Container
 
@@ -38,10 +38,10 @@ def test_R2_R6_A2_dashboard_for_the_privacy_officer_only_shows_due_held_vault_ru
     with running_server(url) as base:
         anonymous = httpx.get(base + "/admin/retention")
         with httpx.Client(base_url=base, headers=EN) as support:
-            support.post("/admin/login", data={"login": "help@example.com", "password": PASSWORD})
+            sign_in(support, "help@example.com", PASSWORD)
             refused = support.get("/admin/retention")
         with httpx.Client(base_url=base, headers=EN) as dpo:
-            dpo.post("/admin/login", data={"login": "dpo@example.com", "password": PASSWORD})
+            sign_in(dpo, "dpo@example.com", PASSWORD)
             page = dpo.get("/admin/retention")
             swedish = dpo.get("/admin/retention?lang=sv")
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/admin/login"

@@ -21,6 +21,7 @@ from varna.services.requests.ports import (
     RequestRecord,
     RequestStore,
     StaffAccount,
+    StaffSessionRow,
     StaffStore,
 )
 
@@ -189,11 +190,14 @@ class FakeRequestStore(FakeStore):
         return [event.state for event in self.timeline.get(request_id, [])]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StaffSession:
     account_id: int
     token_hash: str
     expires: datetime
+    created: datetime
+    last_seen: datetime | None = None
+    done: bool = True
 
 
 class FakeStaffStore(FakeStore):
@@ -201,6 +205,7 @@ class FakeStaffStore(FakeStore):
         self.accounts: dict[int, StaffAccount] = {}
         self.disabled: set[int] = set()
         self.sessions: dict[str, StaffSession] = {}
+        self.recovery: dict[str, tuple[int, datetime | None]] = {}
         self._next = 1
 
     def add_account(self, login: str, role: str, password_hash: str, at: datetime) -> int:
@@ -214,19 +219,88 @@ class FakeStaffStore(FakeStore):
             None,
         )
 
+    def account_by_id(self, account_id: int) -> StaffAccount | None:
+        return self.accounts.get(account_id)
+
+    def all_accounts(self) -> list[StaffAccount]:
+        return sorted(self.accounts.values(), key=lambda a: a.login)
+
+    def active_officers(self) -> int:
+        return sum(
+            1
+            for a in self.accounts.values()
+            if a.role == "privacy_officer" and a.id not in self.disabled
+        )
+
+    def update_account(self, account_id: int, **values: object) -> None:
+        if "disabled_at" in values:
+            if values["disabled_at"] is None:
+                self.disabled.discard(account_id)
+            else:
+                self.disabled.add(account_id)
+        self.accounts[account_id] = replace(self.accounts[account_id], **values)  # type: ignore[arg-type]
+
+    def claim_totp_step(self, account_id: int, step: int) -> bool:
+        last = self.accounts[account_id].totp_last_step
+        if last is not None and last >= step:
+            return False
+        self.update_account(account_id, totp_last_step=step)
+        return True
+
     def add_session(
-        self, account_id: int, token_hash: str, at: datetime, expires: datetime
+        self,
+        account_id: int,
+        token_hash: str,
+        at: datetime,
+        expires: datetime,
+        *,
+        second_factor_done: bool = True,
     ) -> None:
-        self.sessions[token_hash] = StaffSession(account_id, token_hash, expires)
+        self.sessions[token_hash] = StaffSession(
+            account_id, token_hash, expires, at, at, second_factor_done
+        )
 
     def session_account(self, token_hash: str, at: datetime) -> StaffAccount | None:
+        found = self.session(token_hash, at)
+        return found.account if found is not None and found.second_factor_done else None
+
+    def session(self, token_hash: str, at: datetime) -> StaffSessionRow | None:
         session = self.sessions.get(token_hash)
         if session is None or session.expires <= at or session.account_id in self.disabled:
             return None
-        return self.accounts[session.account_id]
+        return StaffSessionRow(
+            self.accounts[session.account_id],
+            session.created,
+            session.expires,
+            session.last_seen,
+            session.done,
+        )
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        if token_hash in self.sessions:
+            self.sessions[token_hash].last_seen = at
 
     def end_session(self, token_hash: str) -> None:
         self.sessions.pop(token_hash, None)
+
+    def end_sessions(self, account_id: int) -> int:
+        mine = [h for h, s in self.sessions.items() if s.account_id == account_id]
+        for token_hash in mine:
+            del self.sessions[token_hash]
+        return len(mine)
+
+    def replace_recovery_codes(self, account_id: int, hashes: list[str], at: datetime) -> None:
+        self.recovery = {h: v for h, v in self.recovery.items() if v[0] != account_id}
+        self.recovery.update(dict.fromkeys(hashes, (account_id, None)))
+
+    def use_recovery_code(self, account_id: int, code_hash: str, at: datetime) -> bool:
+        if self.recovery.get(code_hash) != (account_id, None):
+            return False
+        self.recovery[code_hash] = (account_id, at)
+        return True
+
+    def recovery_codes_left(self, account_id: int) -> int:
+        return sum(1 for a, used in self.recovery.values() if a == account_id and used is None)
 
 
 class FakePasswords:

@@ -17,6 +17,7 @@ from varna.adapters.db.tables import (
     request_intake_log,
     sims,
     staff_accounts,
+    staff_recovery_codes,
     staff_sessions,
     subject_requests,
 )
@@ -28,6 +29,7 @@ from varna.services.requests.ports import (
     RequestEvent,
     RequestRecord,
     StaffAccount,
+    StaffSessionRow,
 )
 
 MAX_ID = 2**31 - 1  # the largest INTEGER id
@@ -334,23 +336,92 @@ class SqlStaffStore:
             .mappings()
             .first()
         )
-        if row is None:
-            return None
-        return StaffAccount(int(row["id"]), row["login"], row["role"], row["password_hash"])
+        return None if row is None else _staff_account(row)
+
+    def account_by_id(self, account_id: int) -> StaffAccount | None:
+        row = (
+            self._connection.execute(
+                select(staff_accounts).where(staff_accounts.c.id == account_id)
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else _staff_account(row)
+
+    def all_accounts(self) -> list[StaffAccount]:
+        rows = self._connection.execute(
+            select(staff_accounts).order_by(staff_accounts.c.login)
+        ).mappings()
+        return [_staff_account(row) for row in rows]
+
+    def active_officers(self) -> int:
+        count = self._connection.execute(
+            select(func.count()).where(
+                staff_accounts.c.role == "privacy_officer", staff_accounts.c.disabled_at.is_(None)
+            )
+        ).scalar_one()
+        return int(count)
+
+    def update_account(self, account_id: int, **values: object) -> None:
+        allowed = {
+            "role",
+            "disabled_at",
+            "totp_secret",
+            "totp_enrolled_at",
+            "totp_last_step",
+            "last_login_at",
+        }
+        assert set(values) <= allowed, sorted(set(values) - allowed)
+        self._connection.execute(
+            update(staff_accounts).where(staff_accounts.c.id == account_id).values(**values)
+        )
+
+    def claim_totp_step(self, account_id: int, step: int) -> bool:
+        claimed = self._connection.execute(
+            update(staff_accounts)
+            .where(
+                staff_accounts.c.id == account_id,
+                (staff_accounts.c.totp_last_step.is_(None))
+                | (staff_accounts.c.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+        )
+        return claimed.rowcount == 1
 
     def add_session(
-        self, account_id: int, token_hash: str, at: datetime, expires: datetime
+        self,
+        account_id: int,
+        token_hash: str,
+        at: datetime,
+        expires: datetime,
+        *,
+        second_factor_done: bool = True,
     ) -> None:
         self._connection.execute(
             insert(staff_sessions).values(
-                account_id=account_id, token_hash=token_hash, created_at=at, expires_at=expires
+                account_id=account_id,
+                token_hash=token_hash,
+                created_at=at,
+                expires_at=expires,
+                last_seen_at=at,
+                second_factor_done=second_factor_done,
             )
         )
 
     def session_account(self, token_hash: str, at: datetime) -> StaffAccount | None:
+        found = self.session(token_hash, at)
+        return found.account if found is not None and found.second_factor_done else None
+
+    def session(self, token_hash: str, at: datetime) -> StaffSessionRow | None:
         row = (
             self._connection.execute(
-                select(staff_accounts)
+                select(
+                    staff_accounts,
+                    staff_sessions.c.created_at.label("session_created_at"),
+                    staff_sessions.c.expires_at.label("session_expires_at"),
+                    staff_sessions.c.last_seen_at.label("session_last_seen_at"),
+                    staff_sessions.c.second_factor_done.label("session_done"),
+                )
                 .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
                 .where(
                     staff_sessions.c.token_hash == token_hash,
@@ -363,9 +434,74 @@ class SqlStaffStore:
         )
         if row is None:
             return None
-        return StaffAccount(int(row["id"]), row["login"], row["role"], row["password_hash"])
+        return StaffSessionRow(
+            _staff_account(row),
+            row["session_created_at"],
+            row["session_expires_at"],
+            row["session_last_seen_at"],
+            bool(row["session_done"]),
+        )
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        self._connection.execute(
+            update(staff_sessions)
+            .where(staff_sessions.c.token_hash == token_hash)
+            .values(last_seen_at=at)
+        )
+
+    def end_sessions(self, account_id: int) -> int:
+        ended = self._connection.execute(
+            delete(staff_sessions).where(staff_sessions.c.account_id == account_id)
+        )
+        return int(ended.rowcount)
+
+    def replace_recovery_codes(self, account_id: int, hashes: list[str], at: datetime) -> None:
+        self._connection.execute(
+            delete(staff_recovery_codes).where(staff_recovery_codes.c.account_id == account_id)
+        )
+        if hashes:
+            self._connection.execute(
+                insert(staff_recovery_codes),
+                [{"account_id": account_id, "code_hash": h, "created_at": at} for h in hashes],
+            )
+
+    def use_recovery_code(self, account_id: int, code_hash: str, at: datetime) -> bool:
+        used = self._connection.execute(
+            update(staff_recovery_codes)
+            .where(
+                staff_recovery_codes.c.account_id == account_id,
+                staff_recovery_codes.c.code_hash == code_hash,
+                staff_recovery_codes.c.used_at.is_(None),
+            )
+            .values(used_at=at)
+        )
+        return used.rowcount == 1
+
+    def recovery_codes_left(self, account_id: int) -> int:
+        count = self._connection.execute(
+            select(func.count()).where(
+                staff_recovery_codes.c.account_id == account_id,
+                staff_recovery_codes.c.used_at.is_(None),
+            )
+        ).scalar_one()
+        return int(count)
 
     def end_session(self, token_hash: str) -> None:
         self._connection.execute(
             delete(staff_sessions).where(staff_sessions.c.token_hash == token_hash)
         )
+
+
+def _staff_account(row: RowMapping) -> StaffAccount:
+    last_step = row["totp_last_step"]
+    return StaffAccount(
+        int(row["id"]),
+        row["login"],
+        row["role"],
+        row["password_hash"],
+        totp_secret=row["totp_secret"],
+        totp_enrolled_at=row["totp_enrolled_at"],
+        totp_last_step=None if last_step is None else int(last_step),
+        last_login_at=row["last_login_at"],
+        disabled_at=row["disabled_at"],
+    )

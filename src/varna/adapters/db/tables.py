@@ -759,6 +759,13 @@ staff_accounts = Table(
     Column("password_hash", String(255), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("disabled_at", UTCDateTime),
+    # Two-factor sign-in (TOTP): the secret encrypted with a key derived from the app secret
+    # (set when enrolment starts; enrolled once a first code confirmed it), and the last time
+    # step a code was accepted for, so a code cannot be used twice.
+    Column("totp_secret", String(255)),
+    Column("totp_enrolled_at", UTCDateTime),
+    Column("totp_last_step", BigInteger),
+    Column("last_login_at", UTCDateTime),
     CheckConstraint(_in("role", STAFF_ROLES), name="role"),
 )
 
@@ -770,6 +777,21 @@ staff_sessions = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime),  # idle expiry; touched at most once a minute
+    # False while the password is checked but the second step (code or enrolment) is not.
+    Column("second_factor_done", Boolean, nullable=False, server_default="1"),
+)
+
+# Single-use recovery codes of two-factor sign-in, as keyed hashes; regenerating replaces
+# them all.
+staff_recovery_codes = Table(
+    "staff_recovery_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", ForeignKey("staff_accounts.id"), nullable=False, index=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
 )
 
 # Written by `varna demo` into the database it builds: this database holds the synthetic demo

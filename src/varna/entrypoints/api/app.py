@@ -29,6 +29,7 @@ from varna.entrypoints.web import (
     requests_pages,
     retention_pages,
     staff_login,
+    staff_pages,
 )
 
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(api_docs.router)
     # Before requests_pages: the sign-in with its throttle and even timing is staff_login's.
     app.include_router(staff_login.router)
+    app.include_router(staff_pages.router)
     app.include_router(requests_pages.router)
     app.include_router(center_pages.router)
     app.include_router(console_requests.router)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,7 +9,7 @@ import typer
 from rich.console import Console
 
 from varna.domain.audit import SystemActor
-from varna.entrypoints.cli.common import EXIT_USAGE, ID_MAX, container, fail, print_json
+from varna.entrypoints.cli.common import ID_MAX, container, fail, print_json
 
 if TYPE_CHECKING:
     from varna.bootstrap import Container
@@ -152,7 +151,10 @@ def demo_privacy_officer(wired: Container, *, login: str = "dpo@example.com") ->
     create_staff(wired, login, "privacy_officer", password)
     return (
         f"Request queue: {base}/admin/login\n"
-        f"  privacy officer login: {login}\n  password: {password}{outbox}"
+        f"  privacy officer login: {login}\n  password: {password}\n"
+        "  two-factor: the first sign-in sets it up; have an authenticator app ready (it\n"
+        "  scans the QR code on the page or takes the text key), then give its 6-digit code"
+        f"{outbox}"
     )
 
 
@@ -166,17 +168,11 @@ def admin_create(
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
-    """Create a staff account; the password is hashed with argon2."""
-    if password_stdin:
-        try:
-            password = sys.stdin.buffer.readline().decode("utf-8").rstrip("\n")
-        except UnicodeDecodeError:
-            fail("--password-stdin: the password is not UTF-8 text", code=EXIT_USAGE)
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with container() as wired:
-        account_id = create_staff(wired, login, role, password)
-    print_json({"id": account_id, "role": role})
+    """Create a staff account; the password is hashed with argon2 (the same as ``varna staff
+    add``)."""
+    from varna.entrypoints.cli.staff import add
+
+    add(login, role, password_stdin)
 
 
 def worker(

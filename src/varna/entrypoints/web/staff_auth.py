@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from varna.bootstrap import Container
 from varna.domain.audit import Actor
 from varna.services.requests.ports import StaffAccount
-from varna.services.requests.staff import csrf_token, session_account
+from varna.services.requests.staff import Session, Stage, csrf_token, session_of
 
 SESSION_COOKIE = "varna_staff"
 PRIVACY_OFFICER = "privacy_officer"
@@ -38,16 +39,37 @@ def container_of(request: Request) -> Container:
     return wired
 
 
-def current_staff(request: Request) -> StaffSession | None:
-    """The signed-in member of staff, or None."""
+def session_cookie(request: Request) -> Session | None:
+    """The live session of the cookie, finished or waiting for its second step, or None (a
+    finished session idle for longer than the setting has ended)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     wired = container_of(request)
-    account = session_account(wired, token)
-    if account is None:
+    idle = timedelta(minutes=wired.settings.staff_idle_minutes)
+    return session_of(wired, token, idle=idle)
+
+
+def current_staff(request: Request) -> StaffSession | None:
+    """The signed-in member of staff (the second step done), or None."""
+    session = session_cookie(request)
+    if session is None or session.stage != Stage.DONE:
         return None
-    return StaffSession(account, token, csrf_token(token, secret=wired.secret))
+    wired = container_of(request)
+    return StaffSession(
+        session.account, session.token, csrf_token(session.token, secret=wired.secret)
+    )
+
+
+def sign_in_step(request: Request) -> str:
+    """Where a visitor without a finished session goes: the second step of a sign-in that
+    waits for one, else the sign-in page."""
+    session = session_cookie(request)
+    if session is not None and session.stage == Stage.CODE:
+        return "/admin/login/code"
+    if session is not None and session.stage == Stage.ENROL:
+        return "/admin/enrol"
+    return "/admin/login"
 
 
 def require_staff(
@@ -56,7 +78,7 @@ def require_staff(
     """The session, or the response to send instead: login redirect or 403 for the role."""
     session = current_staff(request)
     if session is None:
-        return RedirectResponse("/admin/login", status_code=303)
+        return RedirectResponse(sign_in_step(request), status_code=303)
     if session.account.role not in roles:
         return forbidden(request, session, officer_only=roles == (PRIVACY_OFFICER,))
     return session

@@ -157,20 +157,81 @@ class StaffAccount:
     login: str
     role: str
     password_hash: str
+    totp_secret: str | None = None  # encrypted; set from the start of enrolment
+    totp_enrolled_at: datetime | None = None  # two-factor is on from then
+    totp_last_step: int | None = None  # the last TOTP time step a code was accepted for
+    last_login_at: datetime | None = None
+    disabled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSessionRow:
+    account: StaffAccount
+    created_at: datetime
+    expires_at: datetime
+    last_seen_at: datetime | None
+    second_factor_done: bool
 
 
 class StaffStore(Protocol):
     def add_account(self, login: str, role: str, password_hash: str, at: datetime) -> int: ...
 
-    def account(self, login: str) -> StaffAccount | None: ...
+    def account(self, login: str) -> StaffAccount | None:
+        """The active (not disabled) account of ``login``."""
+        ...
+
+    def account_by_id(self, account_id: int) -> StaffAccount | None:
+        """The account, disabled or not."""
+        ...
+
+    def all_accounts(self) -> list[StaffAccount]:
+        """Every account, disabled ones too, by login."""
+        ...
+
+    def active_officers(self) -> int:
+        """How many privacy officers are not disabled."""
+        ...
+
+    def update_account(self, account_id: int, **values: object) -> None:
+        """Set columns of the account: role, disabled_at, totp_secret, totp_enrolled_at,
+        totp_last_step, last_login_at."""
+        ...
+
+    def claim_totp_step(self, account_id: int, step: int) -> bool:
+        """Record ``step`` as used unless it or a later one was; False if it was (a replay)."""
+        ...
 
     def add_session(
-        self, account_id: int, token_hash: str, at: datetime, expires: datetime
+        self,
+        account_id: int,
+        token_hash: str,
+        at: datetime,
+        expires: datetime,
+        *,
+        second_factor_done: bool = True,
     ) -> None: ...
 
     def session_account(self, token_hash: str, at: datetime) -> StaffAccount | None: ...
 
+    def session(self, token_hash: str, at: datetime) -> StaffSessionRow | None:
+        """The unexpired session of an active account, whatever its idle time."""
+        ...
+
+    def touch_session(self, token_hash: str, at: datetime) -> None: ...
+
     def end_session(self, token_hash: str) -> None: ...
+
+    def end_sessions(self, account_id: int) -> int:
+        """End every session of the account; how many there were."""
+        ...
+
+    def replace_recovery_codes(self, account_id: int, hashes: list[str], at: datetime) -> None: ...
+
+    def use_recovery_code(self, account_id: int, code_hash: str, at: datetime) -> bool:
+        """Mark the unused code as used; False if there is no such unused code."""
+        ...
+
+    def recovery_codes_left(self, account_id: int) -> int: ...
 
 
 class RequestUnitOfWork(SubjectUnitOfWork, Protocol):
