@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
-from tests.e2e.helpers import add_staff, running_server
+from tests.e2e.helpers import add_staff, running_server, sign_in
 from tests.subject_factories import build_world
 from varna.bootstrap import Container
 
@@ -37,11 +37,9 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 def signed_in(base: str) -> tuple[dict[str, str], dict[str, str]]:
     """The privacy officer's session cookie and CSRF header, signed in as a browser does."""
     with httpx.Client(base_url=base) as client:
-        signed = client.post(
-            "/admin/login", data={"login": "dpo@example.com", "password": PASSWORD}
-        )
+        signed = sign_in(client, "dpo@example.com", PASSWORD)
         assert signed.status_code == 303, signed.text
-        cookie = signed.cookies["varna_staff"]
+        cookie = client.cookies["varna_staff"]
         who = client.get("/api/v1/staff/session")
         assert who.status_code == 200, who.text
     return {"varna_staff": cookie}, {"X-CSRF-Token": who.json()["csrf_token"]}

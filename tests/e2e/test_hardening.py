@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from tests.e2e.helpers import add_staff, running_server
+from tests.e2e.helpers import sign_in as sign_in_with_code
 from tests.subject_factories import build_world
 from varna.adapters.db.tables import audit_events, subject_requests
 from varna.bootstrap import Container
@@ -40,9 +41,15 @@ STAFF_ROUTES = {
     "/admin/jobs/{job_id}/retry",
     "/admin/notices/{notice_id}/retry",
     "/api/v1/marketing/sends",
+    "/admin/logout-everywhere",
+    "/admin/account/recovery-codes",
+    "/admin/staff/add",
+    "/admin/staff/{account_id}/{action}",
 }
 PUBLIC_ROUTES = {
     "/admin/login",
+    "/admin/login/code",  # the second step: a half-open session and its form token
+    "/admin/enrol",
     "/privacy/requests",
     "/privacy/requests/verify",
     "/privacy/requests/download/{token}",
@@ -108,7 +115,7 @@ def audit_count(container: Container) -> int:
 
 def sign_in(client: httpx.Client) -> str:
     """Sign in as the privacy officer; the CSRF token of the session."""
-    signed = client.post("/admin/login", data={"login": DPO, "password": PASSWORD})
+    signed = sign_in_with_code(client, DPO, PASSWORD)
     assert signed.status_code == 303, signed.text
     token = client.get("/api/v1/staff/session").json()["csrf_token"]
     assert isinstance(token, str)
@@ -238,6 +245,7 @@ def test_a1_r6_staff_routes_refuse_a_call_without_the_csrf_token(container: Cont
         token = sign_in(client)
         forms = [f"/admin/requests/{request_id}/{action}" for action in sorted(ACTIONS)]
         forms += ["/admin/people", "/admin/jobs/1/retry", "/admin/notices/1/retry"]
+        forms += ["/admin/account/recovery-codes", "/admin/staff/add", "/admin/staff/1/disable"]
         before = audit_count(container)
         without = {path: client.post(path, data={"q": "a@example.com"}) for path in forms}
         wrong = {path: client.post(path, data={"csrf": "0" * 64}) for path in forms}

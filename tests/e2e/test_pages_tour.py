@@ -155,7 +155,7 @@ def test_g3_d1_d4_r6_every_page_is_accessible_narrow_in_one_language_and_within_
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_selector("#code")
-        check_page(page, "/admin/login/code", lang, names)
+        check_page(page, "/admin/login/code", lang, names, csp)
         page.fill("#code", code_for("dpo@example.com"))
         page.click("main button[type=submit]")
         page.wait_for_selector("#stats")

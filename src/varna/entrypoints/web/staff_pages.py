@@ -69,7 +69,12 @@ REFUSALS = {  # the services' reasons, marked for translation
 
 
 def account_page(
-    request: Request, staff: StaffSession, lang: str, error: str | None = None
+    request: Request,
+    staff: StaffSession,
+    lang: str,
+    error: str | None = None,
+    *,
+    status: int | None = None,
 ) -> HTMLResponse:
     wired = container_of(request)
     enrolled = staff.account.totp_enrolled_at is not None
@@ -77,7 +82,7 @@ def account_page(
         request,
         "admin_account.html",
         lang,
-        400 if error else 200,
+        status or (400 if error else 200),
         staff=staff.account,
         csrf=staff.csrf,
         error=error,
@@ -104,7 +109,7 @@ async def new_recovery_codes(request: Request) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
-        return account_page(request, staff, lang, translate(lang, EXPIRED_FORM))
+        return account_page(request, staff, lang, translate(lang, EXPIRED_FORM), status=403)
     try:
         codes = regenerate_recovery_codes(container_of(request), staff.account.id)
     except InputRefused as refused:
@@ -121,7 +126,7 @@ async def logout_everywhere(request: Request) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
-        return account_page(request, staff, lang, translate(lang, EXPIRED_FORM))
+        return account_page(request, staff, lang, translate(lang, EXPIRED_FORM), status=403)
     log_out_everywhere(container_of(request), staff.account.id, staff.actor)
     response = RedirectResponse(f"/admin/login?lang={lang}", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -138,6 +143,7 @@ def staff_page(
     *,
     error: str | None = None,
     done: str | None = None,
+    status: int | None = None,
 ) -> HTMLResponse:
     members = staff_list(container_of(request))
 
@@ -153,7 +159,7 @@ def staff_page(
         request,
         "admin_staff.html",
         lang,
-        400 if error else 200,
+        status or (400 if error else 200),
         staff=staff.account,
         csrf=staff.csrf,
         members=members,
@@ -190,7 +196,7 @@ async def staff_add(request: Request) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
-        return staff_page(request, staff, lang, error=translate(lang, EXPIRED_FORM))
+        return staff_page(request, staff, lang, error=translate(lang, EXPIRED_FORM), status=403)
     wired = container_of(request)
     try:
         create_account(
@@ -216,7 +222,7 @@ async def staff_change(request: Request, account_id: int, action: str) -> Respon
     if action not in DONE or action == "add":
         return staff_page(request, staff, lang, error=translate(lang, "no such staff account"))
     if not csrf_ok(staff, form):
-        return staff_page(request, staff, lang, error=translate(lang, EXPIRED_FORM))
+        return staff_page(request, staff, lang, error=translate(lang, EXPIRED_FORM), status=403)
     wired = container_of(request)
     try:
         if action in ("disable", "enable"):
