@@ -179,6 +179,13 @@ def test_r6_a1_varna_staff_commands(container: Container) -> None:
     code, said = staff("enable", "nobody@example.com")
     assert code == 1 and "no staff account has this login" in said
     assert staff("enable", "help@example.com")[0] == 0
+    code, said = staff("password", "help@example.com", "--password-stdin", password="short\n")
+    assert code == 1 and "at least 12 characters" in said
+    new = "another-long-password"
+    assert staff("password", "help@example.com", "--password-stdin", password=new + "\n")[0] == 0
+    with running_server(url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert sign_in(client, "help@example.com").status_code == 401  # the old one
+        assert sign_in(client, "help@example.com", new).status_code == 303
     listed = json.loads(varna(url, "staff", "list", "--json").stdout)
     assert [(m["role"], m["disabled"]) for m in listed] == [
         ("privacy_officer", False),

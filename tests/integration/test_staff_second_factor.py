@@ -32,6 +32,7 @@ from varna.services.requests.staff import (
 from varna.services.requests.staff_admin import (
     reset_two_factor,
     set_disabled,
+    set_password,
     set_role,
     staff_list,
 )
@@ -221,6 +222,11 @@ def test_r6_a1_sign_out_everywhere_ends_every_session(container: Container) -> N
     assert log_out_everywhere(ctx, account_id, f"staff:{account_id}") == 2
     assert session_account(ctx, here.token) is None and session_account(ctx, there.token) is None
     assert_audited(container, "staff.logout_everywhere", 1)
+    # a new password ends the sessions too
+    again = sign_in(container, clock, "help@example.com")
+    set_password(ctx, account_id, "a-new-long-password", passwords=PASSWORDS, actor="test")
+    assert session_account(ctx, again.token) is None
+    assert_audited(container, "staff.password_changed", 1)
 
 
 def test_r6_a1_disabling_ends_sessions_and_the_last_officer_stays(container: Container) -> None:

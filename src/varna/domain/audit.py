@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     STAFF_DISABLED = "staff.disabled"
     STAFF_ENABLED = "staff.enabled"
     STAFF_ROLE_CHANGED = "staff.role_changed"
+    STAFF_PASSWORD_CHANGED = "staff.password_changed"  # noqa: S105 - an action name
     OUTBOX_READ = "outbox.read"
     JOB_RETRIED = "job.retried"
     NOTICE_RETRIED = "notice.retried"

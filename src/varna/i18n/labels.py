@@ -458,6 +458,7 @@ VALUES: Final[dict[str, dict[str, str]]] = {
         "staff.disabled": N_("Staff account disabled"),
         "staff.enabled": N_("Staff account enabled"),
         "staff.role_changed": N_("Staff role changed"),
+        "staff.password_changed": N_("Staff password changed"),
         "outbox.read": N_("Mail outbox read"),
         "job.retried": N_("Work tried again"),
         "notice.retried": N_("Notice tried again"),

@@ -365,6 +365,7 @@ class SqlStaffStore:
     def update_account(self, account_id: int, **values: object) -> None:
         allowed = {
             "role",
+            "password_hash",
             "disabled_at",
             "totp_secret",
             "totp_enrolled_at",

@@ -114,6 +114,23 @@ def _change(login: str, what: str, role: str = "") -> None:
 LOGIN = Annotated[str, typer.Argument(help="The staff member's login.")]
 
 
+@app.command("password")
+def password(
+    login: LOGIN,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Give an account a new password (argon2); its sessions end."""
+    from varna.services.requests.staff_admin import find_member, set_password
+
+    new = read_password(password_stdin)
+    with container() as wired:
+        account_id = find_member(wired, login)
+        set_password(wired, account_id, new, passwords=wired.passwords, actor=SystemActor.CLI)
+    print_json({"id": account_id, "password": "changed"})
+
+
 @app.command("disable")
 def disable(login: LOGIN) -> None:
     """Disable an account and end its sessions (not the last active privacy officer)."""

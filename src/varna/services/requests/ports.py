@@ -193,8 +193,8 @@ class StaffStore(Protocol):
         ...
 
     def update_account(self, account_id: int, **values: object) -> None:
-        """Set columns of the account: role, disabled_at, totp_secret, totp_enrolled_at,
-        totp_last_step, last_login_at."""
+        """Set columns of the account: role, password_hash, disabled_at, totp_secret,
+        totp_enrolled_at, totp_last_step, last_login_at."""
         ...
 
     def claim_totp_step(self, account_id: int, step: int) -> bool:

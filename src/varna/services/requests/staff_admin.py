@@ -1,7 +1,9 @@
 """Staff administration by the privacy officer (R6, A1): list the accounts, add one, disable
-and re-enable, change a role, reset two-factor sign-in, sign an account out everywhere.
+and re-enable, change a role or a password, reset two-factor sign-in, sign an account out
+everywhere.
 
-Disabling an account, changing its role and resetting its two-factor end all its sessions at
+Disabling an account, changing its role or password and resetting its two-factor end all its
+sessions at
 once. The last active privacy officer can be neither disabled nor given another role: someone
 must always be able to run the console. Every change is audited with the account's id, never
 its login."""
@@ -16,8 +18,8 @@ from varna.domain.audit import AuditAction
 from varna.domain.errors import InputRefused
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent
-from varna.services.requests.ports import RequestUnitOfWork, StaffAccount
-from varna.services.requests.staff import ROLES, end_all_sessions
+from varna.services.requests.ports import Passwords, RequestUnitOfWork, StaffAccount
+from varna.services.requests.staff import MIN_PASSWORD, ROLES, end_all_sessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,28 @@ def set_role(
         uow.staff.update_account(account_id, role=role)
         details: dict[str, object] = {"from": account.role, "to": role}
         _audit(uow, actor, AuditAction.STAFF_ROLE_CHANGED, account_id, details, now)
+        end_all_sessions(uow, account_id, actor, now)
+        uow.commit()
+
+
+def set_password(
+    ctx: ServiceContext[RequestUnitOfWork],
+    account_id: int,
+    password: str,
+    *,
+    passwords: Passwords,
+    actor: str,
+) -> None:
+    """A new password for an account (argon2); its sessions end."""
+    if len(password) < MIN_PASSWORD:
+        raise InputRefused(
+            f"the password needs at least {MIN_PASSWORD} characters", field="password"
+        )
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        _account(uow, account_id)
+        uow.staff.update_account(account_id, password_hash=passwords.hash(password))
+        _audit(uow, actor, AuditAction.STAFF_PASSWORD_CHANGED, account_id, {}, now)
         end_all_sessions(uow, account_id, actor, now)
         uow.commit()
 
