@@ -136,6 +136,13 @@ def test_g3_d1_d4_r6_every_page_is_accessible_narrow_in_one_language_and_within_
         for path in public:
             page.goto(f"{base}{path}?lang={lang}")
             check_page(page, path, lang, names, csp)
+        # Pages of refusals and dead links: within the policy as well (R6).
+        for path in ("/privacy/consents/not-a-link", "/unsubscribe/not-a-token", "/no/page"):
+            page.goto(f"{base}{path}?lang={lang}")
+            assert not csp, f"{path}: Content-Security-Policy violations:\n" + "\n".join(csp)
+        page.goto(f"{base}/cookies?lang={lang}")
+        page.click("[data-varna-cookie-settings]")  # the banner's settings, built by its script
+        assert not csp, "the banner's settings: " + "\n".join(csp)
 
         page.goto(link(access, "/privacy/requests/status"))
         check_page(page, "the access request's status page", lang, names, csp)
