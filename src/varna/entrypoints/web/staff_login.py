@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language, templates
@@ -37,12 +38,12 @@ def login_page(
     )
 
 
-@router.get("/admin/login", response_class=HTMLResponse)
+@router.get("/admin/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 def login_form(request: Request) -> HTMLResponse:
     return login_page(request)
 
 
-@router.post("/admin/login", response_model=None)
+@router.post("/admin/login", response_model=None, dependencies=[PUBLIC])
 async def login_submit(request: Request) -> Response:
     wired = container_of(request)
     form = await read_utf8_form(request)
