@@ -131,13 +131,12 @@ class _Api:
             scheme, _, token = authorization.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise _unauthenticated("send Authorization: Bearer <token>")
-            route = getattr(request.scope.get("route"), "path", "-")
             try:
                 record = authenticate(
                     container_of(request),
                     token.strip(),
                     client=client_of(request),
-                    call=f"{request.method} {route}",
+                    call=f"{request.method} {_pattern(request)}",
                 )
             except TokenRefused:
                 raise _unauthenticated("unknown, expired or revoked token") from None
@@ -157,6 +156,19 @@ class _Api:
         ):
             raise HTTPException(status_code=403, detail=f"missing or wrong {CSRF_HEADER} header")
         return Principal(session.account.role, session.actor, session=session)
+
+
+def _pattern(request: Request) -> str:
+    """The called route's pattern with its prefix (``/api/v1/consent/people/{link}``), never
+    the path with its values. The route in the scope knows only the pattern within its
+    router, so the app's full patterns are found once, by endpoint."""
+    state = request.app.state
+    patterns: dict[Any, str] | None = getattr(state, "route_patterns", None)
+    if patterns is None:
+        patterns = {route.endpoint: str(route.path) for route in routes_of(request.app)}
+        state.route_patterns = patterns
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    return patterns.get(endpoint, "-")
 
 
 def api(*roles: Role) -> Any:

@@ -51,6 +51,7 @@ TABLES: Final[dict[str, str]] = {
     "sims": N_("SIM cards"),
     "staff_accounts": N_("Staff accounts"),
     "staff_sessions": N_("Staff sign-ins"),
+    "api_tokens": N_("API tokens"),
     "subject_requests": N_("Requests about personal data"),
     "support_tickets": N_("Support tickets"),
     "ticket_messages": N_("Support messages"),
@@ -143,9 +144,11 @@ FIELDS: Final[dict[str, str]] = {
     "job_key": N_("Work key"),
     "key_hmac": N_("Key (hashed)"),
     "kind": N_("Kind"),
+    "label": N_("What it is for"),
     "lac_tac": N_("Location area"),
     "language": N_("Language"),
     "last_error": N_("Last error"),
+    "last_used_at": N_("Last used"),
     "lift_reason": N_("Reason for lifting"),
     "lifted_at": N_("Lifted"),
     "location_days": N_("Days location data is kept"),
@@ -335,6 +338,9 @@ VALUES: Final[dict[str, dict[str, str]]] = {
         "web_visitor": N_("Website visitor"),
         "privacy_officer": N_("Privacy officer"),
         "support": N_("Support"),
+        "billing": N_("Billing"),
+        "auditor": N_("Auditor"),
+        "controller_admin": N_("Customer's administrator"),
     },
     "source": {
         "crm": N_("Customer register"),
@@ -439,6 +445,9 @@ VALUES: Final[dict[str, dict[str, str]]] = {
         "request.extract_dropped": N_("Extract file removed"),
         "staff.create": N_("Staff account created"),
         "staff.login": N_("Staff sign-in"),
+        "token.created": N_("API token made"),
+        "token.revoked": N_("API token revoked"),
+        "token.used": N_("API token used"),
         "outbox.read": N_("Mail outbox read"),
         "job.retried": N_("Work tried again"),
         "notice.retried": N_("Notice tried again"),
@@ -487,6 +496,7 @@ ACTOR_PREFIXES: Final[dict[str, str]] = {
     "staff": N_("A member of staff"),
     "person": N_("The person concerned"),
     "request": N_("Automatic processing of a request"),
+    "token": N_("A program with an API token"),
 }
 
 

@@ -773,7 +773,8 @@ staff_sessions = Table(
 )
 
 # API bearer tokens (R6, A1-A3): a program's way in, with one role and, for a controller's
-# admin, the customer it acts for. Only the keyed hash of the token is kept. Migration 0024.
+# admin, the customer it acts for. Only the keyed hash of the token is kept; the label names
+# the program that uses it, never a person. Migration 0024.
 api_tokens = Table(
     "api_tokens",
     metadata,

@@ -15,6 +15,7 @@ from varna.entrypoints.cli import (
     scan,
     serve,
     subject,
+    tokens,
 )
 from varna.entrypoints.cli.common import run_guarded
 
@@ -32,6 +33,7 @@ app.add_typer(consent.app, name="consent")
 app.add_typer(retention.app, name="retention")
 app.add_typer(requests.app, name="requests")
 app.add_typer(requests.admin_app, name="admin")
+app.add_typer(tokens.app, name="token")
 app.command("worker")(requests.worker)
 app.command("serve")(serve.serve)
 app.command("scan")(scan.scan)

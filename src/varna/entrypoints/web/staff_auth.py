@@ -1,6 +1,8 @@
-"""Staff sign-in for every admin-console page: the session cookie, the role check and the
-CSRF check of forms. Pages call :func:`require_staff` and return its response when it gives
-one (a redirect to the login page, or 403 for a role that may not see the page)."""
+"""Staff sign-in for every admin-console page: the session cookie, the console's 403 page and
+the CSRF check of forms. Pages declare their roles with
+:func:`varna.entrypoints.access.console`, which uses :func:`current_staff` and
+:func:`forbidden` here; :func:`require_staff` is the older call a page makes itself (a route
+that uses it still needs a declaration, or the route test names it)."""
 
 from __future__ import annotations
 
