@@ -148,9 +148,9 @@ class _Api:
             return Principal(record.role, Actor.token(record.id), record.controller_id)
         session = current_staff(request)
         if session is None:
-            raise _unauthenticated(
-                "sign in to the admin console first (/admin/login), or send a bearer token"
-            )
+            # the same words as before tokens came (programs may read them); the
+            # WWW-Authenticate header names both ways in
+            raise _unauthenticated("sign in to the admin console first (/admin/login)")
         if request.method not in SAFE_METHODS and not hmac.compare_digest(
             session.csrf, request.headers.get(CSRF_HEADER, "")
         ):
