@@ -76,6 +76,10 @@ class AuditAction(StrEnum):
     TICKET_MESSAGE_ADDED = "ticket.message_added"
     USAGE_INGESTED = "usage.ingested"
     DEMO_BUILT = "demo.built"
+    # API bearer tokens: made and revoked by the CLI, and each call made with one
+    TOKEN_CREATED = "token.created"  # noqa: S105 - an action, not a secret
+    TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an action, not a secret
+    TOKEN_USED = "token.used"  # noqa: S105 - an action, not a secret
 
     @classmethod
     def closing(cls, state: str) -> AuditAction:
@@ -109,6 +113,11 @@ class Actor:
     @staticmethod
     def staff(account_id: int) -> str:
         return f"staff:{account_id}"
+
+    @staticmethod
+    def token(token_id: int) -> str:
+        """A program calling the API with a bearer token (``varna token create``)."""
+        return f"token:{token_id}"
 
     @staticmethod
     def request(request_id: int) -> str:

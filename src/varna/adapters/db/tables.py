@@ -794,6 +794,24 @@ staff_recovery_codes = Table(
     Column("used_at", UTCDateTime),
 )
 
+# API bearer tokens (R6, A1-A3): a program's way in, with one role and, for a controller's
+# admin, the customer it acts for. Only the keyed hash of the token is kept; the label names
+# the program that uses it, never a person. Migration 0024.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(120), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("controller_id", ForeignKey("organisations.id"), index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+    Column("last_used_at", UTCDateTime),
+    CheckConstraint(_in("role", STAFF_ROLES), name="role"),
+)
+
 # Written by `varna demo` into the database it builds: this database holds the synthetic demo
 # data set, so commands run on it in demo mode (its placeholder secret allowed) without
 # VARNA_DEMO. A production database never has a row here.

@@ -12,6 +12,7 @@ from varna.catalog import Catalog, load_catalog
 
 if TYPE_CHECKING:
     from varna.adapters.db.subjects.plan import SubjectPlan
+    from varna.services.access.ports import TokenStore
     from varna.services.consent.ports import ConsentStore
     from varna.services.mail.ports import OutboxStore
     from varna.services.notices.ports import NoticeStore
@@ -139,6 +140,12 @@ def _staff(uow: SqlUnitOfWork) -> StaffStore:
     return SqlStaffStore(uow.connection)
 
 
+def _tokens(uow: SqlUnitOfWork) -> TokenStore:
+    from varna.adapters.db.tokens_store import SqlTokenStore
+
+    return SqlTokenStore(uow.connection)
+
+
 def _mail_outbox(uow: SqlUnitOfWork) -> OutboxStore:
     from varna.adapters.db.outbox_store import SqlOutboxStore
 
@@ -163,6 +170,7 @@ class SqlUnitOfWork:
     console = _Store(_console)
     staff = _Store(_staff)
     mail_outbox = _Store(_mail_outbox)
+    tokens = _Store(_tokens)
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ import varna
 from varna.bootstrap import Container, build
 from varna.bootstrap.requests import start_embedded_worker
 from varna.config import Settings
+from varna.entrypoints.access import declare_public, install_access
 from varna.entrypoints.api.errors import UnhandledErrors, install_error_answers
 from varna.entrypoints.api.headers import SecurityHeaders
 from varna.entrypoints.api.limits import BodyLimit
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.add_middleware(SecurityHeaders, demo=wired.settings.demo)
 
     install_error_answers(app)
+    install_access(app)
 
     app.include_router(system.router, prefix="/api/v1")
     app.include_router(requests.router, prefix="/api/v1")
@@ -93,4 +95,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         StaticFiles(directory=str(files("varna.entrypoints.web") / "static")),
         name="static",
     )
+    # Every other route declares who may use it (entrypoints/access.py); these two take no
+    # dependencies, so they are marked here.
+    declare_public(app, "/static", "/api/openapi.json")
     return app

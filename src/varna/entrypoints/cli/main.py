@@ -16,6 +16,7 @@ from varna.entrypoints.cli import (
     serve,
     staff,
     subject,
+    tokens,
 )
 from varna.entrypoints.cli.common import run_guarded
 
@@ -34,6 +35,7 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(requests.app, name="requests")
 app.add_typer(requests.admin_app, name="admin")
 app.add_typer(staff.app, name="staff")
+app.add_typer(tokens.app, name="token")
 app.command("worker")(requests.worker)
 app.command("serve")(serve.serve)
 app.command("scan")(scan.scan)

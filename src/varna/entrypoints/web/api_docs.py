@@ -13,9 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 import varna
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.web.pages import page_language, templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 METHODS = ("get", "post", "put", "patch", "delete")
 REF = "#/components/schemas/"
 

@@ -13,8 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from varna.bootstrap import Container
+from varna.entrypoints.access import PUBLIC
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 # An SVG opened on its own is a document: it may run no script and load nothing.
 LOGO_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}

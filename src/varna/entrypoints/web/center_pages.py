@@ -12,12 +12,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.web.pages import page_language, templates
 from varna.entrypoints.web.staff_auth import container_of
 from varna.i18n import N_, translate
 from varna.services.policy import privacy_policy
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 
 # (where it leads, title, one line): the form links add the language.
 CARDS = (

@@ -17,6 +17,7 @@ from varna.domain.consent import Channel, ConsentSubject
 from varna.domain.consent.events import BROWSER_ID
 from varna.domain.errors import InputRefused
 from varna.entrypoints import people_messages as words
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.api.headers import secure_cookies
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
@@ -32,7 +33,9 @@ from varna.services.consent.decisions import (
 )
 from varna.services.consent.notice import cookie_key
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 CONSENT_COOKIE = "varna_consent"
 CONSENT_COOKIE_MAX_AGE = 365 * 24 * 3600
 

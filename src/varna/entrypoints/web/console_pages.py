@@ -1,28 +1,26 @@
 """The console's own pages: the dashboard (``/admin``), the person search (``/admin/people``)
-and failed work (``/admin/jobs``, with its retries). Every page asks for a staff sign-in;
-failed work and its retries are for the privacy officer alone. A search is audited with the
-actor and the kind of identifier, never the value searched for (the subject service does it);
-a retry is one transaction with its audit entry."""
+and failed work (``/admin/jobs``, with its retries). Each page declares its roles
+(:mod:`varna.entrypoints.access`): the dashboard is for the company's staff, the search for
+the privacy officer and support, failed work and its retries for the privacy officer alone.
+A search is audited with the actor and the kind of identifier, never the value searched for
+(the subject service does it); a retry is one transaction with its audit entry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from varna.domain.access import Role
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.keys import SubjectKey, normalise
+from varna.entrypoints.access import OFFICER, QUEUE_WORKERS, STAFF, console
 from varna.entrypoints.web.console_words import IDENTIFIER_KINDS, STATES, console_page, word
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language
-from varna.entrypoints.web.staff_auth import (
-    PRIVACY_OFFICER,
-    StaffSession,
-    container_of,
-    csrf_ok,
-    require_staff,
-)
+from varna.entrypoints.web.staff_auth import StaffSession, container_of, csrf_ok
 from varna.i18n import translate
 from varna.services.notices.status import unsent_notices
 from varna.services.requests.dashboard import request_dashboard
@@ -74,14 +72,11 @@ def bar_chart(values: list[tuple[str, int]]) -> tuple[list[Bar], int]:
 
 
 @router.get("/admin", response_model=None)
-def dashboard(request: Request) -> Response:
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
+def dashboard(request: Request, staff: Annotated[StaffSession, console(*STAFF)]) -> Response:
     lang = page_language(request)
     wired = container_of(request)
     board = request_dashboard(wired)
-    officer = staff.account.role == PRIVACY_OFFICER
+    officer = staff.account.role == Role.PRIVACY_OFFICER
     retention_due: list[tuple[str, int]] = []
     notices_waiting = notices_failed = jobs_failed = 0
     if officer:
@@ -136,20 +131,18 @@ def _guess(value: str) -> SubjectKey:
 
 
 @router.get("/admin/people", response_model=None)
-def people_form(request: Request) -> Response:
+def people_form(
+    request: Request, staff: Annotated[StaffSession, console(*QUEUE_WORKERS)]
+) -> Response:
     """The search form. The search itself is a POST: an identifier in an address would stay
     in the browser's history and in the log of any proxy in front of varna."""
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
     return _people(request, staff, "", "")
 
 
 @router.post("/admin/people", response_model=None)
-async def people_search(request: Request) -> Response:
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
+async def people_search(
+    request: Request, staff: Annotated[StaffSession, console(*QUEUE_WORKERS)]
+) -> Response:
     form = await read_utf8_form(request)
     if form is None or not csrf_ok(staff, form):
         return _people(request, staff, "", "", status=403)
@@ -196,10 +189,12 @@ def _people(
 
 
 @router.get("/admin/jobs", response_model=None)
-def jobs_page(request: Request, done: str = "", error: str = "") -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+def jobs_page(
+    request: Request,
+    staff: Annotated[StaffSession, console(*OFFICER)],
+    done: str = "",
+    error: str = "",
+) -> Response:
     lang = page_language(request)
     wired = container_of(request)
     return console_page(
@@ -216,19 +211,20 @@ def jobs_page(request: Request, done: str = "", error: str = "") -> Response:
 
 
 @router.post("/admin/jobs/{job_id}/retry", response_model=None)
-async def retry_job_form(request: Request, job_id: int) -> Response:
-    return await _retry(request, "job", job_id)
+async def retry_job_form(
+    request: Request, job_id: int, staff: Annotated[StaffSession, console(*OFFICER)]
+) -> Response:
+    return await _retry(request, staff, "job", job_id)
 
 
 @router.post("/admin/notices/{notice_id}/retry", response_model=None)
-async def retry_notice_form(request: Request, notice_id: int) -> Response:
-    return await _retry(request, "notice", notice_id)
+async def retry_notice_form(
+    request: Request, notice_id: int, staff: Annotated[StaffSession, console(*OFFICER)]
+) -> Response:
+    return await _retry(request, staff, "notice", notice_id)
 
 
-async def _retry(request: Request, what: str, item: int) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+async def _retry(request: Request, staff: StaffSession, what: str, item: int) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     wired = container_of(request)

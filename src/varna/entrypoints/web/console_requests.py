@@ -1,8 +1,11 @@
-"""The request queue of the console (privacy officer and support): sign-out, the queue, a
-request's case view and timeline, and the decisions (extend, refuse, complete). Forms carry a
-CSRF token derived from the session."""
+"""The request queue of the console: sign-out, the queue, a request's case view and timeline
+(privacy officer, support and auditor), and the decisions (extend, refuse, complete, the
+identity check, rectification: privacy officer and support). Forms carry a CSRF token derived
+from the session."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,6 +15,7 @@ from varna.domain.errors import VarnaError
 from varna.domain.requests.deadlines import is_overdue
 from varna.domain.requests.identity import IDENTITY
 from varna.domain.requests.kinds import RefusalGround, RequestKind, RequestState
+from varna.entrypoints.access import PUBLIC, QUEUE_READERS, QUEUE_WORKERS, console
 from varna.entrypoints.api.headers import secure_cookies
 from varna.entrypoints.web.console_words import (
     GROUNDS,
@@ -30,7 +34,6 @@ from varna.entrypoints.web.staff_auth import (
     container_of,
     csrf_ok,
     current_staff,
-    require_staff,
 )
 from varna.i18n import N_, translate
 from varna.services.requests.decisions import complete_request, extend_request, refuse_request
@@ -48,7 +51,7 @@ router = APIRouter(include_in_schema=False)
 NOT_UTF8 = N_("The form was not sent as UTF-8 text; nothing was saved. Send it again.")
 
 
-@router.post("/admin/logout", response_model=None)
+@router.post("/admin/logout", response_model=None, dependencies=[PUBLIC])
 async def logout(request: Request) -> Response:
     staff = current_staff(request)
     form = await read_utf8_form(request) or {}
@@ -63,10 +66,12 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/admin/requests", response_model=None)
-def queue(request: Request, kind: str = "", state: str = "") -> Response:
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
+def queue(
+    request: Request,
+    staff: Annotated[StaffSession, console(*QUEUE_READERS)],
+    kind: str = "",
+    state: str = "",
+) -> Response:
     lang = page_language(request)
     wired = container_of(request)
     today = receipt_date(wired.clock)
@@ -97,10 +102,9 @@ def queue(request: Request, kind: str = "", state: str = "") -> Response:
 
 
 @router.get("/admin/requests/{request_id}", response_model=None)
-def request_detail(request: Request, request_id: int) -> Response:
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
+def request_detail(
+    request: Request, request_id: int, staff: Annotated[StaffSession, console(*QUEUE_READERS)]
+) -> Response:
     return case_view(request, staff, request_id, page_language(request))
 
 
@@ -176,10 +180,12 @@ ACTIONS = frozenset(REFUSED)
 
 
 @router.post("/admin/requests/{request_id}/{action}", response_model=None)
-async def decide(request: Request, request_id: int, action: str) -> Response:
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
+async def decide(
+    request: Request,
+    request_id: int,
+    action: str,
+    staff: Annotated[StaffSession, console(*QUEUE_WORKERS)],
+) -> Response:
     form = await read_utf8_form(request)
     if form is None:
         lang = page_language(request)

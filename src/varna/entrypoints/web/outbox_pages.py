@@ -8,12 +8,15 @@ sent yet, failed ones first, so a failure is seen without the CLI (D4)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 import varna
+from varna.entrypoints.access import OFFICER, console
 from varna.entrypoints.web.pages import page_language, templates
-from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, container_of, require_staff
+from varna.entrypoints.web.staff_auth import StaffSession, container_of
 from varna.services.mail.outbox import list_outbox, open_message
 from varna.services.notices.status import unsent_notices
 
@@ -21,10 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/admin/outbox", response_model=None)
-def outbox_page(request: Request) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+def outbox_page(request: Request, staff: Annotated[StaffSession, console(*OFFICER)]) -> Response:
     wired = container_of(request)
     return templates.TemplateResponse(
         request,
@@ -42,10 +42,9 @@ def outbox_page(request: Request) -> Response:
 
 
 @router.get("/admin/outbox/{message_id}", response_model=None)
-def outbox_message(request: Request, message_id: int) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+def outbox_message(
+    request: Request, message_id: int, staff: Annotated[StaffSession, console(*OFFICER)]
+) -> Response:
     wired = container_of(request)
     entry = open_message(wired.uow(), message_id, actor=staff.actor, clock=wired.clock)
     lang = page_language(request)

@@ -8,7 +8,7 @@ link tells whether an address is known; only signed-in staff see them
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,8 +17,9 @@ from jinja2 import PackageLoader
 
 import varna
 from varna.bootstrap import Container
+from varna.entrypoints.access import PUBLIC, QUEUE_READERS, console
 from varna.entrypoints.web.brand import brand_of
-from varna.entrypoints.web.staff_auth import require_staff
+from varna.entrypoints.web.staff_auth import StaffSession
 from varna.i18n import DEFAULT_LANGUAGE, from_accept_language, language
 from varna.i18n.jinja import environment
 from varna.i18n.labels import table_label
@@ -60,7 +61,7 @@ def page_language(request: Request, chosen: str | None = None) -> str:
     return from_accept_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[PUBLIC])
 def start_page(request: Request, lang: str | None = None) -> HTMLResponse:
     """Where people go for their data and staff for the console; nothing else (A1, R6)."""
     return templates.TemplateResponse(
@@ -71,11 +72,10 @@ def start_page(request: Request, lang: str | None = None) -> HTMLResponse:
 
 
 @router.get("/admin/store", response_model=None)
-def store_page(request: Request) -> Response:
-    """Rows per table and the database kind, for signed-in staff."""
-    staff = require_staff(request)
-    if isinstance(staff, Response):
-        return staff
+def store_page(
+    request: Request, staff: Annotated[StaffSession, console(*QUEUE_READERS)]
+) -> Response:
+    """Rows per table and the database kind, for the staff who read the queue."""
     container: Container = request.app.state.container
     lang = page_language(request)
     counts = sorted(

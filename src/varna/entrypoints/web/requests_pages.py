@@ -23,6 +23,7 @@ from varna.domain.audit import SystemActor
 from varna.domain.errors import InputRefused, InvalidIdentifier, VarnaError
 from varna.domain.requests.codes import is_reference
 from varna.domain.scan.errors import ChildDataRefused, ControlCharacters, SensitiveContentRefused
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language, templates
@@ -49,7 +50,9 @@ from varna.services.requests.intake import (
 )
 from varna.services.requests.status import request_status
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 IDENTIFIERS = ("phone", "personnummer", "iccid", "msisdn")
 FIELD_LABELS = {
     "email": N_("Your e-mail address"),

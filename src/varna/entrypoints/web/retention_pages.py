@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 import varna
 from varna.bootstrap import Container
+from varna.entrypoints.access import OFFICER, console
 from varna.entrypoints.web.pages import page_language, templates
-from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, require_staff
+from varna.entrypoints.web.staff_auth import StaffSession
 from varna.i18n import N_, translate
 from varna.i18n.formats import format_date
 from varna.i18n.labels import table_label, value_label
@@ -72,10 +74,7 @@ def held_label(reason: str, lang: str) -> str:
 
 
 @router.get("/admin/retention", response_model=None)
-def retention_page(request: Request) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+def retention_page(request: Request, staff: Annotated[StaffSession, console(*OFFICER)]) -> Response:
     container: Container = request.app.state.container
     settings = container.settings
     lang = page_language(request)

@@ -1,6 +1,7 @@
-"""Staff sign-in for every admin-console page: the session cookie, the role check and the
-CSRF check of forms. Pages call :func:`require_staff` and return its response when it gives
-one (a redirect to the login page, or 403 for a role that may not see the page)."""
+"""Staff sign-in for every admin-console page: the session cookie, the console's 403 page and
+the CSRF check of forms. Pages declare their roles with
+:func:`varna.entrypoints.access.console`, which uses :func:`current_staff` and
+:func:`forbidden` and :func:`sign_in_step` here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse
 
 from varna.bootstrap import Container
 from varna.domain.audit import Actor
@@ -17,9 +18,6 @@ from varna.services.requests.ports import StaffAccount
 from varna.services.requests.staff import Session, Stage, csrf_token, session_of
 
 SESSION_COOKIE = "varna_staff"
-PRIVACY_OFFICER = "privacy_officer"
-SUPPORT = "support"
-ALL_ROLES = (PRIVACY_OFFICER, SUPPORT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +68,6 @@ def sign_in_step(request: Request) -> str:
     if session is not None and session.stage == Stage.ENROL:
         return "/admin/enrol"
     return "/admin/login"
-
-
-def require_staff(
-    request: Request, *, roles: tuple[str, ...] = ALL_ROLES
-) -> StaffSession | Response:
-    """The session, or the response to send instead: login redirect or 403 for the role."""
-    session = current_staff(request)
-    if session is None:
-        return RedirectResponse(sign_in_step(request), status_code=303)
-    if session.account.role not in roles:
-        return forbidden(request, session, officer_only=roles == (PRIVACY_OFFICER,))
-    return session
 
 
 def forbidden(request: Request, session: StaffSession, *, officer_only: bool) -> HTMLResponse:

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import varna
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.api.headers import secure_cookies
 from varna.entrypoints.clients import client_of
 from varna.entrypoints.web.forms import read_utf8_form
@@ -58,12 +59,12 @@ def login_page(
     )
 
 
-@router.get("/admin/login", response_class=HTMLResponse)
+@router.get("/admin/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 def login_form(request: Request) -> HTMLResponse:
     return login_page(request)
 
 
-@router.post("/admin/login", response_model=None)
+@router.post("/admin/login", response_model=None, dependencies=[PUBLIC])
 async def login_submit(request: Request) -> Response:
     wired = container_of(request)
     form = await read_utf8_form(request)
@@ -148,7 +149,7 @@ def code_page(
     )
 
 
-@router.get("/admin/login/code", response_model=None)
+@router.get("/admin/login/code", response_model=None, dependencies=[PUBLIC])
 def code_form(request: Request) -> Response:
     session = session_cookie(request)
     if session is None or session.stage != Stage.CODE:
@@ -156,7 +157,7 @@ def code_form(request: Request) -> Response:
     return code_page(request, session, page_language(request))
 
 
-@router.post("/admin/login/code", response_model=None)
+@router.post("/admin/login/code", response_model=None, dependencies=[PUBLIC])
 async def code_submit(request: Request) -> Response:
     wired = container_of(request)
     session = session_cookie(request)
@@ -236,7 +237,7 @@ def enrolling(request: Request) -> Session | None:
     return session if session.stage in (Stage.ENROL, Stage.DONE) else None
 
 
-@router.get("/admin/enrol", response_model=None)
+@router.get("/admin/enrol", response_model=None, dependencies=[PUBLIC])
 def enrol_form(request: Request) -> Response:
     session = enrolling(request)
     if session is None:  # signed out, or two-factor is on already
@@ -244,7 +245,7 @@ def enrol_form(request: Request) -> Response:
     return enrol_page(request, session, page_language(request))
 
 
-@router.post("/admin/enrol", response_model=None)
+@router.post("/admin/enrol", response_model=None, dependencies=[PUBLIC])
 async def enrol_submit(request: Request) -> Response:
     wired = container_of(request)
     session = enrolling(request)

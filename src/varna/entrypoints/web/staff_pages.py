@@ -8,22 +8,22 @@ password, a login in use) is shown with its reason and changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from varna.domain.access import STAFF_ROLES
 from varna.domain.errors import InputRefused
+from varna.entrypoints.access import ANY_ROLE, OFFICER, console
 from varna.entrypoints.web.console_words import console_page
 from varna.entrypoints.web.forms import read_utf8_form
 from varna.entrypoints.web.pages import page_language
 from varna.entrypoints.web.staff_auth import (
-    PRIVACY_OFFICER,
     SESSION_COOKIE,
     StaffSession,
     container_of,
     csrf_ok,
-    require_staff,
 )
 from varna.entrypoints.web.staff_login import recovery_page
 from varna.i18n import N_, translate
@@ -94,18 +94,14 @@ def account_page(
 
 
 @router.get("/admin/account", response_model=None)
-def account(request: Request) -> Response:
-    staff = require_staff(request, roles=STAFF_ROLES)
-    if isinstance(staff, Response):
-        return staff
+def account(request: Request, staff: Annotated[StaffSession, console(*ANY_ROLE)]) -> Response:
     return account_page(request, staff, page_language(request))
 
 
 @router.post("/admin/account/recovery-codes", response_model=None)
-async def new_recovery_codes(request: Request) -> Response:
-    staff = require_staff(request, roles=STAFF_ROLES)
-    if isinstance(staff, Response):
-        return staff
+async def new_recovery_codes(
+    request: Request, staff: Annotated[StaffSession, console(*ANY_ROLE)]
+) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
@@ -119,10 +115,9 @@ async def new_recovery_codes(request: Request) -> Response:
 
 
 @router.post("/admin/logout-everywhere", response_model=None)
-async def logout_everywhere(request: Request) -> Response:
-    staff = require_staff(request, roles=STAFF_ROLES)
-    if isinstance(staff, Response):
-        return staff
+async def logout_everywhere(
+    request: Request, staff: Annotated[StaffSession, console(*ANY_ROLE)]
+) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
@@ -181,18 +176,14 @@ def refusal(lang: str, refused: InputRefused) -> str:
 
 
 @router.get("/admin/staff", response_model=None)
-def staff_admin(request: Request) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+def staff_admin(request: Request, staff: Annotated[StaffSession, console(*OFFICER)]) -> Response:
     return staff_page(request, staff, page_language(request))
 
 
 @router.post("/admin/staff/add", response_model=None)
-async def staff_add(request: Request) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+async def staff_add(
+    request: Request, staff: Annotated[StaffSession, console(*OFFICER)]
+) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if not csrf_ok(staff, form):
@@ -213,10 +204,12 @@ async def staff_add(request: Request) -> Response:
 
 
 @router.post("/admin/staff/{account_id}/{action}", response_model=None)
-async def staff_change(request: Request, account_id: int, action: str) -> Response:
-    staff = require_staff(request, roles=(PRIVACY_OFFICER,))
-    if isinstance(staff, Response):
-        return staff
+async def staff_change(
+    request: Request,
+    account_id: int,
+    action: str,
+    staff: Annotated[StaffSession, console(*OFFICER)],
+) -> Response:
     form = await read_utf8_form(request) or {}
     lang = page_language(request, form.get("lang"))
     if action not in DONE or action == "add":

@@ -29,6 +29,7 @@ from varna.bootstrap.consent import (
 )
 from varna.domain.audit import SystemActor
 from varna.domain.consent import Channel, ConsentState, ConsentSubject
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.errors import ApiError, asked_language, error_responses
 from varna.entrypoints.api.schemas.consent import (
@@ -56,7 +57,9 @@ from varna.services.consent.decisions import (
 from varna.services.consent.notice import cookie_key
 from varna.services.consent.receipt import consent_receipt
 
-router = APIRouter(prefix="/consent", tags=["consent"])
+router = APIRouter(
+    prefix="/consent", tags=["consent"], dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 ContainerDep = Annotated[Container, Depends(get_container)]
 CORS = {
     "Access-Control-Allow-Origin": "*",

@@ -11,28 +11,27 @@ any request the browser makes, a send also needs two things a cross-site page ca
   tells a signed-in client its value).
 
 Anonymous callers get 401, other roles and missing or wrong tokens 403, always as JSON, and
-nothing is sent.
+nothing is sent. A program may call with ``Authorization: Bearer <token>`` of a privacy
+officer's token instead (``varna token create``); it needs no CSRF header, as no browser
+sends a bearer token by itself (:mod:`varna.entrypoints.access`).
 """
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from varna.bootstrap import Container
 from varna.bootstrap.consent import run_send
+from varna.entrypoints.access import ANY_ROLE, CSRF_HEADER, OFFICER, Principal, api
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.errors import error_responses
-from varna.entrypoints.web.staff_auth import PRIVACY_OFFICER, StaffSession, current_staff
 from varna.services.consent.marketing import MAIL_PURPOSES, MailTemplate
 
 router = APIRouter(tags=["marketing"])
 ContainerDep = Annotated[Container, Depends(get_container)]
-SEND_ROLES = (PRIVACY_OFFICER,)
-CSRF_HEADER = "X-CSRF-Token"
 
 
 class SendRequest(BaseModel):
@@ -59,56 +58,38 @@ class StaffSessionPublic(BaseModel):
     csrf_token: str = Field(description=f"Send it as the {CSRF_HEADER} header.")
 
 
-def staff_session(request: Request) -> StaffSession:
-    """The signed-in member of staff, or 401 (JSON)."""
-    session = current_staff(request)
-    if session is None:
-        raise HTTPException(
-            status_code=401,
-            detail="sign in to the admin console first (/admin/login)",
-            headers={"WWW-Authenticate": 'Cookie realm="varna admin"'},
-        )
-    return session
+@router.get(
+    "/staff/session", response_model=StaffSessionPublic, responses=error_responses(401, 429)
+)
+def session_info(who: Annotated[Principal, api(*ANY_ROLE)]) -> StaffSessionPublic:
+    """Who is signed in, and the CSRF token to send with state-changing API calls (a bearer
+    token is named by its actor, ``token:ID``, and needs no CSRF token: it is empty)."""
+    if who.session is None:
+        return StaffSessionPublic(login=who.actor, role=who.role, csrf_token="")
+    account = who.session.account
+    return StaffSessionPublic(login=account.login, role=account.role, csrf_token=who.session.csrf)
 
 
-StaffDep = Annotated[StaffSession, Depends(staff_session)]
-
-
-@router.get("/staff/session", response_model=StaffSessionPublic, responses=error_responses(401))
-def session_info(session: StaffDep) -> StaffSessionPublic:
-    """Who is signed in, and the CSRF token to send with state-changing API calls."""
-    return StaffSessionPublic(
-        login=session.account.login, role=session.account.role, csrf_token=session.csrf
-    )
-
-
-def sender(
-    request: Request,
-    session: StaffDep,
-    x_csrf_token: Annotated[str | None, Header()] = None,
-) -> StaffSession:
-    """The privacy officer's session for a send, checked before the body is read."""
+def sender(request: Request, who: Annotated[Principal, api(*OFFICER)]) -> Principal:
+    """The privacy officer (session with its CSRF header, or token) for a send, checked
+    before the body is read."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise HTTPException(status_code=415, detail="send the body as application/json")
-    if not hmac.compare_digest(session.csrf, x_csrf_token or ""):
-        raise HTTPException(status_code=403, detail=f"missing or wrong {CSRF_HEADER} header")
-    if session.account.role not in SEND_ROLES:
-        raise HTTPException(status_code=403, detail="marketing sends are for the privacy officer")
-    return session
+    return who
 
 
 @router.post(
     "/marketing/sends",
     response_model=SendReportPublic,
-    responses=error_responses(401, 403, 409, 413, 415, 422),
+    responses=error_responses(401, 403, 409, 413, 415, 422, 429),
 )
 def create_send(
-    session: Annotated[StaffSession, Depends(sender)],
+    who: Annotated[Principal, Depends(sender)],
     body: SendRequest,
     container: ContainerDep,
 ) -> dict[str, Any]:
     """Send to every person whose consent for the purpose passes the gate; the report says
     how many were sent and how many were skipped, per reason (as ``varna marketing send``)."""
     template = MailTemplate.of(body.subject, body.template)
-    return run_send(container, body.purpose, template, actor=session.actor).as_dict()
+    return run_send(container, body.purpose, template, actor=who.actor).as_dict()

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from varna.bootstrap import Container
 from varna.bootstrap.requests import intake_limits, request_context
 from varna.domain.audit import SystemActor
+from varna.entrypoints.access import PUBLIC
 from varna.entrypoints.api.deps import get_container
 from varna.entrypoints.api.errors import ApiError, asked_language, error_responses
 from varna.entrypoints.api.schemas.requests import (
@@ -34,7 +35,9 @@ from varna.services.requests.intake import (
     verify_request,
 )
 
-router = APIRouter(prefix="/requests", tags=["requests"])
+router = APIRouter(
+    prefix="/requests", tags=["requests"], dependencies=[PUBLIC]
+)  # anyone (R6: entrypoints/access.py)
 ContainerDep = Annotated[Container, Depends(get_container)]
 RECEIVED_MESSAGE = N_(
     "Your request has been received. If the address is yours, a one-time code is on its way "
