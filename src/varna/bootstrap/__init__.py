@@ -26,6 +26,7 @@ from varna.adapters.db.uow import SqlUnitOfWork
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
 from varna.config import PlaceholderSecretError, Settings
+from varna.domain.audit_chain import Verdict
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ProcessingVeto
@@ -126,6 +127,13 @@ class Container:
 
     def schema_revision(self) -> str | None:
         return migrate.current_revision(self.engine)
+
+    def verify_audit_chain(self) -> Verdict:
+        """Recompute the audit chain from its last checkpoint (or its start) to its head."""
+        from varna.adapters.db.audit import verify_chain
+
+        with self.engine.begin() as connection:
+            return verify_chain(connection)
 
     def row_counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:

@@ -65,6 +65,10 @@ class AuditAction(StrEnum):
     TICKET_MESSAGE_ADDED = "ticket.message_added"
     USAGE_INGESTED = "usage.ingested"
     DEMO_BUILT = "demo.built"
+    # The audit chain and reads of personal data (R6, A1): ids and counts, never the data
+    AUDIT_PRUNED = "audit.pruned"
+    PERSON_SEARCHED = "person.searched"
+    REQUEST_VIEWED = "request.viewed"
 
     @classmethod
     def closing(cls, state: str) -> AuditAction:

@@ -1,15 +1,66 @@
-"""The audit log: one row per state change, written in the same transaction."""
+"""The audit log: one row per state change, written in the same transaction, chained.
+
+Each transaction that writes entries first advances the chain's head (``UPDATE
+audit_chain_head ... RETURNING``): that takes the head row's lock on PostgreSQL and the write
+lock on SQLite, so writers append in one total order, each from the hash the one before left.
+The lock is held from the audit write to the commit; most use cases write their entries last.
+The entries of a call go in as one statement (a multi-row INSERT), their hashes computed here
+(domain/audit_chain.py), and the head takes the last hash."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
+from contextlib import closing
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Dialect,
+    String,
+    TypeDecorator,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    table,
+    update,
+)
 
-from varna.adapters.db.tables import audit_events
+from varna.adapters.db.tables import audit_chain_head, audit_checkpoints, audit_events
+from varna.adapters.db.types import UTCDateTime
+from varna.domain.audit_chain import (
+    GENESIS,
+    UNEXPECTED,
+    Broken,
+    ChainRow,
+    ChainStart,
+    Verdict,
+    canonical_at,
+    canonical_details,
+    entry_hash,
+    verify_rows,
+)
+from varna.domain.errors import VarnaError
 from varna.services.ports import AuditEvent
+
+FETCH_ROWS = 20_000  # rows per round trip of the verifying cursor
+LAST_SEQ = 2**63 - 1
+
+
+class AuditChainBroken(VarnaError):
+    """Retention would remove entries of a chain that does not hold: nothing is removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    through_seq: int
+    entries_removed: int
 
 
 class SqlAuditLog:
@@ -17,24 +68,181 @@ class SqlAuditLog:
         self._connection = connection
 
     def record(self, event: AuditEvent, *, at: datetime) -> None:
-        self._connection.execute(_INSERT, _row(event, at))
+        self.record_many((event,), at=at)
 
     def record_many(self, events: Iterable[AuditEvent], *, at: datetime) -> None:
-        rows = [_row(event, at) for event in events]
-        if rows:  # SQLAlchemy sends them as one multi-row INSERT, compiled once
-            self._connection.execute(_INSERT, rows)
+        chained = list(events)
+        if not chained:
+            return
+        end, prev = self._connection.execute(_ADVANCE, {"n": len(chained)}).one()
+        seq = end - len(chained) + 1
+        if self._connection.dialect.name == "sqlite":
+            at = at.replace(microsecond=0)  # SQLite keeps times to the second (types.py)
+        at_text = canonical_at(at)
+        rows = []
+        for event in chained:
+            actor, action, details = str(event.actor), str(event.action), event.details
+            text = canonical_details(details)
+            digest = entry_hash(prev, seq, at_text, actor, action, event.target, text)
+            rows.append(
+                {
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "target": event.target,
+                    "details": text,
+                    "seq": seq,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev, seq = digest, seq + 1
+        # SQLAlchemy sends several as one multi-row INSERT, compiled once
+        self._connection.execute(_INSERT, rows)
+        self._connection.execute(_SET_HEAD, {"hash": prev})
 
 
-# One statement, its values bound per call: a statement built with ``.values(...)`` is new
-# each time, and SQLAlchemy would compile a multi-row one afresh on every erasure.
-_INSERT = insert(audit_events)
+class _CanonicalText(TypeDecorator[str]):
+    """The details as the text hashed: a JSON column, the text sent as it is (cast to json
+    on PostgreSQL), never serialised again by the JSON type."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
-def _row(event: AuditEvent, at: datetime) -> dict[str, Any]:
-    return {
-        "at": at,
-        "actor": str(event.actor),
-        "action": str(event.action),
-        "target": event.target,
-        "details": dict(event.details),
-    }
+# Statements built once, their values bound per call (a statement built with ``.values(...)``
+# is new each time, and SQLAlchemy would compile a multi-row one afresh on every erasure).
+_ADVANCE = (
+    update(audit_chain_head)
+    .where(audit_chain_head.c.id == 1)
+    .values(seq=audit_chain_head.c.seq + bindparam("n", type_=BigInteger))
+    .returning(audit_chain_head.c.seq, audit_chain_head.c.hash)
+)
+_SET_HEAD = (
+    update(audit_chain_head).where(audit_chain_head.c.id == 1).values(hash=bindparam("hash"))
+)
+# The details go in as the canonical text that was hashed, not through the JSON type (which
+# would serialise them again in its own way).
+_AS_WRITTEN = table(
+    "audit_events",
+    column("at", UTCDateTime()),
+    column("actor", String()),
+    column("action", String()),
+    column("target", String()),
+    column("details", _CanonicalText()),
+    column("seq", BigInteger()),
+    column("prev_hash", String()),
+    column("hash", String()),
+)
+_INSERT = insert(_AS_WRITTEN)
+
+
+# -- verification ------------------------------------------------------------------------------
+
+# The columns as hashed: the time as canonical text and the details as the text stored.
+_PG_ROWS = """
+SELECT id, seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), actor, action,
+       target, details::text, prev_hash, hash
+FROM audit_events WHERE seq BETWEEN %s AND %s ORDER BY seq
+"""
+# SQLite keeps the time as "YYYY-MM-DD HH:MM:SS" (UTC): any other form is hashed as it is.
+_SQLITE_ROWS = """
+SELECT id, seq,
+       CASE WHEN length(at) = 19 THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '.000000'
+            ELSE at END,
+       actor, action, target, details, prev_hash, hash
+FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq
+"""
+
+
+def chain_start(connection: Connection) -> ChainStart:
+    """After the last checkpoint, or the first entry ever."""
+    last = connection.execute(
+        select(audit_checkpoints.c.through_seq, audit_checkpoints.c.hash)
+        .order_by(audit_checkpoints.c.through_seq.desc())
+        .limit(1)
+    ).first()
+    return ChainStart(1, GENESIS) if last is None else ChainStart(last[0] + 1, last[1])
+
+
+def chain_head(connection: Connection) -> tuple[int, str]:
+    row = connection.execute(
+        select(audit_chain_head.c.seq, audit_chain_head.c.hash).where(audit_chain_head.c.id == 1)
+    ).one()
+    return int(row[0]), str(row[1])
+
+
+def stream_chain(
+    connection: Connection, start_seq: int, through_seq: int = LAST_SEQ
+) -> Generator[ChainRow]:
+    """The entries from ``start_seq`` through ``through_seq``, in chain order, read by the
+    driver's own cursor in large fetches (a named, server-side cursor on PostgreSQL): nothing
+    is held in memory."""
+    dbapi: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = dbapi.cursor(name="audit_chain_verify")
+        cursor.itersize = FETCH_ROWS
+        cursor.execute(_PG_ROWS, (start_seq, through_seq))
+    else:
+        cursor = dbapi.cursor()
+        cursor.arraysize = FETCH_ROWS
+        cursor.execute(_SQLITE_ROWS, (start_seq, through_seq))
+    try:
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def verify_chain(connection: Connection) -> Verdict:
+    """Recompute the chain from the last checkpoint (or the start) up to the head."""
+    start = chain_start(connection)
+    head = chain_head(connection)
+    before = connection.execute(
+        select(func.min(audit_events.c.seq), func.min(audit_events.c.id)).where(
+            audit_events.c.seq < start.seq
+        )
+    ).one()
+    if before[0] is not None:  # an entry where retention left none: it was put there
+        broken = Broken(int(before[0]), int(before[1]), UNEXPECTED)
+        return Verdict(False, 0, broken, start.seq, head[0], head[1])
+    with closing(stream_chain(connection, start.seq)) as rows:
+        return verify_rows(rows, start, head)
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def prune_before(connection: Connection, before: datetime, *, at: datetime) -> Pruned | None:
+    """Remove the entries at the start of the chain older than ``before``: first the
+    checkpoint that covers them (their count, the last one's position and hash), then the
+    rows, which the database refuses to delete without it. The removed part of the chain is
+    verified first; a broken one is kept (it is evidence) and the sweep is refused."""
+    head_seq, head_hash = connection.execute(_ADVANCE, {"n": 0}).one()  # the chain's lock
+    start = chain_start(connection)
+    first_kept = connection.execute(
+        select(func.min(audit_events.c.seq)).where(audit_events.c.at >= before)
+    ).scalar_one()
+    through = int(head_seq) if first_kept is None else int(first_kept) - 1
+    if through < start.seq:
+        return None
+    last = connection.execute(
+        select(audit_events.c.hash).where(audit_events.c.seq == through)
+    ).scalar_one_or_none()
+    with closing(stream_chain(connection, start.seq, through)) as removed:
+        verdict = verify_rows(removed, start, (through, last or head_hash))
+    if last is None or not verdict.ok:
+        raise AuditChainBroken(
+            "the audit chain does not hold where retention would remove entries; "
+            "run `varna audit verify`"
+        )
+    connection.execute(
+        insert(audit_checkpoints).values(
+            through_seq=through, hash=last, entries_removed=verdict.entries, at=at
+        )
+    )
+    connection.execute(delete(audit_events).where(audit_events.c.seq <= through))
+    return Pruned(through, verdict.entries)

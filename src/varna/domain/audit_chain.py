@@ -1,0 +1,138 @@
+"""The audit chain: each entry of the audit log carries the hash of the one before it.
+
+An entry's hash is SHA-256 over the previous entry's hash and an unambiguous encoding of the
+entry itself: its chain position (``seq``), time, actor, action, target and the exact text of
+its details as stored. Changing, removing, inserting or reordering an entry breaks the chain
+at that entry; removing entries at the end is seen against the chain's head (the position and
+hash of the newest entry, kept beside the log). Entries removed by retention are replaced by a
+checkpoint (the position and hash of the last one removed), from which verification goes on.
+
+The details are hashed as the text stored, never re-serialised: they are written once in the
+canonical form of :func:`canonical_details`, so verification reads text and hashes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from hashlib import sha256
+from typing import Any
+
+GENESIS = "0" * 64  # the "previous hash" of the first entry ever written
+
+HASH_MISMATCH = "hash mismatch"
+PREV_MISMATCH = "prev mismatch"
+GAP = "gap"
+UNEXPECTED = "unexpected entry"
+OUT_OF_ORDER = "out of order"
+MISSING_AT_END = "missing at end"
+HEAD_MISMATCH = "head mismatch"
+
+
+def canonical_at(at: datetime) -> str:
+    """An entry's time as hashed: UTC, to the microsecond, ``YYYY-MM-DDTHH:MM:SS.ffffff``."""
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def canonical_details(details: Mapping[str, Any]) -> str:
+    """The text an entry's details are stored (and hashed) as: keys sorted, no spaces."""
+    return json.dumps(dict(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    target: str | None,
+    details: str,
+) -> str:
+    """The hash of one entry. Every field of varying length is prefixed by its length, so no
+    two different entries encode alike; a missing target is ``-``."""
+    aimed = "-" if target is None else f"{len(target)}:{target}"
+    payload = (
+        f"{prev_hash}|{seq}|{at}|{len(actor)}:{actor}|{len(action)}:{action}|{aimed}|"
+        f"{len(details)}:{details}"
+    )
+    return sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStart:
+    """Where verification starts: after the last checkpoint, or at the first entry."""
+
+    seq: int  # the position of the first entry expected
+    prev_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """The first entry where the chain does not hold, and what is wrong there."""
+
+    seq: int
+    id: int | None
+    problem: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    ok: bool
+    entries: int  # entries checked
+    first_broken: Broken | None
+    start_seq: int
+    head_seq: int
+    head_hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "first_broken": None if self.first_broken is None else self.first_broken.as_dict(),
+            "start_seq": self.start_seq,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+        }
+
+
+# (id, seq, at as canonical text, actor, action, target, details text, prev_hash, hash)
+ChainRow = tuple[int, int, str, str, str, str | None, str, str, str]
+
+
+def verify_rows(rows: Iterable[ChainRow], start: ChainStart, head: tuple[int, str]) -> Verdict:
+    """Walk ``rows`` (in ``seq`` order) from ``start`` and compare the end with ``head`` (the
+    position and hash of the newest entry). Stops at the first broken entry."""
+    head_seq, head_hash = head
+    expected = start.seq
+    prev = start.prev_hash
+    last_id = -1
+    checked = 0
+
+    def verdict(broken: Broken | None) -> Verdict:
+        return Verdict(broken is None, checked, broken, start.seq, head_seq, head_hash)
+
+    for row_id, seq, at, actor, action, target, details, prev_hash, stored in rows:
+        if seq > head_seq:
+            return verdict(Broken(seq, row_id, UNEXPECTED))
+        if seq != expected:
+            return verdict(Broken(expected, row_id, GAP))
+        if prev_hash != prev:
+            return verdict(Broken(seq, row_id, PREV_MISMATCH))
+        if entry_hash(prev, seq, at, actor, action, target, details) != stored:
+            return verdict(Broken(seq, row_id, HASH_MISMATCH))
+        if row_id <= last_id:
+            return verdict(Broken(seq, row_id, OUT_OF_ORDER))
+        last_id = row_id
+        prev = stored
+        expected += 1
+        checked += 1
+    if expected <= head_seq:
+        return verdict(Broken(expected, None, MISSING_AT_END))
+    if prev != head_hash:
+        return verdict(Broken(head_seq, None, HEAD_MISMATCH))
+    return verdict(None)
