@@ -78,9 +78,11 @@ def _id_at(container: Container, seq: int) -> int:
 def test_r6_a1_an_untouched_chain_holds(container: Container) -> None:
     _write(container, 5)
     _write(container, 7, per_call=4)
+    _write(container, 2, at=T0.replace(microsecond=500000))  # PostgreSQL writes ".5"
+    _write(container, 2, at=T0.replace(microsecond=0))
     verdict = container.verify_audit_chain()
-    assert verdict.ok and verdict.entries == 12 and verdict.first_broken is None
-    assert verdict.head_seq == 12
+    assert verdict.ok and verdict.entries == 16 and verdict.first_broken is None
+    assert verdict.head_seq == 16
 
 
 Tamper = Callable[[Container], tuple[int, str]]  # does it; returns the seq and problem expected
@@ -104,8 +106,8 @@ def _delete_middle(container: Container) -> tuple[int, str]:
 def _insert_forged(container: Container) -> tuple[int, str]:
     with container.engine.connect() as connection:
         last = connection.execute(select(audit_events).where(audit_events.c.seq == 10)).one()
-    at = "2026-03-01 12:00:30" if container.engine.dialect.name == "sqlite" else str(T0)
-    forged = entry_hash(last.hash, 11, "2026-03-01T12:00:30.000000", "cli", "x", None, "{}")
+    at = "2026-03-01 12:00:30" + ("" if container.engine.dialect.name == "sqlite" else "+00")
+    forged = entry_hash(last.hash, 11, "2026-03-01 12:00:30", "cli", "x", None, "{}")
     _as_owner(
         container,
         "INSERT INTO audit_events (at, actor, action, target, details, seq, prev_hash, hash) "

@@ -29,6 +29,7 @@ from sqlalchemy import (
     insert,
     select,
     table,
+    text,
     update,
 )
 
@@ -44,6 +45,7 @@ from varna.domain.audit_chain import (
     canonical_at,
     canonical_details,
     entry_hash,
+    entry_suffix,
     verify_rows,
 )
 from varna.domain.errors import VarnaError
@@ -74,23 +76,27 @@ class SqlAuditLog:
         chained = list(events)
         if not chained:
             return
+        if self._connection.dialect.name == "postgresql":
+            self._append_postgres(chained, at)
+        else:
+            self._append(chained, at.replace(microsecond=0))  # SQLite: to the second
+
+    def _append(self, chained: list[AuditEvent], at: datetime) -> None:
+        """Advance the head (its lock), hash here, insert every entry, move the head."""
         end, prev = self._connection.execute(_ADVANCE, {"n": len(chained)}).one()
         seq = end - len(chained) + 1
-        if self._connection.dialect.name == "sqlite":
-            at = at.replace(microsecond=0)  # SQLite keeps times to the second (types.py)
         at_text = canonical_at(at)
         rows = []
         for event in chained:
-            actor, action, details = str(event.actor), str(event.action), event.details
-            text = canonical_details(details)
-            digest = entry_hash(prev, seq, at_text, actor, action, event.target, text)
+            actor, action, body = str(event.actor), str(event.action), _details(event)
+            digest = entry_hash(prev, seq, at_text, actor, action, event.target, body)
             rows.append(
                 {
                     "at": at,
                     "actor": actor,
                     "action": action,
                     "target": event.target,
-                    "details": text,
+                    "details": body,
                     "seq": seq,
                     "prev_hash": prev,
                     "hash": digest,
@@ -100,6 +106,68 @@ class SqlAuditLog:
         # SQLAlchemy sends several as one multi-row INSERT, compiled once
         self._connection.execute(_INSERT, rows)
         self._connection.execute(_SET_HEAD, {"hash": prev})
+
+    def _append_postgres(self, chained: list[AuditEvent], at: datetime) -> None:
+        """One statement, one round trip while the head is locked: it locks the head, chains
+        the entries (each hash over the one before and the entry's text, built here), inserts
+        them and moves the head. ``verify`` recomputes every hash in Python."""
+        at_text = canonical_at(at)
+        actors = [str(e.actor) for e in chained]
+        actions = [str(e.action) for e in chained]
+        targets = [e.target for e in chained]
+        details = [_details(e) for e in chained]
+        suffixes = [
+            entry_suffix(at_text, actor, action, target, body)
+            for actor, action, target, body in zip(actors, actions, targets, details, strict=True)
+        ]
+        self._connection.execute(
+            _PG_APPEND,
+            {
+                "at": at,
+                "actors": actors,
+                "actions": actions,
+                "targets": targets,
+                "details": details,
+                "suffixes": suffixes,
+            },
+        )
+
+
+def _details(event: AuditEvent) -> str:
+    return canonical_details(event.details)
+
+
+# The entries of one call, chained in the database in one statement (a recursive fold over
+# them in order). ``FOR UPDATE`` waits for a writer holding the head and then reads the head
+# it left (READ COMMITTED re-reads a row it waited for).
+_PG_APPEND = text("""
+WITH RECURSIVE head AS (
+    SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE
+), item AS (
+    SELECT * FROM unnest(CAST(:actors AS text[]), CAST(:actions AS text[]),
+                         CAST(:targets AS text[]), CAST(:details AS text[]),
+                         CAST(:suffixes AS text[]))
+         WITH ORDINALITY AS i(actor, action, target, details, suffix, ord)
+), chain AS (
+    SELECT i.ord, h.seq + 1 AS seq, CAST(h.hash AS text) AS prev,
+           encode(sha256(convert_to(h.hash || '|' || (h.seq + 1) || '|' || i.suffix, 'UTF8')),
+                  'hex') AS hash
+    FROM head h JOIN item i ON i.ord = 1
+    UNION ALL
+    SELECT i.ord, c.seq + 1, c.hash,
+           encode(sha256(convert_to(c.hash || '|' || (c.seq + 1) || '|' || i.suffix, 'UTF8')),
+                  'hex')
+    FROM chain c JOIN item i ON i.ord = c.ord + 1
+), written AS (
+    INSERT INTO audit_events (at, actor, action, target, details, seq, prev_hash, hash)
+    SELECT :at, i.actor, i.action, i.target, CAST(i.details AS json), c.seq, c.prev, c.hash
+    FROM chain c JOIN item i ON i.ord = c.ord
+    ORDER BY c.ord
+)
+UPDATE audit_chain_head AS h SET seq = last.seq, hash = last.hash
+FROM (SELECT seq, hash FROM chain ORDER BY ord DESC LIMIT 1) AS last
+WHERE h.id = 1
+""").bindparams(bindparam("at", type_=UTCDateTime))
 
 
 class _CanonicalText(TypeDecorator[str]):
@@ -142,18 +210,15 @@ _INSERT = insert(_AS_WRITTEN)
 
 # -- verification ------------------------------------------------------------------------------
 
-# The columns as hashed: the time as canonical text and the details as the text stored.
+# The columns each entry's hash covers (domain/audit_chain.py): the time as canonical text
+# (PostgreSQL's own text of the UTC time, as SQLite keeps it), the details as the text stored.
 _PG_ROWS = """
-SELECT id, seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), actor, action,
-       target, details::text, prev_hash, hash
+SELECT id, seq, prev_hash, hash, CAST(at AT TIME ZONE 'UTC' AS text), actor, action, target,
+       details::text
 FROM audit_events WHERE seq BETWEEN %s AND %s ORDER BY seq
 """
-# SQLite keeps the time as "YYYY-MM-DD HH:MM:SS" (UTC): any other form is hashed as it is.
 _SQLITE_ROWS = """
-SELECT id, seq,
-       CASE WHEN length(at) = 19 THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '.000000'
-            ELSE at END,
-       actor, action, target, details, prev_hash, hash
+SELECT id, seq, prev_hash, hash, at, actor, action, target, details
 FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq
 """
 
@@ -183,6 +248,7 @@ def stream_chain(
     is held in memory."""
     dbapi: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
+        dbapi.execute("SET LOCAL DateStyle = 'ISO'")  # the form the times are hashed in
         cursor = dbapi.cursor(name="audit_chain_verify")
         cursor.itersize = FETCH_ROWS
         cursor.execute(_PG_ROWS, (start_seq, through_seq))

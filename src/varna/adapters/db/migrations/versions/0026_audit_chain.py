@@ -23,14 +23,11 @@ depends_on = None
 BATCH = 10_000
 
 _PG_ROWS = """
-SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), actor, action,
-       target, details::text
+SELECT id, CAST(at AT TIME ZONE 'UTC' AS text), actor, action, target, details::text
 FROM audit_events WHERE id > :after ORDER BY id LIMIT :n
 """
 _SQLITE_ROWS = """
-SELECT id, CASE WHEN length(at) = 19 THEN substr(at, 1, 10) || 'T' || substr(at, 12)
-                || '.000000' ELSE at END,
-       actor, action, target, details
+SELECT id, at, actor, action, target, details
 FROM audit_events WHERE id > :after ORDER BY id LIMIT :n
 """
 
@@ -136,6 +133,8 @@ def upgrade() -> None:
 def _chain_existing() -> tuple[int, str]:
     """Chain the entries already written, in id order; the head's position and hash."""
     bind = op.get_bind()
+    if _postgres():
+        bind.execute(sa.text("SET LOCAL DateStyle = 'ISO'"))  # the form the times are hashed in
     read = sa.text(_PG_ROWS if _postgres() else _SQLITE_ROWS)
     write = sa.text(
         "UPDATE audit_events SET seq = :seq, prev_hash = :prev, hash = :hash WHERE id = :id"
