@@ -67,7 +67,6 @@ class AuditAction(StrEnum):
     DEMO_BUILT = "demo.built"
     # The audit chain and reads of personal data (R6, A1): ids and counts, never the data
     AUDIT_PRUNED = "audit.pruned"
-    PERSON_SEARCHED = "person.searched"
     REQUEST_VIEWED = "request.viewed"
 
     @classmethod

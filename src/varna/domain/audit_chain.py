@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from hashlib import sha256
 from typing import Any
 
@@ -154,3 +154,28 @@ def verify_rows(rows: Iterable[ChainRow], start: ChainStart, head: tuple[int, st
     if prev != head_hash:
         return verdict(Broken(head_seq, None, HEAD_MISMATCH))
     return verdict(None)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What the audit page and its export show: each given field must match exactly; the
+    period runs from the start of ``since`` to the end of ``until`` (UTC days)."""
+
+    actor: str | None = None
+    action: str | None = None
+    target: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One entry as the audit page shows it."""
+
+    seq: int
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str | None
+    details: str  # the text stored

@@ -473,7 +473,6 @@ VALUES: Final[dict[str, dict[str, str]]] = {
         "usage.ingested": N_("Usage records loaded"),
         "demo.built": N_("Demo data built"),
         "audit.pruned": N_("Old audit entries removed"),
-        "person.searched": N_("People searched"),
         "request.viewed": N_("Request opened"),
     },
     "actor": {

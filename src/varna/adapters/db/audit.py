@@ -9,20 +9,23 @@ The entries of a call go in as one statement (a multi-row INSERT), their hashes 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    ColumnElement,
     Connection,
     Dialect,
     String,
+    Text,
     TypeDecorator,
     bindparam,
+    cast,
     column,
     delete,
     func,
@@ -38,6 +41,8 @@ from varna.adapters.db.types import UTCDateTime
 from varna.domain.audit_chain import (
     GENESIS,
     UNEXPECTED,
+    AuditEntry,
+    AuditFilter,
     Broken,
     ChainRow,
     ChainStart,
@@ -312,3 +317,55 @@ def prune_before(connection: Connection, before: datetime, *, at: datetime) -> P
     )
     connection.execute(delete(audit_events).where(audit_events.c.seq <= through))
     return Pruned(through, verdict.entries)
+
+
+# -- reading, for the audit page and its export ------------------------------------------------
+
+
+def _where(filt: AuditFilter) -> list[ColumnElement[bool]]:
+    e = audit_events.c
+    found: list[ColumnElement[bool]] = []
+    if filt.actor:
+        found.append(e.actor == filt.actor)
+    if filt.action:
+        found.append(e.action == filt.action)
+    if filt.target:
+        found.append(e.target == filt.target)
+    if filt.since:
+        found.append(e.at >= datetime.combine(filt.since, time.min, tzinfo=UTC))
+    if filt.until:
+        found.append(e.at < datetime.combine(filt.until + timedelta(days=1), time.min, tzinfo=UTC))
+    return found
+
+
+_SHOWN = (
+    audit_events.c.seq,
+    audit_events.c.id,
+    audit_events.c.at,
+    audit_events.c.actor,
+    audit_events.c.action,
+    audit_events.c.target,
+    cast(audit_events.c.details, Text).label("details"),
+)
+
+
+def read_entries(
+    connection: Connection, filt: AuditFilter, *, offset: int, limit: int
+) -> list[AuditEntry]:
+    """A page of entries matching ``filt``, newest first."""
+    query = (
+        select(*_SHOWN)
+        .where(*_where(filt))
+        .order_by(audit_events.c.seq.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [AuditEntry(*row) for row in connection.execute(query)]
+
+
+def stream_entries(connection: Connection, filt: AuditFilter) -> Iterator[AuditEntry]:
+    """Every entry matching ``filt``, newest first, read in batches (the export)."""
+    query = select(*_SHOWN).where(*_where(filt)).order_by(audit_events.c.seq.desc())
+    result = connection.execution_options(yield_per=FETCH_ROWS).execute(query)
+    for row in result:
+        yield AuditEntry(*row)
