@@ -86,7 +86,7 @@ def test_r6_a1_the_audit_page_filters_exports_and_is_for_the_officer_and_the_aud
     assert "subject.find<" not in everything.text
 
     def targets(page: httpx.Response) -> list[str]:
-        return re.findall(r"<td>((?:person|request):\d+)</td>", page.text)
+        return re.findall(r">((?:person|request):\d+)</a></td>", page.text)
 
     assert targets(everything) == ["request:7", "person:1", "person:2", "person:1"]  # newest first
     assert targets(by_actor) == ["person:2", "person:1"]

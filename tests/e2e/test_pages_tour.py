@@ -158,6 +158,7 @@ def test_g3_d1_d4_every_page_is_accessible_narrow_and_in_one_language(
             "/admin/retention",
             "/admin/outbox",
             "/admin/jobs",
+            "/admin/audit",
             "/admin/store",
         ]
         for path in console:

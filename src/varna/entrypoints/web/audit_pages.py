@@ -22,7 +22,7 @@ from varna.entrypoints.web.console_words import console_page
 from varna.entrypoints.web.pages import page_language
 from varna.entrypoints.web.staff_auth import container_of, require_staff
 from varna.i18n import N_, translate
-from varna.i18n.labels import value_label
+from varna.i18n.labels import TABLES, table_label, value_label
 
 router = APIRouter(include_in_schema=False)
 ROLES = (Role.PRIVACY_OFFICER.value, Role.AUDITOR.value)
@@ -99,7 +99,10 @@ def audit_page(request: Request, page: int = 1, verify: str = "") -> Response:
         lang,
         staff=staff.account,
         csrf=staff.csrf,
-        rows=[(entry, value_label("action", entry.action, lang)) for entry in rows[:PER_PAGE]],
+        rows=[
+            (entry, value_label("action", entry.action, lang), _target_words(entry.target, lang))
+            for entry in rows[:PER_PAGE]
+        ],
         actions=sorted(
             ((a.value, value_label("action", a.value, lang)) for a in AuditAction),
             key=lambda pair: pair[1].casefold(),
@@ -110,6 +113,16 @@ def audit_page(request: Request, page: int = 1, verify: str = "") -> Response:
         query=query,
         state=state,
     )
+
+
+def _target_words(target: str | None, lang: str) -> str:
+    """A target (``kind:id``, or a table) as people read it: a table by its label."""
+    if not target:
+        return "–"
+    if target in TABLES:  # a table an erasure or a retention batch changed
+        return table_label(target, lang)
+    kind, colon, rest = target.partition(":")
+    return f"{table_label(kind, lang)} {rest}" if colon and kind in TABLES else target
 
 
 def _safe(value: str) -> str:
