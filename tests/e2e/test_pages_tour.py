@@ -174,6 +174,7 @@ def test_g3_d1_d4_r6_every_page_is_accessible_narrow_in_one_language_and_within_
             "/admin/retention",
             "/admin/outbox",
             "/admin/jobs",
+            "/admin/audit",
             "/admin/store",
             "/admin/staff",
             "/admin/account",

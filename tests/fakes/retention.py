@@ -195,6 +195,9 @@ class FakeRetentionStore(FakeStore):
     def finish_run(self, run_id: int, at: datetime) -> None:
         self.run_rows[run_id] = replace(self.run_rows[run_id], status="finished", finished_at=at)
 
+    def prune_audit_log(self, before: datetime, at: datetime) -> tuple[int, int] | None:
+        return None  # the fake keeps no audit chain (tests/fakes/audit.py)
+
     def run_totals(self, run_id: int) -> list[tuple[str, str, int, int]]:
         totals: dict[tuple[str, str], tuple[int, int]] = {}
         for rid, batch in self.batches:

@@ -27,7 +27,14 @@ from varna.bootstrap import Container, build
 from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
 
 # Records of the runs themselves differ by design (run ids, batch sizes, counts per run).
-RUN_RECORDS = {"retention_runs", "retention_batches", "audit_events", "erasure_runs"}
+RUN_RECORDS = {
+    "retention_runs",
+    "retention_batches",
+    "audit_events",
+    "audit_chain_head",
+    "audit_checkpoints",
+    "erasure_runs",
+}
 INSERTED_BY_RUNS = {"usage_daily_totals": ("id", "run_id")}
 
 

@@ -7,7 +7,7 @@ an entry point imports when it needs them."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -26,6 +26,7 @@ from varna.adapters.db.uow import SqlUnitOfWork
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
 from varna.config import PlaceholderSecretError, Settings
+from varna.domain.audit_chain import AuditEntry, AuditFilter, Verdict
 from varna.services.consent.gate import ConsentGate
 from varna.services.consent.links import AccessLinks
 from varna.services.consent.ports import ProcessingVeto
@@ -126,6 +127,27 @@ class Container:
 
     def schema_revision(self) -> str | None:
         return migrate.current_revision(self.engine)
+
+    def verify_audit_chain(self) -> Verdict:
+        """Recompute the audit chain from its last checkpoint (or its start) to its head."""
+        from varna.adapters.db.audit import verify_chain
+
+        with self.engine.begin() as connection:
+            return verify_chain(connection)
+
+    def audit_entries(self, filt: AuditFilter, *, offset: int, limit: int) -> list[AuditEntry]:
+        """A page of the audit log, newest first (the audit page)."""
+        from varna.adapters.db.audit import read_entries
+
+        with self.engine.connect() as connection:
+            return read_entries(connection, filt, offset=offset, limit=limit)
+
+    def audit_export(self, filt: AuditFilter) -> Iterator[AuditEntry]:
+        """Every entry ``filt`` matches, newest first, streamed from one connection."""
+        from varna.adapters.db.audit import stream_entries
+
+        with self.engine.connect() as connection:
+            yield from stream_entries(connection, filt)
 
     def row_counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:

@@ -80,6 +80,9 @@ class AuditAction(StrEnum):
     TOKEN_CREATED = "token.created"  # noqa: S105 - an action, not a secret
     TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an action, not a secret
     TOKEN_USED = "token.used"  # noqa: S105 - an action, not a secret
+    # The audit chain and reads of personal data (R6, A1): ids and counts, never the data
+    AUDIT_PRUNED = "audit.pruned"
+    REQUEST_VIEWED = "request.viewed"
 
     @classmethod
     def closing(cls, state: str) -> AuditAction:

@@ -10,6 +10,8 @@ from varna.i18n import N_, translate
 
 TABLES: Final[dict[str, str]] = {
     "audit_events": N_("Audit log"),
+    "audit_chain_head": N_("Newest entry of the audit log"),
+    "audit_checkpoints": N_("Audit log checkpoints"),
     "consent_events": N_("Consents given and withdrawn"),
     "contracts": N_("Contracts"),
     "controller_instructions": N_("Customers' instructions"),
@@ -261,6 +263,11 @@ FIELDS: Final[dict[str, str]] = {
     "verified_at": N_("Verified"),
     "version": N_("Version"),
     "visited_at": N_("Visited"),
+    "seq": N_("Position in the audit chain"),
+    "prev_hash": N_("Hash of the entry before"),
+    "hash": N_("Hash"),
+    "through_seq": N_("Last position removed"),
+    "entries_removed": N_("Entries removed"),
 }
 
 
@@ -491,6 +498,8 @@ VALUES: Final[dict[str, dict[str, str]]] = {
         "ticket.message_added": N_("Support message added"),
         "usage.ingested": N_("Usage records loaded"),
         "demo.built": N_("Demo data built"),
+        "audit.pruned": N_("Old audit entries removed"),
+        "request.viewed": N_("Request opened"),
     },
     "actor": {
         "cli": N_("Command line"),

@@ -1,15 +1,73 @@
-"""The audit log: one row per state change, written in the same transaction."""
+"""The audit log: one row per state change, written in the same transaction, chained.
+
+Each transaction that writes entries first advances the chain's head (``UPDATE
+audit_chain_head ... RETURNING``): that takes the head row's lock on PostgreSQL and the write
+lock on SQLite, so writers append in one total order, each from the hash the one before left.
+The lock is held from the audit write to the commit; most use cases write their entries last.
+The entries of a call go in as one statement (a multi-row INSERT), their hashes computed here
+(domain/audit_chain.py), and the head takes the last hash."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Dialect,
+    String,
+    Text,
+    TypeDecorator,
+    bindparam,
+    cast,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    table,
+    text,
+    update,
+)
 
-from varna.adapters.db.tables import audit_events
+from varna.adapters.db.tables import audit_chain_head, audit_checkpoints, audit_events
+from varna.adapters.db.types import UTCDateTime
+from varna.domain.audit_chain import (
+    GENESIS,
+    UNEXPECTED,
+    AuditEntry,
+    AuditFilter,
+    Broken,
+    ChainRow,
+    ChainStart,
+    Verdict,
+    canonical_at,
+    canonical_details,
+    entry_hash,
+    entry_suffix,
+    verify_rows,
+)
+from varna.domain.errors import VarnaError
 from varna.services.ports import AuditEvent
+
+FETCH_ROWS = 20_000  # rows per round trip of the verifying cursor
+LAST_SEQ = 2**63 - 1
+
+
+class AuditChainBroken(VarnaError):
+    """Retention would remove entries of a chain that does not hold: nothing is removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    through_seq: int
+    entries_removed: int
 
 
 class SqlAuditLog:
@@ -17,24 +75,297 @@ class SqlAuditLog:
         self._connection = connection
 
     def record(self, event: AuditEvent, *, at: datetime) -> None:
-        self._connection.execute(_INSERT, _row(event, at))
+        self.record_many((event,), at=at)
 
     def record_many(self, events: Iterable[AuditEvent], *, at: datetime) -> None:
-        rows = [_row(event, at) for event in events]
-        if rows:  # SQLAlchemy sends them as one multi-row INSERT, compiled once
-            self._connection.execute(_INSERT, rows)
+        chained = list(events)
+        if not chained:
+            return
+        if self._connection.dialect.name == "postgresql":
+            self._append_postgres(chained, at)
+        else:
+            self._append(chained, at.replace(microsecond=0))  # SQLite: to the second
+
+    def _append(self, chained: list[AuditEvent], at: datetime) -> None:
+        """Advance the head (its lock), hash here, insert every entry, move the head."""
+        end, prev = self._connection.execute(_ADVANCE, {"n": len(chained)}).one()
+        seq = end - len(chained) + 1
+        at_text = canonical_at(at)
+        rows = []
+        for event in chained:
+            actor, action, body = str(event.actor), str(event.action), _details(event)
+            digest = entry_hash(prev, seq, at_text, actor, action, event.target, body)
+            rows.append(
+                {
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "target": event.target,
+                    "details": body,
+                    "seq": seq,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev, seq = digest, seq + 1
+        # SQLAlchemy sends several as one multi-row INSERT, compiled once
+        self._connection.execute(_INSERT, rows)
+        self._connection.execute(_SET_HEAD, {"hash": prev})
+
+    def _append_postgres(self, chained: list[AuditEvent], at: datetime) -> None:
+        """One statement, one round trip while the head is locked: it locks the head, chains
+        the entries (each hash over the one before and the entry's text, built here), inserts
+        them and moves the head. ``verify`` recomputes every hash in Python."""
+        at_text = canonical_at(at)
+        actors = [str(e.actor) for e in chained]
+        actions = [str(e.action) for e in chained]
+        targets = [e.target for e in chained]
+        details = [_details(e) for e in chained]
+        suffixes = [
+            entry_suffix(at_text, actor, action, target, body)
+            for actor, action, target, body in zip(actors, actions, targets, details, strict=True)
+        ]
+        self._connection.execute(
+            _PG_APPEND,
+            {
+                "at": at,
+                "actors": actors,
+                "actions": actions,
+                "targets": targets,
+                "details": details,
+                "suffixes": suffixes,
+            },
+        )
 
 
-# One statement, its values bound per call: a statement built with ``.values(...)`` is new
-# each time, and SQLAlchemy would compile a multi-row one afresh on every erasure.
-_INSERT = insert(audit_events)
+def _details(event: AuditEvent) -> str:
+    return canonical_details(event.details)
 
 
-def _row(event: AuditEvent, at: datetime) -> dict[str, Any]:
-    return {
-        "at": at,
-        "actor": str(event.actor),
-        "action": str(event.action),
-        "target": event.target,
-        "details": dict(event.details),
-    }
+# The entries of one call, chained in the database in one statement (a recursive fold over
+# them in order). ``FOR UPDATE`` waits for a writer holding the head and then reads the head
+# it left (READ COMMITTED re-reads a row it waited for).
+_PG_APPEND = text("""
+WITH RECURSIVE head AS (
+    SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE
+), item AS (
+    SELECT * FROM unnest(CAST(:actors AS text[]), CAST(:actions AS text[]),
+                         CAST(:targets AS text[]), CAST(:details AS text[]),
+                         CAST(:suffixes AS text[]))
+         WITH ORDINALITY AS i(actor, action, target, details, suffix, ord)
+), chain AS (
+    SELECT i.ord, h.seq + 1 AS seq, CAST(h.hash AS text) AS prev,
+           encode(sha256(convert_to(h.hash || '|' || (h.seq + 1) || '|' || i.suffix, 'UTF8')),
+                  'hex') AS hash
+    FROM head h JOIN item i ON i.ord = 1
+    UNION ALL
+    SELECT i.ord, c.seq + 1, c.hash,
+           encode(sha256(convert_to(c.hash || '|' || (c.seq + 1) || '|' || i.suffix, 'UTF8')),
+                  'hex')
+    FROM chain c JOIN item i ON i.ord = c.ord + 1
+), written AS (
+    INSERT INTO audit_events (at, actor, action, target, details, seq, prev_hash, hash)
+    SELECT :at, i.actor, i.action, i.target, CAST(i.details AS json), c.seq, c.prev, c.hash
+    FROM chain c JOIN item i ON i.ord = c.ord
+    ORDER BY c.ord
+)
+UPDATE audit_chain_head AS h SET seq = last.seq, hash = last.hash
+FROM (SELECT seq, hash FROM chain ORDER BY ord DESC LIMIT 1) AS last
+WHERE h.id = 1
+""").bindparams(bindparam("at", type_=UTCDateTime))
+
+
+class _CanonicalText(TypeDecorator[str]):
+    """The details as the text hashed: a JSON column, the text sent as it is (cast to json
+    on PostgreSQL), never serialised again by the JSON type."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+# Statements built once, their values bound per call (a statement built with ``.values(...)``
+# is new each time, and SQLAlchemy would compile a multi-row one afresh on every erasure).
+_ADVANCE = (
+    update(audit_chain_head)
+    .where(audit_chain_head.c.id == 1)
+    .values(seq=audit_chain_head.c.seq + bindparam("n", type_=BigInteger))
+    .returning(audit_chain_head.c.seq, audit_chain_head.c.hash)
+)
+_SET_HEAD = (
+    update(audit_chain_head).where(audit_chain_head.c.id == 1).values(hash=bindparam("hash"))
+)
+# The details go in as the canonical text that was hashed, not through the JSON type (which
+# would serialise them again in its own way).
+_AS_WRITTEN = table(
+    "audit_events",
+    column("at", UTCDateTime()),
+    column("actor", String()),
+    column("action", String()),
+    column("target", String()),
+    column("details", _CanonicalText()),
+    column("seq", BigInteger()),
+    column("prev_hash", String()),
+    column("hash", String()),
+)
+_INSERT = insert(_AS_WRITTEN)
+
+
+# -- verification ------------------------------------------------------------------------------
+
+# The columns each entry's hash covers (domain/audit_chain.py): the time as canonical text
+# (PostgreSQL's own text of the UTC time, as SQLite keeps it), the details as the text stored.
+_PG_ROWS = """
+SELECT id, seq, prev_hash, hash, CAST(at AT TIME ZONE 'UTC' AS text), actor, action, target,
+       details::text
+FROM audit_events WHERE seq BETWEEN %s AND %s ORDER BY seq
+"""
+_SQLITE_ROWS = """
+SELECT id, seq, prev_hash, hash, at, actor, action, target, details
+FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq
+"""
+
+
+def chain_start(connection: Connection) -> ChainStart:
+    """After the last checkpoint, or the first entry ever."""
+    last = connection.execute(
+        select(audit_checkpoints.c.through_seq, audit_checkpoints.c.hash)
+        .order_by(audit_checkpoints.c.through_seq.desc())
+        .limit(1)
+    ).first()
+    return ChainStart(1, GENESIS) if last is None else ChainStart(last[0] + 1, last[1])
+
+
+def chain_head(connection: Connection) -> tuple[int, str]:
+    row = connection.execute(
+        select(audit_chain_head.c.seq, audit_chain_head.c.hash).where(audit_chain_head.c.id == 1)
+    ).one()
+    return int(row[0]), str(row[1])
+
+
+def stream_chain(
+    connection: Connection, start_seq: int, through_seq: int = LAST_SEQ
+) -> Generator[ChainRow]:
+    """The entries from ``start_seq`` through ``through_seq``, in chain order, read by the
+    driver's own cursor in large fetches (a named, server-side cursor on PostgreSQL): nothing
+    is held in memory."""
+    dbapi: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        dbapi.execute("SET LOCAL DateStyle = 'ISO'")  # the form the times are hashed in
+        cursor = dbapi.cursor(name="audit_chain_verify")
+        cursor.itersize = FETCH_ROWS
+        cursor.execute(_PG_ROWS, (start_seq, through_seq))
+    else:
+        cursor = dbapi.cursor()
+        cursor.arraysize = FETCH_ROWS
+        cursor.execute(_SQLITE_ROWS, (start_seq, through_seq))
+    try:
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def verify_chain(connection: Connection) -> Verdict:
+    """Recompute the chain from the last checkpoint (or the start) up to the head."""
+    start = chain_start(connection)
+    head = chain_head(connection)
+    before = connection.execute(
+        select(func.min(audit_events.c.seq), func.min(audit_events.c.id)).where(
+            audit_events.c.seq < start.seq
+        )
+    ).one()
+    if before[0] is not None:  # an entry where retention left none: it was put there
+        broken = Broken(int(before[0]), int(before[1]), UNEXPECTED)
+        return Verdict(False, 0, broken, start.seq, head[0], head[1])
+    with closing(stream_chain(connection, start.seq)) as rows:
+        return verify_rows(rows, start, head)
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def prune_before(connection: Connection, before: datetime, *, at: datetime) -> Pruned | None:
+    """Remove the entries at the start of the chain older than ``before``: first the
+    checkpoint that covers them (their count, the last one's position and hash), then the
+    rows, which the database refuses to delete without it. The removed part of the chain is
+    verified first; a broken one is kept (it is evidence) and the sweep is refused."""
+    head_seq, head_hash = connection.execute(_ADVANCE, {"n": 0}).one()  # the chain's lock
+    start = chain_start(connection)
+    first_kept = connection.execute(
+        select(func.min(audit_events.c.seq)).where(audit_events.c.at >= before)
+    ).scalar_one()
+    through = int(head_seq) if first_kept is None else int(first_kept) - 1
+    if through < start.seq:
+        return None
+    last = connection.execute(
+        select(audit_events.c.hash).where(audit_events.c.seq == through)
+    ).scalar_one_or_none()
+    with closing(stream_chain(connection, start.seq, through)) as removed:
+        verdict = verify_rows(removed, start, (through, last or head_hash))
+    if last is None or not verdict.ok:
+        raise AuditChainBroken(
+            "the audit chain does not hold where retention would remove entries; "
+            "run `varna audit verify`"
+        )
+    connection.execute(
+        insert(audit_checkpoints).values(
+            through_seq=through, hash=last, entries_removed=verdict.entries, at=at
+        )
+    )
+    connection.execute(delete(audit_events).where(audit_events.c.seq <= through))
+    return Pruned(through, verdict.entries)
+
+
+# -- reading, for the audit page and its export ------------------------------------------------
+
+
+def _where(filt: AuditFilter) -> list[ColumnElement[bool]]:
+    e = audit_events.c
+    found: list[ColumnElement[bool]] = []
+    if filt.actor:
+        found.append(e.actor == filt.actor)
+    if filt.action:
+        found.append(e.action == filt.action)
+    if filt.target:
+        found.append(e.target == filt.target)
+    if filt.since:
+        found.append(e.at >= datetime.combine(filt.since, time.min, tzinfo=UTC))
+    if filt.until:
+        found.append(e.at < datetime.combine(filt.until + timedelta(days=1), time.min, tzinfo=UTC))
+    return found
+
+
+_SHOWN = (
+    audit_events.c.seq,
+    audit_events.c.id,
+    audit_events.c.at,
+    audit_events.c.actor,
+    audit_events.c.action,
+    audit_events.c.target,
+    cast(audit_events.c.details, Text).label("details"),
+)
+
+
+def read_entries(
+    connection: Connection, filt: AuditFilter, *, offset: int, limit: int
+) -> list[AuditEntry]:
+    """A page of entries matching ``filt``, newest first."""
+    query = (
+        select(*_SHOWN)
+        .where(*_where(filt))
+        .order_by(audit_events.c.seq.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [AuditEntry(*row) for row in connection.execute(query)]
+
+
+def stream_entries(connection: Connection, filt: AuditFilter) -> Iterator[AuditEntry]:
+    """Every entry matching ``filt``, newest first, read in batches (the export)."""
+    query = select(*_SHOWN).where(*_where(filt)).order_by(audit_events.c.seq.desc())
+    result = connection.execution_options(yield_per=FETCH_ROWS).execute(query)
+    for row in result:
+        yield AuditEntry(*row)

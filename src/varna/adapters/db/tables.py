@@ -273,6 +273,33 @@ audit_events = Table(
     Column("target", String(120)),
     # Ids and counts only: never the personal data itself.
     Column("details", JSON, nullable=False),
+    # The audit chain (domain/audit_chain.py): the entry's position, the previous entry's
+    # hash and its own. Written once; triggers refuse changes (migration 0026).
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# The chain's head: one row, the position and hash of the newest entry. Each transaction that
+# writes audit entries updates it first (the lock that puts every entry in one order).
+audit_chain_head = Table(
+    "audit_chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
+)
+
+# What retention removed from the start of the chain: verification goes on from the last one.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("through_seq", BigInteger, nullable=False, unique=True),
+    Column("hash", String(64), nullable=False),
+    Column("entries_removed", BigInteger, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )
 
 Index("ix_usage_records_sim_started", usage_records.c.sim_id, usage_records.c.started_at)

@@ -21,6 +21,7 @@ from varna.entrypoints.api.origin import SameOriginWrites
 from varna.entrypoints.api.routers import consent, marketing, requests, system
 from varna.entrypoints.web import (
     api_docs,
+    audit_pages,
     brand,
     center_pages,
     console_pages,
@@ -90,6 +91,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(console_pages.router)
     app.include_router(retention_pages.router)
     app.include_router(outbox_pages.router)
+    app.include_router(audit_pages.router)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("varna.entrypoints.web") / "static")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from varna.entrypoints.cli import (
+    audit,
     consent,
     db,
     demo,
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(subject.app, name="subject")
 app.add_typer(marketing.app, name="marketing")

@@ -36,6 +36,7 @@ from varna.entrypoints.web.staff_auth import (
     current_staff,
 )
 from varna.i18n import N_, translate
+from varna.services.requests.case import open_case
 from varna.services.requests.decisions import complete_request, extend_request, refuse_request
 from varna.services.requests.identity import (
     EmailCodeProof,
@@ -121,9 +122,7 @@ def case_view(
 ) -> Response:
     """The case view; ``failed`` names the form whose ``error`` is shown beside it."""
     wired = container_of(request)
-    with wired.uow() as uow:
-        record = uow.requests.get(request_id)
-        events = uow.requests.events(request_id) if record else []
+    record, events = open_case(wired, request_id, actor=staff.actor)
     if record is None:
         return console_page(
             request,

@@ -136,6 +136,11 @@ class RetentionStore(Protocol):
 
     def finish_run(self, run_id: int, at: datetime) -> None: ...
 
+    def prune_audit_log(self, before: datetime, at: datetime) -> tuple[int, int] | None:
+        """Remove the audit entries at the start of the chain older than ``before``, behind
+        a checkpoint: (the last position removed, entries removed), or None when none is."""
+        ...
+
     def run_totals(self, run_id: int) -> list[tuple[str, str, int, int]]:
         """(target, action, rows, subjects) summed over the run's batches."""
         ...

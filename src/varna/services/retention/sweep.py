@@ -9,11 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 from varna.catalog import Catalog
 from varna.domain.audit import AuditAction
+from varna.domain.retention.clocks import last_due_start
 from varna.domain.retention.targets import Action, Target, TargetKind
 from varna.services.context import ServiceContext
 from varna.services.ports import AuditEvent, Clock
@@ -75,6 +77,7 @@ class SweepReport:
     resumed: bool = False
     released_holds: list[int] = field(default_factory=list)
     dropped_extracts: int = 0  # copies of extracts whose download links lapsed unused
+    pruned_audit_entries: int = 0  # audit entries past the audit-log rule, behind a checkpoint
 
     def total(self, action: str) -> int:
         return sum(line.done.get(action, 0) for line in self.lines)
@@ -91,6 +94,7 @@ class SweepReport:
             "resumed": self.resumed,
             "released_holds": self.released_holds,
             "dropped_extracts": self.dropped_extracts,
+            "pruned_audit_entries": self.pruned_audit_entries,
             "due_rows": self.due_rows,
             "totals": {a.value: self.total(a.value) for a in Action if a is not Action.HOLD}
             | {"held": sum(line.held_rows for line in self.lines)},
@@ -211,6 +215,8 @@ def run_sweep(
     with uow_factory() as uow:
         now = clock.now()
         report.dropped_extracts = drop_lapsed_extracts(uow, actor=actor, at=now)
+        if command.only is None or AUDIT_LOG_TABLE in command.only:
+            report.pruned_audit_entries = prune_audit_log(uow, catalog, command.as_of, actor, now)
         uow.retention.finish_run(run_id, now)
         totals = uow.retention.run_totals(run_id)
         uow.audit.record(
@@ -231,6 +237,35 @@ def run_sweep(
         if target_key in by_target:
             by_target[target_key].done[action] = rows
     return report
+
+
+AUDIT_LOG_TABLE = "audit_events"
+
+
+def prune_audit_log(
+    uow: RetentionUnitOfWork, catalog: Catalog, as_of: date, actor: str, now: datetime
+) -> int:
+    """Audit entries kept past the audit log's rule (ten years) go, from the start of the
+    chain: a checkpoint takes their place, from which `varna audit verify` goes on (R6)."""
+    rule_id = catalog.table(AUDIT_LOG_TABLE).retention
+    last = None if rule_id is None else last_due_start(catalog.effective_retention(rule_id), as_of)
+    if last is None:
+        return 0
+    before = datetime.combine(last + timedelta(days=1), time_of_day.min, tzinfo=UTC)
+    pruned = uow.retention.prune_audit_log(before, now)
+    if pruned is None:
+        return 0
+    through_seq, removed = pruned
+    uow.audit.record(
+        AuditEvent(
+            actor,
+            AuditAction.AUDIT_PRUNED,
+            "audit_chain",
+            {"through_seq": through_seq, "entries": removed, "as_of": as_of.isoformat()},
+        ),
+        at=now,
+    )
+    return removed
 
 
 def _one_batch(

@@ -161,6 +161,12 @@ class SqlRetentionStore(InstructionRows):
             .values(status="finished", finished_at=at)
         )
 
+    def prune_audit_log(self, before: datetime, at: datetime) -> tuple[int, int] | None:
+        from varna.adapters.db.audit import prune_before
+
+        pruned = prune_before(self._connection, before, at=at)
+        return None if pruned is None else (pruned.through_seq, pruned.entries_removed)
+
     def run_totals(self, run_id: int) -> list[tuple[str, str, int, int]]:
         b = retention_batches
         query = (

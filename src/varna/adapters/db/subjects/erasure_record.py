@@ -5,7 +5,8 @@ On PostgreSQL all of it is one statement of data-modifying CTEs, its rows passed
 arrays, so the text is the same for every erasure: one round trip instead of five or more
 (each an insert that waited for the one before). The notices go in with ``ON CONFLICT
 (dedupe_key) DO NOTHING``; a controller request is recorded only where its notice went in,
-the delivery job only when some notice did, and the run's own audit event names the run and
+the delivery job only when some notice did. The audit events follow in a statement of their
+own (the audit chain hashes each entry as it is written): the run's own names the run and
 counts the notices queued anew, as the statement-by-statement path does on SQLite.
 """
 
@@ -31,8 +32,26 @@ def record_erasure(
     """The run's id and the number of notices queued anew."""
     if connection.dialect.name == "postgresql":
         run_id, notices = connection.execute(_STATEMENT, _params(record)).one()
+        SqlAuditLog(connection).record_many(
+            _events(record, int(run_id), int(notices)), at=record.at
+        )
         return int(run_id), int(notices)
     return _one_by_one(connection, rights, record)
+
+
+def _events(record: ErasureRecord, run_id: int, notices: int) -> list[AuditEvent]:
+    """The erasure's audit events, the run's own last: it names the run and counts the
+    notices queued anew."""
+    summary = record.summary
+    return [
+        *record.events,
+        AuditEvent(
+            summary.actor,
+            summary.action,
+            f"{RUN_TARGET}{run_id}",
+            {**summary.details, "notices": notices},
+        ),
+    ]
 
 
 def _one_by_one(
@@ -69,23 +88,12 @@ def _one_by_one(
     if fresh:
         task, key = record.wake
         SqlJobQueue(connection).enqueue(task, f"{key}{run_id}", request_id=None, at=at)
-    summary = record.summary
-    events = [
-        *record.events,
-        AuditEvent(
-            summary.actor,
-            summary.action,
-            f"{RUN_TARGET}{run_id}",
-            {**summary.details, "notices": len(fresh)},
-        ),
-    ]
-    SqlAuditLog(connection).record_many(events, at=at)
+    SqlAuditLog(connection).record_many(_events(record, run_id, len(fresh)), at=at)
     return run_id, len(fresh)
 
 
 def _params(record: ErasureRecord) -> dict[str, Any]:
     task, key = record.wake
-    events = [*record.events, record.summary]
     return {
         "at": record.at,
         "notices": json.dumps(
@@ -121,19 +129,6 @@ def _params(record: ErasureRecord) -> dict[str, Any]:
         "outcome": json.dumps(dict(record.outcome)),
         "task": task,
         "job_key": key,
-        "run_target": RUN_TARGET,
-        "events": json.dumps(
-            [
-                {
-                    "actor": e.actor,
-                    "action": e.action,
-                    "target": e.target,
-                    "details": dict(e.details),
-                    "summary": e is record.summary,
-                }
-                for e in events
-            ]
-        ),
     }
 
 
@@ -169,18 +164,6 @@ WITH queued AS (
     FROM run
     WHERE EXISTS (SELECT FROM queued)
     ON CONFLICT (job_key) DO NOTHING
-), audited AS (
-    INSERT INTO audit_events (at, actor, action, target, details)
-    SELECT :at, e.v ->> 'actor', e.v ->> 'action',
-           CASE WHEN CAST(e.v ->> 'summary' AS boolean)
-                THEN CAST(:run_target AS text) || run.id ELSE e.v ->> 'target' END,
-           CASE WHEN CAST(e.v ->> 'summary' AS boolean)
-                THEN CAST(CAST(e.v -> 'details' AS jsonb)
-                          || jsonb_build_object('notices', (SELECT count(*) FROM queued))
-                          AS json)
-                ELSE e.v -> 'details' END
-    FROM run CROSS JOIN json_array_elements(CAST(:events AS json)) WITH ORDINALITY AS e(v, ord)
-    ORDER BY e.ord
 )
 SELECT run.id, (SELECT count(*) FROM queued) FROM run
 """).bindparams(bindparam("at", type_=UTCDateTime))
