@@ -73,8 +73,13 @@ def _reset_postgres(engine: Engine) -> None:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=TEST_SECRET)  # type: ignore[arg-type]
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The key store (field encryption) is an SQLite file of the test's own on either store."""
+    return Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        keystore_url=f"sqlite:///{tmp_path / 'keys.db'}",
+    )
 
 
 @pytest.fixture
