@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,13 +73,22 @@ def _reset_postgres(engine: Engine) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
+def test_keystore_url(database_url: str) -> str | None:
+    """The key store of field encryption for a test database: beside an SQLite file (the
+    default), an SQLite file in the temporary directory named after a PostgreSQL database
+    (the ``varna`` children of end-to-end tests are given the same, ``env_for``)."""
+    if not database_url.startswith("postgres"):
+        return None
+    name = make_url(database_url).database
+    return f"sqlite:///{Path(tempfile.gettempdir()) / f'varna-keys-{name}.db'}"
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    """The key store (field encryption) is an SQLite file of the test's own on either store."""
+def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
-        keystore_url=f"sqlite:///{tmp_path / 'keys.db'}",
+        keystore_url=test_keystore_url(database_url),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
 
 from tests.factories import NOW
+from tests.subject_factories import subject_context
 from varna.adapters.db.engine import make_engine
 from varna.adapters.db.person_key import sweep_doomed
 from varna.adapters.db.tables import people, web_visits
@@ -28,7 +29,6 @@ from varna.config import Settings
 from varna.domain.subjects.keys import SubjectKey, normalise
 from varna.services.subjects.erase import EraseCommand, erase_subject
 from varna.services.subjects.find import FindResult, find_subject
-from tests.subject_factories import subject_context
 
 EMAIL = "britt.exempel@example.com"
 PHONE = "+46701740601"

@@ -28,7 +28,10 @@ from varna.services.retention.sweep import SweepCommand, SweepReport, run_sweep
 
 # Records of the runs themselves differ by design (run ids, batch sizes, counts per run).
 RUN_RECORDS = {"retention_runs", "retention_batches", "audit_events", "erasure_runs"}
-INSERTED_BY_RUNS = {"usage_daily_totals": ("id", "run_id")}
+INSERTED_BY_RUNS = {
+    "usage_daily_totals": ("id", "run_id"),
+    "people": ("key_id",),  # a random data key per person (field encryption), per world
+}
 
 
 class DayClock:

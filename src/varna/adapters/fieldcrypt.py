@@ -132,10 +132,33 @@ class KekRing:
         try:
             return self._keys[kid]
         except KeyError:
-            raise FieldCryptoError(f"data keys wrapped by KEK {kid}: this KEK is not configured") from None
+            raise FieldCryptoError(
+                f"data keys wrapped by KEK {kid}: this KEK is not configured"
+            ) from None
 
     def current_key(self) -> bytes:
         return self._keys[self.current]
+
+    def begin_rotation(self, new: bytes) -> None:
+        """Make ``new`` the KEK that wraps, the others still unwrapping (in the file too,
+        which other processes read when they meet a key wrapped by it)."""
+        keys = [new, *(k for k in self._keys.values() if k != new)]
+        self._write(keys)
+        self._set(keys)
+
+    def end_rotation(self) -> None:
+        """Every data key is wrapped by the current KEK: the others are dropped."""
+        keys = [self.current_key()]
+        self._write(keys)
+        self._set(keys)
+
+    def _write(self, keys: Sequence[bytes]) -> None:
+        if self.path is None:
+            return
+        temporary = self.path.with_name(self.path.name + ".new")
+        temporary.touch(mode=0o600)
+        temporary.write_text("".join(base64.b64encode(k).decode() + "\n" for k in keys))
+        temporary.replace(self.path)
 
 
 _key_metadata = MetaData()
@@ -303,7 +326,9 @@ class KeyStore:
                     conn.execute(
                         update(data_keys)
                         .where(data_keys.c.key_id == row.key_id, data_keys.c.kek_id == row.kek_id)
-                        .values(kek_id=target, wrapped=base64.b64encode(aes_key_wrap(kek, key)).decode())
+                        .values(
+                            kek_id=target, wrapped=base64.b64encode(aes_key_wrap(kek, key)).decode()
+                        )
                     )
             done += len(rows)
             if len(rows) < batch:

@@ -9,6 +9,7 @@ from varna.entrypoints.cli import (
     db,
     demo,
     ingest,
+    keys,
     marketing,
     requests,
     retention,
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(keys.app, name="keys")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(subject.app, name="subject")
 app.add_typer(marketing.app, name="marketing")
