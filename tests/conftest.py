@@ -73,7 +73,7 @@ def _reset_postgres(engine: Engine) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
-def test_keystore_url(database_url: str) -> str | None:
+def keystore_url_for(database_url: str) -> str | None:
     """The key store of field encryption for a test database: beside an SQLite file (the
     default), an SQLite file in the temporary directory named after a PostgreSQL database
     (the ``varna`` children of end-to-end tests are given the same, ``env_for``)."""
@@ -88,7 +88,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
-        keystore_url=test_keystore_url(database_url),
+        keystore_url=keystore_url_for(database_url),
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TEST_SECRET, test_keystore_url
+from tests.conftest import TEST_SECRET, keystore_url_for
 
 VARNA = str(Path(sys.executable).parent / "varna")
 
@@ -24,7 +24,7 @@ def env_for(database_url: str, *, secret: str | None = TEST_SECRET, **extra: str
     database, the test secret (none when ``secret`` is None) and ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VARNA_")}
     env.update(VARNA_DATABASE_URL=database_url, COLUMNS="200")
-    keystore = test_keystore_url(database_url)
+    keystore = keystore_url_for(database_url)
     if keystore is not None:
         env.update(VARNA_KEYSTORE_URL=keystore)
     if secret is not None:

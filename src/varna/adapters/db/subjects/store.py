@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 
-from varna.adapters.db.person_key import IDENTIFIERS, blind_index, seal_update
+from varna.adapters.db.person_key import IDENTIFIERS, INDEXED, blind_index, seal_update
 from varna.adapters.db.subjects.build import indexed
 from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.subjects.plan import (
@@ -369,6 +369,9 @@ class SqlSubjectStore:
         if step.delete:
             return sql_delete(sql.table).where(self._rows_of(sql, step))
         values: dict[str, Any] = dict(step.values)
+        for column in INDEXED:  # a person's blind index goes with the value it indexes
+            if sql.table is people and column in values:
+                values[f"{column}_bidx"] = blind_index(self._connection, column, values[column])
         for column in step.firm_links:  # only where it names the firm: another company's stays
             linked = sql.table.c[column]
             values[column] = case((self._plan.among(linked, FIRMS), null()), else_=linked)
