@@ -12,7 +12,9 @@ from varna.adapters.db.person_key import sweep_doomed
 from varna.adapters.db.seal_existing import seal_existing
 from varna.adapters.fieldcrypt import FieldCryptoError, KeyStore, decode_kek, kek_id
 from varna.bootstrap import Container
+from varna.domain.audit import AuditAction, SystemActor
 from varna.domain.errors import VarnaError
+from varna.services.ports import AuditEvent
 
 
 class KeysRefused(VarnaError):
@@ -26,6 +28,15 @@ class Rotation:
 
     def as_dict(self) -> dict[str, Any]:
         return {"kek_id": self.kek_id, "rewrapped": self.rewrapped}
+
+
+def _audit(container: Container, action: AuditAction, details: dict[str, Any]) -> None:
+    with container.uow() as uow:
+        uow.audit.record(
+            AuditEvent(actor=SystemActor.CLI, action=action, target=None, details=details),
+            at=container.clock.now(),
+        )
+        uow.commit()
 
 
 def _store(container: Container) -> KeyStore:
@@ -61,15 +72,21 @@ def rotate(container: Container, new_kek_file: Path | None = None) -> Rotation:
     ring.begin_rotation(new)
     rewrapped = store.rotate()
     ring.end_rotation()
-    return Rotation(kek_id(new), rewrapped)
+    done = Rotation(kek_id(new), rewrapped)
+    _audit(container, AuditAction.KEYS_ROTATED, done.as_dict())
+    return done
 
 
 def shred(container: Container) -> int:
     """Finish the destruction of data keys that an erasure asked for."""
     _store(container)
-    return sweep_doomed(container.engine)
+    destroyed = sweep_doomed(container.engine)
+    _audit(container, AuditAction.KEYS_SHREDDED, {"destroyed": destroyed})
+    return destroyed
 
 
 def encrypt_existing(container: Container) -> int:
     _store(container)
-    return seal_existing(container.engine)
+    sealed = seal_existing(container.engine)
+    _audit(container, AuditAction.KEYS_SEALED, {"people": sealed})
+    return sealed

@@ -65,6 +65,10 @@ class AuditAction(StrEnum):
     TICKET_MESSAGE_ADDED = "ticket.message_added"
     USAGE_INGESTED = "usage.ingested"
     DEMO_BUILT = "demo.built"
+    # Field encryption: the key-encryption key and the data keys (docs/security.md)
+    KEYS_ROTATED = "keys.rotated"
+    KEYS_SHREDDED = "keys.shredded"
+    KEYS_SEALED = "keys.sealed"
 
     @classmethod
     def closing(cls, state: str) -> AuditAction:
