@@ -98,6 +98,9 @@ def container(settings: Settings) -> Iterator[Container]:
     container = build(settings)
     if settings.is_postgres:
         _reset_postgres(container.engine)
+        if container.crypto is not None and container.crypto.keys is not None:
+            with container.crypto.keys.engine.begin() as conn:  # the keys of the old rows
+                conn.execute(text("DROP TABLE IF EXISTS data_keys"))
     container.upgrade_schema()
     try:
         yield container

@@ -17,14 +17,13 @@ def _varna(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_d4_r6_keys_rotate_wraps_every_data_key_under_a_new_kek(
-    database_url: str, tmp_path: Path
-) -> None:
+def test_d4_r6_keys_rotate_wraps_every_data_key_under_a_new_kek(empty: str, tmp_path: Path) -> None:
     """The demo's people get a data key each; rotation wraps them all under a new KEK that
     the KEK file then holds alone; the people read as before (a subject search finds one)."""
     kek_file = tmp_path / "kek"
     kek_file.write_text(base64.b64encode(os.urandom(32)).decode() + "\n")
-    env = env_for(database_url, VARNA_KEK_FILE=str(kek_file))
+    keystore = f"sqlite:///{tmp_path / 'keys.db'}"  # a key store of this test's own
+    env = env_for(empty, VARNA_KEK_FILE=str(kek_file), VARNA_KEYSTORE_URL=keystore)
     built = _varna(env, "demo", "--size", "small", "--no-serve")
     assert built.returncode == 0, built.stderr
     before = json.loads(_varna(env, "keys", "status", "--json").stdout)

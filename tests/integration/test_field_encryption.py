@@ -24,7 +24,7 @@ from varna.adapters.db.engine import make_engine
 from varna.adapters.db.person_key import sweep_doomed
 from varna.adapters.db.tables import people, web_visits
 from varna.adapters.fieldcrypt import FieldCryptoError, data_keys, new_kek
-from varna.bootstrap import Container, build
+from varna.bootstrap import Container, build, keystore_url
 from varna.config import Settings
 from varna.domain.subjects.keys import SubjectKey, normalise
 from varna.services.subjects.erase import EraseCommand, erase_subject
@@ -257,7 +257,10 @@ def backup(settings: Settings, container: Container) -> Iterator[Settings]:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(source, target)
             copy_url = f"sqlite:///{target}"
-        return settings.model_copy(update={"database_url": copy_url})
+        # the copy is restored with the current key store (never one beside the copy)
+        return settings.model_copy(
+            update={"database_url": copy_url, "keystore_url": keystore_url(settings)}
+        )
 
     container.__dict__["take_backup"] = take
     yield settings

@@ -194,7 +194,14 @@ class KeyStore:
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_size = cache
         self._lock = threading.Lock()
-        _key_metadata.create_all(engine)
+        self._ready = False  # the table is made on first use: a command that only refuses
+        # (no schema yet) leaves no file behind
+
+    def _engine(self) -> Engine:
+        if not self._ready:
+            _key_metadata.create_all(self.engine)
+            self._ready = True
+        return self.engine
 
     @classmethod
     def open(cls, url: str, ring: KekRing) -> KeyStore:
@@ -233,7 +240,7 @@ class KeyStore:
             }
             for key_id, key, owner in keys
         ]
-        with self.engine.begin() as conn:
+        with self._engine().begin() as conn:
             conn.execute(data_keys.insert(), rows)
         for key_id, key, _ in keys:
             self._remember(key_id, key)
@@ -245,7 +252,7 @@ class KeyStore:
             if cached is not None:
                 self._cache.move_to_end(key_id)
                 return cached
-        with self.engine.connect() as conn:
+        with self._engine().connect() as conn:
             row = conn.execute(
                 select(data_keys.c.kek_id, data_keys.c.wrapped).where(data_keys.c.key_id == key_id)
             ).first()
@@ -265,12 +272,17 @@ class KeyStore:
         wanted = sorted(set(ids))
         if not wanted:
             return set()
-        with self.engine.connect() as conn:
-            return set(
+        with self._engine().connect() as conn:
+            found = set(
                 conn.execute(select(data_keys.c.key_id).where(data_keys.c.key_id.in_(wanted)))
                 .scalars()
                 .all()
             )
+            if not found and conn.execute(select(data_keys.c.key_id).limit(1)).first() is None:
+                # rows name data keys and the store holds none: not this database's key
+                # store (VARNA_KEYSTORE_URL), rather than everyone erased
+                raise FieldCryptoError("the key store holds no data keys: check VARNA_KEYSTORE_URL")
+        return found
 
     # -- shredding ----------------------------------------------------------------------
 
@@ -280,7 +292,7 @@ class KeyStore:
         if not owners:
             return
         now = datetime.now(UTC).replace(tzinfo=None)
-        with self.engine.begin() as conn:
+        with self._engine().begin() as conn:
             for key_id, owner in owners.items():
                 conn.execute(
                     update(data_keys)
@@ -293,12 +305,12 @@ class KeyStore:
         self._forget(wanted)
         if not wanted:
             return 0
-        with self.engine.begin() as conn:
+        with self._engine().begin() as conn:
             result = conn.execute(delete(data_keys).where(data_keys.c.key_id.in_(wanted)))
         return int(result.rowcount)
 
     def doomed(self) -> dict[str, str | None]:
-        with self.engine.connect() as conn:
+        with self._engine().connect() as conn:
             rows = conn.execute(
                 select(data_keys.c.key_id, data_keys.c.owner).where(
                     data_keys.c.doomed_at.is_not(None)
@@ -315,7 +327,7 @@ class KeyStore:
         target = self.ring.current
         kek = self.ring.current_key()
         while True:
-            with self.engine.begin() as conn:
+            with self._engine().begin() as conn:
                 rows = conn.execute(
                     select(data_keys.c.key_id, data_keys.c.kek_id, data_keys.c.wrapped)
                     .where(data_keys.c.kek_id != target)
@@ -335,7 +347,7 @@ class KeyStore:
                 return done
 
     def status(self) -> KeyStatus:
-        with self.engine.connect() as conn:
+        with self._engine().connect() as conn:
             per_kek = {
                 row.kek_id: int(row.n)
                 for row in conn.execute(
