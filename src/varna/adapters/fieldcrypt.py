@@ -25,6 +25,7 @@ import hmac
 import os
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -188,11 +189,16 @@ class KeyStore:
     """Wrapped data keys in a database of their own. Unwrapped keys are kept in a small LRU
     (by key id) for the operations that read a person's identifiers again and again."""
 
-    def __init__(self, engine: Engine, ring: KekRing, *, cache: int = 1024) -> None:
+    def __init__(
+        self, engine: Engine, ring: KekRing, *, cache: int = 1024, cache_seconds: float = 300
+    ) -> None:
         self.engine = engine
         self.ring = ring
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        # key id -> (key, read at): a key destroyed by another process is used here at most
+        # ``cache_seconds`` longer (this process forgets the keys it destroys at once)
+        self._cache: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
         self._cache_size = cache
+        self._cache_seconds = cache_seconds
         self._lock = threading.Lock()
         self._ready = False  # the table is made on first use: a command that only refuses
         # (no schema yet) leaves no file behind
@@ -212,9 +218,20 @@ class KeyStore:
 
     # -- keys ---------------------------------------------------------------------------
 
+    def _cached(self, key_id: str) -> bytes | None:
+        with self._lock:
+            found = self._cache.get(key_id)
+            if found is None:
+                return None
+            if time.monotonic() - found[1] > self._cache_seconds:
+                del self._cache[key_id]
+                return None
+            self._cache.move_to_end(key_id)
+            return found[0]
+
     def _remember(self, key_id: str, key: bytes) -> None:
         with self._lock:
-            self._cache[key_id] = key
+            self._cache[key_id] = (key, time.monotonic())
             self._cache.move_to_end(key_id)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
@@ -247,11 +264,9 @@ class KeyStore:
 
     def key(self, key_id: str) -> bytes | None:
         """The data key, or None when it has been destroyed (or never stored)."""
-        with self._lock:
-            cached = self._cache.get(key_id)
-            if cached is not None:
-                self._cache.move_to_end(key_id)
-                return cached
+        cached = self._cached(key_id)
+        if cached is not None:
+            return cached
         with self._engine().connect() as conn:
             row = conn.execute(
                 select(data_keys.c.kek_id, data_keys.c.wrapped).where(data_keys.c.key_id == key_id)
@@ -269,11 +284,12 @@ class KeyStore:
             raise FieldCryptoError(f"data key {key_id} does not unwrap under KEK {kid}") from None
 
     def existing(self, ids: Iterable[str]) -> set[str]:
-        wanted = sorted(set(ids))
+        known = {key_id for key_id in set(ids) if self._cached(key_id) is not None}
+        wanted = sorted(set(ids) - known)
         if not wanted:
-            return set()
+            return known
         with self._engine().connect() as conn:
-            found = set(
+            found = known | set(
                 conn.execute(select(data_keys.c.key_id).where(data_keys.c.key_id.in_(wanted)))
                 .scalars()
                 .all()
