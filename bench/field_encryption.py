@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from bench.common import BENCH_SECRET, fresh_postgres, median
-from bench.subjects import SIMS_PER_COMPANY, context, iccid
+from bench.subjects import SIMS_PER_COMPANY, context, iccid, insert_contacts
 from varna.adapters.db.partitions import ensure_partitions
-from varna.adapters.db.tables import organisations, people, sim_end_users, sims, usage_records
+from varna.adapters.db.tables import sim_end_users, sims, usage_records
 from varna.bootstrap import Container, build
 from varna.config import Settings
 from varna.domain.subjects.keys import normalise
@@ -49,34 +49,7 @@ def populate(container: Container, companies: int, rows_per_sim: int) -> None:
     with container.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             ensure_partitions(conn, [date.replace(day=1) for date in (START.date(),)])
-        conn.execute(
-            insert(organisations),
-            [
-                {
-                    "id": c,
-                    "kind": "customer",
-                    "name": f"Bolag {c} AB",
-                    "source": "bench",
-                    "created_at": CREATED,
-                }
-                for c in range(1, companies + 1)
-            ],
-        )
-        conn.execute(
-            insert(people),  # through the codec: a data key per person, blind indexes
-            [
-                {
-                    "id": c,
-                    "full_name": f"Kontakt {c}",
-                    "email": f"kontakt{c}@example.com",
-                    "phone": f"+4670{c:07d}",
-                    "address": f"Gatan {c}, 111 22 Stockholm",
-                    "source": "bench",
-                    "created_at": CREATED,
-                }
-                for c in range(1, companies + 1)
-            ],
-        )
+        insert_contacts(conn, companies)  # name and e-mail, encrypted
         total = companies * SIMS_PER_COMPANY
         conn.execute(
             insert(sims),

@@ -98,32 +98,7 @@ def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int, messages: 
     # the key store, blind indexes), never a COPY of clear text; the companies first.
     wired = build(Settings(database_url=url, secret_key=BENCH_SECRET))  # type: ignore[arg-type]
     with wired.engine.begin() as conn:
-        conn.execute(
-            insert(organisations),
-            [
-                {
-                    "id": c,
-                    "kind": "customer",
-                    "name": f"Bolag {c} AB",
-                    "source": "bench",
-                    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-                }
-                for c in range(1, companies + 1)
-            ],
-        )
-        conn.execute(
-            insert(people),
-            [
-                {
-                    "id": c,
-                    "full_name": f"Kontakt {c}",
-                    "email": f"kontakt{c}@example.com",
-                    "source": "bench",
-                    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-                }
-                for c in range(1, companies + 1)
-            ],
-        )
+        insert_contacts(conn, companies)
     wired.close()
     with psycopg.connect(normalise_url(url).replace("postgresql+psycopg", "postgresql")) as pg:
         with pg.cursor() as cur:
@@ -205,6 +180,39 @@ def populate(url: str, sims: int, rows_per_sim: int, heavy_rows: int, messages: 
         pg.commit()
         pg.autocommit = True  # the state autovacuum reaches: visibility map set, statistics
         pg.execute("VACUUM (ANALYZE)")
+
+
+def insert_contacts(conn: Any, companies: int) -> None:
+    """Companies 1..``companies``, each with its contact (person ``c``, kontakt<c>@...),
+    through the identifier columns' codec: a data key each, blind indexes."""
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    numbers = range(1, companies + 1)
+    conn.execute(
+        insert(organisations),
+        [
+            {
+                "id": c,
+                "kind": "customer",
+                "name": f"Bolag {c} AB",
+                "source": "bench",
+                "created_at": created,
+            }
+            for c in numbers
+        ],
+    )
+    conn.execute(
+        insert(people),
+        [
+            {
+                "id": c,
+                "full_name": f"Kontakt {c}",
+                "email": f"kontakt{c}@example.com",
+                "source": "bench",
+                "created_at": created,
+            }
+            for c in numbers
+        ],
+    )
 
 
 def _company(sim: int, sims: int, heavy: int) -> int:
