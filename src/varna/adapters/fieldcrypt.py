@@ -46,14 +46,16 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    create_engine,
     delete,
     event,
     func,
     select,
     update,
 )
+from sqlalchemy.pool import NullPool
 
-from varna.adapters.db.engine import make_engine
+from varna.adapters.db.engine import normalise_url
 from varna.domain import identifiers
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.steps import ERASED_MARKER
@@ -211,7 +213,7 @@ class KeyStore:
 
     @classmethod
     def open(cls, url: str, ring: KekRing) -> KeyStore:
-        return cls(make_engine(url), ring)
+        return cls(keystore_engine(url), ring)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -374,6 +376,24 @@ class KeyStore:
                 select(func.count()).where(data_keys.c.doomed_at.is_not(None))
             ).scalar_one()
         return KeyStatus(dict(sorted(per_kek.items())), int(doomed), self.ring.current)
+
+
+def keystore_engine(url: str) -> Engine:
+    """An engine of the key store's own: none of the settings of varna's database engines
+    (roles, per-connection options) reach it, and no bound value reaches an error text."""
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    return engine
 
 
 class Sealed(str):
