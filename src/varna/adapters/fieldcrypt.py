@@ -56,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.pool import NullPool
 
 from varna.adapters.db.engine import normalise_url
+from varna.adapters.db.types import SUBJECT_CODEC
 from varna.domain import identifiers
 from varna.domain.errors import InvalidIdentifier
 from varna.domain.subjects.steps import ERASED_MARKER
@@ -65,7 +66,7 @@ PREFIX = f"{VERSION}:"
 KEY_BYTES = 32
 NONCE_BYTES = 12
 BLIND_BYTES = 16  # 128 bits of HMAC-SHA256: 32 hex digits
-ATTRIBUTE = "varna_field_crypto"  # on an engine's dialect
+ATTRIBUTE = SUBJECT_CODEC  # the attribute of an engine's dialect that holds its FieldCrypto
 _NEW_KEYS = "varna_new_data_keys"  # in a connection's info: minted, not yet in the key store
 _SHRED = "varna_shred_data_keys"  # in a connection's info: to destroy once committed
 
@@ -517,11 +518,8 @@ def key_id_of(stored: Any) -> str | None:
 
 def crypto_of(connection: Connection | Engine | Any) -> FieldCrypto | None:
     dialect = getattr(connection, "dialect", connection)
-    found = getattr(dialect, ATTR_NAME, None)
+    found = getattr(dialect, ATTRIBUTE, None)
     return found if isinstance(found, FieldCrypto) else None
-
-
-ATTR_NAME = ATTRIBUTE
 
 
 def install(engine: Engine, crypto: FieldCrypto) -> None:
