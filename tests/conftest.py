@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,9 +73,23 @@ def _reset_postgres(engine: Engine) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
+def keystore_url_for(database_url: str) -> str | None:
+    """The key store of field encryption for a test database: beside an SQLite file (the
+    default), an SQLite file in the temporary directory named after a PostgreSQL database
+    (the ``varna`` children of end-to-end tests are given the same, ``env_for``)."""
+    if not database_url.startswith("postgres"):
+        return None
+    name = make_url(database_url).database
+    return f"sqlite:///{Path(tempfile.gettempdir()) / f'varna-keys-{name}.db'}"
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=TEST_SECRET)  # type: ignore[arg-type]
+    return Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        keystore_url=keystore_url_for(database_url),
+    )
 
 
 @pytest.fixture
@@ -83,6 +98,9 @@ def container(settings: Settings) -> Iterator[Container]:
     container = build(settings)
     if settings.is_postgres:
         _reset_postgres(container.engine)
+        if container.crypto is not None and container.crypto.keys is not None:
+            with container.crypto.keys.engine.begin() as conn:  # the keys of the old rows
+                conn.execute(text("DROP TABLE IF EXISTS data_keys"))
     container.upgrade_schema()
     try:
         yield container

@@ -57,6 +57,34 @@ class Settings(BaseSettings):
         description="What the intake guard does with special-category content in free text "
         "(promise C3): refuse the whole message, or store it with those words redacted.",
     )
+    # -- field encryption (docs/security.md) -------------------------------------------------
+    field_encryption: bool = Field(
+        default=True,
+        description="Encrypt people's direct identifiers under a data key per person (off "
+        "only to measure what it costs).",
+    )
+    keystore_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the key store (the wrapped data keys), a database apart "
+        "from varna's own; default: an SQLite file beside an SQLite database "
+        "(varna.db -> varna.keys.db), varna-keys.db in the working directory for PostgreSQL.",
+    )
+    kek_file: Path | None = Field(
+        default=None,
+        description="File of the key-encryption keys, one base64 key (32 bytes) a line, the "
+        "first wrapping new data keys; `varna keys rotate` writes it.",
+    )
+    kek: SecretStr | None = Field(
+        default=None,
+        description="Key-encryption keys, base64 (32 bytes), separated by commas, the first "
+        "wrapping new data keys; without this or VARNA_KEK_FILE one is derived from "
+        "VARNA_SECRET_KEY.",
+    )
+    blind_index_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the blind indexes of e-mail, phone and personnummer; default: "
+        "derived from VARNA_SECRET_KEY.",
+    )
     # -- retention -------------------------------------------------------------------------
     retention_k: int = Field(
         default=5,

@@ -18,7 +18,7 @@ import httpx
 import pyotp
 import pytest
 
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, keystore_url_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -31,6 +31,9 @@ def env_for(database_url: str, *, secret: str | None = TEST_SECRET, **extra: str
     database, the test secret (none when ``secret`` is None) and ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VARNA_")}
     env.update(VARNA_DATABASE_URL=database_url, COLUMNS="200")
+    keystore = keystore_url_for(database_url)
+    if keystore is not None:
+        env.update(VARNA_KEYSTORE_URL=keystore)
     if secret is not None:
         env.update(VARNA_SECRET_KEY=secret)
     env.update(extra)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, keystore_url_for
 from tests.e2e.helpers import VARNA, env_for, varna
 from tests.retention_factories import (
     add_consent,
@@ -40,7 +40,9 @@ AS_OF = "2026-06-01"
 
 
 def _world(url: str) -> None:
-    container = build(Settings(database_url=url, secret_key=TEST_SECRET))  # type: ignore[arg-type]
+    container = build(
+        Settings(database_url=url, secret_key=TEST_SECRET, keystore_url=keystore_url_for(url))  # type: ignore[arg-type]
+    )
     container.upgrade_schema()
     try:
         for n in range(1, 4):
@@ -195,7 +197,9 @@ def history_of(url: str, org: str) -> list[dict[str, object]]:
 @pytest.mark.e2e
 def test_A2_cli_records_and_shows_a_customers_instruction(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'varna.db'}"
-    container = build(Settings(database_url=url, secret_key=TEST_SECRET))  # type: ignore[arg-type]
+    container = build(
+        Settings(database_url=url, secret_key=TEST_SECRET, keystore_url=keystore_url_for(url))  # type: ignore[arg-type]
+    )
     container.upgrade_schema()
     customer = add_customer(container, 1, terminated_on=None)
     container.close()

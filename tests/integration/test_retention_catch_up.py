@@ -35,7 +35,10 @@ RUN_RECORDS = {
     "audit_checkpoints",
     "erasure_runs",
 }
-INSERTED_BY_RUNS = {"usage_daily_totals": ("id", "run_id")}
+INSERTED_BY_RUNS = {
+    "usage_daily_totals": ("id", "run_id"),
+    "people": ("key_id",),  # a random data key per person (field encryption), per world
+}
 
 
 class DayClock:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text, update
 
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, keystore_url_for
 from tests.subject_factories import NOW, build_world, subject_context
 from varna.adapters.db.tables import sims, usage_records
 from varna.adapters.extract import write_extract
@@ -122,7 +122,9 @@ def test_d1_timestamps_are_iso_8601_whatever_the_servers_date_style(
     """The server writes the extract's timestamps as text: a session asked for another
     DateStyle (here through the URL) still gets ISO 8601."""
     german = f"{pg_database_url}?options=-c%20DateStyle%3DGerman"
-    container = build(Settings(database_url=german, secret_key=TEST_SECRET))  # type: ignore[arg-type]
+    container = build(
+        Settings(database_url=german, secret_key=TEST_SECRET, keystore_url=keystore_url_for(german))  # type: ignore[arg-type]
+    )
     try:
         with container.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))

@@ -23,6 +23,7 @@ from varna.adapters.db.outbox_store import OutboxMailer
 from varna.adapters.db.subjects.build import build_plan
 from varna.adapters.db.subjects.plan import SubjectPlan
 from varna.adapters.db.uow import SqlUnitOfWork
+from varna.adapters.fieldcrypt import FieldCrypto, KeyStore, install
 from varna.adapters.mail import SmtpMailer
 from varna.catalog import Catalog, load_catalog
 from varna.config import PlaceholderSecretError, Settings
@@ -48,6 +49,7 @@ class Container:
     engine: Engine
     catalog: Catalog
     clock: Clock = field(default_factory=SystemClock)
+    crypto: FieldCrypto | None = None
 
     @cached_property
     def secret(self) -> bytes:
@@ -119,6 +121,10 @@ class Container:
 
     def upgrade_schema(self) -> None:
         migrate.upgrade(self.engine)
+        if self.crypto is not None:
+            from varna.adapters.db.seal_existing import seal_existing
+
+            seal_existing(self.engine)
 
     def check_schema(self) -> None:
         """Refuse (a VarnaError that says to run ``varna db upgrade``) a schema that is not
@@ -155,6 +161,8 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.crypto is not None and self.crypto.keys is not None:
+            self.crypto.keys.close()
 
 
 def consent_vetoes(secret: bytes) -> list[ProcessingVeto]:
@@ -192,11 +200,47 @@ def build(
     catalog = load_catalog(settings.catalog_path).with_fiscal_year_end(
         settings.fiscal_year_end_month
     )
-    wired = Container(
-        settings=settings, engine=engine_factory(settings.database_url), catalog=catalog
-    )
+    engine = engine_factory(settings.database_url)
+    crypto = field_crypto(settings)
+    install(engine, crypto)
+    wired = Container(settings=settings, engine=engine, catalog=catalog, crypto=crypto)
     _settle_process()
     return wired
+
+
+def field_crypto(settings: Settings) -> FieldCrypto:
+    """The field encryption of ``settings``: the key store and its KEKs, the blind index key
+    (docs/security.md, "Field encryption and crypto-shredding")."""
+    from varna.adapters import fieldcrypt
+
+    secret = settings.secret_key.get_secret_value().encode("utf-8")
+    if settings.kek_file is not None:
+        ring = fieldcrypt.KekRing.from_file(settings.kek_file)
+    elif settings.kek is not None:
+        given = settings.kek.get_secret_value().split(",")
+        ring = fieldcrypt.KekRing([fieldcrypt.decode_kek(k) for k in given if k.strip()])
+    else:
+        ring = fieldcrypt.KekRing([fieldcrypt.derive(secret, "varna kek v1")])
+    blind = (
+        settings.blind_index_key.get_secret_value().encode("utf-8")
+        if settings.blind_index_key is not None
+        else secret
+    )
+    keys = KeyStore.open(keystore_url(settings), ring)
+    return FieldCrypto(
+        keys, fieldcrypt.derive(blind, "varna blind index v1"), enabled=settings.field_encryption
+    )
+
+
+def keystore_url(settings: Settings) -> str:
+    if settings.keystore_url:
+        return settings.keystore_url
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        path = url[len("sqlite:///") :]
+        stem = path[: -len(".db")] if path.endswith(".db") else path
+        return f"sqlite:///{stem}.keys.db"
+    return "sqlite:///varna-keys.db"
 
 
 _settled: list[bool] = []

@@ -83,6 +83,10 @@ class AuditAction(StrEnum):
     # The audit chain and reads of personal data (R6, A1): ids and counts, never the data
     AUDIT_PRUNED = "audit.pruned"
     REQUEST_VIEWED = "request.viewed"
+    # Field encryption: the key-encryption key and the data keys (docs/security.md)
+    KEYS_ROTATED = "keys.rotated"
+    KEYS_SHREDDED = "keys.shredded"
+    KEYS_SEALED = "keys.sealed"
 
     @classmethod
     def closing(cls, state: str) -> AuditAction:

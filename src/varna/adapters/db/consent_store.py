@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, case, func, insert, literal, selec
 from sqlalchemy.sql import Select
 
 from varna.adapters.db.consent_links_store import SqlCenterLinkStore
+from varna.adapters.db.person_key import blind_index
 from varna.adapters.db.tables import (
     consent_events,
     mail_outbox,
@@ -160,7 +161,10 @@ class SqlConsentStore:
 
     def person_by_email(self, email: str) -> int | None:
         found = self._connection.execute(
-            select(people.c.id).where(people.c.email == email).order_by(people.c.id).limit(1)
+            select(people.c.id)
+            .where(people.c.email_bidx == blind_index(self._connection, "email", email))
+            .order_by(people.c.id)
+            .limit(1)
         ).scalar_one_or_none()
         return int(found) if found is not None else None
 

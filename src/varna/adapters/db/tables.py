@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from varna.adapters.db import person_key
 from varna.adapters.db.types import BigId, DirectIdentifier, UTCDateTime
 from varna.domain.access import Role
 
@@ -68,13 +69,19 @@ people = Table(
     "people",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("full_name", DirectIdentifier("name"), nullable=False),
-    Column("email", DirectIdentifier("email"), index=True),
-    Column("phone", DirectIdentifier("phone"), index=True),
-    Column("address", DirectIdentifier("address")),
-    Column("personnummer", DirectIdentifier("personnummer"), index=True),
+    Column("full_name", DirectIdentifier("name", 1024, per_subject=True), nullable=False),
+    Column("email", DirectIdentifier("email", 1024, per_subject=True)),
+    Column("phone", DirectIdentifier("phone", 1024, per_subject=True)),
+    Column("address", DirectIdentifier("address", 1024, per_subject=True)),
+    Column("personnummer", DirectIdentifier("personnummer", 1024, per_subject=True)),
     Column("source", String(32), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # field encryption (docs/security.md): the person's data key in the key store, minted
+    # when the row is inserted, and the keyed blind indexes that lookups by value compare
+    Column("key_id", String(32), default=person_key.mint_for_row),
+    Column("email_bidx", String(32), default=person_key.blind("email"), index=True),
+    Column("phone_bidx", String(32), default=person_key.blind("phone"), index=True),
+    Column("personnummer_bidx", String(32), default=person_key.blind("personnummer"), index=True),
 )
 
 person_roles = Table(

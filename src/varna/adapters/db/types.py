@@ -42,26 +42,54 @@ def set_field_codec(codec: FieldCodec) -> None:
     _codec = codec
 
 
+# The attribute of an engine's dialect that holds its field encryption
+# (varna.adapters.fieldcrypt.install): each engine has its own key store.
+SUBJECT_CODEC = "varna_field_crypto"
+
+
+class SubjectCodec(Protocol):
+    """Encrypts a person's identifier under the person's data key; decodes to None when the
+    key has been destroyed (the person was erased)."""
+
+    def encode(self, kind: str, value: str) -> str: ...
+
+    def decode(self, kind: str, stored: str) -> str | None: ...
+
+
 class DirectIdentifier(TypeDecorator[str]):
     """A direct identifier of a person; ``kind`` is one of name, email, phone, address,
-    personnummer."""
+    personnummer. ``per_subject``: encrypted under the person's own data key by the engine's
+    field encryption (the columns of ``people``, docs/security.md)."""
 
     impl = String
     cache_ok = True
 
     KINDS = frozenset({"name", "email", "phone", "address", "personnummer"})
 
-    def __init__(self, kind: str, length: int = 320) -> None:
+    def __init__(self, kind: str, length: int = 320, *, per_subject: bool = False) -> None:
         if kind not in self.KINDS:
             raise ValueError(f"unknown direct identifier kind {kind!r}")
         super().__init__(length)
         self.kind = kind
+        self.per_subject = per_subject
+
+    def _subject_codec(self, dialect: Dialect) -> SubjectCodec | None:
+        if not self.per_subject:
+            return None
+        codec: SubjectCodec | None = getattr(dialect, SUBJECT_CODEC, None)
+        return codec
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else _codec.encode(self.kind, value)
+        if value is None:
+            return None
+        codec = self._subject_codec(dialect)
+        return (codec or _codec).encode(self.kind, value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else _codec.decode(self.kind, str(value))
+        if value is None:
+            return None
+        codec = self._subject_codec(dialect)
+        return (codec or _codec).decode(self.kind, str(value))
 
 
 SQLITE_TIMESTAMP = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d"

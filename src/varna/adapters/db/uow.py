@@ -206,6 +206,9 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._transaction.commit()
+        from varna.adapters.fieldcrypt import after_commit
+
+        after_commit(self.connection)  # the data keys of people this transaction erased
 
     def rollback(self) -> None:
         self._transaction.rollback()

@@ -10,6 +10,7 @@ from varna.entrypoints.cli import (
     db,
     demo,
     ingest,
+    keys,
     marketing,
     requests,
     retention,
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(subject.app, name="subject")
 app.add_typer(marketing.app, name="marketing")

@@ -87,10 +87,12 @@ def build_plan(catalog: Catalog, dialect: str) -> SubjectPlan:
         for column, declared in catalog.table(PEOPLE).personal.items()
         if declared.lookup is not None
     }
-    matches = [among(people.c[c], values_of(k), postgres=postgres) for c, k in lookups.items()]
-    matched = select(people.c.id, people.c.full_name, *(people.c[c] for c in lookups)).where(
-        or_(*matches, among(people.c.id, GIVEN_IDS, postgres=postgres))
-    )
+    # a person is looked up by the keyed blind index of a value (field encryption), never by
+    # the value's ciphertext; the store binds the indexes of the values given
+    matches = [among(indexed(c), values_of(k), postgres=postgres) for c, k in lookups.items()]
+    matched = select(
+        people.c.id, people.c.full_name, people.c.key_id, *(people.c[c] for c in lookups)
+    ).where(or_(*matches, among(people.c.id, GIVEN_IDS, postgres=postgres)))
     counted = [t for t in tables.values() if t.condition is not None]
     return SubjectPlan(
         catalog=catalog,
@@ -117,6 +119,11 @@ def build_plan(catalog: Catalog, dialect: str) -> SubjectPlan:
         firm_clocks=build.firm_clocks(tables),
         other_names=build.other_names(tables),
     )
+
+
+def indexed(column: str) -> Column[Any]:
+    """The column a lookup of ``people.<column>`` compares: its blind index when it has one."""
+    return people.c.get(f"{column}_bidx", people.c[column])
 
 
 def _is_text(column: Column[Any]) -> bool:

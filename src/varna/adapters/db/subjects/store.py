@@ -4,7 +4,7 @@ Nothing is kept between calls: each binds the values of the scope it is given.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
+    String,
     and_,
     case,
     func,
@@ -22,10 +23,13 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 
+from varna.adapters.db.person_key import IDENTIFIERS, INDEXED, blind_index, seal_update
+from varna.adapters.db.subjects.build import indexed
 from varna.adapters.db.subjects.keys import key_of
 from varna.adapters.db.subjects.plan import (
     FIRMS,
@@ -40,7 +44,8 @@ from varna.adapters.db.subjects.plan import (
     values_of,
 )
 from varna.adapters.db.subjects.rows import StreamedQuery, date_columns, fetch_rows, rows_query
-from varna.adapters.db.tables import metadata
+from varna.adapters.db.tables import metadata, people
+from varna.adapters.fieldcrypt import crypto_of, key_id_of
 from varna.catalog.model import CARRIED_KINDS, LOOKUP_KINDS, IdentifierKind
 from varna.domain.retention.clocks import day_after, start_of_day
 from varna.domain.subjects.erasure import ALL_ROWS, ENDED, Hold, TablePlan
@@ -84,8 +89,17 @@ class SqlSubjectStore:
         names: list[str] = []
         if given_ids or any(values.get(kind) for kind in lookups.values()):
             params: dict[str, Any] = {GIVEN_IDS: sorted(given_ids)}
-            params.update({values_of(k): sorted(values.get(k, ())) for k in lookups.values()})
-            for row in self._run(plan.people, params):
+            params.update(
+                {
+                    values_of(k): sorted(self._indexes(c, k, values.get(k, ())))
+                    for c, k in lookups.items()
+                }
+            )
+            rows = self._run(plan.people, params).all()
+            shredded = self._shredded({r.key_id for r in rows if r.id not in given_ids})
+            for row in rows:
+                if row.id not in given_ids and row.key_id in shredded:
+                    continue  # found by an old blind index in a restored copy: shredded
                 person_ids.append(row.id)
                 if row.full_name and row.full_name != ERASED_MARKER:
                     names.append(row.full_name)
@@ -115,6 +129,21 @@ class SqlSubjectStore:
             organisation_ids=self._sole_traders(values.get(IdentifierKind.PERSONNUMMER, set())),
         )
         return self._targets(scope)
+
+    def _indexes(self, column: str, kind: str, given: Iterable[str]) -> set[str]:
+        """What the lookup of ``people.<column>`` compares: the blind indexes of the values."""
+        if "_bidx" not in indexed(column).name:
+            return set(given)
+        found = {blind_index(self._connection, column, value) for value in given}
+        return {index for index in found if index is not None}
+
+    def _shredded(self, key_ids: set[str | None]) -> set[str | None]:
+        """Of these people's data keys, those destroyed (the person was erased)."""
+        crypto = crypto_of(self._connection)
+        wanted = {k for k in key_ids if k is not None}
+        if crypto is None or crypto.keys is None or not wanted:
+            return set()
+        return set(wanted - crypto.keys.existing(wanted))
 
     def _sole_traders(self, personnummer: set[str]) -> tuple[int, ...]:
         """Organisations whose orgnr is one of these personnummer, however it is written:
@@ -277,13 +306,41 @@ class SqlSubjectStore:
     ) -> dict[str, int]:
         params = bind(self._plan, scope)
         changed: dict[str, int] = {}
+        before = self._data_keys(scope.person_ids)
         for step in self._steps(scope, plans):
             result = self._run(self._write(step), params)
             if result.rowcount > 0:
                 changed[step.table] = changed.get(step.table, 0) + result.rowcount
             if on_step is not None:
                 on_step(step.table)
+        self._shred(before)
         return changed
+
+    def _data_keys(self, person_ids: Sequence[int]) -> dict[str, str]:
+        """The data keys (key id -> "person:<id>") the people's stored identifiers name."""
+        if not person_ids or crypto_of(self._connection) is None:
+            return {}
+        stored = [type_coerce(people.c[c], String) for c in IDENTIFIERS]
+        rows = self._run(select(people.c.id, *stored).where(people.c.id.in_(person_ids)), {})
+        return {
+            key_id: f"person:{row[0]}"
+            for row in rows
+            for value in row[1:]
+            if (key_id := key_id_of(value)) is not None
+        }
+
+    def _shred(self, before: dict[str, str]) -> None:
+        """Crypto-shredding (D4): the data keys that no identifier names any more once the
+        erasure has run are destroyed when the transaction commits (marked first, in the key
+        store, so that a crash in between leaves them for ``varna keys shred``). A kept
+        identifier keeps its key."""
+        crypto = crypto_of(self._connection)
+        if not before or crypto is None:
+            return
+        people_ids = sorted({int(owner.split(":")[1]) for owner in before.values()})
+        still = self._data_keys(people_ids)
+        gone = {key_id: owner for key_id, owner in before.items() if key_id not in still}
+        crypto.shred_after_commit(self._connection, gone)
 
     def pending(self, scope: SubjectScope, plans: Sequence[TablePlan]) -> dict[str, int]:
         steps = self._steps(scope, plans)
@@ -312,6 +369,9 @@ class SqlSubjectStore:
         if step.delete:
             return sql_delete(sql.table).where(self._rows_of(sql, step))
         values: dict[str, Any] = dict(step.values)
+        for column in INDEXED:  # a person's blind index goes with the value it indexes
+            if sql.table is people and column in values:
+                values[f"{column}_bidx"] = blind_index(self._connection, column, values[column])
         for column in step.firm_links:  # only where it names the firm: another company's stays
             linked = sql.table.c[column]
             values[column] = case((self._plan.among(linked, FIRMS), null()), else_=linked)
@@ -386,7 +446,10 @@ class SqlSubjectStore:
         sql_table = metadata.tables[table]
         where = key_of(sql_table) == record_id
         old = self._connection.execute(select(sql_table.c[column]).where(where)).scalar_one()
-        self._connection.execute(sql_update(sql_table).where(where).values({column: value}))
+        values: dict[str, Any] = {column: value}
+        if sql_table is people:  # the person's data key, and the value's blind index
+            values = seal_update(self._connection, record_id, values)
+        self._connection.execute(sql_update(sql_table).where(where).values(values))
         return old
 
 
