@@ -315,3 +315,47 @@ def test_r6_a_writer_finding_every_lane_held_waits_for_one(container: Container)
     assert not errors
     verdict = container.verify_audit_chain()
     assert verdict.ok and verdict.entries == LANES + 1
+
+
+def _two_lanes(container: Container, at: datetime = T0) -> None:
+    """One entry in lane 0 and three in lane 1: the second transaction finds lane 0 held."""
+    with container.engine.connect() as first, container.engine.connect() as second:
+        _hold_entry(first, 0)
+        second.execute(text("SET LOCAL lock_timeout = '1s'"))
+        SqlAuditLog(second).record_many(
+            [AuditEvent("cli", AuditAction.SUBJECT_FIND, f"lane1:{n}", {}) for n in range(3)],
+            at=at,
+        )
+        first.commit()
+        second.commit()
+
+
+def test_r6_a1_tampering_in_another_lane_names_that_lane(container: Container) -> None:
+    _postgres_only(container)
+    _two_lanes(container)
+    assert container.verify_audit_chain().ok
+    _as_owner(container, "UPDATE audit_events SET target = 'person:9' WHERE lane = 1 AND seq = 2")
+    broken = container.verify_audit_chain().first_broken
+    assert broken is not None
+    assert (broken.lane, broken.seq, broken.problem) == (1, 2, HASH_MISMATCH)
+    with container.engine.connect() as connection:
+        tampered = connection.execute(
+            select(audit_events.c.id).where(audit_events.c.target == "person:9")
+        ).scalar_one()
+    assert broken.id == tampered
+
+
+def test_r6_a1_retention_leaves_a_checkpoint_in_each_lane_it_prunes(
+    container: Container,
+) -> None:
+    _postgres_only(container)
+    _two_lanes(container)
+    _write(container, 2, at=T0 + timedelta(days=30))
+    assert _prune(container, T0 + timedelta(days=10)) == 4
+    with container.engine.connect() as connection:
+        checkpoints = connection.execute(
+            select(audit_checkpoints.c.lane, audit_checkpoints.c.through_seq)
+        ).all()
+    assert sorted(checkpoints) == [(0, 1), (1, 3)]
+    verdict = container.verify_audit_chain()
+    assert verdict.ok and verdict.entries == 2 and verdict.start_seq == 5
