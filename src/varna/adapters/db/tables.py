@@ -24,6 +24,7 @@ from sqlalchemy import (
 from varna.adapters.db import person_key
 from varna.adapters.db.types import BigId, DirectIdentifier, UTCDateTime
 from varna.domain.access import Role
+from varna.domain.audit_chain import LANES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -298,7 +299,7 @@ audit_chain_head = Table(
     Column("lane", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
-    CheckConstraint("lane >= 0 AND lane < 8", name="lanes"),
+    CheckConstraint(f"lane >= 0 AND lane < {LANES}", name="lanes"),
 )
 
 # What retention removed from the start of the chain: verification goes on from the last one.
