@@ -5,6 +5,7 @@ database itself refuses changes; retention removes old entries behind a checkpoi
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,13 +13,14 @@ import pytest
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from varna.adapters.db.audit import prune_before
+from varna.adapters.db.audit import SqlAuditLog, prune_before
 from varna.adapters.db.tables import audit_checkpoints, audit_events
 from varna.bootstrap import Container
 from varna.domain.audit import AuditAction, SystemActor
 from varna.domain.audit_chain import (
     GAP,
     HASH_MISMATCH,
+    LANES,
     MISSING_AT_END,
     PREV_MISMATCH,
     UNEXPECTED,
@@ -107,7 +109,7 @@ def _insert_forged(container: Container) -> tuple[int, str]:
     with container.engine.connect() as connection:
         last = connection.execute(select(audit_events).where(audit_events.c.seq == 10)).one()
     at = "2026-03-01 12:00:30" + ("" if container.engine.dialect.name == "sqlite" else "+00")
-    forged = entry_hash(last.hash, 11, "2026-03-01 12:00:30", "cli", "x", None, "{}")
+    forged = entry_hash(last.hash, 0, 11, "2026-03-01 12:00:30", "cli", "x", None, "{}")
     _as_owner(
         container,
         "INSERT INTO audit_events (at, actor, action, target, details, seq, prev_hash, hash) "
@@ -242,3 +244,118 @@ def test_r6_the_retention_sweep_prunes_audit_entries_past_ten_years(
         assert "audit.pruned" in list(actions)
     verdict = container.verify_audit_chain()
     assert verdict.ok and verdict.start_seq == 6
+
+
+def _postgres_only(container: Container) -> None:
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: every entry goes to lane 0")
+
+
+def _hold_entry(connection: Connection, n: int) -> None:
+    """Record one entry in ``connection``'s open transaction, refusing to wait over a second
+    for a lock."""
+    connection.execute(text("SET LOCAL lock_timeout = '1s'"))
+    SqlAuditLog(connection).record(
+        AuditEvent("cli", AuditAction.SUBJECT_FIND, f"held:{n}", {"n": n}), at=T0
+    )
+
+
+def test_r6_concurrent_writers_holding_uncommitted_entries_do_not_wait(
+    container: Container,
+) -> None:
+    _postgres_only(container)
+    _write(container, 3)
+    with container.engine.connect() as first, container.engine.connect() as second:
+        _hold_entry(first, 1)
+        _hold_entry(second, 2)  # would fail after a second if it waited for the first
+        lanes = [
+            c.execute(
+                select(audit_events.c.lane).where(audit_events.c.target == f"held:{n}")
+            ).scalar_one()
+            for n, c in ((1, first), (2, second))
+        ]
+        first.commit()
+        second.commit()
+    assert lanes[0] != lanes[1]
+    verdict = container.verify_audit_chain()
+    assert verdict.ok and verdict.entries == 5 and verdict.head_seq == 5
+    assert {one["lane"] for one in verdict.as_dict()["lanes"]} == set(range(LANES))
+
+
+def test_r6_a_writer_finding_every_lane_held_waits_for_one(container: Container) -> None:
+    _postgres_only(container)
+    holders = [container.engine.connect() for _ in range(LANES)]
+    errors: list[BaseException] = []
+
+    def ninth() -> None:
+        try:
+            with container.engine.begin() as connection:
+                SqlAuditLog(connection).record(
+                    AuditEvent("cli", AuditAction.SUBJECT_FIND, "person:9", {}), at=T0
+                )
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    try:
+        for n, holder in enumerate(holders):
+            _hold_entry(holder, n)
+        waiting = threading.Thread(target=ninth)
+        waiting.start()
+        with container.engine.connect() as watch:  # until the ninth waits for a lane's lock
+            deadline = time.monotonic() + 20
+            query = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            while not watch.execute(query).scalar_one() and time.monotonic() < deadline:
+                watch.rollback()
+        for holder in holders:
+            holder.commit()
+        waiting.join()
+    finally:
+        for holder in holders:
+            holder.close()
+    assert not errors
+    verdict = container.verify_audit_chain()
+    assert verdict.ok and verdict.entries == LANES + 1
+
+
+def _two_lanes(container: Container, at: datetime = T0) -> None:
+    """One entry in lane 0 and three in lane 1: the second transaction finds lane 0 held."""
+    with container.engine.connect() as first, container.engine.connect() as second:
+        _hold_entry(first, 0)
+        second.execute(text("SET LOCAL lock_timeout = '1s'"))
+        SqlAuditLog(second).record_many(
+            [AuditEvent("cli", AuditAction.SUBJECT_FIND, f"lane1:{n}", {}) for n in range(3)],
+            at=at,
+        )
+        first.commit()
+        second.commit()
+
+
+def test_r6_a1_tampering_in_another_lane_names_that_lane(container: Container) -> None:
+    _postgres_only(container)
+    _two_lanes(container)
+    assert container.verify_audit_chain().ok
+    _as_owner(container, "UPDATE audit_events SET target = 'person:9' WHERE lane = 1 AND seq = 2")
+    broken = container.verify_audit_chain().first_broken
+    assert broken is not None
+    assert (broken.lane, broken.seq, broken.problem) == (1, 2, HASH_MISMATCH)
+    with container.engine.connect() as connection:
+        tampered = connection.execute(
+            select(audit_events.c.id).where(audit_events.c.target == "person:9")
+        ).scalar_one()
+    assert broken.id == tampered
+
+
+def test_r6_a1_retention_leaves_a_checkpoint_in_each_lane_it_prunes(
+    container: Container,
+) -> None:
+    _postgres_only(container)
+    _two_lanes(container)
+    _write(container, 2, at=T0 + timedelta(days=30))
+    assert _prune(container, T0 + timedelta(days=10)) == 4
+    with container.engine.connect() as connection:
+        checkpoints = connection.execute(
+            select(audit_checkpoints.c.lane, audit_checkpoints.c.through_seq)
+        ).all()
+    assert sorted(checkpoints) == [(0, 1), (1, 3)]
+    verdict = container.verify_audit_chain()
+    assert verdict.ok and verdict.entries == 2 and verdict.start_seq == 5

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from varna.adapters.db.migrate import alembic_config, upgrade
 from varna.bootstrap import build
 from varna.config import Settings
+from varna.domain.audit_chain import LANES
 
 ENTRY = (
     "INSERT INTO audit_events (at, actor, action, target, details) VALUES "
@@ -37,6 +38,7 @@ def test_r6_the_upgrade_chains_the_entries_already_written(settings: Settings) -
         upgrade(engine)
         verdict = container.verify_audit_chain()
         assert verdict.ok and verdict.entries == verdict.head_seq == 5
+        assert [one.lane for one in verdict.lanes] == list(range(LANES))  # one head each
         with engine.begin() as conn:
             if settings.is_postgres:
                 conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))

@@ -1,11 +1,14 @@
 """The audit chain: each entry of the audit log carries the hash of the one before it.
 
-An entry's hash is SHA-256 over the previous entry's hash and an unambiguous encoding of the
-entry itself: its chain position (``seq``), time, actor, action, target and the exact text of
-its details as stored. Changing, removing, inserting or reordering an entry breaks the chain
-at that entry; removing entries at the end is seen against the chain's head (the position and
-hash of the newest entry, kept beside the log). Entries removed by retention are replaced by a
-checkpoint (the position and hash of the last one removed), from which verification goes on.
+The log is chained in ``LANES`` independent lanes, so that concurrent writers need not wait for
+one another: each transaction appends to a lane no other holds, and each entry records its
+lane and its position (``seq``) within it. An entry's hash is SHA-256 over the previous entry's
+hash in its lane and an unambiguous encoding of the entry itself: its lane, its position, time,
+actor, action, target and the exact text of its details as stored. Changing, removing,
+inserting or reordering an entry breaks its lane at that entry; removing entries at the end
+is seen against the lane's head (the position and hash of its newest entry, kept beside the
+log). Entries removed by retention are replaced by a checkpoint per lane (the position and
+hash of the last one removed), from which verification goes on.
 
 The details are hashed as the text stored, never re-serialised: they are written once in the
 canonical form of :func:`canonical_details`, so verification reads text and hashes it.
@@ -20,7 +23,8 @@ from datetime import UTC, date, datetime
 from hashlib import sha256
 from typing import Any
 
-GENESIS = "0" * 64  # the "previous hash" of the first entry ever written
+GENESIS = "0" * 64  # the "previous hash" of the first entry of a lane
+LANES = 8  # independent chains (one head row each, migration 0026)
 
 HASH_MISMATCH = "hash mismatch"
 PREV_MISMATCH = "prev mismatch"
@@ -54,13 +58,14 @@ def entry_suffix(at: str, actor: str, action: str, target: str | None, details: 
     return f"{at}|{len(actor)}:{actor}|{len(action)}:{action}|{aimed}|{len(details)}:{details}"
 
 
-def chain_hash(prev_hash: str, seq: int, suffix: str) -> str:
-    """SHA-256 (hex) of ``prev_hash|seq|suffix`` in UTF-8."""
-    return sha256(f"{prev_hash}|{seq}|{suffix}".encode()).hexdigest()
+def chain_hash(prev_hash: str, lane: int, seq: int, suffix: str) -> str:
+    """SHA-256 (hex) of ``prev_hash|lane|seq|suffix`` in UTF-8."""
+    return sha256(f"{prev_hash}|{lane}|{seq}|{suffix}".encode()).hexdigest()
 
 
 def entry_hash(
     prev_hash: str,
+    lane: int,
     seq: int,
     at: str,
     actor: str,
@@ -69,12 +74,12 @@ def entry_hash(
     details: str,
 ) -> str:
     """The hash of one entry."""
-    return chain_hash(prev_hash, seq, entry_suffix(at, actor, action, target, details))
+    return chain_hash(prev_hash, lane, seq, entry_suffix(at, actor, action, target, details))
 
 
 @dataclass(frozen=True, slots=True)
 class ChainStart:
-    """Where verification starts: after the last checkpoint, or at the first entry."""
+    """Where verification of a lane starts: after its last checkpoint, or at its first entry."""
 
     seq: int  # the position of the first entry expected
     prev_hash: str
@@ -87,6 +92,7 @@ class Broken:
     seq: int
     id: int | None
     problem: str
+    lane: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,15 +100,21 @@ class Broken:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """One lane's verdict (``lane`` set), or the whole log's (``lanes`` holds each lane's, and
+    the positions are summed over the lanes: ``head_seq`` is every entry ever written,
+    ``start_seq - 1`` those retention removed, ``head_hash`` a digest of every lane's head)."""
+
     ok: bool
     entries: int  # entries checked
     first_broken: Broken | None
     start_seq: int
     head_seq: int
     head_hash: str
+    lane: int | None = None
+    lanes: tuple[Verdict, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "ok": self.ok,
             "entries": self.entries,
             "first_broken": None if self.first_broken is None else self.first_broken.as_dict(),
@@ -110,15 +122,42 @@ class Verdict:
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
         }
+        if self.lane is not None:
+            found["lane"] = self.lane
+        if self.lanes:
+            found["lanes"] = [one.as_dict() for one in self.lanes]
+        return found
+
+
+def heads_digest(heads: Iterable[tuple[int, int, str]]) -> str:
+    """One hash over every lane's head (lane, position, hash): the whole log's state."""
+    return sha256(";".join(f"{lane}|{seq}|{h}" for lane, seq, h in heads).encode()).hexdigest()
+
+
+def combine(lanes: list[Verdict]) -> Verdict:
+    """The log's verdict from its lanes' (walked in lane order, up to the first broken one)."""
+    broken = next((one.first_broken for one in lanes if one.first_broken is not None), None)
+    return Verdict(
+        broken is None,
+        sum(one.entries for one in lanes),
+        broken,
+        1 + sum(one.start_seq - 1 for one in lanes),
+        sum(one.head_seq for one in lanes),
+        heads_digest((one.lane or 0, one.head_seq, one.head_hash) for one in lanes),
+        lanes=tuple(lanes),
+    )
 
 
 # (id, seq, prev_hash, hash, at as canonical text, actor, action, target, details as stored)
 ChainRow = tuple[int, int, str, str, str, str, str, str | None, str]
 
 
-def verify_rows(rows: Iterable[ChainRow], start: ChainStart, head: tuple[int, str]) -> Verdict:
-    """Walk ``rows`` (in ``seq`` order) from ``start`` and compare the end with ``head`` (the
-    position and hash of the newest entry). Stops at the first broken entry."""
+def verify_rows(
+    rows: Iterable[ChainRow], start: ChainStart, head: tuple[int, str], lane: int = 0
+) -> Verdict:
+    """Walk ``rows`` (one lane's, in ``seq`` order) from ``start`` and compare the end with
+    ``head`` (the position and hash of the lane's newest entry). Stops at the first broken
+    entry."""
     head_seq, head_hash = head
     expected = start.seq
     prev = start.prev_hash
@@ -126,7 +165,8 @@ def verify_rows(rows: Iterable[ChainRow], start: ChainStart, head: tuple[int, st
     checked = 0
 
     def verdict(broken: Broken | None) -> Verdict:
-        return Verdict(broken is None, checked, broken, start.seq, head_seq, head_hash)
+        found = None if broken is None else Broken(broken.seq, broken.id, broken.problem, lane)
+        return Verdict(found is None, checked, found, start.seq, head_seq, head_hash, lane)
 
     for row_id, seq, prev_hash, stored, at, actor, action, target, details in rows:
         if seq > head_seq:
@@ -138,7 +178,7 @@ def verify_rows(rows: Iterable[ChainRow], start: ChainStart, head: tuple[int, st
         # entry_hash, written out: this loop is the whole cost of a verification
         aimed = "-" if target is None else f"{len(target)}:{target}"
         payload = (
-            f"{prev}|{seq}|{at}|{len(actor)}:{actor}|{len(action)}:{action}|{aimed}|"
+            f"{prev}|{lane}|{seq}|{at}|{len(actor)}:{actor}|{len(action)}:{action}|{aimed}|"
             f"{len(details)}:{details}"
         )
         if sha256(payload.encode()).hexdigest() != stored:

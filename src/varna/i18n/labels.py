@@ -267,6 +267,7 @@ FIELDS: Final[dict[str, str]] = {
     "verified_at": N_("Verified"),
     "version": N_("Version"),
     "visited_at": N_("Visited"),
+    "lane": N_("Lane of the audit chain"),
     "seq": N_("Position in the audit chain"),
     "prev_hash": N_("Hash of the entry before"),
     "hash": N_("Hash"),

@@ -1,11 +1,14 @@
 """The audit log: one row per state change, written in the same transaction, chained.
 
-Each transaction that writes entries first advances the chain's head (``UPDATE
-audit_chain_head ... RETURNING``): that takes the head row's lock on PostgreSQL and the write
-lock on SQLite, so writers append in one total order, each from the hash the one before left.
-The lock is held from the audit write to the commit; most use cases write their entries last.
-The entries of a call go in as one statement (a multi-row INSERT), their hashes computed here
-(domain/audit_chain.py), and the head takes the last hash."""
+The log is chained in ``LANES`` lanes (domain/audit_chain.py), each with its head row. On
+PostgreSQL a transaction that writes entries locks the first lane no other transaction holds
+(``FOR UPDATE SKIP LOCKED``) and appends there, so concurrent writers do not wait for one
+another; only when every lane is held does it wait for one (chosen by its backend's pid). On
+SQLite, which has one writer at a time anyway, every entry goes to lane 0: advancing its head
+(``UPDATE audit_chain_head ... RETURNING``) takes the write lock. A lane's lock is held from
+the audit write to the commit, so each lane's entries are in one order, each from the hash the
+one before left. The entries of a call go in as one statement, and the lane's head takes the
+last hash."""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from varna.adapters.db.tables import audit_chain_head, audit_checkpoints, audit_
 from varna.adapters.db.types import UTCDateTime
 from varna.domain.audit_chain import (
     GENESIS,
+    LANES,
     UNEXPECTED,
     AuditEntry,
     AuditFilter,
@@ -49,6 +53,7 @@ from varna.domain.audit_chain import (
     Verdict,
     canonical_at,
     canonical_details,
+    combine,
     entry_hash,
     entry_suffix,
     verify_rows,
@@ -87,14 +92,14 @@ class SqlAuditLog:
             self._append(chained, at.replace(microsecond=0))  # SQLite: to the second
 
     def _append(self, chained: list[AuditEvent], at: datetime) -> None:
-        """Advance the head (its lock), hash here, insert every entry, move the head."""
-        end, prev = self._connection.execute(_ADVANCE, {"n": len(chained)}).one()
+        """Advance lane 0's head (its lock), hash here, insert every entry, move the head."""
+        end, prev = self._connection.execute(_ADVANCE, {"n": len(chained), "at_lane": 0}).one()
         seq = end - len(chained) + 1
         at_text = canonical_at(at)
         rows = []
         for event in chained:
             actor, action, body = str(event.actor), str(event.action), _details(event)
-            digest = entry_hash(prev, seq, at_text, actor, action, event.target, body)
+            digest = entry_hash(prev, 0, seq, at_text, actor, action, event.target, body)
             rows.append(
                 {
                     "at": at,
@@ -102,6 +107,7 @@ class SqlAuditLog:
                     "action": action,
                     "target": event.target,
                     "details": body,
+                    "lane": 0,
                     "seq": seq,
                     "prev_hash": prev,
                     "hash": digest,
@@ -110,11 +116,11 @@ class SqlAuditLog:
             prev, seq = digest, seq + 1
         # SQLAlchemy sends several as one multi-row INSERT, compiled once
         self._connection.execute(_INSERT, rows)
-        self._connection.execute(_SET_HEAD, {"hash": prev})
+        self._connection.execute(_SET_HEAD, {"hash": prev, "at_lane": 0})
 
     def _append_postgres(self, chained: list[AuditEvent], at: datetime) -> None:
-        """One statement, one round trip while the head is locked: it locks the head, chains
-        the entries (each hash over the one before and the entry's text, built here), inserts
+        """One statement, one round trip while the lane is locked: it locks a free lane's head,
+        chains the entries (each hash over the one before and the entry's text, built here), inserts
         them and moves the head. ``verify`` recomputes every hash in Python."""
         at_text = canonical_at(at)
         actors = [str(e.actor) for e in chained]
@@ -143,35 +149,47 @@ def _details(event: AuditEvent) -> str:
 
 
 # The entries of one call, chained in the database in one statement (a recursive fold over
-# them in order). ``FOR UPDATE`` waits for a writer holding the head and then reads the head
-# it left (READ COMMITTED re-reads a row it waited for).
-_PG_APPEND = text("""
-WITH RECURSIVE head AS (
-    SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE
+# them in order). ``free`` locks the first lane no other transaction holds (a lane this one
+# holds already counts as free); only when all are held does ``waited`` wait for the lane of
+# this backend's pid and then read the head the writer before left (READ COMMITTED re-reads a
+# row it waited for).
+_PG_APPEND = text(f"""
+WITH RECURSIVE free AS (
+    SELECT lane, seq, hash FROM audit_chain_head ORDER BY lane
+    FOR UPDATE SKIP LOCKED LIMIT 1
+), waited AS (
+    SELECT lane, seq, hash FROM audit_chain_head
+    WHERE lane = pg_backend_pid() % {LANES} AND NOT EXISTS (SELECT 1 FROM free)
+    FOR UPDATE
+), head AS (
+    SELECT lane, seq, hash FROM free UNION ALL SELECT lane, seq, hash FROM waited
 ), item AS (
     SELECT * FROM unnest(CAST(:actors AS text[]), CAST(:actions AS text[]),
                          CAST(:targets AS text[]), CAST(:details AS text[]),
                          CAST(:suffixes AS text[]))
          WITH ORDINALITY AS i(actor, action, target, details, suffix, ord)
 ), chain AS (
-    SELECT i.ord, h.seq + 1 AS seq, CAST(h.hash AS text) AS prev,
-           encode(sha256(convert_to(h.hash || '|' || (h.seq + 1) || '|' || i.suffix, 'UTF8')),
-                  'hex') AS hash
+    SELECT i.ord, h.lane, h.seq + 1 AS seq, CAST(h.hash AS text) AS prev,
+           encode(sha256(convert_to(
+               h.hash || '|' || h.lane || '|' || (h.seq + 1) || '|' || i.suffix, 'UTF8')),
+               'hex') AS hash
     FROM head h JOIN item i ON i.ord = 1
     UNION ALL
-    SELECT i.ord, c.seq + 1, c.hash,
-           encode(sha256(convert_to(c.hash || '|' || (c.seq + 1) || '|' || i.suffix, 'UTF8')),
-                  'hex')
+    SELECT i.ord, c.lane, c.seq + 1, c.hash,
+           encode(sha256(convert_to(
+               c.hash || '|' || c.lane || '|' || (c.seq + 1) || '|' || i.suffix, 'UTF8')),
+               'hex')
     FROM chain c JOIN item i ON i.ord = c.ord + 1
 ), written AS (
-    INSERT INTO audit_events (at, actor, action, target, details, seq, prev_hash, hash)
-    SELECT :at, i.actor, i.action, i.target, CAST(i.details AS json), c.seq, c.prev, c.hash
+    INSERT INTO audit_events (at, actor, action, target, details, lane, seq, prev_hash, hash)
+    SELECT :at, i.actor, i.action, i.target, CAST(i.details AS json), c.lane, c.seq, c.prev,
+           c.hash
     FROM chain c JOIN item i ON i.ord = c.ord
     ORDER BY c.ord
 )
 UPDATE audit_chain_head AS h SET seq = last.seq, hash = last.hash
-FROM (SELECT seq, hash FROM chain ORDER BY ord DESC LIMIT 1) AS last
-WHERE h.id = 1
+FROM (SELECT lane, seq, hash FROM chain ORDER BY ord DESC LIMIT 1) AS last
+WHERE h.lane = last.lane
 """).bindparams(bindparam("at", type_=UTCDateTime))
 
 
@@ -190,12 +208,14 @@ class _CanonicalText(TypeDecorator[str]):
 # is new each time, and SQLAlchemy would compile a multi-row one afresh on every erasure).
 _ADVANCE = (
     update(audit_chain_head)
-    .where(audit_chain_head.c.id == 1)
+    .where(audit_chain_head.c.lane == bindparam("at_lane"))
     .values(seq=audit_chain_head.c.seq + bindparam("n", type_=BigInteger))
     .returning(audit_chain_head.c.seq, audit_chain_head.c.hash)
 )
 _SET_HEAD = (
-    update(audit_chain_head).where(audit_chain_head.c.id == 1).values(hash=bindparam("hash"))
+    update(audit_chain_head)
+    .where(audit_chain_head.c.lane == bindparam("at_lane"))
+    .values(hash=bindparam("hash"))
 )
 # The details go in as the canonical text that was hashed, not through the JSON type (which
 # would serialise them again in its own way).
@@ -206,6 +226,7 @@ _AS_WRITTEN = table(
     column("action", String()),
     column("target", String()),
     column("details", _CanonicalText()),
+    column("lane", BigInteger()),
     column("seq", BigInteger()),
     column("prev_hash", String()),
     column("hash", String()),
@@ -220,35 +241,37 @@ _INSERT = insert(_AS_WRITTEN)
 _PG_ROWS = """
 SELECT id, seq, prev_hash, hash, CAST(at AT TIME ZONE 'UTC' AS text), actor, action, target,
        details::text
-FROM audit_events WHERE seq BETWEEN %s AND %s ORDER BY seq
+FROM audit_events WHERE lane = %s AND seq BETWEEN %s AND %s ORDER BY lane, seq
 """
 _SQLITE_ROWS = """
 SELECT id, seq, prev_hash, hash, at, actor, action, target, details
-FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq
+FROM audit_events WHERE lane = ? AND seq BETWEEN ? AND ? ORDER BY lane, seq
 """
 
 
-def chain_start(connection: Connection) -> ChainStart:
-    """After the last checkpoint, or the first entry ever."""
+def chain_start(connection: Connection, lane: int = 0) -> ChainStart:
+    """After the lane's last checkpoint, or its first entry."""
     last = connection.execute(
         select(audit_checkpoints.c.through_seq, audit_checkpoints.c.hash)
+        .where(audit_checkpoints.c.lane == lane)
         .order_by(audit_checkpoints.c.through_seq.desc())
         .limit(1)
     ).first()
     return ChainStart(1, GENESIS) if last is None else ChainStart(last[0] + 1, last[1])
 
 
-def chain_head(connection: Connection) -> tuple[int, str]:
-    row = connection.execute(
-        select(audit_chain_head.c.seq, audit_chain_head.c.hash).where(audit_chain_head.c.id == 1)
-    ).one()
-    return int(row[0]), str(row[1])
+def chain_heads(connection: Connection) -> dict[int, tuple[int, str]]:
+    """Each lane's head: its position and hash."""
+    rows = connection.execute(
+        select(audit_chain_head.c.lane, audit_chain_head.c.seq, audit_chain_head.c.hash)
+    )
+    return {int(lane): (int(seq), str(digest)) for lane, seq, digest in rows}
 
 
 def stream_chain(
-    connection: Connection, start_seq: int, through_seq: int = LAST_SEQ
+    connection: Connection, start_seq: int, through_seq: int = LAST_SEQ, *, lane: int = 0
 ) -> Generator[ChainRow]:
-    """The entries from ``start_seq`` through ``through_seq``, in chain order, read by the
+    """A lane's entries from ``start_seq`` through ``through_seq``, in chain order, read by the
     driver's own cursor in large fetches (a named, server-side cursor on PostgreSQL): nothing
     is held in memory."""
     dbapi: Any = connection.connection.driver_connection
@@ -256,11 +279,11 @@ def stream_chain(
         dbapi.execute("SET LOCAL DateStyle = 'ISO'")  # the form the times are hashed in
         cursor = dbapi.cursor(name="audit_chain_verify")
         cursor.itersize = FETCH_ROWS
-        cursor.execute(_PG_ROWS, (start_seq, through_seq))
+        cursor.execute(_PG_ROWS, (lane, start_seq, through_seq))
     else:
         cursor = dbapi.cursor()
         cursor.arraysize = FETCH_ROWS
-        cursor.execute(_SQLITE_ROWS, (start_seq, through_seq))
+        cursor.execute(_SQLITE_ROWS, (lane, start_seq, through_seq))
     try:
         while batch := cursor.fetchmany(FETCH_ROWS):
             yield from batch
@@ -269,42 +292,77 @@ def stream_chain(
 
 
 def verify_chain(connection: Connection) -> Verdict:
-    """Recompute the chain from the last checkpoint (or the start) up to the head."""
-    start = chain_start(connection)
-    head = chain_head(connection)
+    """Recompute each lane from its last checkpoint (or its start) up to its head, in lane
+    order, and stop at the first broken entry."""
+    heads = chain_heads(connection)
+    stray = connection.execute(
+        select(audit_events.c.lane, audit_events.c.seq, audit_events.c.id)
+        .where(audit_events.c.lane.not_in(list(heads)))
+        .order_by(audit_events.c.lane, audit_events.c.seq)
+        .limit(1)
+    ).first()
+    lanes: list[Verdict] = []
+    for lane in sorted(heads):
+        lanes.append(verify_lane(connection, lane, heads[lane]))
+        if not lanes[-1].ok:
+            return combine(lanes)
+    if stray is not None:  # an entry in a lane that has no head: it was put there
+        broken = Broken(int(stray[1]), int(stray[2]), UNEXPECTED, int(stray[0]))
+        lanes.append(Verdict(False, 0, broken, 1, 0, GENESIS, int(stray[0])))
+    return combine(lanes)
+
+
+def verify_lane(connection: Connection, lane: int, head: tuple[int, str]) -> Verdict:
+    """Recompute one lane from its last checkpoint (or its start) up to its head."""
+    start = chain_start(connection, lane)
+    e = audit_events.c
     before = connection.execute(
-        select(func.min(audit_events.c.seq), func.min(audit_events.c.id)).where(
-            audit_events.c.seq < start.seq
-        )
+        select(func.min(e.seq), func.min(e.id)).where(e.lane == lane, e.seq < start.seq)
     ).one()
     if before[0] is not None:  # an entry where retention left none: it was put there
-        broken = Broken(int(before[0]), int(before[1]), UNEXPECTED)
-        return Verdict(False, 0, broken, start.seq, head[0], head[1])
-    with closing(stream_chain(connection, start.seq)) as rows:
-        return verify_rows(rows, start, head)
+        broken = Broken(int(before[0]), int(before[1]), UNEXPECTED, lane)
+        return Verdict(False, 0, broken, start.seq, head[0], head[1], lane)
+    with closing(stream_chain(connection, start.seq, lane=lane)) as rows:
+        return verify_rows(rows, start, head, lane)
 
 
 # -- retention ---------------------------------------------------------------------------------
 
 
 def prune_before(connection: Connection, before: datetime, *, at: datetime) -> Pruned | None:
-    """Remove the entries at the start of the chain older than ``before``: first the
+    """Remove the entries at the start of each lane older than ``before``: first the lane's
     checkpoint that covers them (their count, the last one's position and hash), then the
-    rows, which the database refuses to delete without it. The removed part of the chain is
-    verified first; a broken one is kept (it is evidence) and the sweep is refused."""
-    head_seq, head_hash = connection.execute(_ADVANCE, {"n": 0}).one()  # the chain's lock
-    start = chain_start(connection)
+    rows, which the database refuses to delete without it. The removed part of each lane is
+    verified first; a broken one is kept (it is evidence) and the sweep is refused (nothing is
+    removed from any lane). ``through_seq`` is the furthest position removed in any lane."""
+    through, removed = 0, 0
+    for lane in range(LANES):
+        pruned = _prune_lane(connection, lane, before, at)
+        if pruned is not None:
+            through = max(through, pruned.through_seq)
+            removed += pruned.entries_removed
+    return None if removed == 0 else Pruned(through, removed)
+
+
+def _prune_lane(connection: Connection, lane: int, before: datetime, at: datetime) -> Pruned | None:
+    # the lane's lock: waits for a writer holding it
+    head_seq, head_hash = connection.execute(_ADVANCE, {"n": 0, "at_lane": lane}).one()
+    start = chain_start(connection, lane)
     first_kept = connection.execute(
-        select(func.min(audit_events.c.seq)).where(audit_events.c.at >= before)
+        select(func.min(audit_events.c.seq)).where(
+            audit_events.c.lane == lane, audit_events.c.at >= before
+        )
     ).scalar_one()
     through = int(head_seq) if first_kept is None else int(first_kept) - 1
     if through < start.seq:
         return None
     last = connection.execute(
-        select(audit_events.c.hash).where(audit_events.c.seq == through)
+        select(audit_events.c.hash).where(
+            audit_events.c.lane == lane, audit_events.c.seq == through
+        )
     ).scalar_one_or_none()
-    with closing(stream_chain(connection, start.seq, through)) as removed:
-        verdict = verify_rows(removed, start, (through, last or head_hash))
+    with closing(stream_chain(connection, start.seq, through, lane=lane)) as removed:
+        verdict = verify_rows(removed, start, (through, last or head_hash), lane)
     if last is None or not verdict.ok:
         raise AuditChainBroken(
             "the audit chain does not hold where retention would remove entries; "
@@ -312,10 +370,12 @@ def prune_before(connection: Connection, before: datetime, *, at: datetime) -> P
         )
     connection.execute(
         insert(audit_checkpoints).values(
-            through_seq=through, hash=last, entries_removed=verdict.entries, at=at
+            lane=lane, through_seq=through, hash=last, entries_removed=verdict.entries, at=at
         )
     )
-    connection.execute(delete(audit_events).where(audit_events.c.seq <= through))
+    connection.execute(
+        delete(audit_events).where(audit_events.c.lane == lane, audit_events.c.seq <= through)
+    )
     return Pruned(through, verdict.entries)
 
 
@@ -352,11 +412,12 @@ _SHOWN = (
 def read_entries(
     connection: Connection, filt: AuditFilter, *, offset: int, limit: int
 ) -> list[AuditEntry]:
-    """A page of entries matching ``filt``, newest first."""
+    """A page of entries matching ``filt``, newest first (by id: the lanes are written side by
+    side, each with its own positions)."""
     query = (
         select(*_SHOWN)
         .where(*_where(filt))
-        .order_by(audit_events.c.seq.desc())
+        .order_by(audit_events.c.id.desc())
         .offset(offset)
         .limit(limit)
     )
@@ -365,7 +426,7 @@ def read_entries(
 
 def stream_entries(connection: Connection, filt: AuditFilter) -> Iterator[AuditEntry]:
     """Every entry matching ``filt``, newest first, read in batches (the export)."""
-    query = select(*_SHOWN).where(*_where(filt)).order_by(audit_events.c.seq.desc())
+    query = select(*_SHOWN).where(*_where(filt)).order_by(audit_events.c.id.desc())
     result = connection.execution_options(yield_per=FETCH_ROWS).execute(query)
     for row in result:
         yield AuditEntry(*row)

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from varna.adapters.db import person_key
 from varna.adapters.db.types import BigId, DirectIdentifier, UTCDateTime
 from varna.domain.access import Role
+from varna.domain.audit_chain import LANES
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -280,22 +281,25 @@ audit_events = Table(
     Column("target", String(120)),
     # Ids and counts only: never the personal data itself.
     Column("details", JSON, nullable=False),
-    # The audit chain (domain/audit_chain.py): the entry's position, the previous entry's
-    # hash and its own. Written once; triggers refuse changes (migration 0026).
-    Column("seq", BigInteger, nullable=False, unique=True),
+    # The audit chain (domain/audit_chain.py): the entry's lane, its position in the lane, the
+    # previous entry's hash and its own. Written once; triggers refuse changes (migration 0026).
+    Column("lane", Integer, nullable=False, server_default="0"),
+    Column("seq", BigInteger, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    UniqueConstraint("lane", "seq"),
 )
 
-# The chain's head: one row, the position and hash of the newest entry. Each transaction that
-# writes audit entries updates it first (the lock that puts every entry in one order).
+# The chain's heads: one row per lane (LANES of them), the position and hash of the lane's
+# newest entry. A transaction that writes audit entries locks a free lane's row first and
+# moves it (the lock that puts the lane's entries in one order).
 audit_chain_head = Table(
     "audit_chain_head",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("lane", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
-    CheckConstraint("id = 1", name="one_row"),
+    CheckConstraint(f"lane >= 0 AND lane < {LANES}", name="lanes"),
 )
 
 # What retention removed from the start of the chain: verification goes on from the last one.
@@ -303,10 +307,12 @@ audit_checkpoints = Table(
     "audit_checkpoints",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("through_seq", BigInteger, nullable=False, unique=True),
+    Column("lane", Integer, nullable=False),
+    Column("through_seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
     Column("entries_removed", BigInteger, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("lane", "through_seq"),
 )
 
 Index("ix_usage_records_sim_started", usage_records.c.sim_id, usage_records.c.started_at)

@@ -15,8 +15,8 @@ app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
 def verify(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Recompute the audit chain from the last checkpoint (or the start) to its head. Exits 0
-    when it holds, 1 when it does not, naming the first broken entry."""
+    """Recompute each lane of the audit chain from its last checkpoint (or its start) to its
+    head. Exits 0 when they hold, 1 when one does not, naming the first broken entry."""
     with container() as wired:
         started = time.perf_counter()
         verdict = wired.verify_audit_chain()
@@ -25,12 +25,13 @@ def verify(
         print_json({**verdict.as_dict(), "seconds": round(seconds, 3)})
     elif verdict.first_broken is None:
         console.print(
-            f"the audit chain holds: {verdict.entries} entries from position "
-            f"{verdict.start_seq} to {verdict.head_seq} ({seconds:.2f} s)"
+            f"the audit chain holds: {verdict.entries} entries in {len(verdict.lanes)} lanes, "
+            f"{verdict.start_seq - 1} removed by retention before them ({seconds:.2f} s)"
         )
     else:
         broken = verdict.first_broken
-        entry = f"position {broken.seq}" + (f" (id {broken.id})" if broken.id is not None else "")
+        entry = f"lane {broken.lane} position {broken.seq}"
+        entry += f" (id {broken.id})" if broken.id is not None else ""
         console.print(
             f"[bold red]the audit chain is broken[/] at entry {entry}: {broken.problem} "
             f"({verdict.entries} entries hold before it)"

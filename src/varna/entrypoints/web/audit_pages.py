@@ -84,7 +84,7 @@ def audit_page(
     rows = wired.audit_entries(filt, offset=(page - 1) * PER_PAGE, limit=PER_PAGE + 1)
     more = len(rows) > PER_PAGE
     state = None
-    newest = rows[0].seq if rows and page == 1 and not any(given.values()) else None
+    newest = rows[0].id if rows and page == 1 and not any(given.values()) else None
     if verify or (newest is not None and newest <= VERIFY_ON_LOAD) or not rows:
         verdict = wired.verify_audit_chain()
         broken = verdict.first_broken

@@ -1,8 +1,8 @@
-"""audit chain: each audit entry carries its position, the previous entry's hash and its own
-(R6, A1, G3); the chain's head; checkpoints for entries removed by retention; the database
-refuses changes to entries and deletions no checkpoint covers
+"""audit chain: each audit entry carries its lane, its position in the lane, the previous
+entry's hash and its own (R6, A1, G3); each lane's head; checkpoints (per lane) for entries
+removed by retention; the database refuses changes to entries and deletions no checkpoint covers
 
-The entries already written are chained here, in id order.
+The entries already written are chained here in lane 0, in id order.
 
 Revision ID: 0026
 Revises: 0006
@@ -21,6 +21,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 10_000
+LANES = 8  # the independent chains (domain/audit_chain.py LANES): one head row each
 
 _PG_ROWS = """
 SELECT id, CAST(at AT TIME ZONE 'UTC' AS text), actor, action, target, details::text
@@ -36,7 +37,7 @@ _PG_TRIGGERS = (
     CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'DELETE' AND OLD.seq <= (
-            SELECT coalesce(max(through_seq), 0) FROM audit_checkpoints
+            SELECT coalesce(max(through_seq), 0) FROM audit_checkpoints WHERE lane = OLD.lane
         ) THEN
             RETURN OLD;
         END IF;
@@ -72,7 +73,8 @@ _SQLITE_TRIGGERS = (
     """CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only: UPDATE refused'); END""",
     """CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-    WHEN OLD.seq > coalesce((SELECT max(through_seq) FROM audit_checkpoints), 0)
+    WHEN OLD.seq > coalesce(
+        (SELECT max(through_seq) FROM audit_checkpoints WHERE lane = OLD.lane), 0)
     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only: DELETE refused'); END""",
     """CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END""",
@@ -94,44 +96,48 @@ def _postgres() -> bool:
 def upgrade() -> None:
     op.create_table(
         "audit_chain_head",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lane", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.CheckConstraint("id = 1", name=op.f("ck_audit_chain_head_one_row")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
+        sa.CheckConstraint(f"lane >= 0 AND lane < {LANES}", name=op.f("ck_audit_chain_head_lanes")),
+        sa.PrimaryKeyConstraint("lane", name=op.f("pk_audit_chain_head")),
     )
     op.create_table(
         "audit_checkpoints",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lane", sa.Integer(), nullable=False),
         sa.Column("through_seq", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.Column("entries_removed", sa.BigInteger(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoints")),
-        sa.UniqueConstraint("through_seq", name=op.f("uq_audit_checkpoints_through_seq")),
+        sa.UniqueConstraint("lane", "through_seq", name=op.f("uq_audit_checkpoints_lane")),
     )
     with op.batch_alter_table("audit_events") as batch:
+        batch.add_column(sa.Column("lane", sa.Integer(), server_default="0", nullable=False))
         batch.add_column(sa.Column("seq", sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
 
     seq, prev = _chain_existing()
     op.get_bind().execute(
-        sa.text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, :seq, :hash)"),
-        {"seq": seq, "hash": prev},
+        sa.text("INSERT INTO audit_chain_head (lane, seq, hash) VALUES (:lane, :seq, :hash)"),
+        [{"lane": 0, "seq": seq, "hash": prev}]
+        + [{"lane": lane, "seq": 0, "hash": GENESIS} for lane in range(1, LANES)],
     )
 
     with op.batch_alter_table("audit_events") as batch:
         batch.alter_column("seq", existing_type=sa.BigInteger(), nullable=False)
         batch.alter_column("prev_hash", existing_type=sa.String(length=64), nullable=False)
         batch.alter_column("hash", existing_type=sa.String(length=64), nullable=False)
-        batch.create_unique_constraint(op.f("uq_audit_events_seq"), ["seq"])
+        batch.create_unique_constraint(op.f("uq_audit_events_lane"), ["lane", "seq"])
     for statement in _PG_TRIGGERS if _postgres() else _SQLITE_TRIGGERS:
         op.execute(statement)
 
 
 def _chain_existing() -> tuple[int, str]:
-    """Chain the entries already written, in id order; the head's position and hash."""
+    """Chain the entries already written, in id order, in lane 0; its head's position and
+    hash."""
     bind = op.get_bind()
     if _postgres():
         bind.execute(sa.text("SET LOCAL DateStyle = 'ISO'"))  # the form the times are hashed in
@@ -144,7 +150,7 @@ def _chain_existing() -> tuple[int, str]:
         chained = []
         for row_id, at, actor, action, target, details in rows:
             seq += 1
-            digest = entry_hash(prev, seq, at, actor, action, target, details)
+            digest = entry_hash(prev, 0, seq, at, actor, action, target, details)
             chained.append({"id": row_id, "seq": seq, "prev": prev, "hash": digest})
             prev, after = digest, row_id
         bind.execute(write, chained)
@@ -155,9 +161,10 @@ def downgrade() -> None:
     for statement in _PG_DROP if _postgres() else _SQLITE_DROP:
         op.execute(statement)
     with op.batch_alter_table("audit_events") as batch:
-        batch.drop_constraint(op.f("uq_audit_events_seq"), type_="unique")
+        batch.drop_constraint(op.f("uq_audit_events_lane"), type_="unique")
         batch.drop_column("hash")
         batch.drop_column("prev_hash")
         batch.drop_column("seq")
+        batch.drop_column("lane")
     op.drop_table("audit_checkpoints")
     op.drop_table("audit_chain_head")
