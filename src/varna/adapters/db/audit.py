@@ -315,7 +315,12 @@ def prune_before(connection: Connection, before: datetime, *, at: datetime) -> P
             through_seq=through, hash=last, entries_removed=verdict.entries, at=at
         )
     )
-    connection.execute(delete(audit_events).where(audit_events.c.seq <= through))
+    if connection.dialect.name == "postgresql":
+        # The application's role may not delete audit rows; the owner's function deletes
+        # only those a checkpoint covers (migration 0028).
+        connection.execute(text("SELECT varna_prune_audit(:through)"), {"through": through})
+    else:
+        connection.execute(delete(audit_events).where(audit_events.c.seq <= through))
     return Pruned(through, verdict.entries)
 
 
