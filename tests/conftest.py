@@ -73,6 +73,17 @@ def _reset_postgres(engine: Engine) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
+def reset_postgres_of(container: Container) -> None:
+    """Empty the PostgreSQL schema of ``container`` as the tables' owner (the application's
+    role may not drop it)."""
+    owner = container.owner_engine()
+    try:
+        _reset_postgres(owner)
+    finally:
+        if owner is not container.engine:
+            owner.dispose()
+
+
 def keystore_url_for(database_url: str) -> str | None:
     """The key store of field encryption for a test database: beside an SQLite file (the
     default), an SQLite file in the temporary directory named after a PostgreSQL database
@@ -97,7 +108,7 @@ def container(settings: Settings) -> Iterator[Container]:
     """A wired container over a migrated, empty database of each kind."""
     container = build(settings)
     if settings.is_postgres:
-        _reset_postgres(container.engine)
+        reset_postgres_of(container)
         if container.crypto is not None and container.crypto.keys is not None:
             with container.crypto.keys.engine.begin() as conn:  # the keys of the old rows
                 conn.execute(text("DROP TABLE IF EXISTS data_keys"))
@@ -111,6 +122,16 @@ def container(settings: Settings) -> Iterator[Container]:
 @pytest.fixture
 def engine(container: Container) -> Engine:
     return container.engine
+
+
+@pytest.fixture
+def owner_engine(container: Container) -> Iterator[Engine]:
+    """An engine of the tables' owner, as migrations use (on PostgreSQL without the
+    application's role; on SQLite the container's own)."""
+    owner = container.owner_engine()
+    yield owner
+    if owner is not container.engine:
+        owner.dispose()
 
 
 __all__ = ["metadata"]

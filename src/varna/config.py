@@ -63,6 +63,13 @@ class Settings(BaseSettings):
         description="Encrypt people's direct identifiers under a data key per person (off "
         "only to measure what it costs).",
     )
+    database_role: str = Field(
+        default="varna_app",
+        pattern=r"^([a-z_][a-z0-9_]{0,62})?$",
+        description="PostgreSQL: the role the application works as (SET ROLE on each "
+        "connection; migrations run as the login role, the owner); empty when the login "
+        "role already is the narrow one.",
+    )
     keystore_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the key store (the wrapped data keys), a database apart "

@@ -56,7 +56,8 @@ def _write(container: Container, count: int, *, at: datetime = T0, per_call: int
 def _as_owner(container: Container, *statements: str) -> None:
     """Raw SQL as the database's owner would run it, past the append-only triggers."""
     postgres = container.engine.dialect.name == "postgresql"
-    with container.engine.begin() as connection:
+    owner = container.owner_engine()  # on PostgreSQL the application's role may not
+    with owner.begin() as connection:
         if postgres:
             connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
         else:
@@ -66,6 +67,8 @@ def _as_owner(container: Container, *statements: str) -> None:
             connection.execute(text(statement))
         if postgres:
             connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+    if owner is not container.engine:
+        owner.dispose()
 
 
 def _id_at(container: Container, seq: int) -> int:
@@ -161,6 +164,40 @@ def test_r6_the_database_refuses_to_change_or_delete_an_entry(container: Contain
             connection.execute(text(statement))
     with container.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(audit_events)).scalar() == 3
+    assert container.verify_audit_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET action = 'subject.extract' WHERE seq = 2",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "DROP TRIGGER audit_events_append_only ON audit_events",
+        "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+        "DROP TABLE audit_events",
+        "DELETE FROM audit_checkpoints",
+        "UPDATE audit_checkpoints SET through_seq = 3",
+        "DELETE FROM audit_chain_head",
+        "SELECT varna_prune_audit(0, 3)",
+    ],
+)
+def test_r6_on_postgresql_the_application_role_may_only_add_and_read_entries(
+    container: Container, statement: str
+) -> None:
+    """The application's connections work as ``varna_app`` (migration 0028): every change
+    or removal of audit rows, and every way round the triggers, is refused for lack of
+    rights; writing, verifying and pruning (through the owner's function) still work."""
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("the application role is PostgreSQL's")
+    _write(container, 3)
+    with container.engine.connect() as connection:
+        assert connection.execute(text("SELECT current_user")).scalar() == "varna_app"
+    with pytest.raises(DatabaseError), container.engine.begin() as connection:
+        connection.execute(text(statement))
+    with container.engine.connect() as connection:
+        assert _count(connection) == 3
     assert container.verify_audit_chain().ok
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from varna.adapters.db.migrate import alembic_config, upgrade
@@ -18,7 +18,7 @@ ROW = (
 
 
 def test_r6_migration_0024_adds_api_tokens_and_the_downgrade_removes_them(
-    container: Container,
+    container: Container, owner_engine: Engine
 ) -> None:
     engine = container.engine
     with engine.begin() as conn:
@@ -27,7 +27,7 @@ def test_r6_migration_0024_adds_api_tokens_and_the_downgrade_removes_them(
         conn.execute(text(ROW), {"role": "support", "hash": "a" * 64})
     with pytest.raises(IntegrityError), engine.begin() as conn:  # no role outside the five
         conn.execute(text(ROW), {"role": "root", "hash": "b" * 64})
-    command.downgrade(alembic_config(engine), "0024-1")
+    command.downgrade(alembic_config(owner_engine), "0024-1")  # as the owner
     assert "api_tokens" not in inspect(engine).get_table_names()
-    upgrade(engine)
+    upgrade(owner_engine)
     assert "api_tokens" in inspect(engine).get_table_names()

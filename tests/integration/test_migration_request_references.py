@@ -23,7 +23,7 @@ REQUEST = (
 
 def test_d1_the_upgrade_gives_stored_requests_fresh_references(settings: Settings) -> None:
     """D1: existing requests get distinct 128-bit references; a duplicate is refused."""
-    container = build(settings)
+    container = build(settings.model_copy(update={"database_role": ""}))  # as the owner
     engine = container.engine
     try:
         if settings.is_postgres:

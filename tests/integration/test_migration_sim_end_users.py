@@ -22,7 +22,7 @@ SIMS = (
 def test_d4_the_upgrade_moves_end_user_references_and_the_downgrade_restores_them(
     settings: Settings,
 ) -> None:
-    container = build(settings)
+    container = build(settings.model_copy(update={"database_role": ""}))  # as the owner
     engine = container.engine
     try:
         if settings.is_postgres:

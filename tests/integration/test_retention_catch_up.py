@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
+from tests.conftest import reset_postgres_of
 from tests.contexts import by
 from tests.retention_factories import (
     add_customer,
@@ -64,9 +65,7 @@ def fresh(container: Container) -> Container:
     """An empty, migrated database of the same kind, in place of ``container``'s."""
     settings = container.settings
     if settings.is_postgres:
-        with container.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        reset_postgres_of(container)
         container.close()
     else:
         container.close()

@@ -27,8 +27,10 @@ def test_a_schema_one_migration_behind_is_refused(engine: Engine) -> None:
         migrate.require_current(engine)
 
 
-def test_a_database_without_a_version_table_reads_as_none(engine: Engine) -> None:
-    with engine.begin() as connection:
+def test_a_database_without_a_version_table_reads_as_none(
+    engine: Engine, owner_engine: Engine
+) -> None:
+    with owner_engine.begin() as connection:  # only the owner may drop a table
         connection.execute(text("DROP TABLE alembic_version"))
     with engine.connect() as connection:
         assert migrate.applied_versions(connection) is None

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
-from tests.conftest import TEST_SECRET, keystore_url_for
+from tests.conftest import TEST_SECRET, keystore_url_for, reset_postgres_of
 from tests.subject_factories import NOW, build_world, subject_context
 from varna.adapters.db.tables import sims, usage_records
 from varna.adapters.extract import write_extract
@@ -126,9 +126,7 @@ def test_d1_timestamps_are_iso_8601_whatever_the_servers_date_style(
         Settings(database_url=german, secret_key=TEST_SECRET, keystore_url=keystore_url_for(german))  # type: ignore[arg-type]
     )
     try:
-        with container.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        reset_postgres_of(container)
         container.upgrade_schema()
         world = build_world(container, usage_per_sim=3)
         anna = select(sims.c.id).where(sims.c.iccid.in_(world.anna_iccids))

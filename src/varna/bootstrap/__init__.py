@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from varna.adapters.db import migrate
 from varna.adapters.db.counts import row_counts
 from varna.adapters.db.demo_marker import is_demo_database
-from varna.adapters.db.engine import make_engine
+from varna.adapters.db.engine import make_engine, use_role
 from varna.adapters.db.outbox_store import OutboxMailer
 from varna.adapters.db.subjects.build import build_plan
 from varna.adapters.db.subjects.plan import SubjectPlan
@@ -120,11 +120,25 @@ class Container:
         )
 
     def upgrade_schema(self) -> None:
-        migrate.upgrade(self.engine)
+        """Migrate as the login role, the tables' owner: on PostgreSQL without the
+        application's ``SET ROLE`` (docs/security.md, "The audit chain")."""
+        owner = self.owner_engine()
+        try:
+            migrate.upgrade(owner)
+        finally:
+            if owner is not self.engine:
+                owner.dispose()
         if self.crypto is not None:
             from varna.adapters.db.seal_existing import seal_existing
 
             seal_existing(self.engine)
+
+    def owner_engine(self) -> Engine:
+        """An engine of the login role itself (the application's engine when no role is set
+        or on SQLite); the caller disposes of a new one."""
+        if self.settings.is_postgres and self.settings.database_role:
+            return make_engine(self.settings.database_url)
+        return self.engine
 
     def check_schema(self) -> None:
         """Refuse (a VarnaError that says to run ``varna db upgrade``) a schema that is not
@@ -201,6 +215,8 @@ def build(
         settings.fiscal_year_end_month
     )
     engine = engine_factory(settings.database_url)
+    if settings.database_role:
+        use_role(engine, settings.database_role)
     crypto = field_crypto(settings)
     install(engine, crypto)
     wired = Container(settings=settings, engine=engine, catalog=catalog, crypto=crypto)

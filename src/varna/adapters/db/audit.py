@@ -373,9 +373,16 @@ def _prune_lane(connection: Connection, lane: int, before: datetime, at: datetim
             lane=lane, through_seq=through, hash=last, entries_removed=verdict.entries, at=at
         )
     )
-    connection.execute(
-        delete(audit_events).where(audit_events.c.lane == lane, audit_events.c.seq <= through)
-    )
+    if connection.dialect.name == "postgresql":
+        # The application's role may not delete audit rows; the owner's function deletes
+        # only those a checkpoint covers (migration 0028).
+        connection.execute(
+            text("SELECT varna_prune_audit(:lane, :through)"), {"lane": lane, "through": through}
+        )
+    else:
+        connection.execute(
+            delete(audit_events).where(audit_events.c.lane == lane, audit_events.c.seq <= through)
+        )
     return Pruned(through, verdict.entries)
 
 

@@ -108,7 +108,13 @@ class SqlDemoStore:
         if self._postgres:
             # CASCADE: rows of other tables that refer to people or organisations go too.
             names = ", ".join(table.name for table in BUSINESS_TABLES)
-            self._connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # The ids start again at 1; setval rather than RESTART IDENTITY, which needs
+            # ownership of the sequences (the application's role has UPDATE on them).
+            self._connection.execute(text(f"TRUNCATE {names} CASCADE"))
+            for table in BUSINESS_TABLES:
+                self._connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)")
+                )
             return
         for table in reversed(BUSINESS_TABLES):
             self._connection.execute(table.delete())

@@ -46,6 +46,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def use_role(engine: Engine, role: str) -> None:
+    """Work as ``role`` on every new PostgreSQL connection of ``engine`` (``SET ROLE``): the
+    application's rights are the narrow ones migration 0028 gives it (docs/security.md, "The
+    audit chain"). Until that migration has run in this database (its pruning function is
+    missing, and the role may be missing or hold no rights here) the connection stays the
+    login role's: the schema check then refuses to work and says to run ``varna db
+    upgrade``. A login role that is not a member of ``role`` fails to connect ("permission
+    denied to set role"). Migrations use an engine without this."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _set_role(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s"
+                " AND to_regprocedure('public.varna_prune_audit(integer, bigint)') IS NOT NULL",
+                (role,),
+            )
+            if cursor.fetchone() is not None:
+                cursor.execute(f'SET ROLE "{role}"')
+        dbapi_conn.commit()
+
+
 def _without_values(context: ExceptionContext) -> None:
     """Keep only the first line of the driver's message (PostgreSQL's primary message, which
     names the constraint or type; the lines after it quote the values), in the driver's
